@@ -1,0 +1,125 @@
+/**
+ * Electron composition root: lifecycle, window, menu, protocol links. Builds the concrete
+ * adapters and hands them to the services; the renderer reaches them only through the contract.
+ */
+import { app, BrowserWindow, ipcMain, Menu, nativeTheme, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createLogger, JsonLinesSink } from '../base/logger.js';
+import { contract } from '../../src-shared/ipc/contract.js';
+import { createBindings } from '../ipc/bindings.js';
+import { IpcDispatcher } from '../ipc/dispatcher.js';
+import { attachElectronCarrier, createSenderPolicy } from '../ipc/electron-carrier.js';
+import { JsonFileStore } from '../platform/storage/json-file-store.js';
+import { createCoreServices } from '../services/services.js';
+import { buildMenuTemplate } from './menu.js';
+import { denyAllPermissions } from './permissions.js';
+import { DIAL_SCHEMES, findDialLink } from './protocol-links.js';
+import { createMainWindow } from './window.js';
+
+const logger = createLogger({ sinks: [new JsonLinesSink(process.stderr)], level: app.isPackaged ? 'info' : 'debug', scope: 'app' });
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void start();
+}
+
+async function start(): Promise<void> {
+  let pendingLink = findDialLink(process.argv);
+  let win: BrowserWindow | null = null;
+  let services: Awaited<ReturnType<typeof createCoreServices>> | null = null;
+
+  const routeLink = (link: string): void => {
+    if (services === null) {
+      pendingLink = link;
+      return;
+    }
+    try {
+      services.dialer.openUri(link, 'protocol-link');
+    } catch (e) {
+      logger.warn('ignored an invalid dial link', { error: e });
+    }
+    if (win !== null) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  };
+
+  // macOS hands links over through open-url (also before 'ready').
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    routeLink(url);
+  });
+  // Windows/Linux start a second instance with the link in argv; it quits and we get the link.
+  app.on('second-instance', (_event, argv) => {
+    const link = findDialLink(argv);
+    if (link !== undefined) routeLink(link);
+    else if (win !== null) win.focus();
+  });
+  // Belt and braces for any webContents, including ones created by Electron internals.
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  await app.whenReady();
+  for (const scheme of DIAL_SCHEMES) app.setAsDefaultProtocolClient(scheme);
+  denyAllPermissions(session.defaultSession);
+  Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(process.platform, app.getName())));
+
+  services = await createCoreServices({
+    identity: {
+      name: app.getName(),
+      version: app.getVersion(),
+      platform: process.platform === 'linux' || process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'other',
+      carrier: 'electron',
+      runtime: { node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
+    },
+    store: new JsonFileStore(app.getPath('userData')),
+    logger,
+  });
+
+  const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+  const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+  const rendererUrl = devUrl ?? pathToFileURL(rendererFile).href;
+  const dispatcher = new IpcDispatcher(contract, createBindings(services), logger.child('ipc'));
+  const carrier = attachElectronCarrier({
+    ipcMain,
+    dispatcher,
+    policy: createSenderPolicy(devUrl !== undefined ? { devOrigin: devUrl } : { fileUrl: rendererUrl }),
+    targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+    logger: logger.child('ipc'),
+  });
+
+  const openWindow = (): void => {
+    win = createMainWindow({
+      BrowserWindow,
+      preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+      rendererUrl,
+      title: app.getName(),
+      backgroundColor: nativeTheme.shouldUseDarkColors ? '#1c1d21' : '#f6f7f9',
+    });
+    win.on('closed', () => {
+      win = null;
+    });
+    win.webContents.once('did-finish-load', () => {
+      if (pendingLink !== undefined) {
+        const link = pendingLink;
+        pendingLink = undefined;
+        routeLink(link);
+      }
+    });
+  };
+  openWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  app.on('will-quit', () => {
+    carrier.dispose();
+    services?.dispose();
+  });
+}

@@ -1,0 +1,30 @@
+import type { CliCommand } from './cli-io.js';
+
+export interface CommandEntry {
+  readonly usage: string;
+  readonly summary: string;
+  readonly run: CliCommand;
+}
+
+/**
+ * The `softphone` subcommands. Each is a thin face over the same services and protocol code the
+ * desktop app uses; the registry is filled in by softphone.ts.
+ */
+export type CommandTable = Readonly<Record<string, CommandEntry>>;
+
+export function renderHelp(name: string, version: string, commands: CommandTable): string {
+  const width = Math.max(...Object.values(commands).map((c) => c.usage.length), 10);
+  const lines = [
+    `${name} ${version}: the headless face of the secure softphone (SIP over TLS, SDES-SRTP).`,
+    '',
+    `Usage: ${name} COMMAND [OPTIONS]`,
+    `       ${name} --version | --help`,
+    '',
+    'Commands:',
+    ...Object.values(commands).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    `Run '${name} COMMAND --help' for the options of one command.`,
+    'Exit status: 0 success, 1 the call/check failed, 2 usage error.',
+  ];
+  return `${lines.join('\n')}\n`;
+}

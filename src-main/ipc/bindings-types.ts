@@ -1,0 +1,31 @@
+import type { Event } from '../base/event.js';
+import type { ContractShape, EventPayload, RequestParsed, ResponseOf } from '../../src-shared/ipc/define.js';
+
+/** Who is calling, as established by the carrier before dispatch. */
+export interface CallContext {
+  readonly carrier: 'electron' | 'websocket';
+  /** Carrier-specific sender id (webContents id or WebSocket connection number), for logs. */
+  readonly senderId: string;
+}
+
+/** One handler per request channel; the payload has already passed the schema. */
+export type RequestHandlers<C extends ContractShape> = {
+  readonly [D in keyof C['requests']]: {
+    readonly [N in keyof C['requests'][D]]: (
+      payload: RequestParsed<C['requests'][D][N]>,
+      ctx: CallContext,
+    ) => Promise<ResponseOf<C['requests'][D][N]>> | ResponseOf<C['requests'][D][N]>;
+  };
+};
+
+/** One event source per event channel. */
+export type EventSources<C extends ContractShape> = {
+  readonly [D in keyof C['events']]: {
+    readonly [N in keyof C['events'][D]]: Event<EventPayload<C['events'][D][N]>>;
+  };
+};
+
+export interface Bindings<C extends ContractShape> {
+  readonly requests: RequestHandlers<C>;
+  readonly events: EventSources<C>;
+}

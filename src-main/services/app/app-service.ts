@@ -1,0 +1,13 @@
+import type { AppInfo } from '../../../src-shared/model/app-info.js';
+
+/** Facts about the running app, handed in by the composition root (Electron app or Node CLI/bridge). */
+export type AppIdentity = AppInfo;
+
+/** Answers "what is running" for the About box, diagnostics and bug reports. */
+export class AppService {
+  constructor(private readonly identity: AppIdentity) {}
+
+  getInfo(): AppInfo {
+    return this.identity;
+  }
+}

@@ -1,0 +1,54 @@
+import { Emitter, type Event } from '../../base/event.js';
+import { Failure } from '../../base/failure.js';
+import type { Disposable } from '../../base/disposable.js';
+import type { DialRequest } from '../../../src-shared/model/dial-request.js';
+
+const SCHEMES = ['sip:', 'sips:', 'tel:', 'callto:'] as const;
+
+/**
+ * Receives dial targets from outside the dialer (OS protocol links sip:/sips:/tel:, the command
+ * line) and announces them to whichever face is showing the dialer.
+ */
+export class DialerService implements Disposable {
+  private readonly requested = new Emitter<DialRequest>();
+  readonly onDialRequested: Event<DialRequest> = this.requested.event;
+
+  /** Validates a URI handed over by the OS and routes it to the dialer. */
+  openUri(uri: string, source: DialRequest['source'] = 'protocol-link'): void {
+    this.requested.fire({ target: normalizeDialTarget(uri), source });
+  }
+
+  dispose(): void {
+    this.requested.dispose();
+  }
+}
+
+/**
+ * Turns a link into what the dialer shows: `sip:`/`sips:` URIs stay URIs (without `//` that some
+ * browsers add, and without URI headers such as `?subject=`), `tel:`/`callto:` become the number.
+ */
+export function normalizeDialTarget(uri: string): string {
+  const trimmed = uri.trim();
+  const lower = trimmed.toLowerCase();
+  const scheme = SCHEMES.find((s) => lower.startsWith(s));
+  if (scheme === undefined) {
+    throw new Failure('invalid-payload', 'Only sip:, sips: and tel: links can be dialled.', { uri: trimmed.slice(0, 80) });
+  }
+  let rest = trimmed.slice(scheme.length).replace(/^\/\//, '');
+  const q = rest.indexOf('?');
+  if (q >= 0) rest = rest.slice(0, q);
+  try {
+    rest = decodeURIComponent(rest);
+  } catch {
+    throw new Failure('invalid-payload', 'The link is not a valid address (bad % escape).');
+  }
+  if (rest.length === 0 || /[\s<>"]/.test(rest) || rest.length > 256) {
+    throw new Failure('invalid-payload', 'The link does not contain a valid number or address.');
+  }
+  if (scheme === 'tel:' || scheme === 'callto:') {
+    const number = rest.split(';')[0] ?? '';
+    if (!/^\+?[0-9*#().\- ]+$/.test(number)) throw new Failure('invalid-payload', 'The tel: link does not contain a phone number.');
+    return number.replace(/[().\- ]/g, '');
+  }
+  return `${scheme}${rest}`;
+}

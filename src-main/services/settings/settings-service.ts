@@ -1,0 +1,67 @@
+import type { Disposable } from '../../base/disposable.js';
+import { Emitter, type Event } from '../../base/event.js';
+import type { Logger } from '../../base/logger.js';
+import type { AppSettings, AppSettingsPatch } from '../../../src-shared/model/settings.js';
+
+/** Where settings are kept (platform/storage provides a JSON file; tests an in-memory map). */
+export interface KeyValueStore {
+  read(key: string): Promise<unknown>;
+  write(key: string, value: unknown): Promise<void>;
+}
+
+export const DEFAULT_SETTINGS: AppSettings = Object.freeze({ theme: 'system' });
+
+const KEY = 'settings';
+
+/** Application settings: load once, validate, update atomically, announce changes. */
+export class SettingsService implements Disposable {
+  private current: AppSettings = DEFAULT_SETTINGS;
+  private readonly changed = new Emitter<AppSettings>();
+  readonly onDidChange: Event<AppSettings> = this.changed.event;
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Reads stored settings; anything unreadable or invalid falls back to defaults field by field. */
+  async load(): Promise<void> {
+    try {
+      const raw = await this.store.read(KEY);
+      this.current = sanitize(raw);
+    } catch (e) {
+      this.logger.warn('settings could not be read; using defaults', { error: e });
+      this.current = DEFAULT_SETTINGS;
+    }
+  }
+
+  get(): AppSettings {
+    return this.current;
+  }
+
+  async update(patch: AppSettingsPatch): Promise<AppSettings> {
+    const next: AppSettings = { ...this.current, ...definedOnly(patch) };
+    await this.store.write(KEY, next);
+    this.current = next;
+    this.changed.fire(next);
+    return next;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function definedOnly(patch: AppSettingsPatch): Partial<AppSettings> {
+  const out: Partial<AppSettings> = {};
+  if (patch.theme !== undefined) out.theme = patch.theme;
+  return out;
+}
+
+function sanitize(raw: unknown): AppSettings {
+  if (typeof raw !== 'object' || raw === null) return DEFAULT_SETTINGS;
+  const theme = (raw as { theme?: unknown }).theme;
+  return {
+    theme: theme === 'light' || theme === 'dark' || theme === 'system' ? theme : DEFAULT_SETTINGS.theme,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './app-info.js';
+export * from './dial-request.js';
+export * from './settings.js';

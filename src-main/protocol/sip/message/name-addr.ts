@@ -76,7 +76,13 @@ export function parseNameAddrAt(c: Cursor, nameAddrOnly: boolean): NameAddr | un
     }
     if (end === c.pos) return c.fail('missing address');
     uri = parseUriAt(c, end, 'addr-spec');
-    if (uri === undefined) return undefined;
+    if (uri === undefined) {
+      const lt = s.indexOf('<', end);
+      if (lt >= 0 && lt < c.end) {
+        c.error = 'a display name with characters other than tokens must be quoted (RFC 3261 §25.1)';
+      }
+      return undefined;
+    }
   }
   const params: SipParam[] = [];
   if (!parseParams(c, params)) return undefined;

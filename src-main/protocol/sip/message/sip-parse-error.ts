@@ -42,7 +42,7 @@ export function sipParseError(
   header?: string,
   detail?: Readonly<Record<string, unknown>>,
 ): SipParseError {
-  const status = STATUS[code] ?? 400;
+  const status: 400 | 505 | 513 = STATUS[code] ?? 400;
   const base = { code, reason: sanitizeReason(reason), status, message };
   const withHeader = header === undefined ? base : { ...base, header };
   return detail === undefined ? withHeader : { ...withHeader, detail };

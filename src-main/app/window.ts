@@ -44,6 +44,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindowType 
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      // Middle-click (auxclick) could otherwise open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
 

@@ -42,13 +42,14 @@ export function normalizeDialTarget(uri: string): string {
   } catch {
     throw new Failure('invalid-payload', 'The link is not a valid address (bad % escape).');
   }
-  if (rest.length === 0 || /[\s<>"]/.test(rest) || rest.length > 256) {
-    throw new Failure('invalid-payload', 'The link does not contain a valid number or address.');
-  }
   if (scheme === 'tel:' || scheme === 'callto:') {
-    const number = rest.split(';')[0] ?? '';
-    if (!/^\+?[0-9*#().\- ]+$/.test(number)) throw new Failure('invalid-payload', 'The tel: link does not contain a phone number.');
+    // RFC 3966 visual separators (-.()) and the spaces people paste are dropped; parameters too.
+    const number = (rest.split(';')[0] ?? '').trim();
+    if (!/^\+?[0-9*#().\- ]{1,64}$/.test(number)) throw new Failure('invalid-payload', 'The tel: link does not contain a phone number.');
     return number.replace(/[().\- ]/g, '');
+  }
+  if (!/^[^\s<>"@]+@[^\s<>"@]+$|^[^\s<>"@]+$/.test(rest) || rest.length > 256) {
+    throw new Failure('invalid-payload', 'The link does not contain a valid SIP address.');
   }
   return `${scheme}${rest}`;
 }

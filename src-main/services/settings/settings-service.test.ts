@@ -1,0 +1,39 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLogger, MemorySink } from '../../base/logger.js';
+import { JsonFileStore } from '../../platform/storage/json-file-store.js';
+import { SettingsService } from './settings-service.js';
+
+describe('SettingsService with the JSON file store', () => {
+  it('persists updates atomically and announces them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'softphone-settings-'));
+    const svc = new SettingsService(new JsonFileStore(dir), createLogger({ sinks: [] }));
+    await svc.load();
+    expect(svc.get()).toEqual({ theme: 'system' });
+    const seen: unknown[] = [];
+    svc.onDidChange((s) => seen.push(s));
+    await svc.update({ theme: 'dark' });
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({ theme: 'dark' });
+    expect(seen).toEqual([{ theme: 'dark' }]);
+    const again = new SettingsService(new JsonFileStore(dir), createLogger({ sinks: [] }));
+    await again.load();
+    expect(again.get().theme).toBe('dark');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('falls back to defaults on a corrupt or hand-edited file, and says so in the log', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'softphone-settings-'));
+    const sink = new MemorySink();
+    await writeFile(join(dir, 'settings.json'), '{"theme": "neon"}');
+    const svc = new SettingsService(new JsonFileStore(dir), createLogger({ sinks: [sink] }));
+    await svc.load();
+    expect(svc.get().theme).toBe('system');
+    await writeFile(join(dir, 'settings.json'), '{ broken');
+    await svc.load();
+    expect(svc.get().theme).toBe('system');
+    expect(sink.records.some((r) => r.level === 'warn')).toBe(true);
+    await rm(dir, { recursive: true, force: true });
+  });
+});

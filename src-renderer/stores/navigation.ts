@@ -2,11 +2,11 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
 export const VIEWS = [
-  { id: 'phone', label: 'Phone', icon: '☎' },
-  { id: 'history', label: 'History', icon: '🕘' },
-  { id: 'accounts', label: 'Accounts', icon: '👤' },
-  { id: 'certificates', label: 'Certificates', icon: '🔒' },
-  { id: 'settings', label: 'Settings', icon: '⚙' },
+  { id: 'phone', label: 'Phone' },
+  { id: 'history', label: 'History' },
+  { id: 'accounts', label: 'Accounts' },
+  { id: 'certificates', label: 'Certificates' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

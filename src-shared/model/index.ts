@@ -1,3 +1,4 @@
 export * from './app-info.js';
 export * from './dial-request.js';
 export * from './settings.js';
+export * from './account.js';

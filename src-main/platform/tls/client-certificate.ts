@@ -114,6 +114,25 @@ export function loadClientCredentials(source: ClientCertificateSource, now: numb
   return loadPkcs12(source.data, source.password, now);
 }
 
+/**
+ * The certificate as it was issued. forge's own `certificateToAsn1` rebuilds the outer
+ * signatureAlgorithm with its own parameter convention (NULL for RSA), which breaks the signature
+ * of certificates encoded without it; RFC 5280 §4.1.1.2 makes the outer field equal to the TBS
+ * `signature` field, so we copy that one from the TBS forge kept verbatim.
+ */
+function forgeCertificateAsn1(cert: forge.pki.Certificate): forge.asn1.Asn1 {
+  const tbs = (cert as unknown as { tbsCertificate?: forge.asn1.Asn1 }).tbsCertificate ?? forge.pki.getTBSCertificate(cert);
+  const fields = tbs.value as forge.asn1.Asn1[];
+  const explicitVersion = fields[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC;
+  const sigAlg = fields[explicitVersion ? 2 : 1];
+  if (sigAlg === undefined) return forge.pki.certificateToAsn1(cert);
+  return forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SEQUENCE, true, [
+    tbs,
+    sigAlg,
+    forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.BITSTRING, false, String.fromCharCode(0) + (cert.signature as string)),
+  ]);
+}
+
 function loadPkcs12(data: Uint8Array, password: string, now: number): Result<ClientCredentials, TlsError> {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
@@ -128,7 +147,7 @@ function loadPkcs12(data: Uint8Array, password: string, now: number): Result<Cli
   let keyPem: string | undefined;
   try {
     for (const bag of p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? []) {
-      const asn1 = bag.cert !== null && bag.cert !== undefined ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1;
+      const asn1 = bag.cert !== null && bag.cert !== undefined ? forgeCertificateAsn1(bag.cert) : bag.asn1;
       if (asn1 === undefined) continue;
       certs.push(parseCertificate(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary')));
     }

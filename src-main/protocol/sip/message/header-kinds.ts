@@ -26,6 +26,8 @@ export class HeaderFailure {
 export interface HeaderKind<T> {
   /** Lower-case long-form key. */
   readonly key: string;
+  /** Position in HEADER_KIND_LIST (eager kinds first): a slot number for caches. */
+  readonly index: number;
   /** At most one header field (RFC 3261 §7.3.1: only list-valued headers may repeat). */
   readonly single: boolean;
   /** Parsed during parseMessage (a failure rejects the message) rather than on first access. */
@@ -34,8 +36,10 @@ export interface HeaderKind<T> {
   parse(values: readonly string[]): T | HeaderFailure;
 }
 
+let nextIndex = 0;
+
 function kind<T>(key: string, single: boolean, eager: boolean, parse: (values: readonly string[]) => T | HeaderFailure): HeaderKind<T> {
-  return { key, single, eager, parse };
+  return { key, index: nextIndex++, single, eager, parse };
 }
 
 /** Runs a list scanner over every field value and concatenates the results. */
@@ -115,7 +119,12 @@ export const H = {
   })),
 } as const;
 
+/** Every kind, by index (eager kinds first, in the order they are checked). */
+export const HEADER_KIND_LIST: readonly HeaderKind<unknown>[] = (Object.values(H) as HeaderKind<unknown>[]).sort((a, b) => a.index - b.index);
+
 /** Every kind by key. */
-export const HEADER_KINDS: ReadonlyMap<string, HeaderKind<unknown>> = new Map(
-  Object.values(H).map((k) => [k.key, k as HeaderKind<unknown>]),
-);
+export const HEADER_KINDS: ReadonlyMap<string, HeaderKind<unknown>> = new Map(HEADER_KIND_LIST.map((k) => [k.key, k]));
+
+export const EAGER_KIND_COUNT = HEADER_KIND_LIST.filter((k) => k.eager).length;
+
+if (HEADER_KIND_LIST.slice(0, EAGER_KIND_COUNT).some((k) => !k.eager)) throw new Error('eager header kinds must come first');

@@ -10,7 +10,7 @@ import type { AuthValue } from './auth-header.js';
 import { byteStringToText, textToByteString } from './byte-string.js';
 import type { CSeq } from './cseq.js';
 import { canonicalHeaderName, headerKey } from './header-names.js';
-import { H, HeaderFailure, type HeaderKind } from './header-kinds.js';
+import { H, HEADER_KINDS, HEADER_KIND_LIST, HeaderFailure, type HeaderKind } from './header-kinds.js';
 import type { NameAddr } from './name-addr.js';
 import type { MediaType } from './token-list.js';
 import type { Via } from './via.js';
@@ -25,13 +25,16 @@ export interface HeaderField {
 }
 
 const NO_VIAS: readonly Via[] = [];
+const UNSET = Symbol('unset');
+const KIND_COUNT = HEADER_KIND_LIST.length;
 const NO_ADDRS: readonly NameAddr[] = [];
 
 export class SipHeaders implements Iterable<HeaderField> {
-  private readonly names: string[];
-  private readonly keys: string[];
-  private readonly values: string[];
-  private readonly cache = new Map<string, unknown>();
+  private names: string[];
+  private keys: string[];
+  private values: string[];
+  /** Parsed values by HeaderKind.index; UNSET until parsed (undefined = absent). */
+  private cache: unknown[] | undefined = undefined;
 
   /** Fields as [name, value] pairs (values are text; compact and long names are kept as given). */
   constructor(fields: Iterable<readonly [string, string]> = []) {
@@ -44,9 +47,9 @@ export class SipHeaders implements Iterable<HeaderField> {
   /** Adopts parser-built arrays without copying (the parser has validated names). @internal */
   static adopt(names: string[], keys: string[], values: string[]): SipHeaders {
     const h = new SipHeaders();
-    h.names.push(...names);
-    h.keys.push(...keys);
-    h.values.push(...values);
+    h.names = names;
+    h.keys = keys;
+    h.values = values;
     return h;
   }
 
@@ -98,7 +101,7 @@ export class SipHeaders implements Iterable<HeaderField> {
     this.names.push(name);
     this.keys.push(key);
     this.values.push(value);
-    this.cache.delete(key);
+    this.invalidate(key);
     return this;
   }
 
@@ -110,7 +113,7 @@ export class SipHeaders implements Iterable<HeaderField> {
     this.names.splice(at, 0, name);
     this.keys.splice(at, 0, key);
     this.values.splice(at, 0, textToByteString(value));
-    this.cache.delete(key);
+    this.invalidate(key);
     return this;
   }
 
@@ -122,7 +125,7 @@ export class SipHeaders implements Iterable<HeaderField> {
     this.values[first] = textToByteString(value);
     this.names[first] = name;
     for (let i = this.keys.length - 1; i > first; i--) if (this.keys[i] === key) this.removeAt(i);
-    this.cache.delete(key);
+    this.invalidate(key);
     return this;
   }
 
@@ -136,7 +139,7 @@ export class SipHeaders implements Iterable<HeaderField> {
         n++;
       }
     }
-    this.cache.delete(key);
+    this.invalidate(key);
     return n;
   }
 
@@ -146,7 +149,7 @@ export class SipHeaders implements Iterable<HeaderField> {
     const i = this.keys.indexOf(key);
     if (i < 0) return false;
     this.removeAt(i);
-    this.cache.delete(key);
+    this.invalidate(key);
     return true;
   }
 
@@ -168,19 +171,31 @@ export class SipHeaders implements Iterable<HeaderField> {
 
   /** @internal parse (cached) returning the failure object; undefined when absent. */
   parseCached<T>(kind: HeaderKind<T>): T | HeaderFailure | undefined {
-    const hit = this.cache.get(kind.key);
-    if (hit !== undefined || this.cache.has(kind.key)) return hit as T | HeaderFailure | undefined;
+    const cache = (this.cache ??= new Array<unknown>(KIND_COUNT).fill(UNSET));
+    const hit = cache[kind.index];
+    if (hit !== UNSET) return hit as T | HeaderFailure | undefined;
     const values = this.valuesOf(kind.key);
     const r = values.length === 0 ? undefined : kind.parse(values);
-    this.cache.set(kind.key, r);
+    cache[kind.index] = r;
     return r;
+  }
+
+  /** @internal the parser hands over what it parsed. */
+  prime(kind: HeaderKind<unknown>, value: unknown): void {
+    const cache = (this.cache ??= new Array<unknown>(KIND_COUNT).fill(UNSET));
+    cache[kind.index] = value;
+  }
+
+  private invalidate(key: string): void {
+    const kind = HEADER_KINDS.get(key);
+    if (kind !== undefined && this.cache !== undefined) this.cache[kind.index] = UNSET;
   }
 
   /** Sets a header from a typed value and its formatted text, pre-filling the cache. */
   setTyped<T>(kind: HeaderKind<T>, value: T, formatted: readonly string[]): this {
     this.remove(kind.key);
     for (const f of formatted) this.appendRaw(canonicalHeaderName(kind.key), f);
-    this.cache.set(kind.key, value);
+    this.prime(kind, value);
     return this;
   }
 

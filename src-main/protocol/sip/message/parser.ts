@@ -15,7 +15,7 @@ import { err, ok, type Result } from '../../../base/result.js';
 import { asBuffer } from './byte-string.js';
 import { TOKEN, isWsp } from './char-classes.js';
 import { canonicalHeaderName, headerKey } from './header-names.js';
-import { H, HEADER_KINDS, HeaderFailure, type HeaderKind } from './header-kinds.js';
+import { EAGER_KIND_COUNT, H, HEADER_KINDS, HEADER_KIND_LIST, HeaderFailure, type HeaderKind } from './header-kinds.js';
 import { SipHeaders } from './headers.js';
 import type { SipMessage } from './message.js';
 import { sipParseError, type SipParseError } from './sip-parse-error.js';
@@ -62,18 +62,24 @@ interface CoreResult {
 }
 
 const MANDATORY: readonly HeaderKind<unknown>[] = [H.via, H.from, H.to, H.callId, H.cseq];
-/** Checked in this order, so the first error names the most important header. */
-const EAGER_KINDS: readonly HeaderKind<unknown>[] = [...HEADER_KINDS.values()].filter((k) => k.eager);
 
-const keyCache = new Map<string, string>();
+interface NameInfo {
+  readonly key: string;
+  /** Index of the eager kind, or -1. */
+  readonly eager: number;
+}
 
-function keyOf(name: string): string {
-  let k = keyCache.get(name);
-  if (k === undefined) {
-    k = headerKey(name);
-    if (keyCache.size < 512) keyCache.set(name, k);
+const nameCache = new Map<string, NameInfo>();
+
+function nameInfo(name: string): NameInfo {
+  let info = nameCache.get(name);
+  if (info === undefined) {
+    const key = headerKey(name);
+    const kind = HEADER_KINDS.get(key);
+    info = { key, eager: kind !== undefined && kind.eager ? kind.index : -1 };
+    if (nameCache.size < 512) nameCache.set(name, info);
   }
-  return k;
+  return info;
 }
 
 /**
@@ -90,29 +96,12 @@ function parseCore(bytes: Uint8Array, collect: SipParseError[] | null): CoreResu
     errors.push(sipParseError('empty', 'Empty Message', len === 0 ? 'no bytes' : 'only CRLF (keep-alive)'));
     return res;
   }
-  // The header section ends at the first empty line: "\n\r\n" or "\n\n".
-  let headEnd: number;
-  let bodyStart: number;
-  const a = buf.indexOf('\n\r\n', start, 'latin1');
-  const b = buf.indexOf('\n\n', start, 'latin1');
-  let unterminated = false;
-  if (a >= 0 && (b < 0 || a < b)) {
-    headEnd = a;
-    bodyStart = a + 3;
-  } else if (b >= 0) {
-    headEnd = b;
-    bodyStart = b + 2;
-  } else {
-    unterminated = true;
-    headEnd = len;
-    bodyStart = len;
-  }
-  const s = buf.toString('latin1', start, headEnd);
+  // Latin1 keeps one char per octet, so string offsets are byte offsets (plus `start`).
+  const s = buf.toString('latin1', start, len);
   const n = s.length;
   let nl = s.indexOf('\n');
   if (nl < 0) nl = n;
-  const firstLine = s.slice(0, nl > 0 && s.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl);
-  const sl = parseStartLine(firstLine);
+  const sl = parseStartLine(s.slice(0, nl > 0 && s.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl));
   res.kind = sl.kind;
   res.method = sl.method;
   res.status = sl.status;
@@ -124,12 +113,17 @@ function parseCore(bytes: Uint8Array, collect: SipParseError[] | null): CoreResu
   const names: string[] = [];
   const keys: string[] = [];
   const values: string[] = [];
-  let eagerSeen = false;
+  const slots: (string[] | undefined)[] = new Array<string[] | undefined>(EAGER_KIND_COUNT);
+  let bodyStart = -1;
   let i = nl + 1;
   while (i < n) {
     let e = s.indexOf('\n', i);
     if (e < 0) e = n;
     let lineEnd = e > i && s.charCodeAt(e - 1) === 0x0d ? e - 1 : e;
+    if (lineEnd === i) {
+      bodyStart = e + 1; // the empty line ends the header section
+      break;
+    }
     const colon = s.indexOf(':', i);
     let nameEnd = colon;
     while (nameEnd > i && isWsp(s.charCodeAt(nameEnd - 1))) nameEnd--;
@@ -139,67 +133,67 @@ function parseCore(bytes: Uint8Array, collect: SipParseError[] | null): CoreResu
       i = skipContinuations(s, e);
       continue;
     }
+    const lineStart = i;
     let vs = colon + 1;
     while (vs < lineEnd && isWsp(s.charCodeAt(vs))) vs++;
-    let value: string;
-    if (e + 1 < n && isWsp(s.charCodeAt(e + 1))) {
+    let value = trimEnd(s, vs, lineEnd);
+    while (e + 1 < n && isWsp(s.charCodeAt(e + 1))) {
       // Folded value (LWS across lines): each fold becomes one SP.
-      value = trimEnd(s, vs, lineEnd);
-      while (e + 1 < n && isWsp(s.charCodeAt(e + 1))) {
-        const ls = e + 1;
-        e = s.indexOf('\n', ls);
-        if (e < 0) e = n;
-        lineEnd = e > ls && s.charCodeAt(e - 1) === 0x0d ? e - 1 : e;
-        const part = s.slice(ls, lineEnd).trim();
-        if (part !== '') value = value === '' ? part : `${value} ${part}`;
-      }
-    } else {
-      value = trimEnd(s, vs, lineEnd);
+      const ls = e + 1;
+      e = s.indexOf('\n', ls);
+      if (e < 0) e = n;
+      lineEnd = e > ls && s.charCodeAt(e - 1) === 0x0d ? e - 1 : e;
+      const part = s.slice(ls, lineEnd).trim();
+      if (part !== '') value = value === '' ? part : `${value} ${part}`;
     }
+    i = e + 1;
     if (value.indexOf('\r') >= 0) {
       errors.push(sipParseError('bad-header-line', 'Malformed Header Line', 'bare CR inside a header line'));
       if (collect === null) return res;
-      i = e + 1;
       continue;
     }
-    const name = s.slice(i, nameEnd);
-    const key = keyOf(name);
+    const name = s.slice(lineStart, nameEnd);
+    const info = nameInfo(name);
     names.push(name);
-    keys.push(key);
+    keys.push(info.key);
     values.push(value);
-    if (!eagerSeen && HEADER_KINDS.get(key)?.eager === true) eagerSeen = true;
-    i = e + 1;
+    if (info.eager >= 0) {
+      const slot = slots[info.eager];
+      if (slot === undefined) slots[info.eager] = [value];
+      else slot.push(value);
+    }
   }
   const headers = SipHeaders.adopt(names, keys, values);
   res.headers = headers;
 
-  if (eagerSeen) {
-    for (const kind of EAGER_KINDS) {
-      const key = kind.key;
-      const count = kind.single ? headers.count(key) : headers.has(key) ? 1 : 0;
-      if (count === 0) continue;
-      if (count > 1) {
-        errors.push(
-          key === 'content-length'
-            ? sipParseError('bad-content-length', 'Conflicting Content-Length Headers', 'more than one Content-Length', 'Content-Length')
-            : sipParseError('duplicate-header', `Multiple ${canonicalHeaderName(key)} Headers`, `${canonicalHeaderName(key)} appears more than once`, canonicalHeaderName(key)),
-        );
-        if (collect === null) return res;
-        continue;
-      }
-      const r = headers.parseCached(kind);
-      if (r instanceof HeaderFailure) {
-        errors.push(headerError(key, r.message));
-        if (collect === null) return res;
-      }
+  for (let k = 0; k < EAGER_KIND_COUNT; k++) {
+    const vals = slots[k];
+    if (vals === undefined) continue;
+    const kind = HEADER_KIND_LIST[k]!;
+    if (kind.single && vals.length > 1) {
+      const name = canonicalHeaderName(kind.key);
+      errors.push(
+        kind.key === 'content-length'
+          ? sipParseError('bad-content-length', 'Conflicting Content-Length Headers', 'more than one Content-Length', name)
+          : sipParseError('duplicate-header', `Multiple ${name} Headers`, `${name} appears more than once`, name),
+      );
+      headers.prime(kind, new HeaderFailure('appears more than once'));
+      if (collect === null) return res;
+      continue;
+    }
+    const r = kind.parse(vals);
+    headers.prime(kind, r);
+    if (r instanceof HeaderFailure) {
+      errors.push(headerError(kind.key, r.message));
+      if (collect === null) return res;
     }
   }
-  if (unterminated) {
+  if (bodyStart < 0) {
     errors.push(sipParseError('unterminated-headers', 'Missing Empty Line After Headers', 'no empty line ends the header section'));
     if (collect === null) return res;
   }
   for (const kind of MANDATORY) {
-    if (!headers.has(kind.key)) {
+    if (slots[kind.index] === undefined) {
       const name = canonicalHeaderName(kind.key);
       errors.push(sipParseError('missing-header', `Missing ${name} Header`, `mandatory header ${name} is missing`, name));
       if (collect === null) return res;
@@ -213,16 +207,17 @@ function parseCore(bytes: Uint8Array, collect: SipParseError[] | null): CoreResu
       if (collect === null) return res;
     }
   }
+  const from = start + (bodyStart < 0 ? n : bodyStart);
   let bodyEnd = len;
   const cl = headers.contentLength();
   if (cl !== undefined) {
-    if (bodyStart + cl > len) {
-      errors.push(sipParseError('truncated-body', 'Content-Length Exceeds Message Size', `Content-Length ${cl} but ${len - bodyStart} octets follow`, 'Content-Length'));
+    if (from + cl > len) {
+      errors.push(sipParseError('truncated-body', 'Content-Length Exceeds Message Size', `Content-Length ${cl} but ${len - from} octets follow`, 'Content-Length'));
       if (collect === null) return res;
-    } else bodyEnd = bodyStart + cl;
+    } else bodyEnd = from + cl;
   }
   if (errors.length > 0 || line === undefined) return res;
-  const body = buf.subarray(bodyStart, bodyEnd);
+  const body = buf.subarray(from, bodyEnd);
   res.message =
     line.kind === 'request'
       ? { kind: 'request', method: line.method, uri: line.uri, headers, body }

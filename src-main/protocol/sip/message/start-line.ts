@@ -33,6 +33,7 @@ export function looksLikeStatusLine(line: string): boolean {
 
 /** Checks a SIP-Version token: undefined when fine, else the error. */
 function checkVersion(v: string, where: string): SipParseError | undefined {
+  if (v === 'SIP/2.0') return undefined;
   const m = /^SIP\/(\d+)\.(\d+)$/i.exec(v);
   if (m === null) return sipParseError('bad-start-line', `Malformed SIP-Version In ${where}`, `malformed SIP-Version "${v}"`);
   if (Number(m[1]) !== 2 || Number(m[2]) !== 0) return sipParseError('bad-version', 'Version Not Supported', `unsupported SIP version ${v}`);
@@ -44,23 +45,30 @@ export function parseStartLine(line: string): StartLineResult {
   return parseRequestLine(line);
 }
 
+function failResponse(error: SipParseError, status?: number): StartLineResult {
+  return { line: undefined, kind: 'response', method: undefined, status, error };
+}
+
+function failRequest(method: string, error: SipParseError): StartLineResult {
+  return { line: undefined, kind: 'request', method, status: undefined, error };
+}
+
 function parseStatusLine(line: string): StartLineResult {
-  const fail = (error: SipParseError, status?: number): StartLineResult => ({ line: undefined, kind: 'response', method: undefined, status, error });
   const sp1 = line.indexOf(' ');
   const versionError = checkVersion(sp1 < 0 ? line : line.slice(0, sp1), 'Status-Line');
-  if (versionError !== undefined) return fail(versionError);
+  if (versionError !== undefined) return failResponse(versionError);
   let p = sp1 + 1;
   while (p < line.length && isDigit(line.charCodeAt(p))) p++;
   const code = line.slice(sp1 + 1, p);
   if (code.length !== 3 || (p < line.length && line.charCodeAt(p) !== 0x20)) {
-    return fail(sipParseError('bad-status-code', 'Invalid Status Code', `Status-Code "${line.slice(sp1 + 1, p) || line.slice(sp1 + 1, sp1 + 13)}" is not 3 digits`));
+    return failResponse(sipParseError('bad-status-code', 'Invalid Status Code', `Status-Code "${line.slice(sp1 + 1, p) || line.slice(sp1 + 1, sp1 + 13)}" is not 3 digits`));
   }
   const status = Number(code);
-  if (status < 100 || status > 699) return fail(sipParseError('bad-status-code', 'Invalid Status Code', `Status-Code ${status} outside 100..699`), status);
+  if (status < 100 || status > 699) return failResponse(sipParseError('bad-status-code', 'Invalid Status Code', `Status-Code ${status} outside 100..699`), status);
   const reasonRaw = p < line.length ? line.slice(p + 1) : '';
   for (let i = 0; i < reasonRaw.length; i++) {
     const ch = reasonRaw.charCodeAt(i);
-    if ((ch < 0x20 && ch !== 0x09) || ch === 0x7f) return fail(sipParseError('bad-reason-phrase', 'Invalid Reason Phrase', 'control character in Reason-Phrase'), status);
+    if ((ch < 0x20 && ch !== 0x09) || ch === 0x7f) return failResponse(sipParseError('bad-reason-phrase', 'Invalid Reason Phrase', 'control character in Reason-Phrase'), status);
   }
   return { line: { kind: 'response', status, reason: byteStringToText(reasonRaw) }, kind: 'response', method: undefined, status, error: undefined };
 }
@@ -68,26 +76,25 @@ function parseStatusLine(line: string): StartLineResult {
 function parseRequestLine(line: string): StartLineResult {
   const sp1 = line.indexOf(' ');
   const method = sp1 < 0 ? line : line.slice(0, sp1);
-  const fail = (error: SipParseError): StartLineResult => ({ line: undefined, kind: 'request', method: allIn(TOKEN, method) ? method : undefined, status: undefined, error });
   if (!allIn(TOKEN, method)) {
     return { line: undefined, kind: undefined, method: undefined, status: undefined, error: sipParseError(sp1 < 0 ? 'bad-start-line' : 'bad-method', sp1 < 0 ? 'Malformed Request-Line' : 'Malformed Method', `"${method.slice(0, 40)}" is not a method token`) };
   }
   const sp2 = line.lastIndexOf(' ');
-  if (sp1 < 0 || sp2 === sp1) return fail(sipParseError('bad-start-line', 'Malformed Request-Line', 'Request-Line needs Method SP Request-URI SP SIP-Version'));
-  if (line.charCodeAt(sp1 + 1) === 0x20) return fail(sipParseError('bad-start-line', 'Extra Whitespace In Request-Line', 'more than one SP between Request-Line elements'));
-  if (sp2 === line.length - 1) return fail(sipParseError('bad-start-line', 'Trailing Whitespace In Request-Line', 'SP after SIP-Version'));
+  if (sp1 < 0 || sp2 === sp1) return failRequest(method, sipParseError('bad-start-line', 'Malformed Request-Line', 'Request-Line needs Method SP Request-URI SP SIP-Version'));
+  if (line.charCodeAt(sp1 + 1) === 0x20) return failRequest(method, sipParseError('bad-start-line', 'Extra Whitespace In Request-Line', 'more than one SP between Request-Line elements'));
+  if (sp2 === line.length - 1) return failRequest(method, sipParseError('bad-start-line', 'Trailing Whitespace In Request-Line', 'SP after SIP-Version'));
   const versionError = checkVersion(line.slice(sp2 + 1), 'Request-Line');
-  if (versionError !== undefined) return fail(versionError);
-  if (line.charCodeAt(sp2 - 1) === 0x20) return fail(sipParseError('bad-start-line', 'Extra Whitespace In Request-Line', 'more than one SP between Request-Line elements'));
+  if (versionError !== undefined) return failRequest(method, versionError);
+  if (line.charCodeAt(sp2 - 1) === 0x20) return failRequest(method, sipParseError('bad-start-line', 'Extra Whitespace In Request-Line', 'more than one SP between Request-Line elements'));
   const uriStart = sp1 + 1;
   const inner = line.indexOf(' ', uriStart);
-  if (inner < sp2) return fail(sipParseError('bad-request-uri', 'Whitespace In Request-URI', 'LWS inside the Request-URI'));
-  if (line.charCodeAt(uriStart) === 0x3c) return fail(sipParseError('bad-request-uri', 'Request-URI Enclosed In <>', 'the Request-URI must not be enclosed in <>'));
+  if (inner < sp2) return failRequest(method, sipParseError('bad-request-uri', 'Whitespace In Request-URI', 'LWS inside the Request-URI'));
+  if (line.charCodeAt(uriStart) === 0x3c) return failRequest(method, sipParseError('bad-request-uri', 'Request-URI Enclosed In <>', 'the Request-URI must not be enclosed in <>'));
   const c = new Cursor(line, uriStart, sp2);
   const uri = parseUriAt(c, sp2, 'request-uri');
   if (uri === undefined) {
     const headers = c.error?.startsWith('escaped headers') === true;
-    return fail(sipParseError('bad-request-uri', headers ? 'Headers Not Allowed In Request-URI' : 'Malformed Request-URI', c.error ?? 'malformed Request-URI'));
+    return failRequest(method, sipParseError('bad-request-uri', headers ? 'Headers Not Allowed In Request-URI' : 'Malformed Request-URI', c.error ?? 'malformed Request-URI'));
   }
   return { line: { kind: 'request', method, uri }, kind: 'request', method, status: undefined, error: undefined };
 }

@@ -1,0 +1,23 @@
+/** Public surface of the SIP message layer (RFC 3261 §7, §19, §20, §25). */
+export * from './auth-header.js';
+export * from './builders.js';
+export * from './byte-string.js';
+export * from './cseq.js';
+export * from './date-header.js';
+export * from './error-response.js';
+export { H, HeaderFailure, type HeaderKind } from './header-kinds.js';
+export * from './header-names.js';
+export * from './headers.js';
+export * from './host.js';
+export * from './message.js';
+export * from './name-addr.js';
+export * from './parameters.js';
+export * from './parser.js';
+export * from './reason-phrases.js';
+export * from './retry-after.js';
+export * from './serializer.js';
+export * from './sip-parse-error.js';
+export * from './stream-framer.js';
+export * from './token-list.js';
+export * from './uri.js';
+export * from './via.js';

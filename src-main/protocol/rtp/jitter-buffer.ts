@@ -20,8 +20,10 @@
  * compared with the target: below it by more than half a frame, one concealment frame is
  * inserted without consuming a packet (grow, at once: late loss is worse than a stretched frame);
  * above it by more than `shrinkHysteresisMs`, a silent packet (comfort noise, or one the caller's
- * `isSilence` classifier recognises) is skipped (shrink, only in silence) — and every re-sync at
- * a talkspurt start applies the new target too.
+ * `isSilence` classifier recognises) is skipped (shrink in silence) — and every re-sync at a
+ * talkspurt start applies the new target too. Streams that never pause (no VAD) would keep an
+ * outdated delay forever, so an excess above `speechExcessMs` that lasts `speechShrinkAfterMs`
+ * drops one speech frame (a short glitch, at most once per that period).
  *
  * Robustness. Duplicates (same sequence number seen recently, or same timestamp buffered) and
  * late packets are dropped and counted. A change of SSRC resets the buffer. A timestamp jump
@@ -56,6 +58,12 @@ export interface JitterBufferOptions<P extends JitterPacket> {
   readonly windowPackets?: number;
   readonly maxConcealMs?: number;
   readonly shrinkHysteresisMs?: number;
+  /**
+   * Excess delay tolerated during continuous speech before a speech frame is dropped anyway
+   * (at most one per `speechShrinkAfterMs`); bounds the delay of streams that never pause.
+   */
+  readonly speechExcessMs?: number;
+  readonly speechShrinkAfterMs?: number;
   readonly resetThresholdMs?: number;
   readonly capacity?: number;
   /** Payloads that are silence (shrink opportunities; after them missing packets are DTX, not loss). */
@@ -79,6 +87,8 @@ export interface JitterBufferStats {
   readonly concealed: number;
   readonly grown: number;
   readonly shrunk: number;
+  /** Of `shrunk`, frames dropped during speech (long-lasting excess in a stream that never pauses). */
+  readonly shrunkSpeech: number;
   readonly silenceFrames: number;
   readonly resets: number;
   readonly overflows: number;
@@ -108,6 +118,9 @@ export class JitterBuffer<P extends JitterPacket> {
   private readonly maxConcealMs: number;
   private readonly shrinkHysteresisMs: number;
   private readonly resetThresholdMs: number;
+  private readonly speechExcessMs: number;
+  private readonly speechShrinkAfterMs: number;
+  private excessSinceMs: number | undefined;
   private readonly capacity: number;
   private readonly isSilence: (p: P) => boolean;
 
@@ -132,18 +145,20 @@ export class JitterBuffer<P extends JitterPacket> {
   private currentDelay = 0;
   private pendingJump: { transit: number; extTs: number } | undefined;
 
-  private s = { received: 0, duplicates: 0, late: 0, played: 0, concealed: 0, grown: 0, shrunk: 0, silenceFrames: 0, resets: 0, overflows: 0, waitSum: 0 };
+  private s = { received: 0, duplicates: 0, late: 0, played: 0, concealed: 0, grown: 0, shrunk: 0, shrunkSpeech: 0, silenceFrames: 0, resets: 0, overflows: 0, waitSum: 0 };
 
   constructor(options: JitterBufferOptions<P>) {
     this.msPerTick = 1000 / options.clockRate;
     this.frameTicks = options.frameTicks;
     this.minDelayMs = options.minDelayMs ?? 0;
     this.maxDelayMs = options.maxDelayMs ?? 400;
-    this.initialDelayMs = options.initialDelayMs ?? 60;
+    this.initialDelayMs = options.initialDelayMs ?? 20;
     this.quantileQ = options.quantile ?? 0.98;
     this.maxConcealMs = options.maxConcealMs ?? 100;
     this.shrinkHysteresisMs = options.shrinkHysteresisMs ?? 20;
     this.resetThresholdMs = options.resetThresholdMs ?? 2000;
+    this.speechExcessMs = options.speechExcessMs ?? 60;
+    this.speechShrinkAfterMs = options.speechShrinkAfterMs ?? 2000;
     this.capacity = options.capacity ?? Math.ceil((this.maxDelayMs * 2) / (this.frameTicks * this.msPerTick)) + 16;
     this.isSilence = options.isSilence ?? ((p) => p.payloadType === 13);
     this.marginMs = options.marginMs ?? 10;
@@ -172,6 +187,7 @@ export class JitterBuffer<P extends JitterPacket> {
       concealed: s.concealed,
       grown: s.grown,
       shrunk: s.shrunk,
+      shrunkSpeech: s.shrunkSpeech,
       silenceFrames: s.silenceFrames,
       resets: s.resets,
       overflows: s.overflows,
@@ -268,11 +284,19 @@ export class JitterBuffer<P extends JitterPacket> {
         this.s.concealed++;
         return { kind: 'conceal', ticks: this.frameTicks, reason: 'grow' };
       }
-      // Shrink: more delay than needed and this packet is silence. Skip it if its successor is here.
-      if (this.currentDelay > target + this.shrinkHysteresisMs && this.isSilence(head.packet)) {
+      // Shrink: more delay than needed and this packet is silence (or the excess is large and has
+      // lasted, in a stream that never pauses). Skip it if its successor is here.
+      const excess = this.currentDelay - target;
+      if (excess > this.speechExcessMs) this.excessSinceMs ??= nowMs;
+      else this.excessSinceMs = undefined;
+      const speechShrink = this.excessSinceMs !== undefined && nowMs - this.excessSinceMs >= this.speechShrinkAfterMs;
+      const silent = this.isSilence(head.packet);
+      if ((excess > this.shrinkHysteresisMs && silent) || speechShrink) {
         const next = this.entries[1];
         if (next !== undefined && next.extSeq === head.extSeq + 1) {
           this.s.shrunk++;
+          if (!silent) this.s.shrunkSpeech++;
+          this.excessSinceMs = undefined;
           this.nextTs = next.extTs;
           this.playedUpTo = next.extTs;
           this.release(this.entries.shift()!);
@@ -396,6 +420,7 @@ export class JitterBuffer<P extends JitterPacket> {
     this.lastWasSilence = false;
     this.pendingJump = undefined;
     this.lateBoostMs = 0;
+    this.excessSinceMs = undefined;
   }
 
   private release(e: Entry<P>): void {

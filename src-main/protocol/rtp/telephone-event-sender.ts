@@ -94,8 +94,10 @@ export class TelephoneEventSender {
     const s = this.state;
     switch (s.kind) {
       case 'gap':
-        s.remaining -= packetTicks;
-        if (s.remaining > 0) return undefined;
+        if (s.remaining > 0) {
+          s.remaining -= packetTicks;
+          return undefined;
+        }
         this.state = { kind: 'idle' };
         return this.tick(mediaTimestamp);
       case 'idle': {

@@ -14,15 +14,15 @@
  * computing keystream ahead cannot cause keystream reuse; unused keystream is simply dropped.
  */
 import type { AesBlockCipher } from './aes-block.js';
+import { bigEndianWord, WordViewCache } from './word-view.js';
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Batch target in octets of keystream per node:crypto call. */
 const BATCH_OCTETS = 16384;
 const MAX_BATCH_PACKETS = 64;
 
-function bswap(x: number): number {
-  return LITTLE_ENDIAN ? ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24) : x | 0;
-}
+const bswap = bigEndianWord;
+const dataWords = new WordViewCache();
+const keystreamWords = new WordViewCache();
 
 function readWord(b: Uint8Array, o: number): number {
   return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) | 0;
@@ -127,7 +127,24 @@ export class CmKeystream {
   }
 }
 
-/** XORs `length` octets of `ks[ksOffset...]` into `data[offset...]` in place. */
+/**
+ * XORs `length` octets of `ks[ksOffset...]` into `data[offset...]` in place, a 32-bit word at a time
+ * when both sides are 4-octet aligned (RTP headers are whole words, keystream slots whole blocks).
+ */
 export function xorKeystream(data: Uint8Array, offset: number, length: number, ks: Uint8Array, ksOffset: number): void {
-  for (let i = 0; i < length; i++) data[offset + i] = data[offset + i]! ^ ks[ksOffset + i]!;
+  let i = 0;
+  const d = data.byteOffset + offset;
+  const k = ks.byteOffset + ksOffset;
+  if (((d | k) & 3) === 0 && length >= 16) {
+    const dv = dataWords.over(data.buffer);
+    const kv = keystreamWords.over(ks.buffer);
+    {
+      const words = length >>> 2;
+      const dw = d >>> 2;
+      const kw = k >>> 2;
+      for (let w = 0; w < words; w++) dv[dw + w] = dv[dw + w]! ^ kv[kw + w]!;
+      i = words << 2;
+    }
+  }
+  for (; i < length; i++) data[offset + i] = data[offset + i]! ^ ks[ksOffset + i]!;
 }

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sha1Compress } from './sha1-compress.js';
+import { bigEndianWord, WordViewCache } from './word-view.js';
 
 const SHA1_IV = [0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0] as const;
 
@@ -18,6 +19,12 @@ const words = new Int32Array(16);
 const state = new Int32Array(5);
 const tail = new Uint8Array(128);
 const digest = new Uint8Array(20);
+
+const messageWords = new WordViewCache();
+
+function loadWordsFromView(view: Int32Array, wordIndex: number): void {
+  for (let i = 0; i < 16; i++) words[i] = bigEndianWord(view[wordIndex + i]!);
+}
 
 function loadWords(src: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++) {
@@ -55,6 +62,14 @@ export class HmacSha1 {
   private compute(data: Uint8Array, start: number, end: number, trailer: number, withTrailer: boolean): void {
     state.set(this.inner);
     let off = start;
+    const view = end - start >= 64 && ((data.byteOffset + start) & 3) === 0 ? messageWords.over(data.buffer) : undefined;
+    if (view !== undefined) {
+      while (end - off >= 64) {
+        loadWordsFromView(view, (data.byteOffset + off) >>> 2);
+        sha1Compress(state, words);
+        off += 64;
+      }
+    }
     while (end - off >= 64) {
       loadWords(data, off);
       sha1Compress(state, words);

@@ -121,7 +121,8 @@ export function loadClientCredentials(source: ClientCertificateSource, now: numb
  * `signature` field, so we copy that one from the TBS forge kept verbatim.
  */
 function forgeCertificateAsn1(cert: forge.pki.Certificate): forge.asn1.Asn1 {
-  const tbs = (cert as unknown as { tbsCertificate?: forge.asn1.Asn1 }).tbsCertificate ?? forge.pki.getTBSCertificate(cert);
+  const tbs = (cert as unknown as { tbsCertificate?: forge.asn1.Asn1 }).tbsCertificate;
+  if (tbs === undefined) return forge.pki.certificateToAsn1(cert);
   const fields = tbs.value as forge.asn1.Asn1[];
   const explicitVersion = fields[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC;
   const sigAlg = fields[explicitVersion ? 2 : 1];
@@ -132,6 +133,11 @@ function forgeCertificateAsn1(cert: forge.pki.Certificate): forge.asn1.Asn1 {
     forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.BITSTRING, false, String.fromCharCode(0) + (cert.signature as string)),
   ]);
 }
+
+// RFC 7292 §4.2 bag types.
+const CERT_BAG = '1.2.840.113549.1.12.10.1.3';
+const KEY_BAG = '1.2.840.113549.1.12.10.1.1';
+const SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
 
 function loadPkcs12(data: Uint8Array, password: string, now: number): Result<ClientCredentials, TlsError> {
   let p12: forge.pkcs12.Pkcs12Pfx;
@@ -146,12 +152,12 @@ function loadPkcs12(data: Uint8Array, password: string, now: number): Result<Cli
   const certs: ParsedCertificate[] = [];
   let keyPem: string | undefined;
   try {
-    for (const bag of p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? []) {
+    for (const bag of p12.getBags({ bagType: CERT_BAG })[CERT_BAG] ?? []) {
       const asn1 = bag.cert !== null && bag.cert !== undefined ? forgeCertificateAsn1(bag.cert) : bag.asn1;
       if (asn1 === undefined) continue;
       certs.push(parseCertificate(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary')));
     }
-    for (const type of [forge.pki.oids.pkcs8ShroudedKeyBag, forge.pki.oids.keyBag] as const) {
+    for (const type of [SHROUDED_KEY_BAG, KEY_BAG]) {
       for (const bag of p12.getBags({ bagType: type })[type] ?? []) {
         if (keyPem !== undefined) break;
         if (bag.key !== null && bag.key !== undefined) {

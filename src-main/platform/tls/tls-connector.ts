@@ -120,7 +120,8 @@ export class NodeTlsConnector implements TlsConnector {
       let verifiedReport: CertificateReport | undefined;
       const cleanups: Disposable[] = [];
 
-      const socket = tls.connect({
+      // `requestOCSP` (TLSSocket) and `noDelay` (net) pass through tls.connect; @types/node lacks them.
+      const options: tls.ConnectionOptions & { requestOCSP: boolean; noDelay: boolean } = {
         host: req.address,
         port: req.port,
         ...(sni === undefined ? {} : { servername: sni }),
@@ -134,7 +135,8 @@ export class NodeTlsConnector implements TlsConnector {
         requestOCSP: true,
         noDelay: true,
         ...(settings.clientCredentials === undefined ? {} : settings.clientCredentials.tlsOptions()),
-      });
+      };
+      const socket = tls.connect(options);
       socket.setNoDelay(true);
 
       const fail = (error: TlsError, report?: CertificateReport): void => {

@@ -3,6 +3,7 @@
  * acceptance 2): success with the right PKCS#12, clean failures with a wrong password and with a
  * server that rejects the client, and the private key never appearing in reports or logs.
  */
+import type { TLSSocket } from 'node:tls';
 import { inspect } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, MemorySink } from '../../../src-main/base/logger.js';
@@ -61,7 +62,7 @@ describe('client certificates (mTLS)', () => {
       const { socket } = r.value.adopt();
       socket.write(SIP_REGISTER);
       await s.waitForConnections(1);
-      const peer = (s.connections[0]!.socket as import('node:tls').TLSSocket).getPeerCertificate();
+      const peer = (s.connections[0]!.socket as TLSSocket).getPeerCertificate();
       expect(peer.subject.CN).toBe('alice@example.test');
       socket.destroy();
     });

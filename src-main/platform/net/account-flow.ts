@@ -29,7 +29,7 @@ import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff.js';
 import type { SipServerLocator } from './rfc3263-resolver.js';
 import type { LocateRequest, ResolvedTarget } from './sip-hop.js';
 import { SipStreamFlow, type FlowCloseReason, type FlowInfo } from './sip-stream-flow.js';
-import type { StreamFramerFactory } from './stream-framing.js';
+import { defaultFramerFactory, type StreamFramerFactory } from './stream-framing.js';
 import type { TcpConnector } from './tcp-connector.js';
 
 export type AccountFlowState =
@@ -69,7 +69,8 @@ export interface AccountFlowDeps {
   readonly tcp: TcpConnector;
   readonly clock: Clock;
   readonly rng: Rng;
-  readonly framerFactory: StreamFramerFactory;
+  /** Default: the SIP stream framer from protocol/sip/message. */
+  readonly framerFactory?: StreamFramerFactory;
   readonly logger?: Logger;
 }
 
@@ -212,7 +213,7 @@ export class AccountFlow implements Disposable {
     const flowDeps = {
       clock: this.deps.clock,
       rng: this.deps.rng,
-      framer: this.deps.framerFactory(),
+      framer: (this.deps.framerFactory ?? defaultFramerFactory)(),
       keepAlive: this.config.keepAlive ?? {},
       ...(this.deps.logger === undefined ? {} : { logger: this.deps.logger }),
     };

@@ -1,22 +1,18 @@
 /**
- * The shape of the SIP stream framer (RFC 3261 §18.3 Content-Length framing, plus RFC 5626 §3.5.1
- * CRLF ping/pong) as the connection layer uses it. The implementation lives in
- * `protocol/sip/message/stream-framer.ts`; platform code may not import protocol values
- * (DESIGN.md layering), so the composition root hands in a factory. This structural type is
- * compatible with `SipStreamFramer`.
+ * The SIP stream framer (RFC 3261 §18.3 Content-Length framing, plus RFC 5626 §3.5.1 CRLF
+ * ping/pong) as the connection layer uses it. The implementation is the pure one in
+ * `protocol/sip/message/stream-framer.ts` (.dependency-cruiser.cjs allows platform to use it);
+ * flows take a factory so tests can substitute their own.
  */
-export type StreamFramerEvent =
-  | { readonly kind: 'message'; readonly bytes: Buffer }
-  | { readonly kind: 'ping' }
-  | { readonly kind: 'pong' }
-  | { readonly kind: 'error'; readonly error: unknown; readonly fatal: boolean };
+import { SipStreamFramer, type FramerEvent } from '../../protocol/sip/message/stream-framer.js';
 
-export interface StreamFramer {
-  push(chunk: Uint8Array): readonly StreamFramerEvent[];
-  reset(): void;
-}
+export type StreamFramerEvent = FramerEvent;
+
+export type StreamFramer = Pick<SipStreamFramer, 'push' | 'reset'>;
 
 export type StreamFramerFactory = () => StreamFramer;
+
+export const defaultFramerFactory: StreamFramerFactory = () => new SipStreamFramer();
 
 /** RFC 5626 §3.5.1: the keep-alive ping (client → server) and pong (server → client). */
 export const CRLF_PING = Buffer.from('\r\n\r\n', 'latin1');

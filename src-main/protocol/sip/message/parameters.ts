@@ -5,7 +5,7 @@
  * serializes back exactly; `paramText` gives the unquoted value.
  */
 import { GEN_VALUE, TOKEN } from './char-classes.js';
-import { Cursor, unquote } from './cursor.js';
+import { unquote, type Cursor } from './cursor.js';
 
 export interface SipParam {
   readonly name: string;

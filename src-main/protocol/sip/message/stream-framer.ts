@@ -86,6 +86,16 @@ export class SipStreamFramer {
     return events;
   }
 
+  /** Octets held for an incomplete message (for leak checks and metrics). */
+  get bufferedBytes(): number {
+    return this.len - this.pos;
+  }
+
+  /** Size of the internal buffer; bounded by about twice maxMessageBytes plus one chunk. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   reset(): void {
     this.buf = Buffer.alloc(0);
     this.len = 0;

@@ -1,0 +1,52 @@
+/** SDES (RFC 4568): a=crypto syntax, policy, the per-stream negotiator and its report. See README.md. */
+export {
+  parseCryptoAttribute,
+  serializeCryptoAttribute,
+  describeCryptoAttribute,
+  describeSessionParam,
+  maskInlineKeys,
+  KeyMaterial,
+  type CryptoAttribute,
+  type CryptoParseError,
+  type CryptoParseErrorCode,
+  type KeyParam,
+  type Lifetime,
+  type Mki,
+  type SessionParam,
+} from './crypto-attribute.js';
+export {
+  DEFAULT_SDES_SUITES,
+  SIGNALLING_TRANSPORTS,
+  SRTP_POLICIES,
+  isSecureTransport,
+  type SdesConfig,
+  type SignallingTransport,
+  type SrtpPolicy,
+} from './sdes-config.js';
+export {
+  answerCrypto,
+  acceptAnswerCrypto,
+  evaluateCryptoLine,
+  generateKey,
+  offerCrypto,
+  offeredLinesReport,
+  type AnswerOutcome,
+  type CryptoAnswer,
+  type CryptoOffer,
+  type CryptoOfferResult,
+  type MediaCryptoInput,
+  type OfferedCrypto,
+  type PreviousCrypto,
+  type SrtpKeyBundle,
+} from './sdes-negotiator.js';
+export {
+  formatNegotiationReport,
+  sessionOutcome,
+  type CryptoLineReport,
+  type CryptoLineVerdict,
+  type MediaReasonCode,
+  type MediaSecurityReport,
+  type NegotiationReport,
+  type ReportWarning,
+  type ReportWarningCode,
+} from './negotiation-report.js';

@@ -269,7 +269,8 @@ route[WITHINDLG] {
 
 route[AUTH] {
     if (${c.authenticateRequests ? 'is_method("REGISTER") || from_uri == myself' : 'is_method("REGISTER")'}) {
-        if (!pv_auth_check(${q(c.domain)}, "$sht(users=>$au)", "1", "1")) {
+        # No credentials or an unknown user: challenge (pv_auth_check would log an error).
+        if ($sht(users=>$au) == $null || !pv_auth_check(${q(c.domain)}, "$sht(users=>$au)", "1", "1")) {
             auth_challenge(${q(c.domain)}, "1");
             exit;
         }

@@ -6,3 +6,4 @@ export * from './g711-codec.js';
 export * from './g722.js';
 export * from './g722-codec.js';
 export * from './waveform-plc.js';
+export * from './opus-packet.js';

@@ -209,7 +209,7 @@ export function evaluateCryptoLine(value: string, cfg: SdesConfig, seenTags: Set
       ...(kdr === undefined ? {} : { kdr }),
       ...(k.lifetime === undefined ? {} : { lifetime: k.lifetime.packets }),
     });
-    if (k.lifetime !== undefined && k.lifetime.packets < SHORT_LIFETIME)
+    if (k.lifetime !== undefined && k.lifetime.packets < SHORT_LIFETIME && !warnings.some((w) => w.code === 'short-key-lifetime'))
       warnings.push({ code: 'short-key-lifetime', message: `key lifetime ${k.lifetime.packets} packets: a long call needs re-keying`, mediaIndex });
   }
   if (receive.length > 1 && mkiLength === undefined)

@@ -87,7 +87,7 @@ function parseMediaLine(value: string): MutableMedia | undefined {
   if (parts.length < 3) return undefined;
   const [type, portText, protocol, ...formats] = parts as [string, string, string, ...string[]];
   const pm = /^([0-9]{1,5})(?:\/([0-9]{1,5}))?$/.exec(portText);
-  if (pm === null || !TOKEN.test(type) || !/^[A-Za-z0-9/_.\-]+$/.test(protocol)) return undefined;
+  if (pm === null || !TOKEN.test(type) || !/^[A-Za-z0-9/_.-]+$/.test(protocol)) return undefined;
   const port = Number(pm[1]);
   if (port > 65535) return undefined;
   if (!formats.every((f) => TOKEN.test(f))) return undefined;

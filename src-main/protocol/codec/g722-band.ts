@@ -106,20 +106,20 @@ export class G722Band {
 
   /** BLOCK 4 for a quantized difference `dx` (§6.2.1.5 and §6.2.1.6; identical for both bands). */
   adaptPredictor(dx: number): void {
+    // Sign comparisons use (x ^ y) < 0: true when exactly one of two 16-bit values is negative.
     // RECONS and PARREC
     const r = sat16(this.s + dx);
     const p = sat16(this.sz + dx);
-    const neg = (v: number): boolean => v < 0;
     // UPPOL2
     const wd1 = sat16(this.a1 * 4);
-    let wd2 = neg(p) !== neg(this.p1) ? wd1 : -wd1;
+    let wd2 = (p ^ this.p1) < 0 ? wd1 : -wd1;
     if (wd2 > 32767) wd2 = 32767;
-    let a2 = (neg(p) !== neg(this.p2) ? -128 : 128) + (wd2 >> 7) + ((this.a2 * 32512) >> 15);
+    let a2 = ((p ^ this.p2) < 0 ? -128 : 128) + (wd2 >> 7) + ((this.a2 * 32512) >> 15);
     a2 = (a2 << 16) >> 16; // 16-bit register
     if (a2 > 12288) a2 = 12288;
     else if (a2 < -12288) a2 = -12288;
     // UPPOL1
-    let a1 = sat16((neg(p) !== neg(this.p1) ? -192 : 192) + ((this.a1 * 32640) >> 15));
+    let a1 = sat16(((p ^ this.p1) < 0 ? -192 : 192) + ((this.a1 * 32640) >> 15));
     const lim = sat16(15360 - a2);
     if (a1 > lim) a1 = lim;
     else if (a1 < -lim) a1 = -lim;
@@ -137,10 +137,11 @@ export class G722Band {
     d[0] = dx;
     let sz = 0;
     for (let i = 5; i >= 0; i--) {
-      const sign = neg(d[i + 1]!) !== neg(dx) ? -step : step;
-      b[i] = sat16(sign + ((b[i]! * 32640) >> 15));
-      sz += (b[i]! * sat16(d[i]! + d[i]!)) >> 15;
-      d[i + 1] = d[i]!;
+      const di = d[i]!;
+      const bi = sat16(((d[i + 1]! ^ dx) < 0 ? -step : step) + ((b[i]! * 32640) >> 15));
+      b[i] = bi;
+      sz += (bi * sat16(di + di)) >> 15;
+      d[i + 1] = di;
     }
     this.sz = sat16(sz);
     // PREDIC

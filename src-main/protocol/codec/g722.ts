@@ -11,13 +11,14 @@
  */
 import { G722Band, IHN, IHP, ILN, ILP, QM2, QM4, QM6, Q6, QMF_COEFFS, sat15, sat16 } from './g722-band.js';
 
-const H = QMF_COEFFS;
+const H = Int32Array.from(QMF_COEFFS);
 
 export class G722Encoder {
   private readonly low = new G722Band(true);
   private readonly high = new G722Band(false);
-  /** The last 24 input samples, oldest first (a ring indexed from `pos`). */
-  private readonly hist = new Int32Array(24);
+  /** The last 24 input samples, stored twice (at i and i + 24) so the window is contiguous. */
+  private readonly hist = new Int32Array(48);
+  /** Index of the oldest sample of the window. */
   private pos = 0;
 
   reset(): void {
@@ -33,15 +34,18 @@ export class G722Encoder {
     const hist = this.hist;
     for (let j = 0; j < n; j++) {
       // Transmit QMF (§4.2): 24-tap filter split into even and odd taps.
-      hist[this.pos] = pcm[2 * j]!;
-      hist[this.pos + 1] = pcm[2 * j + 1]!;
-      this.pos = (this.pos + 2) % 24;
+      const x0 = pcm[2 * j]!;
+      const x1 = pcm[2 * j + 1]!;
+      const w = this.pos;
+      hist[w] = hist[w + 24] = x0;
+      hist[w + 1] = hist[w + 25] = x1;
+      const start = w === 22 ? 0 : w + 2; // oldest sample after this pair was written
+      this.pos = start;
       let sumEvenTaps = 0;
       let sumOddTaps = 0;
       for (let k = 0; k < 24; k += 2) {
-        const idx = (this.pos + k) % 24;
-        sumEvenTaps += hist[idx]! * H[k]!;
-        sumOddTaps += hist[idx + 1]! * H[k + 1]!;
+        sumEvenTaps += hist[start + k]! * H[k]!;
+        sumOddTaps += hist[start + k + 1]! * H[k + 1]!;
       }
       const xlow = (sumOddTaps + sumEvenTaps) >> 14;
       const xhigh = (sumOddTaps - sumEvenTaps) >> 14;
@@ -88,9 +92,10 @@ export class G722Encoder {
 export class G722Decoder {
   private readonly low = new G722Band(true);
   private readonly high = new G722Band(false);
-  /** Receive QMF histories of xs = rl + rh and xd = rl − rh, oldest first from `pos`. */
-  private readonly xs = new Int32Array(12);
-  private readonly xd = new Int32Array(12);
+  /** Receive QMF histories of xs = rl + rh and xd = rl − rh, stored twice for a contiguous window. */
+  private readonly xs = new Int32Array(24);
+  private readonly xd = new Int32Array(24);
+  /** Index of the oldest entry of the window. */
   private pos = 0;
 
   reset(): void {
@@ -109,15 +114,18 @@ export class G722Decoder {
       const rlow = this.decodeLow(code & 0x3f);
       const rhigh = this.decodeHigh(code >> 6);
       // Receive QMF (§4.4).
-      this.xs[this.pos] = sat16(rlow + rhigh);
-      this.xd[this.pos] = sat16(rlow - rhigh);
-      this.pos = this.pos === 11 ? 0 : this.pos + 1;
+      const xs = this.xs;
+      const xd = this.xd;
+      const w = this.pos;
+      xs[w] = xs[w + 12] = sat16(rlow + rhigh);
+      xd[w] = xd[w + 12] = sat16(rlow - rhigh);
+      const start = w === 11 ? 0 : w + 1;
+      this.pos = start;
       let even = 0;
       let odd = 0;
       for (let i = 0; i < 12; i++) {
-        const idx = (this.pos + i) % 12;
-        odd += this.xd[idx]! * H[2 * i + 1]!;
-        even += this.xs[idx]! * H[2 * i]!;
+        odd += xd[start + i]! * H[2 * i + 1]!;
+        even += xs[start + i]! * H[2 * i]!;
       }
       out[o++] = sat16(odd >> 11);
       out[o++] = sat16(even >> 11);

@@ -129,6 +129,24 @@ export class SipHeaders implements Iterable<HeaderField> {
     return this;
   }
 
+  /**
+   * Replaces every field with this name by `values` (byte strings), placed where the first one was
+   * (or appended): for rewriting Via or Route without moving them.
+   */
+  setAllRaw(name: string, values: readonly string[]): this {
+    const key = headerKey(name);
+    let at = this.keys.indexOf(key);
+    for (const v of values) checkField(name, v);
+    if (at < 0) at = this.keys.length;
+    for (let i = this.keys.length - 1; i >= 0; i--) if (this.keys[i] === key) this.removeAt(i);
+    at = Math.min(at, this.keys.length);
+    this.names.splice(at, 0, ...values.map(() => name));
+    this.keys.splice(at, 0, ...values.map(() => key));
+    this.values.splice(at, 0, ...values);
+    this.invalidate(key);
+    return this;
+  }
+
   /** Removes every field with this name; returns how many were removed. */
   remove(name: string): number {
     const key = headerKey(name);

@@ -56,6 +56,7 @@ describe('full verification against real TLS servers', () => {
     const s = await server(pki.servers.good);
     const result = await connectAndRegister(h.request(s.port, {}));
     expect(result).toEqual({ ok: true, protocol: 'TLSv1.3' });
+    expect(s.serverNames).toEqual(['sip.example.test']);
     await s.waitForConnections(1);
     await new Promise((r) => setTimeout(r, 30));
     expect(s.received().toString()).toContain('REGISTER sips:sip.example.test');
@@ -119,6 +120,7 @@ describe('full verification against real TLS servers', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.report.target.sni).toBeUndefined();
+    expect(s.serverNames).toEqual([]);
     expect(r.value.report.identity?.source).toBe('ip-san');
     r.value.dispose();
   });

@@ -22,6 +22,8 @@ export interface RecordingServer {
   readonly connections: { readonly received: Buffer[]; readonly socket: net.Socket }[];
   /** TLS handshakes that failed on the server side. */
   readonly handshakeErrors: string[];
+  /** The SNI of every ClientHello (empty string when the client sent none). TLS servers only. */
+  readonly serverNames: string[];
   /** Number of TCP connections accepted (even those whose handshake failed). */
   tcpConnections(): number;
   /** Resolves when `n` connections completed. */
@@ -42,7 +44,13 @@ export interface TlsServerOptions {
   readonly behaviour?: PeerBehaviour;
 }
 
-function track(server: net.Server, host: string, behaviourInit: PeerBehaviour, secureEvent: 'secureConnection' | 'connection'): Omit<RecordingServer, 'port' | 'close'> & {
+function track(
+  server: net.Server,
+  host: string,
+  behaviourInit: PeerBehaviour,
+  secureEvent: 'secureConnection' | 'connection',
+  serverNames: string[] = [],
+): Omit<RecordingServer, 'port' | 'close'> & {
   closeAll(): Promise<void>;
   listen(port: number): Promise<number>;
 } {
@@ -78,6 +86,7 @@ function track(server: net.Server, host: string, behaviourInit: PeerBehaviour, s
     host,
     connections,
     handshakeErrors,
+    serverNames,
     received: () => Buffer.concat(connections.flatMap((c) => c.received)),
     tcpConnections: () => tcpCount,
     waitForConnections: (n) =>
@@ -106,12 +115,22 @@ function track(server: net.Server, host: string, behaviourInit: PeerBehaviour, s
 /** A TLS server presenting `credentials`, recording what clients send. */
 export async function startTlsServer(o: TlsServerOptions): Promise<RecordingServer> {
   const host = o.host ?? '127.0.0.1';
-  const server = tls.createServer({ key: o.credentials.keyPem, cert: o.credentials.certChainPem, ...o.tls });
+  const serverNames: string[] = [];
+  const server = tls.createServer({
+    key: o.credentials.keyPem,
+    cert: o.credentials.certChainPem,
+    // Called only when the ClientHello carries SNI; the default context answers.
+    SNICallback: (name, cb) => {
+      serverNames.push(name);
+      cb(null, undefined);
+    },
+    ...o.tls,
+  });
   if (o.ocspResponse !== undefined) {
     const resp = o.ocspResponse;
     server.on('OCSPRequest', (_cert: Buffer, _issuer: Buffer, cb: (err: Error | null, resp: Buffer) => void) => cb(null, resp));
   }
-  const t = track(server, host, o.behaviour ?? 'pong', 'secureConnection');
+  const t = track(server, host, o.behaviour ?? 'pong', 'secureConnection', serverNames);
   const port = await t.listen(o.port ?? 0);
   return { ...t, port, close: t.closeAll };
 }

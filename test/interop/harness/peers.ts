@@ -15,12 +15,12 @@ interface PeerSpec {
   /** Debian package(s) that provide it. */
   readonly packages: readonly string[];
   /** Returns a description of what is missing, or null when present. */
-  readonly probe: () => string | null;
+  readonly probe: (env: NodeJS.ProcessEnv) => string | null;
 }
 
 /** Absolute path of an executable found on PATH (or in the sbin directories), or null. */
-export function findExecutable(name: string): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
   for (const dir of dirs) {
     if (dir === '') continue;
     const p = join(dir, name);
@@ -50,13 +50,16 @@ export const BARESIP_MODULE_DIR = '/usr/lib/baresip/modules';
 /** Modules the baresip harness loads. */
 export const BARESIP_MODULES = ['account', 'menu', 'ctrl_tcp', 'srtp', 'aufile', 'ausine', 'aubridge', 'sndfile', 'g711', 'g722', 'opus'] as const;
 
-const exe = (name: string) => (): string | null => (findExecutable(name) === null ? `${name} not on PATH` : null);
+const exe =
+  (name: string) =>
+  (env: NodeJS.ProcessEnv): string | null =>
+    findExecutable(name, env) === null ? `${name} not on PATH` : null;
 
 const PEERS: Record<PeerName, PeerSpec> = {
   kamailio: {
     packages: ['kamailio', 'kamailio-tls-modules'],
-    probe: () => {
-      if (findExecutable('kamailio') === null) return 'kamailio not on PATH';
+    probe: (env) => {
+      if (findExecutable('kamailio', env) === null) return 'kamailio not on PATH';
       const dir = kamailioModuleDir();
       if (dir === null) return 'Kamailio modules directory not found';
       return existsSync(join(dir, 'tls.so')) ? null : `Kamailio TLS module missing (${join(dir, 'tls.so')})`;
@@ -64,8 +67,8 @@ const PEERS: Record<PeerName, PeerSpec> = {
   },
   baresip: {
     packages: ['baresip'],
-    probe: () => {
-      if (findExecutable('baresip') === null) return 'baresip not on PATH';
+    probe: (env) => {
+      if (findExecutable('baresip', env) === null) return 'baresip not on PATH';
       const missing = BARESIP_MODULES.filter((m) => !existsSync(join(BARESIP_MODULE_DIR, `${m}.so`)));
       return missing.length === 0 ? null : `baresip modules missing in ${BARESIP_MODULE_DIR}: ${missing.join(', ')}`;
     },
@@ -73,7 +76,7 @@ const PEERS: Record<PeerName, PeerSpec> = {
   sipp: { packages: ['sip-tester'], probe: exe('sipp') },
   stunnel: {
     packages: ['stunnel4'],
-    probe: () => (findExecutable('stunnel4') === null && findExecutable('stunnel') === null ? 'stunnel4 not on PATH' : null),
+    probe: (env) => (findExecutable('stunnel4', env) === null && findExecutable('stunnel', env) === null ? 'stunnel4 not on PATH' : null),
   },
   sox: { packages: ['sox'], probe: exe('sox') },
   openssl: { packages: ['openssl'], probe: exe('openssl') },
@@ -90,12 +93,12 @@ export interface PeerCheck {
 }
 
 /** Checks without side effects (no banner, no throw). */
-export function checkPeers(names: readonly PeerName[]): PeerCheck {
+export function checkPeers(names: readonly PeerName[], env: NodeJS.ProcessEnv = process.env): PeerCheck {
   const missing: string[] = [];
   const packages = new Set<string>();
   for (const name of names) {
     const spec = PEERS[name];
-    const problem = spec.probe();
+    const problem = spec.probe(env);
     if (problem !== null) {
       missing.push(`${name}: ${problem} (Debian package: ${spec.packages.join(' + ')})`);
       for (const p of spec.packages) packages.add(p);
@@ -110,7 +113,7 @@ export function checkPeers(names: readonly PeerName[]): PeerCheck {
  * with `CI=true` in the environment, throws, which fails the test file (nothing may skip in CI).
  */
 export function requirePeers(names: readonly PeerName[], env: NodeJS.ProcessEnv = process.env): PeerCheck {
-  const check = checkPeers(names);
+  const check = checkPeers(names, env);
   if (check.available) return check;
   const banner = '*'.repeat(78);
   const text = [

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { HarnessScope } from '../harness-scope.js';
 import { createInteropPki, type InteropPki, type ServerCertificateKind } from '../interop-pki.js';
 import { ManagedProcess } from '../managed-process.js';
+import { findExecutable } from '../peers.js';
 import { allocatePort, LOOPBACK_V4, LOOPBACK_V6, looksLikePortClash, PortClashError, retryOnPortClash, type LoopbackHost } from '../ports.js';
 import { readSipDumpDir, type SipLogEntry } from '../sip-log.js';
 import { buildRequest, SipStreamClient, sipToken } from '../sip-stream-client.js';
@@ -165,7 +166,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     writeTls();
     const p = ManagedProcess.spawn({
       name: 'kamailio',
-      command: 'kamailio',
+      command: findExecutable('kamailio') ?? 'kamailio',
       args: ['-DD', '-E', '-f', configPath, '-P', pidPath, '-Y', runDir, '-w', dir, '-m', '32', '-M', '8'],
       logPath,
       cwd: dir,

@@ -14,10 +14,12 @@ import { sipUri } from '../message/uri.js';
 import { createVia } from '../message/via.js';
 import { createCancel } from './cancel-and-ack.js';
 import type { ClientTransactionUser } from './client-transaction-user.js';
-import { InviteClientTransaction } from './invite-client-transaction.js';
-import { InviteServerTransaction } from './invite-server-transaction.js';
-import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
-import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
+import type { Event } from '../../../base/event.js';
+import type { StateChange } from './transaction-base.js';
+import type { InviteClientTransaction } from './invite-client-transaction.js';
+import type { InviteServerTransaction } from './invite-server-transaction.js';
+import type { NonInviteClientTransaction } from './non-invite-client-transaction.js';
+import type { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { TransactionLayer, type IncomingRequest, type ServerTransaction } from './transaction-layer.js';
 import type { TransportAddress, TransportPort } from './transport-port.js';
 
@@ -93,8 +95,8 @@ class RecordingUser implements ClientTransactionUser {
 type Machine = 'ICT' | 'NICT' | 'IST' | 'NIST';
 const observed = new Set<string>();
 
-function watch(machine: Machine, tx: { onStateChange: InviteClientTransaction['onStateChange'] }): void {
-  (tx.onStateChange as (l: (c: { from: string; to: string; cause: string }) => void) => unknown)((c) => observed.add(`${machine} ${c.from}->${c.to}`));
+function watch(machine: Machine, tx: { onStateChange: Event<StateChange<string>> }): void {
+  tx.onStateChange((c) => observed.add(`${machine} ${c.from}->${c.to}`));
 }
 
 interface Harness {

@@ -6,7 +6,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKamailio, type Kamailio } from './kamailio/kamailio.js';
 import type { ServerCertificateKind } from './interop-pki.js';
@@ -90,6 +90,8 @@ describe.skipIf(!peers.available)('Kamailio harness: real Kamailio 5.6 with TLS 
   it('completes a TLS handshake verified against the harness CA (pbx.test and 127.0.0.1), and fails against an unknown CA', async () => {
     expect(await handshake(kam.ports.tls, kam.caCertPem)).toBe('ok');
     expect(await handshake(kam.ports.tls, kam.caCertPem, null)).toBe('ok');
+    const c = await tls();
+    expect((c.socket as TLSSocket).getProtocol()).toBe('TLSv1.3');
     expect(await handshake(kam.ports.tls, readFileSync(kam.pki.unknownCaCertPath, 'utf8'))).toMatch(/UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED/);
   });
 
@@ -237,5 +239,52 @@ describe.skipIf(!peers.available)('Kamailio harness: real Kamailio 5.6 with TLS 
     await kam.stop();
     expect(socketsOfProcessGroup(pid)).toEqual([]);
     assertNoLivePeers();
+  });
+});
+
+describe.skipIf(!peers.available)('Kamailio harness options: [::1], TLS 1.2 only, client certificates required', () => {
+  const scope = useHarnessScope('kamailio-options');
+  let kam: Kamailio;
+
+  beforeAll(async () => {
+    kam = await startKamailio({ scope: scope(), users: [alice], ipv6: true, tlsMethod: 'TLSv1.2', requireClientCertificate: true });
+  });
+
+  const clientCert = (): { cert: string; key: string } => ({ cert: readFileSync(kam.pki.client.certPath, 'utf8'), key: readFileSync(kam.pki.client.keyPath, 'utf8') });
+
+  it('serves TLS 1.2 on [::1] to a client with a certificate from the harness CA, and registers', async () => {
+    const c = await SipStreamClient.connectTls(kam.ports.tls, { host: '::1', ca: kam.caCertPem, servername: 'pbx.test', ...clientCert() });
+    try {
+      expect((c.socket as TLSSocket).getProtocol()).toBe('TLSv1.2');
+      expect((await registerProbe(c, alice)).final.status).toBe(200);
+    } finally {
+      await c.close();
+    }
+    expect(socketsOfProcessGroup(kam.pid).filter((s) => s.listening).map((s) => s.address)).toEqual(expect.arrayContaining(['127.0.0.1', '::1']));
+  });
+
+  it('refuses a client without a certificate', async () => {
+    const attempt = (async (): Promise<string> => {
+      const c = await SipStreamClient.connectTls(kam.ports.tls, { ca: kam.caCertPem, servername: 'pbx.test' });
+      try {
+        const r = await c.request(buildRequest({ method: 'OPTIONS', uri: 'sip:pbx.test', client: c, from: '<sip:alice@pbx.test>', to: '<sip:pbx.test>', callId: sipToken(), cseq: 1 }), 3000);
+        return `answered ${r.status ?? '?'}`;
+      } finally {
+        await c.close();
+      }
+    })();
+    await expect(attempt).rejects.toThrow(/certificate required|alert|ended|reset|closed/i);
+  });
+
+  it('fails the handshake with a client that requires TLS 1.3', async () => {
+    const result = await new Promise<string>((resolve) => {
+      const s = tlsConnect({ host: '127.0.0.1', port: kam.ports.tls, ca: kam.caCertPem, servername: 'pbx.test', minVersion: 'TLSv1.3', ...clientCert() });
+      s.once('secureConnect', () => {
+        s.destroy();
+        resolve('ok');
+      });
+      s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+    expect(result).toMatch(/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|WRONG_VERSION|ECONNRESET/);
   });
 });

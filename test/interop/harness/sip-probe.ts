@@ -76,7 +76,7 @@ export async function registerProbe(
 ): Promise<{ final: ReceivedSipMessage; challenge?: ReceivedSipMessage }> {
   const aor = `<sip:${identity.user}@${identity.domain}>`;
   const transport = client.transport;
-  const contact = options.contact ?? `<sip:${identity.user}@${client.localAddress}:${client.localPort};transport=${transport}>`;
+  const contact = options.contact ?? `<sip:${identity.user}@${client.sentBy};transport=${transport}>`;
   const { final, challenge } = await requestWithAuth(
     client,
     {
@@ -143,7 +143,7 @@ export function uacDialogFrom2xx(response: ReceivedSipMessage): UacDialog {
 export function buildInDialogRequest(client: SipStreamClient, dialog: UacDialog, method: string, cseq: number, body = ''): string {
   const lines = [
     `${method} ${dialog.remoteTarget} SIP/2.0`,
-    `Via: ${client.viaTransport} ${client.localAddress}:${client.localPort};rport;branch=z9hG4bK${sipToken()}`,
+    `Via: ${client.viaTransport} ${client.sentBy};rport;branch=z9hG4bK${sipToken()}`,
     `Max-Forwards: 70`,
     ...dialog.routeSet.map((r) => `Route: ${r}`),
     `From: ${dialog.from}`,

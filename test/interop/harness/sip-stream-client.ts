@@ -81,6 +81,12 @@ export class SipStreamClient {
     return this.socket.localAddress ?? '127.0.0.1';
   }
 
+  /** `host:port` of this end for Via and Contact (IPv6 in brackets, RFC 3261 §25.1). */
+  get sentBy(): string {
+    const host = this.localAddress.includes(':') ? `[${this.localAddress}]` : this.localAddress;
+    return `${host}:${this.localPort}`;
+  }
+
   /** `SIP/2.0/TCP` or `SIP/2.0/TLS`. */
   get viaTransport(): string {
     return this.transport === 'tls' ? 'SIP/2.0/TLS' : 'SIP/2.0/TCP';
@@ -177,7 +183,7 @@ export function buildRequest(spec: RequestSpec): string {
   const body = spec.body ?? '';
   const lines = [
     `${spec.method} ${spec.uri} SIP/2.0`,
-    `Via: ${spec.client.viaTransport} ${spec.client.localAddress}:${spec.client.localPort};rport;branch=z9hG4bK${spec.branch ?? sipToken()}`,
+    `Via: ${spec.client.viaTransport} ${spec.client.sentBy};rport;branch=z9hG4bK${spec.branch ?? sipToken()}`,
     `Max-Forwards: 70`,
     `From: ${spec.from};tag=${spec.fromTag ?? sipToken(4)}`,
     `To: ${spec.to}${spec.toTag !== undefined ? `;tag=${spec.toTag}` : ''}`,

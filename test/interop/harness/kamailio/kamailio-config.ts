@@ -47,7 +47,7 @@ export interface KamailioConfigInput {
 export interface KamailioTlsConfigInput {
   readonly certPath: string;
   readonly keyPath: string;
-  /** `TLSv1.2+` (default) or `TLSv1.3`. */
+  /** Kamailio 5.6 tls `method`: `TLSv1.2+` or `TLSv1.2` (it has no TLS 1.3-only value). */
   readonly method: string;
   /** When set, clients must present a certificate issued by this CA. */
   readonly clientCaPath?: string;
@@ -105,9 +105,9 @@ sip_warning=0
 loadmodule "tls.so"
 loadmodule "kex.so"
 loadmodule "corex.so"
-loadmodule "sl.so"
 loadmodule "tm.so"
 loadmodule "tmx.so"
+loadmodule "sl.so"
 loadmodule "rr.so"
 loadmodule "pv.so"
 loadmodule "maxfwd.so"

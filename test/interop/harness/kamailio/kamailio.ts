@@ -28,8 +28,11 @@ export interface KamailioOptions {
   readonly domain?: string;
   /** Which certificate the TLS listener presents; default `good`. */
   readonly certificate?: ServerCertificateKind;
-  /** `TLSv1.2+` (default) or `TLSv1.3` (only TLS 1.3 accepted). */
-  readonly tlsMethod?: 'TLSv1.2+' | 'TLSv1.3';
+  /**
+   * `TLSv1.2+` (default: TLS 1.2 or 1.3, 1.3 preferred) or `TLSv1.2` (exactly TLS 1.2, e.g. to
+   * show that a client requiring 1.3 refuses). Kamailio 5.6's tls module has no 1.3-only method.
+   */
+  readonly tlsMethod?: 'TLSv1.2+' | 'TLSv1.2';
   /** Require a client certificate issued by the harness CA (`pki.client`). Default false. */
   readonly requireClientCertificate?: boolean;
   /** Also listen on [::1] (same ports). Default false. */

@@ -66,7 +66,8 @@ export type Lifetime =
   | { readonly notation: 'decimal'; readonly packets: number };
 
 export interface Mki {
-  readonly value: bigint;
+  /** Decimal digits, canonical (no leading zeros): MKIs may be up to 128 octets, beyond any number. */
+  readonly value: string;
   /** Octets on the wire, 1..128. */
   readonly length: number;
 }
@@ -125,7 +126,7 @@ function parseKeyParam(text: string): Result<KeyParam, CryptoParseError> {
       const length = Number(m[2]);
       const value = BigInt(m[1]!);
       if (length < 1 || length > 128 || value >= 1n << BigInt(length * 8)) return fail('bad-mki', 'MKI value does not fit its length (1..128 octets)');
-      mki = { value, length };
+      mki = { value: value.toString(), length };
     } else {
       if (lifetime !== undefined || mki !== undefined) return fail('bad-lifetime', 'lifetime must come once, before the MKI');
       const p = /^2\^([0-9]{1,2})$/.exec(field);

@@ -106,7 +106,7 @@ function insecureWarning(cfg: SdesConfig, index?: number): ReportWarning {
 }
 
 /** Fresh key||salt for `suite` from the injected Rng (DESIGN.md rule 1). */
-export function generateKey(suite: SrtpSuiteName, rng: Rng, mki?: { value: bigint; length: number }): { params: SrtpKeyParams; keyParam: KeyParam } {
+export function generateKey(suite: SrtpSuiteName, rng: Rng, mki?: { value: string; length: number }): { params: SrtpKeyParams; keyParam: KeyParam } {
   const s = SRTP_SUITES[suite];
   const bytes = rng.bytes(s.keyLength + s.saltLength);
   const params: SrtpKeyParams = {
@@ -120,9 +120,9 @@ export function generateKey(suite: SrtpSuiteName, rng: Rng, mki?: { value: bigin
   return { params, keyParam };
 }
 
-function mkiBytes(value: bigint, length: number): Uint8Array {
+function mkiBytes(value: string, length: number): Uint8Array {
   const out = new Uint8Array(length);
-  let v = value;
+  let v = BigInt(value);
   for (let i = length - 1; i >= 0; i--) {
     out[i] = Number(v & 0xffn);
     v >>= 8n;
@@ -410,7 +410,7 @@ export function answerCrypto(input: MediaCryptoInput, cfg: SdesConfig, rng: Rng,
   warnings.push(...line.warnings);
 
   const a = line.attribute;
-  const mki = line.mkiLength === undefined ? undefined : { value: 1n, length: line.mkiLength };
+  const mki = line.mkiLength === undefined ? undefined : { value: '1', length: line.mkiLength };
   let send: SrtpKeyParams;
   let keyParam: KeyParam;
   let attribute: CryptoAttribute;

@@ -13,7 +13,7 @@
  * OpenSSL enforces name constraints in its pass; revocation is checked via stapled OCSP.
  */
 import type { TlsErrorCode } from './tls-error.js';
-import { isWeakSignatureAlgorithm, type ParsedCertificate } from './parsed-certificate.js';
+import { isWeakSignatureAlgorithm, nameKeys, type ParsedCertificate } from './parsed-certificate.js';
 
 export const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 export const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -25,8 +25,8 @@ export const MIN_EC_BITS = 256;
 
 export interface TrustAnchors {
   readonly certificates: readonly ParsedCertificate[];
-  /** Anchors indexed by subject, for path building. */
-  bySubject(subject: string): readonly ParsedCertificate[];
+  /** Anchors whose subject is `issuerKey` (native name string, see `nameKeys`), for path building. */
+  bySubject(issuerKey: string): readonly ParsedCertificate[];
   /** Whether this exact certificate (DER) is an anchor. */
   has(cert: ParsedCertificate): boolean;
 }
@@ -40,9 +40,10 @@ export function trustAnchors(certs: readonly ParsedCertificate[]): TrustAnchors 
     if (ders.has(key)) continue;
     ders.add(key);
     unique.push(c);
-    const list = map.get(c.subject) ?? [];
+    const subjectKey = nameKeys(c).subject;
+    const list = map.get(subjectKey) ?? [];
     list.push(c);
-    map.set(c.subject, list);
+    map.set(subjectKey, list);
   }
   return {
     certificates: unique,
@@ -69,7 +70,7 @@ export interface ChainOptions {
 }
 
 function issuedBy(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
-  if (child.issuer !== issuer.subject) return false;
+  if (!nameMatchOnly(child, issuer)) return false;
   try {
     return child.x509.checkIssued(issuer.x509) && child.x509.verify(issuer.x509.publicKey);
   } catch {
@@ -88,7 +89,7 @@ function selfSigned(c: ParsedCertificate): boolean {
 }
 
 function nameMatchOnly(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
-  return child.issuer === issuer.subject;
+  return nameKeys(child).issuer === nameKeys(issuer).subject;
 }
 
 interface Search {
@@ -101,7 +102,7 @@ function build(path: ParsedCertificate[], presented: readonly ParsedCertificate[
   if (path.length > s.best.length) s.best = path.slice();
   // The current certificate is itself an anchor (e.g. a pinned-by-CA self-signed server cert).
   if (anchors.has(current)) return { path, anchor: current };
-  for (const anchor of anchors.bySubject(current.issuer)) {
+  for (const anchor of anchors.bySubject(nameKeys(current).issuer)) {
     if (issuedBy(current, anchor)) return { path: [...path, anchor], anchor };
     s.badSignature ||= nameMatchOnly(current, anchor);
   }

@@ -157,12 +157,17 @@ function colonHex(bytes: Uint8Array): string {
   return (toHex(bytes).toUpperCase().match(/../g) ?? []).join(':');
 }
 
-/** Parses a DER certificate. Throws only on bytes that are not a certificate at all. */
-export function parseCertificate(der: Uint8Array): ParsedCertificate {
-  const buf = Buffer.from(der);
-  const x509 = new X509Certificate(buf);
-  const cert = pkijs.Certificate.fromBER(buf);
+interface Extensions {
+  readonly sans: SubjectAltNames;
+  readonly hasSan: boolean;
+  readonly isCa: boolean;
+  readonly pathLen?: number;
+  readonly keyUsage?: ParsedCertificate['keyUsage'];
+  readonly extKeyUsage?: readonly string[];
+  readonly caIssuersUrls: readonly string[];
+}
 
+function readExtensions(cert: pkijs.Certificate): Extensions {
   const sans = { dns: [] as string[], ip: [] as string[], uri: [] as string[], email: [] as string[] };
   let hasSan = false;
   let isCa = false;
@@ -170,7 +175,6 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   let keyUsage: ParsedCertificate['keyUsage'];
   let extKeyUsage: string[] | undefined;
   const caIssuersUrls: string[] = [];
-
   for (const ext of cert.extensions ?? []) {
     const pv = ext.parsedValue as unknown;
     switch (ext.extnID) {
@@ -216,35 +220,137 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
         break;
     }
   }
-
-  const subjectCommonNames = cert.subject.typesAndValues.filter((tv) => tv.type === '2.5.4.3').map(attributeText);
-  const spkiDer = x509.publicKey.export({ type: 'spki', format: 'der' });
-  const sigOid = cert.signatureAlgorithm.algorithmId;
-  const subjectDer = Buffer.from(cert.subject.valueBeforeDecode);
-  const issuerDer = Buffer.from(cert.issuer.valueBeforeDecode);
-
   return {
-    x509,
-    der: buf,
-    subject: nameToString(cert.subject),
-    issuer: nameToString(cert.issuer),
-    subjectCommonNames,
     sans,
     hasSan,
-    notBefore: cert.notBefore.value,
-    notAfter: cert.notAfter.value,
-    serialNumber: toHex(cert.serialNumber.valueBlock.valueHexView).toUpperCase(),
     isCa,
     ...(pathLen === undefined ? {} : { pathLen }),
     ...(keyUsage === undefined ? {} : { keyUsage }),
     ...(extKeyUsage === undefined ? {} : { extKeyUsage }),
-    signatureAlgorithm: SIG_ALG[sigOid] ?? sigOid,
-    publicKey: keyFacts(x509),
-    fingerprintSha256: colonHex(createHash('sha256').update(buf).digest()),
-    spkiPin: `sha256/${createHash('sha256').update(spkiDer).digest('base64')}`,
-    selfIssued: subjectDer.length > 0 && subjectDer.equals(issuerDer),
     caIssuersUrls,
   };
+}
+
+/**
+ * Lazily parsed: the native X509Certificate is built at once (cheap); pkijs parsing, hashing and
+ * key inspection happen on first use, so a trust store of hundreds of roots costs little until a
+ * root is actually on a path.
+ */
+class LazyCertificate implements ParsedCertificate {
+  readonly x509: X509Certificate;
+  readonly der: Buffer;
+  private asn?: pkijs.Certificate;
+  private ext?: Extensions;
+  private memo = new Map<string, unknown>();
+
+  constructor(der: Buffer) {
+    this.der = der;
+    this.x509 = new X509Certificate(der);
+  }
+
+  private once<T>(key: string, f: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, f());
+    return this.memo.get(key) as T;
+  }
+
+  private get cert(): pkijs.Certificate {
+    this.asn ??= pkijs.Certificate.fromBER(this.der);
+    return this.asn;
+  }
+
+  private get extensions(): Extensions {
+    this.ext ??= readExtensions(this.cert);
+    return this.ext;
+  }
+
+  get subject(): string {
+    return this.once('subject', () => nameToString(this.cert.subject));
+  }
+  get issuer(): string {
+    return this.once('issuer', () => nameToString(this.cert.issuer));
+  }
+  get subjectCommonNames(): readonly string[] {
+    return this.once('cn', () => this.cert.subject.typesAndValues.filter((tv) => tv.type === '2.5.4.3').map(attributeText));
+  }
+  get sans(): SubjectAltNames {
+    return this.extensions.sans;
+  }
+  get hasSan(): boolean {
+    return this.extensions.hasSan;
+  }
+  get notBefore(): Date {
+    return this.once('nb', () => this.cert.notBefore.value);
+  }
+  get notAfter(): Date {
+    return this.once('na', () => this.cert.notAfter.value);
+  }
+  get serialNumber(): string {
+    return this.x509.serialNumber.toUpperCase();
+  }
+  get isCa(): boolean {
+    return this.extensions.isCa;
+  }
+  get pathLen(): number | undefined {
+    return this.extensions.pathLen;
+  }
+  get keyUsage(): ParsedCertificate['keyUsage'] {
+    return this.extensions.keyUsage;
+  }
+  get extKeyUsage(): readonly string[] | undefined {
+    return this.extensions.extKeyUsage;
+  }
+  get signatureAlgorithm(): string {
+    return this.once('sig', () => {
+      const oid = this.cert.signatureAlgorithm.algorithmId;
+      return SIG_ALG[oid] ?? oid;
+    });
+  }
+  get publicKey(): PublicKeyFacts {
+    return this.once('key', () => keyFacts(this.x509));
+  }
+  get fingerprintSha256(): string {
+    return this.x509.fingerprint256;
+  }
+  get spkiPin(): string {
+    return this.once('pin', () => `sha256/${createHash('sha256').update(this.x509.publicKey.export({ type: 'spki', format: 'der' })).digest('base64')}`);
+  }
+  get selfIssued(): boolean {
+    return this.once('self', () => {
+      const subjectDer = Buffer.from(this.cert.subject.valueBeforeDecode);
+      return subjectDer.length > 0 && subjectDer.equals(Buffer.from(this.cert.issuer.valueBeforeDecode));
+    });
+  }
+  get caIssuersUrls(): readonly string[] {
+    return this.extensions.caIssuersUrls;
+  }
+  /** Native name strings, for fast issuer lookups without the pkijs parse. */
+  get nameKeys(): { readonly subject: string; readonly issuer: string } {
+    return { subject: this.x509.subject, issuer: this.x509.issuer };
+  }
+
+  /** A plain snapshot (for logs and JSON): the computed facts, not the parser state. */
+  toJSON(): Record<string, unknown> {
+    return {
+      subject: this.subject,
+      issuer: this.issuer,
+      sans: this.sans,
+      notBefore: this.notBefore.toISOString(),
+      notAfter: this.notAfter.toISOString(),
+      serialNumber: this.serialNumber,
+      fingerprintSha256: this.fingerprintSha256,
+      spkiPin: this.spkiPin,
+    };
+  }
+}
+
+/** Parses a DER certificate. Throws only on bytes that are not a certificate at all. */
+export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  return new LazyCertificate(Buffer.from(der));
+}
+
+/** Native subject/issuer strings of a parsed certificate (issuer lookup keys). */
+export function nameKeys(c: ParsedCertificate): { readonly subject: string; readonly issuer: string } {
+  return c instanceof LazyCertificate ? c.nameKeys : { subject: c.x509.subject, issuer: c.x509.issuer };
 }
 
 /** Parses PEM text containing one or more certificates; ignores other PEM blocks. */

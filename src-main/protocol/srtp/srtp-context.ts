@@ -217,6 +217,8 @@ export class SrtpContext {
     const key = mki === 0 ? this.active : this.keyByMki(packet, mkiAt);
     if (key === undefined) return this.fail(stream, UNKNOWN_MKI, count);
     if (key.srtpUsed >= key.srtpLimit) return this.expired(stream, key, count);
+    // AEAD decrypts while it verifies: make sure the packet can be kept before touching it.
+    if (stream === undefined && this.inbound.size >= this.maxStreams) return this.fail(undefined, STREAM_LIMIT, count);
     const keys = key.rtpKeys(index);
     let end: number;
     if (this.aead) {
@@ -319,6 +321,7 @@ export class SrtpContext {
     const key = mki === 0 ? this.active : this.keyByMki(packet, mkiAt);
     if (key === undefined) return this.fail(stream, UNKNOWN_MKI, count);
     if (key.srtcpUsed >= key.srtcpLimit) return this.expired(stream, key, count);
+    if (stream === undefined && this.inbound.size >= this.maxStreams) return this.fail(undefined, STREAM_LIMIT, count);
     const keys = key.rtcpKeys(index);
     let end: number;
     if (this.aead) {

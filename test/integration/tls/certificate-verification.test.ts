@@ -8,6 +8,7 @@ import type { TlsConnectRequest } from '../../../src-main/platform/tls/tls-conne
 import type { TlsErrorCode } from '../../../src-main/platform/tls/tls-error.js';
 import type { TlsAccountSettings } from '../../../src-main/platform/tls/tls-settings.js';
 import { getTestPki, type ServerCredentials, type TestPki } from '../../fixtures/pki/test-pki.js';
+import { netHandles, waitFor } from './support/wait.js';
 import { startTlsServer, type RecordingServer, type TlsServerOptions } from './support/recording-server.js';
 import { SIP_REGISTER, tlsHarness, type Harness } from './support/tls-harness.js';
 
@@ -15,12 +16,18 @@ let pki: TestPki;
 let h: Harness;
 const servers: RecordingServer[] = [];
 
+let handlesBefore = 0;
 beforeAll(async () => {
+  handlesBefore = netHandles();
   pki = await getTestPki();
   h = tlsHarness(pki);
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  // Leak check (DESIGN.md rule 8): every socket and server this file opened is closed.
+  await waitFor(() => netHandles() <= handlesBefore, 2000, 'all sockets closed');
 });
 afterAll(() => h.eventLog.dispose());
 

@@ -5,7 +5,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import { inspect } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, MemorySink } from '../../../src-main/base/logger.js';
 import { loadClientCredentials, type ClientCredentials } from '../../../src-main/platform/tls/client-certificate.js';
 import { parseCertificatesPem } from '../../../src-main/platform/tls/parsed-certificate.js';
@@ -13,6 +13,7 @@ import { NodeTlsConnector } from '../../../src-main/platform/tls/tls-connector.j
 import { TlsEventLog } from '../../../src-main/platform/tls/tls-event-log.js';
 import { SystemClock } from '../../../src-main/base/clock.js';
 import { getTestPki, type TestPki } from '../../fixtures/pki/test-pki.js';
+import { netHandles, waitFor } from './support/wait.js';
 import { startTlsServer, type RecordingServer } from './support/recording-server.js';
 import { SIP_REGISTER, tlsHarness, type Harness } from './support/tls-harness.js';
 
@@ -21,7 +22,9 @@ let h: Harness;
 let creds: ClientCredentials;
 const servers: RecordingServer[] = [];
 
+let handlesBefore = 0;
 beforeAll(async () => {
+  handlesBefore = netHandles();
   pki = await getTestPki();
   h = tlsHarness(pki);
   const loaded = loadClientCredentials({ kind: 'pkcs12', data: pki.client.p12, password: pki.client.password }, Date.now());
@@ -30,6 +33,10 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  // Leak check (DESIGN.md rule 8): every socket and server this file opened is closed.
+  await waitFor(() => netHandles() <= handlesBefore, 2000, 'all sockets closed');
 });
 
 async function mtlsServer(trustedClientCa: string, maxVersion: 'TLSv1.2' | 'TLSv1.3' = 'TLSv1.3'): Promise<RecordingServer> {

@@ -9,5 +9,5 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 3000, what =
 
 /** Socket/server handles alive in this process (for leak checks at the end of a test file). */
 export function netHandles(): number {
-  return process.getActiveResourcesInfo().filter((r) => /TCP|TLS|UDP|Pipe(?!Wrap)|GetAddrInfo/.test(r) && r !== 'PipeWrap').length;
+  return process.getActiveResourcesInfo().filter((r) => /^(TCPSocketWrap|TCPServerWrap|TLSWrap|UDPWrap)$/.test(r)).length;
 }

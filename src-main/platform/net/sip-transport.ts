@@ -1,0 +1,163 @@
+/**
+ * The transaction layer's TransportPort (protocol/sip/transaction/transport-port.ts) implemented
+ * on the platform's connections (RFC 3261 §18):
+ *
+ *  - `FlowSipTransport`: reliable; every message goes over the account's one persistent TLS/TCP
+ *    flow (RFC 5626 §4.2; RFC 3261 §18.2.2 responses on the connection the request came in on);
+ *    inbound bytes are framed by the flow, parsed here, and handed up with their source.
+ *  - `DatagramSipTransport`: unreliable (the transactions retransmit, §17.1.1.2); one UDP socket.
+ *
+ * Both learn the public address the server sees from the top Via of responses (RFC 3581 §4,
+ * `received`/`rport`) for Contact behind NAT (nat-binding.ts).
+ */
+import type { Disposable } from '../../base/disposable.js';
+import { Emitter, type Event } from '../../base/event.js';
+import type { Logger } from '../../base/logger.js';
+import { parseMessage } from '../../protocol/sip/message/parser.js';
+import { serializeMessage } from '../../protocol/sip/message/serializer.js';
+import type { SipMessage } from '../../protocol/sip/message/message.js';
+import type { TransportAddress, TransportPort } from '../../protocol/sip/transaction/transport-port.js';
+import type { AccountFlow, InboundMessage } from './account-flow.js';
+import { NatBindingTracker } from './nat-binding.js';
+import type { FlowInfo } from './sip-stream-flow.js';
+import { MTU_SAFE_SIZE, type Datagram, type UdpSipTransport } from './udp-transport.js';
+
+export interface ReceivedMessage {
+  readonly message: SipMessage;
+  readonly source: TransportAddress;
+}
+
+/** Whatever consumes parsed inbound messages - the transaction layer's `receive`. */
+export interface MessageSink {
+  receive(message: SipMessage, source: TransportAddress): void;
+}
+
+function observeVia(tracker: NatBindingTracker | undefined, message: SipMessage): void {
+  if (tracker === undefined || message.kind !== 'response') return;
+  const via = message.headers.topVia();
+  if (via === undefined) return;
+  tracker.observe({ ...(via.received === undefined ? {} : { received: via.received }), ...(typeof via.rport === 'number' ? { rport: via.rport } : {}) });
+}
+
+export class FlowSipTransport implements TransportPort, Disposable {
+  readonly reliable = true;
+  private readonly emitter = new Emitter<ReceivedMessage>();
+  /** Parsed inbound messages with their source (the flow's remote address and id). */
+  readonly onMessage: Event<ReceivedMessage> = this.emitter.event;
+  private readonly subscription: Disposable;
+  private readonly stateSubscription: Disposable;
+  private tracker: NatBindingTracker | undefined;
+  private trackedFlow: string | undefined;
+
+  constructor(
+    private readonly flow: AccountFlow,
+    private readonly logger?: Logger,
+  ) {
+    this.subscription = flow.onMessage((m) => this.inbound(m));
+    this.stateSubscription = flow.onState((s) => {
+      if (s.kind === 'connected') this.bindingFor(s.flow);
+    });
+    const info = flow.flowInfo;
+    if (info !== undefined) this.bindingFor(info);
+  }
+
+  /** The current flow's NAT binding (public address for Contact), if connected. */
+  get natBinding(): NatBindingTracker | undefined {
+    return this.tracker;
+  }
+
+  /** The Via transport token and sent-by for requests on the current flow. */
+  get localVia(): { transport: 'TLS' | 'TCP'; host: string; port: number } | undefined {
+    const info = this.flow.flowInfo;
+    if (info === undefined) return undefined;
+    return { transport: info.transport === 'tls' ? 'TLS' : 'TCP', host: info.local.address, port: info.local.port };
+  }
+
+  /** Connects the transport to a consumer (the transaction layer). */
+  connect(sink: MessageSink): Disposable {
+    return this.onMessage(({ message, source }) => sink.receive(message, source));
+  }
+
+  send(message: SipMessage, destination: TransportAddress): boolean {
+    const info = this.flow.flowInfo;
+    if (info === undefined) return false;
+    // A response must go back on the connection its request arrived on (RFC 3261 §18.2.2).
+    if (destination.connectionId !== undefined && destination.connectionId !== info.id) return false;
+    return this.flow.send(serializeMessage(message)).ok;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.stateSubscription.dispose();
+    this.tracker?.dispose();
+    this.emitter.dispose();
+  }
+
+  private bindingFor(info: FlowInfo): void {
+    if (this.trackedFlow === info.id) return;
+    this.tracker?.dispose();
+    this.trackedFlow = info.id;
+    this.tracker = new NatBindingTracker(info.local);
+  }
+
+  private inbound(m: InboundMessage): void {
+    const parsed = parseMessage(m.bytes);
+    if (!parsed.ok) {
+      this.logger?.warn('unparseable SIP message on flow discarded', { flow: m.flow.id, code: parsed.error.code });
+      return;
+    }
+    this.bindingFor(m.flow);
+    observeVia(this.tracker, parsed.value);
+    this.emitter.fire({
+      message: parsed.value,
+      source: { transport: m.flow.transport === 'tls' ? 'TLS' : 'TCP', host: m.flow.remote.address, port: m.flow.remote.port, connectionId: m.flow.id },
+    });
+  }
+}
+
+export class DatagramSipTransport implements TransportPort, Disposable {
+  readonly reliable = false;
+  private readonly emitter = new Emitter<ReceivedMessage>();
+  readonly onMessage: Event<ReceivedMessage> = this.emitter.event;
+  readonly natBinding: NatBindingTracker;
+  private readonly subscription: Disposable;
+
+  constructor(
+    private readonly udp: UdpSipTransport,
+    private readonly logger?: Logger,
+  ) {
+    this.natBinding = new NatBindingTracker(udp.local);
+    this.subscription = udp.onDatagram((d) => this.inbound(d));
+  }
+
+  connect(sink: MessageSink): Disposable {
+    return this.onMessage(({ message, source }) => sink.receive(message, source));
+  }
+
+  send(message: SipMessage, destination: TransportAddress): boolean {
+    const bytes = serializeMessage(message);
+    // DEVIATION(RFC 3261 §18.1.1): a request over 1300 bytes should move to TCP; an account that
+    // chose UDP has no TCP flow here, so it is sent anyway (IP fragmentation) with a warning.
+    if (bytes.length > MTU_SAFE_SIZE) this.logger?.warn('SIP message larger than the UDP MTU limit', { bytes: bytes.length });
+    void this.udp.send(bytes, destination.host, destination.port).then((r) => {
+      if (!r.ok) this.logger?.warn('UDP send failed', { code: r.error.code });
+    });
+    return true;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.natBinding.dispose();
+    this.emitter.dispose();
+  }
+
+  private inbound(d: Datagram): void {
+    const parsed = parseMessage(d.bytes);
+    if (!parsed.ok) {
+      this.logger?.debug('unparseable datagram discarded', { from: d.address, code: parsed.error.code });
+      return;
+    }
+    observeVia(this.natBinding, parsed.value);
+    this.emitter.fire({ message: parsed.value, source: { transport: 'UDP', host: d.address, port: d.port } });
+  }
+}

@@ -11,3 +11,4 @@ export * from './telephone-event.js';
 export * from './telephone-event-sender.js';
 export * from './telephone-event-receiver.js';
 export * from './comfort-noise.js';
+export * from './rtcp-reporter.js';

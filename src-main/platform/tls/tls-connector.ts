@@ -73,6 +73,32 @@ export interface NodeTlsConnectorDeps {
   readonly eventLog?: TlsEventLog;
 }
 
+const contexts = new WeakMap<AnchorSet, Map<string, { readonly creds: unknown; readonly ctx: tls.SecureContext }>>();
+
+/**
+ * One SecureContext per anchor set and TLS settings (loading hundreds of roots into OpenSSL on
+ * every reconnect would cost more than the handshake).
+ */
+export function secureContextFor(anchors: AnchorSet, settings: EffectiveTlsSettings): tls.SecureContext {
+  let perAnchors = contexts.get(anchors);
+  if (perAnchors === undefined) {
+    perAnchors = new Map();
+    contexts.set(anchors, perAnchors);
+  }
+  const key = `${settings.minVersion}|${settings.ciphers}|${settings.clientCredentials?.summary.fingerprintSha256 ?? ''}`;
+  const hit = perAnchors.get(key);
+  if (hit !== undefined && hit.creds === settings.clientCredentials) return hit.ctx;
+  const ctx = tls.createSecureContext({
+    ca: [...anchors.pems],
+    minVersion: settings.minVersion,
+    maxVersion: 'TLSv1.3',
+    ciphers: settings.ciphers,
+    ...(settings.clientCredentials === undefined ? {} : settings.clientCredentials.tlsOptions()),
+  });
+  perAnchors.set(key, { creds: settings.clientCredentials, ctx });
+  return ctx;
+}
+
 /** Reads the peer chain as the TLS library reports it (leaf first). */
 export function peerChain(socket: tls.TLSSocket): ParsedCertificate[] {
   const out: ParsedCertificate[] = [];
@@ -125,16 +151,13 @@ export class NodeTlsConnector implements TlsConnector {
         host: req.address,
         port: req.port,
         ...(sni === undefined ? {} : { servername: sni }),
-        // The anchors replace OpenSSL's defaults (an empty list trusts nothing).
-        ca: [...req.anchors.pems],
+        // Anchors (replacing OpenSSL's defaults: an empty list trusts nothing), versions, suites and
+        // the client certificate live in a cached secure context.
+        secureContext: secureContextFor(req.anchors, settings),
         rejectUnauthorized: false,
         checkServerIdentity: () => undefined,
-        minVersion: settings.minVersion,
-        maxVersion: 'TLSv1.3',
-        ciphers: settings.ciphers,
         requestOCSP: true,
         noDelay: true,
-        ...(settings.clientCredentials === undefined ? {} : settings.clientCredentials.tlsOptions()),
       };
       const socket = tls.connect(options);
       socket.setNoDelay(true);

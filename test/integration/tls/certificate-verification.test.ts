@@ -116,6 +116,10 @@ describe('full verification against real TLS servers', () => {
     await expectRefused(pki.servers.rsa, 'handshake-failure', {}, { tls: { maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA:AES256-SHA:AES128-SHA256:AES256-SHA256:AES128-GCM-SHA256' } });
   });
 
+  it('a TLS 1.3 minimum (e.g. locked by provisioning) refuses a TLS 1.2-only server with `protocol-version`', async () => {
+    await expectRefused(pki.servers.good, 'protocol-version', { minVersion: 'TLSv1.3' }, { tls: { maxVersion: 'TLSv1.2' } });
+  });
+
   it('accepts a certificate whose only identity is the SIP URI SAN sip:sip.example.test (RFC 5922 §7.1)', async () => {
     const s = await server(pki.servers.sipUriOnly);
     expect(await connectAndRegister(h.request(s.port, {}))).toMatchObject({ ok: true });

@@ -63,6 +63,12 @@ describe.skipIf(!peers.available)('baresip harness: two real baresip 1.0 calling
     expect(menc.param).toMatch(/AES_CM_128_HMAC_SHA1_80/);
     await alice.waitForEvent('CALL_ESTABLISHED', { fromIndex: mark, timeoutMs: 10_000 });
     await bob.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 5000 });
+    // In the call, every socket of both (SIP, TLS, ctrl, RTP, RTCP, DNS client) is on loopback.
+    for (const b of [alice, bob]) {
+      const sockets = socketsOfProcessGroup(b.pid);
+      expect(sockets.filter((s) => s.proto.startsWith('udp')).length).toBeGreaterThanOrEqual(3);
+      expect(sockets.filter((s) => !isLoopbackBind(s.address))).toEqual([]);
+    }
     await new Promise((r) => setTimeout(r, 1500));
     // DTMF (RFC 4733 telephone-events) from A arrives at B in order.
     const dtmfMark = bob.events.length;

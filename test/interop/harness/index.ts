@@ -9,6 +9,7 @@ export { HarnessScope, type Stoppable } from './harness-scope.js';
 export { allocatePort, allocatePorts, isPortFree, canConnectTcp, waitForTcpPort, LOOPBACK_V4, LOOPBACK_V6, type LoopbackHost } from './ports.js';
 export { ManagedProcess, type SpawnPeerOptions, type ExitInfo } from './managed-process.js';
 export { liveProcesses, killAllProcesses, reapOrphans } from './process-registry.js';
+export { withLoopbackBinds, loopbackBindShim } from './loopback-bind-shim.js';
 export { socketsOfProcessGroup, isLoopbackBind, type PeerSocket } from './process-sockets.js';
 export { createInteropPki, SERVER_CERTIFICATE_KINDS, type InteropPki, type ServerCertificateKind } from './interop-pki.js';
 export { startKamailio, type Kamailio, type KamailioOptions, type KamailioUser, type KamailioPorts } from './kamailio/kamailio.js';

@@ -10,7 +10,7 @@ describe('requirePeers: skip loudly, but never in CI', () => {
   it('names the missing tool and its Debian package', () => {
     const check = checkPeers(['sox', 'sipp', 'stunnel'], NO_PATH);
     expect(check.available).toBe(false);
-    expect(check.packages).toEqual(['sox', 'sip-tester', 'stunnel4']);
+    expect(check.packages).toEqual(['sox', 'sip-tester', 'gcc', 'stunnel4']);
     expect(check.missing[0]).toMatch(/^sox: .*\(Debian package: sox\)$/);
   });
 

@@ -50,6 +50,10 @@ export const BARESIP_MODULE_DIR = '/usr/lib/baresip/modules';
 /** Modules the baresip harness loads. */
 export const BARESIP_MODULES = ['account', 'menu', 'ctrl_tcp', 'srtp', 'aufile', 'ausine', 'aubridge', 'sndfile', 'g711', 'g722', 'opus'] as const;
 
+/** baresip and sipp run with the loopback bind shim (loopback-bind-shim.ts), built with cc. */
+const ccProblem = (env: NodeJS.ProcessEnv): string | null =>
+  findExecutable('cc', env) === null && findExecutable('gcc', env) === null ? 'no C compiler for the loopback bind shim (cc)' : null;
+
 const exe =
   (name: string) =>
   (env: NodeJS.ProcessEnv): string | null =>
@@ -66,14 +70,16 @@ const PEERS: Record<PeerName, PeerSpec> = {
     },
   },
   baresip: {
-    packages: ['baresip'],
+    packages: ['baresip', 'gcc'],
     probe: (env) => {
       if (findExecutable('baresip', env) === null) return 'baresip not on PATH';
+      const cc = ccProblem(env);
+      if (cc !== null) return cc;
       const missing = BARESIP_MODULES.filter((m) => !existsSync(join(BARESIP_MODULE_DIR, `${m}.so`)));
       return missing.length === 0 ? null : `baresip modules missing in ${BARESIP_MODULE_DIR}: ${missing.join(', ')}`;
     },
   },
-  sipp: { packages: ['sip-tester'], probe: exe('sipp') },
+  sipp: { packages: ['sip-tester', 'gcc'], probe: (env) => exe('sipp')(env) ?? ccProblem(env) },
   stunnel: {
     packages: ['stunnel4'],
     probe: (env) => (findExecutable('stunnel4', env) === null && findExecutable('stunnel', env) === null ? 'stunnel4 not on PATH' : null),

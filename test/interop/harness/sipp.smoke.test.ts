@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startBaresip } from './baresip/baresip.js';
 import { startKamailio, type Kamailio } from './kamailio/kamailio.js';
 import { requirePeers } from './peers.js';
+import { isLoopbackBind, socketsOfProcessGroup } from './process-sockets.js';
 import { buildInDialogRequest, sdesSdp, uacDialogFrom2xx } from './sip-probe.js';
 import { buildRequest, SipStreamClient, sipToken } from './sip-stream-client.js';
 import { startSippBehindStunnel } from './sipp/sipp.js';
@@ -88,8 +89,9 @@ describe.skipIf(!peers.available)('sipp behind stunnel4: real TLS in front of a 
     await uac.stop();
   });
 
-  it('UAS: sipp behind a stunnel TLS server accepts a verified node:tls connection and answers a hand-written INVITE (180, 200 with SRTP, ACK, BYE)', async () => {
+  it('UAS: sipp behind a stunnel TLS server (all sockets on loopback) accepts a verified node:tls connection and answers a hand-written INVITE (180, 200 with SRTP, ACK, BYE)', async () => {
     const uas = await startSippBehindStunnel({ scope: scope(), role: 'uas', scenario: 'uas-call', timeoutSeconds: 15 });
+    for (const pid of [uas.sipp.pid, uas.stunnel.pid]) expect(socketsOfProcessGroup(pid).filter((s) => !isLoopbackBind(s.address))).toEqual([]);
     const client = await SipStreamClient.connectTls(uas.port, { ca: uas.caCertPem!, servername: 'pbx.test' });
     try {
       const callId = sipToken();

@@ -16,6 +16,8 @@
  *   and, answering, takes the first suite of the offer it supports.
  * - Control: `module_app ctrl_tcp.so` + `ctrl_tcp_listen 127.0.0.1:C` (netstring JSON), with
  *   `menu.so` providing the commands (dial, accept, hangup, sndcode, hold, resume, reginfo, ...).
+ * - 1.0 binds RTP/RTCP and its DNS client to 0.0.0.0/[::] whatever `net_interface` says: the
+ *   harness preloads loopback-bind-shim.ts; `dns_server 127.0.0.1:53` keeps DNS on loopback.
  * - TLS to Kamailio: account `;transport=tls`, `outbound="sip:127.0.0.1:T;transport=tls"`, and
  *   `sip_cafile` with the harness CA.
  */
@@ -73,6 +75,8 @@ export function renderBaresipConfig(c: BaresipConfigInput): string {
     `sip_listen\t\t127.0.0.1:${c.sipPort}`,
     ...(c.caFile !== undefined ? [`sip_cafile\t\t${c.caFile}`] : []),
     'net_interface\t\t127.0.0.1',
+    // Never ask a non-loopback DNS server (the harness routes by IP through the outbound proxy).
+    'dns_server\t\t127.0.0.1:53',
     'call_local_timeout\t120',
     'call_max_calls\t\t4',
     `audio_player\t\taubridge,${c.deviceName}`,

@@ -12,6 +12,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HarnessScope } from '../harness-scope.js';
 import type { Kamailio } from '../kamailio/kamailio.js';
+import { withLoopbackBinds } from '../loopback-bind-shim.js';
 import { ManagedProcess } from '../managed-process.js';
 import { allocatePort, looksLikePortClash, PortClashError, retryOnPortClash } from '../ports.js';
 import {
@@ -144,7 +145,9 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
       }),
       { mode: 0o600 },
     );
-    const p = ManagedProcess.spawn({ name, command: 'baresip', args: ['-f', dir], logPath, cwd: dir, graceMs: 3000 });
+    // baresip 1.0 binds RTP and its DNS client to the wildcard address: keep them on loopback.
+    const env = await withLoopbackBinds();
+    const p = ManagedProcess.spawn({ name, command: 'baresip', args: ['-f', dir], logPath, cwd: dir, env, graceMs: 3000 });
     options.scope.track(p);
     try {
       await p.waitForOutput(/ctrl_tcp: TCP socket listening|baresip is ready/, { timeoutMs: options.startTimeoutMs ?? 10_000 });

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HarnessScope } from '../harness-scope.js';
 import { createInteropPki, type InteropPki, type ServerCertificateKind } from '../interop-pki.js';
+import { withLoopbackBinds } from '../loopback-bind-shim.js';
 import { describeExit, ManagedProcess, type ExitInfo } from '../managed-process.js';
 import { allocatePort, waitForTcpPort } from '../ports.js';
 import { startStunnel, type Stunnel } from './stunnel.js';
@@ -98,6 +99,8 @@ export async function startSippBehindStunnel(options: SippOptions): Promise<Sipp
   const sippPort = await allocatePort({ protocols: ['tcp', 'udp'] });
   // sipp binds its media (RTP echo) sockets at [media_port] and the next ports even if unused.
   const mediaPort = await allocatePort({ protocols: ['udp'], consecutive: 4, exclude: [sippPort] });
+  // sipp's UDP control socket (default 8888, bound to 0.0.0.0: the shim moves it to loopback).
+  const controlPort = await allocatePort({ protocols: ['udp'], exclude: [sippPort, mediaPort, mediaPort + 1, mediaPort + 2, mediaPort + 3] });
 
   let stunnel: Stunnel;
   let pki: InteropPki | undefined;
@@ -143,6 +146,7 @@ export async function startSippBehindStunnel(options: SippOptions): Promise<Sipp
     '-p', String(sippPort),
     '-mi', '127.0.0.1',
     '-mp', String(mediaPort),
+    '-cp', String(controlPort),
     '-m', String(options.calls ?? 1),
     '-d', String(options.pauseMs ?? 1000),
     '-timeout', `${options.timeoutSeconds ?? 30}s`,
@@ -153,7 +157,8 @@ export async function startSippBehindStunnel(options: SippOptions): Promise<Sipp
     ...Object.entries(keys).flatMap(([k, v]) => ['-key', k, v]),
     ...(options.extraArgs ?? []),
   );
-  const proc = ManagedProcess.spawn({ name: `sipp-${options.role}`, command: 'sipp', args, logPath, cwd: dir, graceMs: 2000 });
+  const env = await withLoopbackBinds();
+  const proc = ManagedProcess.spawn({ name: `sipp-${options.role}`, command: 'sipp', args, logPath, cwd: dir, env, graceMs: 2000 });
   options.scope.track(proc);
   if (options.role === 'uas') {
     try {

@@ -1,0 +1,98 @@
+/**
+ * The port between a call's signalling (the user agent in services/) and its media (this layer).
+ * The user agent only sees SDP text and outcomes; everything below - SDP offer/answer with SDES,
+ * RTP sockets, SRTP, codecs, jitter buffer, DTMF, audio devices - lives behind it.
+ *
+ * One CallMedia per call. Offer/answer follows RFC 3264: the UA calls createOffer/applyAnswer when
+ * it offers (INVITE, re-INVITE for hold/resume) and answerOffer when the peer offers.
+ */
+import type { Disposable } from '../base/disposable.js';
+import type { Event } from '../base/event.js';
+import type { Result } from '../base/result.js';
+import type { NegotiationReport } from '../protocol/sdes/negotiation-report.js';
+import type { SrtpPolicy, SignallingTransport } from '../protocol/sdes/sdes-config.js';
+import type { Direction } from '../protocol/sdp/session-description.js';
+
+/** Codec names as accounts spell them (src-shared/model/account.ts CodecName). */
+export type CallCodecName = 'opus' | 'G722' | 'PCMA' | 'PCMU';
+
+export interface CallMediaOptions {
+  /** Label for logs: the call id. */
+  readonly callId: string;
+  readonly srtp: SrtpPolicy;
+  /** The first signalling hop: keys (SDES) only ever travel over TLS unless explicitly allowed. */
+  readonly signalling: SignallingTransport;
+  readonly allowInsecureSdes: boolean;
+  /** Codec preference, best first. */
+  readonly codecs: readonly CallCodecName[];
+  /** Our IP address for RTP as the peer should see it (the flow's local address family). */
+  readonly localAddress: string;
+  /** Audio sources/sinks for this call (file/null backends for the CLI; devices in the app). */
+  readonly audio?: CallAudioOptions;
+}
+
+export interface CallAudioOptions {
+  /** Loop this WAV file as the microphone. */
+  readonly playFile?: string;
+  /** Record what the far end sends, decoded, to this WAV file. */
+  readonly recordFile?: string;
+}
+
+export interface MediaFailure {
+  readonly code: 'insecure-signalling' | 'no-codecs' | 'bad-config' | 'unparseable-sdp' | 'not-acceptable' | 'media-count-mismatch' | 'no-media' | 'socket-failed';
+  readonly message: string;
+  /** SIP status to answer with when refusing an offer: 488 (RFC 3264 §6), 400 for garbage. */
+  readonly sipStatus?: 488 | 400;
+  readonly report?: NegotiationReport;
+}
+
+/** What a call shows about its media (no key material: safe for the CLI and the renderer). */
+export interface MediaState {
+  readonly srtp: boolean;
+  /** Chosen SRTP suite, e.g. AES_CM_128_HMAC_SHA1_80. */
+  readonly suite?: string;
+  /** Chosen codec, e.g. PCMA/8000. */
+  readonly codec?: string;
+  /** Our direction after negotiation (sendonly: we hold; recvonly: the peer holds us). */
+  readonly direction: Direction;
+  readonly report: NegotiationReport;
+}
+
+export interface MediaStats {
+  readonly packetsSent: number;
+  readonly packetsReceived: number;
+  readonly packetsLost: number;
+  readonly lossPercent: number;
+  readonly jitterMs: number;
+  readonly rttMs?: number;
+  readonly mos?: number;
+  readonly srtpAuthFailures: number;
+  readonly srtpReplays: number;
+}
+
+export type MediaEvent =
+  | { readonly kind: 'negotiated'; readonly state: MediaState }
+  | { readonly kind: 'dtmf'; readonly digit: string; readonly durationMs: number }
+  | { readonly kind: 'stats'; readonly stats: MediaStats }
+  /** RTP from a source other than the SDP address was latched (symmetric RTP behind NAT). */
+  | { readonly kind: 'latched'; readonly address: string; readonly port: number }
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface CallMedia extends Disposable {
+  /** An offer for INVITE or re-INVITE; `direction` sendonly/inactive to hold, sendrecv to resume. */
+  createOffer(direction?: Direction): Result<string, MediaFailure>;
+  /** The peer's answer to our last offer: starts (or updates) RTP. */
+  applyAnswer(sdp: Uint8Array | string): Result<MediaState, MediaFailure>;
+  /** Answers the peer's offer (INVITE or re-INVITE): starts (or updates) RTP. */
+  answerOffer(sdp: Uint8Array | string, direction?: Direction): Result<{ readonly sdp: string; readonly state: MediaState }, MediaFailure>;
+  /** Sends an RFC 4733 digit; false when the peer did not agree to telephone-event (use SIP INFO). */
+  sendDtmf(digit: string, durationMs?: number): boolean;
+  /** Mutes the microphone (sends silence / comfort noise), without renegotiating. */
+  setMuted(muted: boolean): void;
+  readonly state: MediaState | undefined;
+  readonly onEvent: Event<MediaEvent>;
+}
+
+export interface CallMediaFactory {
+  create(options: CallMediaOptions): Promise<Result<CallMedia, MediaFailure>>;
+}

@@ -1,108 +1,50 @@
 /**
- * AEAD_AES_128_GCM / AEAD_AES_256_GCM for SRTP and SRTCP (RFC 7714), on node:crypto's GCM.
+ * AEAD_AES_128_GCM / AEAD_AES_256_GCM packet transforms for SRTP and SRTCP (RFC 7714), built from
+ * the batched counter-mode keystream (cm-keystream.ts, GCM layout: block 0 = AES_K(J0) masks the
+ * tag, blocks 1.. encrypt the payload) and GHASH (ghash.ts).
  *
- *   SRTP IV  (§8.1): (0x0000 || SSRC || ROC || SEQ) XOR session salt      (12 octets)
- *   SRTCP IV (§9.1): (0x0000 || SSRC || 0x0000 || 0 || SRTCP index) XOR session salt
- *   SRTP AAD (§8.2): the RTP header (with CSRCs and extension); SRTCP AAD (§9.3): the first
- *   8 header octets || E || SRTCP index (or, with E = 0, the whole packet || E || index).
- *   Tag: 16 octets (§13).
+ *   SRTP AAD (§8.2): the RTP header with CSRCs and extension; ciphertext: the payload.
+ *   SRTCP AAD (§9.3): the first 8 octets || E || SRTCP index; with E = 0 (§9.4), the whole packet
+ *   || E || index and no ciphertext. Tag: 16 octets (§13), compared in constant time.
  *
- * node:crypto has no way to re-IV a GCM object, so each packet costs one cipher object; the
- * AES-CM suites are the fast path (see README.md).
+ * Checked against node:crypto's AES-GCM on random inputs (aead-gcm.test.ts), the RFC 7714 §16-17
+ * vectors and libsrtp2.
  */
-import { createCipheriv, createDecipheriv, type KeyObject } from 'node:crypto';
+import type { GhashKey } from './ghash.js';
+import { xorKeystream } from './cm-keystream.js';
 
 export const GCM_TAG_LENGTH = 16;
 
-const iv = Buffer.alloc(12);
+const expected = new Uint8Array(GCM_TAG_LENGTH);
 
-function gcmAlgorithm(key: KeyObject): 'aes-128-gcm' | 'aes-256-gcm' {
-  return key.symmetricKeySize === 32 ? 'aes-256-gcm' : 'aes-128-gcm';
-}
-
-/** Fills the shared IV scratch for an SRTP packet. */
-export function srtpGcmIv(salt: Uint8Array, ssrc: number, roc: number, seq: number): Buffer {
-  iv[0] = salt[0]!;
-  iv[1] = salt[1]!;
-  iv[2] = salt[2]! ^ (ssrc >>> 24);
-  iv[3] = salt[3]! ^ ((ssrc >>> 16) & 0xff);
-  iv[4] = salt[4]! ^ ((ssrc >>> 8) & 0xff);
-  iv[5] = salt[5]! ^ (ssrc & 0xff);
-  iv[6] = salt[6]! ^ (roc >>> 24);
-  iv[7] = salt[7]! ^ ((roc >>> 16) & 0xff);
-  iv[8] = salt[8]! ^ ((roc >>> 8) & 0xff);
-  iv[9] = salt[9]! ^ (roc & 0xff);
-  iv[10] = salt[10]! ^ (seq >>> 8);
-  iv[11] = salt[11]! ^ (seq & 0xff);
-  return iv;
-}
-
-/** Fills the shared IV scratch for an SRTCP packet (31-bit `index`). */
-export function srtcpGcmIv(salt: Uint8Array, ssrc: number, index: number): Buffer {
-  iv[0] = salt[0]!;
-  iv[1] = salt[1]!;
-  iv[2] = salt[2]! ^ (ssrc >>> 24);
-  iv[3] = salt[3]! ^ ((ssrc >>> 16) & 0xff);
-  iv[4] = salt[4]! ^ ((ssrc >>> 8) & 0xff);
-  iv[5] = salt[5]! ^ (ssrc & 0xff);
-  iv[6] = salt[6]!;
-  iv[7] = salt[7]!;
-  iv[8] = salt[8]! ^ ((index >>> 24) & 0x7f);
-  iv[9] = salt[9]! ^ ((index >>> 16) & 0xff);
-  iv[10] = salt[10]! ^ ((index >>> 8) & 0xff);
-  iv[11] = salt[11]! ^ (index & 0xff);
-  return iv;
+function tag(g: GhashKey, data: Uint8Array, aadLen: number, extraAad: Uint8Array | undefined, ctEnd: number, ks: Uint8Array, ksAt: number, out: Uint8Array, outAt: number): void {
+  g.reset();
+  g.absorb(data, 0, aadLen);
+  if (extraAad !== undefined) g.absorb(extraAad, 0, extraAad.length);
+  g.pad();
+  g.absorb(data, aadLen, ctEnd - aadLen);
+  g.finish(aadLen + (extraAad?.length ?? 0), ctEnd - aadLen, ks, ksAt, out, outAt, GCM_TAG_LENGTH);
 }
 
 /**
- * Encrypts `plaintext` and writes ciphertext || tag to `out[outOffset...]`. `aad` may be given in
- * two parts (SRTCP: header and E||index).
+ * Encrypts `data[aadLen, end)` in place and writes the tag at `data[end...]`. `ks[ksAt...]` holds
+ * the packet's keystream: the tag mask, then ceil((end - aadLen) / 16) payload blocks.
  */
-export function gcmSeal(
-  key: KeyObject,
-  nonce: Buffer,
-  aad: Uint8Array,
-  aad2: Uint8Array | undefined,
-  plaintext: Uint8Array,
-  out: Uint8Array,
-  outOffset: number,
-): void {
-  const c = createCipheriv(gcmAlgorithm(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
-  c.setAAD(aad2 === undefined ? aad : Buffer.concat([aad, aad2]));
-  const ct = c.update(plaintext);
-  const rest = c.final();
-  out.set(ct, outOffset);
-  out.set(rest, outOffset + ct.length);
-  out.set(c.getAuthTag(), outOffset + ct.length + rest.length);
+export function gcmSealInPlace(g: GhashKey, ks: Uint8Array, ksAt: number, data: Uint8Array, aadLen: number, end: number, extraAad?: Uint8Array): void {
+  xorKeystream(data, aadLen, end - aadLen, ks, ksAt + 16);
+  tag(g, data, aadLen, extraAad, end, ks, ksAt, data, end);
 }
 
 /**
- * Verifies and decrypts; on success writes the plaintext to `out[outOffset...]` and returns true.
- * On failure nothing is written.
+ * Verifies the tag at `data[end, end + 16)` over AAD `data[0, aadLen)` (+ `extraAad`) and ciphertext
+ * `data[aadLen, end)`; only then decrypts in place. Returns false, leaving `data` untouched, when the
+ * tag does not verify. With `aadOnly` the whole of `data[0, end)` is AAD (SRTCP with E = 0).
  */
-export function gcmOpen(
-  key: KeyObject,
-  nonce: Buffer,
-  aad: Uint8Array,
-  aad2: Uint8Array | undefined,
-  ciphertext: Uint8Array,
-  tag: Uint8Array,
-  out: Uint8Array,
-  outOffset: number,
-): boolean {
-  const d = createDecipheriv(gcmAlgorithm(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
-  d.setAAD(aad2 === undefined ? aad : Buffer.concat([aad, aad2]));
-  d.setAuthTag(tag);
-  const pt = d.update(ciphertext);
-  let rest: Buffer;
-  try {
-    rest = d.final();
-  } catch {
-    // node:crypto reports a wrong tag by throwing; here it becomes a counted value.
-    pt.fill(0);
-    return false;
-  }
-  out.set(pt, outOffset);
-  out.set(rest, outOffset + pt.length);
+export function gcmOpenInPlace(g: GhashKey, ks: Uint8Array, ksAt: number, data: Uint8Array, aadLen: number, end: number, extraAad?: Uint8Array): boolean {
+  tag(g, data, aadLen, extraAad, end, ks, ksAt, expected, 0);
+  let diff = 0;
+  for (let i = 0; i < GCM_TAG_LENGTH; i++) diff |= expected[i]! ^ data[end + i]!;
+  if (diff !== 0) return false;
+  xorKeystream(data, aadLen, end - aadLen, ks, ksAt + 16);
   return true;
 }

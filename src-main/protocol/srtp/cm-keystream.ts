@@ -1,8 +1,12 @@
 /**
- * AES counter-mode keystream for SRTP and SRTCP packets (RFC 3711 §4.1.1), produced ahead in
- * batches.
+ * AES counter-mode keystream for SRTP and SRTCP packets, produced ahead in batches.
  *
- *   IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16);  block j = AES_k(IV + j)
+ *   AES-CM (RFC 3711 §4.1.1):  IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16);
+ *                              block j = AES_k(IV + j)
+ *   GCM (RFC 7714 §8.1, §9.1): IV = (0x0000 || SSRC || ROC || SEQ) XOR salt (SRTP), or
+ *                              (0x0000 || SSRC || 0x0000 || 0 || SRTCP index) XOR salt (SRTCP);
+ *                              block j = AES_k(IV || j + 1): block 0 masks the tag (J0), blocks
+ *                              1.. are the payload keystream (SP 800-38D §7.1)
  *
  * where i is the SRTP packet index (48 bits) or the SRTCP index (31 bits). The counter blocks of
  * the next packets of a stream are predictable (i, i+1, ...), so one node:crypto ECB call
@@ -19,6 +23,11 @@ import { bigEndianWord, WordViewCache } from './word-view.js';
 /** Batch target in octets of keystream per node:crypto call. */
 const BATCH_OCTETS = 16384;
 const MAX_BATCH_PACKETS = 64;
+/** A new stream's first batch is small and grows with each refill (a stream may never send more). */
+const FIRST_BATCH_PACKETS = 2;
+
+/** Counter block layout. */
+export type KeystreamLayout = 'aes-cm' | 'gcm-srtp' | 'gcm-srtcp';
 
 const bswap = bigEndianWord;
 const dataWords = new WordViewCache();
@@ -39,6 +48,7 @@ export class CmKeystream {
   private batch: Buffer | undefined;
   private base = 0;
   private count = 0;
+  private batchPackets = FIRST_BATCH_PACKETS;
   private slotBlocks = 0;
   /** Largest block count asked for since the last batch: the next batch's slot size. */
   private wanted = 0;
@@ -50,20 +60,21 @@ export class CmKeystream {
   constructor(
     private readonly aes: AesBlockCipher,
     salt: Uint8Array,
-    ssrc: number,
+    private readonly ssrc: number,
+    private readonly layout: KeystreamLayout = 'aes-cm',
   ) {
     if (salt.length < 12) throw new RangeError('session salt too short');
     this.s0 = readWord(salt, 0);
-    this.s1 = (readWord(salt, 4) ^ ssrc) | 0;
+    this.s1 = layout === 'aes-cm' ? (readWord(salt, 4) ^ ssrc) | 0 : readWord(salt, 4);
     this.s2 = readWord(salt, 8);
     this.s3 = salt.length >= 14 ? (salt[12]! << 8) | salt[13]! : 0;
   }
 
   /**
    * Makes at least `blocks` keystream blocks for `index` available in `this.buffer` and returns
-   * their offset.
+   * their offset. `mayRefill` false computes a one-off keystream instead of moving the batch.
    */
-  prepare(index: number, blocks: number): number {
+  prepare(index: number, blocks: number, mayRefill = true): number {
     if (blocks > this.wanted) this.wanted = blocks;
     const batch = this.batch;
     if (batch !== undefined && index >= this.base && index < this.base + this.count) {
@@ -73,7 +84,7 @@ export class CmKeystream {
       }
       return this.single(index, blocks);
     }
-    if (batch !== undefined && index < this.base) return this.single(index, blocks);
+    if (!mayRefill || (batch !== undefined && index < this.base)) return this.single(index, blocks);
     this.refill(index);
     this.buffer = this.batch!;
     return 0;
@@ -82,7 +93,8 @@ export class CmKeystream {
   private refill(index: number): void {
     const slot = Math.max(1, this.wanted);
     this.wanted = 0;
-    const count = Math.max(1, Math.min(MAX_BATCH_PACKETS, Math.floor(BATCH_OCTETS / (slot * 16))));
+    const count = Math.max(1, Math.min(this.batchPackets, Math.floor(BATCH_OCTETS / (slot * 16))));
+    this.batchPackets = Math.min(MAX_BATCH_PACKETS, this.batchPackets * 2);
     const words = count * slot * 4;
     if (this.counters.length < words) this.counters = new Uint32Array(words);
     this.fillCounters(this.counters, index, count, slot);
@@ -101,19 +113,35 @@ export class CmKeystream {
   }
 
   private fillCounters(out: Uint32Array, index: number, count: number, slot: number): void {
-    const w0 = bswap(this.s0);
-    const w1 = bswap(this.s1);
     let p = 0;
     for (let k = 0; k < count; k++) {
       const i = index + k;
-      const w2 = bswap((this.s2 ^ (i / 65536)) | 0);
-      const hi = ((this.s3 ^ (i & 0xffff)) << 16) | 0;
+      let w0: number;
+      let w1: number;
+      let w2: number;
+      let hi: number;
+      let first: number;
+      if (this.layout === 'aes-cm') {
+        w0 = bswap(this.s0);
+        w1 = bswap(this.s1);
+        w2 = bswap((this.s2 ^ (i / 65536)) | 0);
+        hi = ((this.s3 ^ (i & 0xffff)) << 16) | 0;
+        first = 0;
+      } else {
+        const ssrc = this.ssrc;
+        w0 = bswap(this.s0 ^ (ssrc >>> 16));
+        // SRTP: ROC || SEQ is the index (its top 16 bits land in word 1); SRTCP: 0 || index.
+        w1 = bswap(this.s1 ^ ((ssrc << 16) | (this.layout === 'gcm-srtp' ? (i / 4294967296) & 0xffff : 0)));
+        w2 = bswap(this.s2 ^ (i | 0));
+        hi = 0;
+        first = 1;
+      }
       for (let j = 0; j < slot; j++) {
         out[p] = w0;
         out[p + 1] = w1;
         out[p + 2] = w2;
-        // The block counter j never exceeds 16 bits here (packets are far below 1 MiB).
-        out[p + 3] = bswap(hi | j);
+        // The block counter never exceeds 16 bits here (packets are far below 1 MiB).
+        out[p + 3] = bswap(hi | (j + first));
         p += 4;
       }
     }

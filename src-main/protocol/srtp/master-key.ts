@@ -6,9 +6,9 @@
  * Key material is kept out of reach of logs by construction: `SrtpKeyParams` objects reach no
  * report, and `MasterKey` serializes (JSON, util.inspect) to a description without key octets.
  */
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import { codedError, err, ok, type CodedError, type Result } from '../../base/result.js';
 import { AesBlockCipher } from './aes-block.js';
+import { GhashKey } from './ghash.js';
 import { HmacSha1 } from './hmac-sha1.js';
 import { deriveSessionKeys, keyDerivationIndex, type DerivedSessionKeys } from './key-derivation.js';
 import { SRTP_SUITES, isSrtpSuiteName, type SrtpSuite, type SrtpSuiteName } from './srtp-suite.js';
@@ -59,23 +59,25 @@ export function validateKeyParams(p: SrtpKeyParams): Result<SrtpSuite, SrtpConfi
 
 /** The session keys for one packet family (SRTP or SRTCP) and one key derivation index r. */
 export class SessionKeySet {
-  /** AES-CM suites: the keystream block cipher and the HMAC key states. */
-  readonly aes: AesBlockCipher | undefined;
+  /** The keystream block cipher (both transforms). */
+  readonly aes: AesBlockCipher;
+  /** AES-CM suites: the HMAC key states. */
   readonly hmac: HmacSha1 | undefined;
-  /** GCM suites: the session key for node:crypto's AEAD. */
-  readonly gcmKey: KeyObject | undefined;
+  /** GCM suites: the GHASH tables for H = AES_K(0^128). */
+  readonly ghash: GhashKey | undefined;
   readonly salt: Uint8Array;
 
   constructor(suite: SrtpSuite, encryptionKey: Uint8Array, authenticationKey: Uint8Array, salt: Uint8Array) {
     this.salt = salt;
+    this.aes = new AesBlockCipher(encryptionKey);
     if (suite.transform === 'aes-cm') {
-      this.aes = new AesBlockCipher(encryptionKey);
       this.hmac = new HmacSha1(authenticationKey);
-      this.gcmKey = undefined;
+      this.ghash = undefined;
     } else {
-      this.aes = undefined;
       this.hmac = undefined;
-      this.gcmKey = createSecretKey(encryptionKey);
+      const h = this.aes.encryptBlocks(new Uint8Array(16));
+      this.ghash = new GhashKey(h);
+      h.fill(0);
     }
     encryptionKey.fill(0);
     authenticationKey.fill(0);
@@ -83,6 +85,7 @@ export class SessionKeySet {
 
   dispose(): void {
     this.hmac?.dispose();
+    this.ghash?.dispose();
     this.salt.fill(0);
   }
 }

@@ -230,6 +230,23 @@ describe('SrtpContext rejects damaged and hostile input without throwing', () =>
     );
   });
 
+  for (const suite of ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM'] as const) {
+    it(`${suite}: forged packets with far-ahead sequence numbers neither authenticate nor disturb the real stream`, () => {
+      const { tx, rx } = pair(suite);
+      const real: Buffer[] = [];
+      for (let i = 0; i < 300; i++) real.push(protect(tx, rtpPacket({ seq: 1000 + i, ssrc: SSRC, payload: 160 })));
+      for (let i = 0; i < 300; i++) {
+        if (i % 10 === 5) {
+          const forged = Buffer.from(real[i]!);
+          forged.writeUInt16BE(30000 + i, 2);
+          expect(unprotectCode(rx, forged)).toBe('auth-failed');
+        }
+        expect(unprotectCode(rx, real[i]!), `packet ${i}`).toBe('ok');
+      }
+      expect(rx.stats().streams[0]).toMatchObject({ rtpPackets: 300, authFailed: 30 });
+    });
+  }
+
   it('never unprotects a packet carrying one of its own sending SSRCs', () => {
     const { tx } = pair('AES_CM_128_HMAC_SHA1_80');
     const out = protect(tx, rtpPacket({ seq: 1, ssrc: SSRC, payload: 10 }));

@@ -11,7 +11,7 @@
  * receive key, and SrtpSession (srtp-session.ts) pairs two contexts.
  */
 import { ok, type Result } from '../../base/result.js';
-import { GCM_TAG_LENGTH, gcmOpen, gcmSeal, srtcpGcmIv, srtpGcmIv } from './aead-gcm.js';
+import { GCM_TAG_LENGTH, gcmOpenInPlace, gcmSealInPlace } from './aead-gcm.js';
 import { xorKeystream } from './cm-keystream.js';
 import { MasterKey, softLimit, type FixedSessionKeys, type KeyLifetimeState, type SrtpKeyParams } from './master-key.js';
 import { ReplayVerdict, DEFAULT_REPLAY_WINDOW } from './replay-window.js';
@@ -32,6 +32,15 @@ const SSRC_COLLISION = SRTP_STATUS['ssrc-collision'];
 const BUFFER_TOO_SMALL = SRTP_STATUS['buffer-too-small'];
 
 const MAX_SRTCP_INDEX = 0x7fffffff;
+
+/**
+ * Whether an index not yet authenticated may move a stream's keystream batch: only when it is
+ * just ahead of what the stream accepted, so forged far-ahead indices cannot push the batch away
+ * from the real stream (they get one-off keystream instead).
+ */
+function plausiblyNext(highest: number | undefined, index: number): boolean {
+  return highest !== undefined && index > highest && index - highest <= 128;
+}
 
 export interface KeyLifetimeEvent {
   /** Position of the key in the context's key list (never the key itself). */
@@ -161,12 +170,13 @@ export class SrtpContext {
     if (key.srtpUsed >= key.srtpLimit) return this.expired(stream, key);
     const keys = key.rtpKeys(index);
     if (out !== packet) out.set(packet);
+    const payload = len - hdr;
     if (this.aead) {
-      const nonce = srtpGcmIv(keys.salt, ssrc, v, seq);
-      gcmSeal(keys.gcmKey!, nonce, out.subarray(0, hdr), undefined, packet.subarray(hdr, len), out, hdr);
+      const ks = stream.rtpKeystream(keys);
+      const at = ks.prepare(index, 1 + ((payload + 15) >>> 4));
+      gcmSealInPlace(keys.ghash!, ks.buffer, at, out, hdr, len);
       if (this.mkiLength > 0) out.set(key.mki!, len + GCM_TAG_LENGTH);
     } else {
-      const payload = len - hdr;
       const ks = stream.rtpKeystream(keys);
       const at = ks.prepare(index, (payload + 15) >>> 4);
       xorKeystream(out, hdr, payload, ks.buffer, at);
@@ -221,22 +231,24 @@ export class SrtpContext {
     if (stream === undefined && this.inbound.size >= this.maxStreams) return this.fail(undefined, STREAM_LIMIT, count);
     const keys = key.rtpKeys(index);
     let end: number;
+    let s: SrtpStream;
     if (this.aead) {
+      // GCM needs the keystream (its tag mask) to verify: a stream not yet established gets a
+      // provisional state, kept only if the packet verifies.
       end = len - mki - GCM_TAG_LENGTH;
-      const nonce = srtpGcmIv(keys.salt, ssrc, v, seq);
-      const opened = gcmOpen(keys.gcmKey!, nonce, packet.subarray(0, hdr), undefined, packet.subarray(hdr, end), packet.subarray(end, end + GCM_TAG_LENGTH), packet, hdr);
-      if (!opened) return this.fail(stream, AUTH_FAILED, count);
+      s = stream ?? new SrtpStream(ssrc, 'inbound', this.windowSize);
+      const ks = s.rtpKeystream(keys);
+      const at = ks.prepare(index, 1 + ((end - hdr + 15) >>> 4), plausiblyNext(stream?.rtpWindow.highest, index));
+      if (!gcmOpenInPlace(keys.ghash!, ks.buffer, at, packet, hdr, end)) return this.fail(stream, AUTH_FAILED, count);
     } else {
       end = mkiAt;
       if (!keys.hmac!.verify(packet, 0, end, v, true, packet, len - tag, tag)) return this.fail(stream, AUTH_FAILED, count);
-    }
-    const s = stream ?? this.newInbound(ssrc);
-    if (s === undefined) return this.fail(undefined, STREAM_LIMIT, count);
-    if (!this.aead) {
+      s = stream ?? new SrtpStream(ssrc, 'inbound', this.windowSize);
       const ks = s.rtpKeystream(keys);
       const at = ks.prepare(index, (end - hdr + 15) >>> 4);
       xorKeystream(packet, hdr, end - hdr, ks.buffer, at);
     }
+    if (stream === undefined) this.inbound.set(ssrc, s);
     s.acceptRtp(index, v, seq, end - hdr);
     key.srtpUsed++;
     this.afterUse(key);
@@ -268,9 +280,10 @@ export class SrtpContext {
     const eIndex = (0x80000000 | index) >>> 0;
     if (out !== packet) out.set(packet);
     if (this.aead) {
-      const nonce = srtcpGcmIv(keys.salt, ssrc, index);
+      const ks = stream.rtcpKeystream(keys);
+      const at = ks.prepare(index, 1 + ((len - 8 + 15) >>> 4));
       writeUint32(this.rtcpAad, 0, eIndex);
-      gcmSeal(keys.gcmKey!, nonce, out.subarray(0, 8), this.rtcpAad, packet.subarray(8, len), out, 8);
+      gcmSealInPlace(keys.ghash!, ks.buffer, at, out, 8, len, this.rtcpAad);
       writeUint32(out, len + GCM_TAG_LENGTH, eIndex);
       if (this.mkiLength > 0) out.set(key.mki!, len + GCM_TAG_LENGTH + 4);
     } else {
@@ -324,27 +337,28 @@ export class SrtpContext {
     if (stream === undefined && this.inbound.size >= this.maxStreams) return this.fail(undefined, STREAM_LIMIT, count);
     const keys = key.rtcpKeys(index);
     let end: number;
+    let s: SrtpStream;
     if (this.aead) {
       end = eAt - GCM_TAG_LENGTH;
       if (end < 8) return this.fail(stream, MALFORMED, count);
-      const nonce = srtcpGcmIv(keys.salt, ssrc, index);
-      const eWord = packet.subarray(eAt, eAt + 4);
-      const tagBytes = packet.subarray(end, eAt);
-      const opened = encrypted
-        ? gcmOpen(keys.gcmKey!, nonce, packet.subarray(0, 8), eWord, packet.subarray(8, end), tagBytes, packet, 8)
-        : gcmOpen(keys.gcmKey!, nonce, packet.subarray(0, end), eWord, new Uint8Array(0), tagBytes, packet, end);
-      if (!opened) return this.fail(stream, AUTH_FAILED, count);
+      s = stream ?? new SrtpStream(ssrc, 'inbound', this.windowSize);
+      const ks = s.rtcpKeystream(keys);
+      // The E||index word is AAD but sits after the tag: copy it next to nothing else.
+      this.rtcpAad.set(packet.subarray(eAt, eAt + 4));
+      const aadLen = encrypted ? 8 : end;
+      const at = ks.prepare(index, 1 + ((end - aadLen + 15) >>> 4), plausiblyNext(stream?.rtcpWindow.highest, index));
+      if (!gcmOpenInPlace(keys.ghash!, ks.buffer, at, packet, aadLen, end, this.rtcpAad)) return this.fail(stream, AUTH_FAILED, count);
     } else {
       end = eAt;
       if (!keys.hmac!.verify(packet, 0, eAt + 4, 0, false, packet, len - tag, tag)) return this.fail(stream, AUTH_FAILED, count);
+      s = stream ?? new SrtpStream(ssrc, 'inbound', this.windowSize);
+      if (encrypted) {
+        const ks = s.rtcpKeystream(keys);
+        const at = ks.prepare(index, (end - 8 + 15) >>> 4);
+        xorKeystream(packet, 8, end - 8, ks.buffer, at);
+      }
     }
-    const s = stream ?? this.newInbound(ssrc);
-    if (s === undefined) return this.fail(undefined, STREAM_LIMIT, count);
-    if (!this.aead && encrypted) {
-      const ks = s.rtcpKeystream(keys);
-      const at = ks.prepare(index, (end - 8 + 15) >>> 4);
-      xorKeystream(packet, 8, end - 8, ks.buffer, at);
-    }
+    if (stream === undefined) this.inbound.set(ssrc, s);
     s.rtcpWindow.accept(index);
     s.rtcpPackets++;
     s.rtcpOctets += end;
@@ -411,13 +425,6 @@ export class SrtpContext {
       s = new SrtpStream(ssrc, 'outbound', this.windowSize);
       this.outbound.set(ssrc, s);
     }
-    return s;
-  }
-
-  private newInbound(ssrc: number): SrtpStream | undefined {
-    if (this.inbound.size >= this.maxStreams) return undefined;
-    const s = new SrtpStream(ssrc, 'inbound', this.windowSize);
-    this.inbound.set(ssrc, s);
     return s;
   }
 

@@ -51,11 +51,11 @@ export class SrtpStream {
     this.rtcpWindow = new ReplayWindow(windowSize);
   }
 
-  /** Keystream generator for SRTP under `keys` (AES-CM suites). */
+  /** Keystream generator for SRTP under `keys`. */
   rtpKeystream(keys: SessionKeySet): CmKeystream {
     if (this.rtpKsOwner !== keys || this.rtpKs === undefined) {
       this.rtpKs?.dispose();
-      this.rtpKs = new CmKeystream(keys.aes!, keys.salt, this.ssrc);
+      this.rtpKs = new CmKeystream(keys.aes, keys.salt, this.ssrc, keys.ghash === undefined ? 'aes-cm' : 'gcm-srtp');
       this.rtpKsOwner = keys;
     }
     return this.rtpKs;
@@ -64,7 +64,7 @@ export class SrtpStream {
   rtcpKeystream(keys: SessionKeySet): CmKeystream {
     if (this.rtcpKsOwner !== keys || this.rtcpKs === undefined) {
       this.rtcpKs?.dispose();
-      this.rtcpKs = new CmKeystream(keys.aes!, keys.salt, this.ssrc);
+      this.rtcpKs = new CmKeystream(keys.aes, keys.salt, this.ssrc, keys.ghash === undefined ? 'aes-cm' : 'gcm-srtcp');
       this.rtcpKsOwner = keys;
     }
     return this.rtcpKs;

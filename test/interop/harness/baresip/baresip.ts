@@ -91,8 +91,13 @@ export interface Baresip {
   waitForEvent(type: string, options?: { timeoutMs?: number; fromIndex?: number; predicate?: (e: BaresipEvent) => boolean }): Promise<BaresipEvent>;
   /** Waits until `count` events of `type` arrived (from `fromIndex`); returns them in order. */
   waitForEvents(type: string, count: number, options?: { timeoutMs?: number; fromIndex?: number }): Promise<BaresipEvent[]>;
-  /** Waits until baresip's REGISTER got 200 OK (from its log). */
-  waitForRegistration(timeoutMs?: number): Promise<void>;
+  /**
+   * Waits until baresip's REGISTER got 200 OK (from its log). Pass `fromOffset` (a `logSize()`
+   * taken earlier) to wait for a new registration, e.g. after `kamailio.restart()`.
+   */
+  waitForRegistration(timeoutMs?: number, fromOffset?: number): Promise<void>;
+  /** Current size of baresip's log in bytes (see `waitForRegistration`). */
+  logSize(): number;
   /** Recordings of finished (or running) calls, oldest first. */
   recordings(): BaresipRecording[];
   /** baresip's log so far. */
@@ -191,9 +196,10 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
     resume: () => expectOk('resume'),
     waitForEvent: (type, waitOptions) => ctrl.waitForEvent(type, waitOptions),
     waitForEvents: (type, count, waitOptions) => ctrl.waitForEvents(type, count, waitOptions),
-    waitForRegistration: async (timeoutMs = 10_000) => {
-      await proc.waitForOutput(/\{\d+\/\w+\/v4\} 200 OK/, { timeoutMs });
+    waitForRegistration: async (timeoutMs = 10_000, fromOffset = 0) => {
+      await proc.waitForOutput(/\{\d+\/\w+\/v[46]\} 200 OK/, { timeoutMs, fromOffset });
     },
+    logSize: () => proc.logSize(),
     recordings: () => listRecordings(recordDir),
     output: () => proc.output(),
     stop: async () => {

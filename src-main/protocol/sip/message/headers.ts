@@ -8,6 +8,7 @@
  */
 import type { AuthValue } from './auth-header.js';
 import { byteStringToText, textToByteString } from './byte-string.js';
+import { isToken } from './char-classes.js';
 import type { CSeq } from './cseq.js';
 import { canonicalHeaderName, headerKey } from './header-names.js';
 import { H, HEADER_KINDS, HEADER_KIND_LIST, HeaderFailure, type HeaderKind } from './header-kinds.js';
@@ -59,6 +60,11 @@ export class SipHeaders implements Iterable<HeaderField> {
 
   *[Symbol.iterator](): Iterator<HeaderField> {
     for (let i = 0; i < this.names.length; i++) yield { name: this.names[i]!, key: this.keys[i]!, value: this.values[i]! };
+  }
+
+  /** @internal Direct read access for the serializer (no per-field objects). */
+  rawFields(): { readonly names: readonly string[]; readonly keys: readonly string[]; readonly values: readonly string[] } {
+    return { names: this.names, keys: this.keys, values: this.values };
   }
 
   has(name: string): boolean {
@@ -288,11 +294,16 @@ export class SipHeaders implements Iterable<HeaderField> {
   }
 }
 
-const NAME_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+const keyCache = new Map<string, string>();
 
 /** Header names must be tokens and values single lines: no header injection through the API. */
 function checkField(name: string, value: string): string {
-  if (!NAME_RE.test(name)) throw new RangeError(`invalid header name: ${JSON.stringify(name)}`);
-  if (/[\r\n]/.test(value)) throw new RangeError(`header value contains CR or LF: ${name}`);
-  return headerKey(name);
+  let key = keyCache.get(name);
+  if (key === undefined) {
+    if (!isToken(name)) throw new RangeError(`invalid header name: ${JSON.stringify(name)}`);
+    key = headerKey(name);
+    if (keyCache.size < 512) keyCache.set(name, key);
+  }
+  if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) throw new RangeError(`header value contains CR or LF: ${name}`);
+  return key;
 }

@@ -127,13 +127,16 @@ function parseCore(bytes: Uint8Array, collect: SipParseError[] | null): CoreResu
     const colon = s.indexOf(':', i);
     let nameEnd = colon;
     while (nameEnd > i && isWsp(s.charCodeAt(nameEnd - 1))) nameEnd--;
-    if (colon < 0 || colon > lineEnd || nameEnd === i || !isTokenRange(s, i, nameEnd)) {
+    const name = colon < 0 || colon > lineEnd || nameEnd === i ? '' : s.slice(i, nameEnd);
+    // Names seen before were validated then: only new spellings are checked char by char.
+    let info = name === '' ? undefined : nameCache.get(name);
+    if (info === undefined && name !== '' && isTokenRange(s, i, nameEnd)) info = nameInfo(name);
+    if (info === undefined) {
       errors.push(sipParseError('bad-header-line', 'Malformed Header Line', `header line without a name and colon: "${s.slice(i, Math.min(lineEnd, i + 40))}"`));
       if (collect === null) return res;
       i = skipContinuations(s, e);
       continue;
     }
-    const lineStart = i;
     let vs = colon + 1;
     while (vs < lineEnd && isWsp(s.charCodeAt(vs))) vs++;
     let value = trimEnd(s, vs, lineEnd);
@@ -152,8 +155,6 @@ function parseCore(bytes: Uint8Array, collect: SipParseError[] | null): CoreResu
       if (collect === null) return res;
       continue;
     }
-    const name = s.slice(lineStart, nameEnd);
-    const info = nameInfo(name);
     names.push(name);
     keys.push(info.key);
     values.push(value);

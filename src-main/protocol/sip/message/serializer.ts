@@ -5,23 +5,37 @@
  */
 import { textToByteString } from './byte-string.js';
 import type { SipMessage } from './message.js';
-import { formatUri } from './uri.js';
+import { formatUri, type Uri } from './uri.js';
+
+/** Formatted URIs by value object: URIs are immutable, and a request is often serialized more than once. */
+const uriText = new WeakMap<Uri, string>();
+
+function requestUriText(uri: Uri): string {
+  let t = uriText.get(uri);
+  if (t === undefined) {
+    t = formatUri(uri);
+    uriText.set(uri, t);
+  }
+  return t;
+}
 
 export function serializeMessage(msg: SipMessage): Buffer {
   let head =
     msg.kind === 'request'
-      ? `${msg.method} ${formatUri(msg.uri)} SIP/2.0\r\n`
+      ? `${msg.method} ${requestUriText(msg.uri)} SIP/2.0\r\n`
       : `SIP/2.0 ${msg.status} ${textToByteString(msg.reason)}\r\n`;
   const bodyLength = msg.body.length;
   let sawLength = false;
-  for (const f of msg.headers) {
-    if (f.key === 'content-length') {
+  const { names, keys, values } = msg.headers.rawFields();
+  for (let i = 0; i < names.length; i++) {
+    const value = values[i]!;
+    if (keys[i] === 'content-length') {
       if (sawLength) continue;
       sawLength = true;
-      head += Number(f.value) === bodyLength && /^\d+$/.test(f.value) ? `${f.name}: ${f.value}\r\n` : `${f.name}: ${bodyLength}\r\n`;
+      head += `${names[i]!}: ${value === String(bodyLength) ? value : bodyLength}\r\n`;
       continue;
     }
-    head += `${f.name}: ${f.value}\r\n`;
+    head += `${names[i]!}: ${value}\r\n`;
   }
   if (!sawLength) head += `Content-Length: ${bodyLength}\r\n`;
   head += '\r\n';

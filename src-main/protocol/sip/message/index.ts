@@ -9,6 +9,7 @@ export { H, HeaderFailure, type HeaderKind } from './header-kinds.js';
 export * from './header-names.js';
 export * from './headers.js';
 export * from './host.js';
+export * from './inbound-parser.js';
 export * from './message.js';
 export * from './name-addr.js';
 export * from './parameters.js';

@@ -19,7 +19,7 @@ import { Dialog } from '../dialog/dialog.js';
 import { dialogKey, type DialogId } from '../dialog/dialog-id.js';
 import { createRequest, createResponse, type HeaderList } from '../message/builders.js';
 import type { SipRequest, SipResponse } from '../message/message.js';
-import { formatNameAddr, type NameAddr } from '../message/name-addr.js';
+import { formatNameAddr, parseNameAddr, type NameAddr } from '../message/name-addr.js';
 import type { Uri } from '../message/uri.js';
 import type { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
 import type { ServerTransaction } from '../transaction/transaction-layer.js';
@@ -350,7 +350,7 @@ export class CallSession implements Disposable {
     this.okResponse = ok;
     this.serverTx.respond(ok);
     this.setState({ kind: 'answering' });
-    if (!this.opts.stack.reliable) this.retransmitOk(this.opts.stack.transactions.transport === undefined ? 500 : 500);
+    if (!this.opts.stack.reliable) this.retransmitOk(500);
     if (se !== undefined) this.armSessionTimer(se.seconds, se.refresher === 'uas');
     return { ok: true, value: undefined };
   }
@@ -844,13 +844,7 @@ export function isRemoteHold(sdp: Uint8Array): boolean {
   return /c=IN IP4 0\.0\.0\.0/.test(audio);
 }
 
+/** Refer-To is a name-addr or addr-spec; the URI may carry escaped headers (Replaces). */
 function parseReferTo(raw: string): NameAddr | undefined {
-  // Refer-To is a name-addr or addr-spec; the URI may carry escaped headers (Replaces).
-  return parseNameAddrLoose(raw);
-}
-
-import { parseNameAddr } from '../message/name-addr.js';
-
-function parseNameAddrLoose(raw: string): NameAddr | undefined {
   return parseNameAddr(raw.trim());
 }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sha1Compress } from './sha1-compress.js';
-import { bigEndianWord, WordViewCache } from './word-view.js';
+import { LITTLE_ENDIAN, WordViewCache } from './word-view.js';
 
 const SHA1_IV = [0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0] as const;
 
@@ -21,10 +21,6 @@ const tail = new Uint8Array(128);
 const digest = new Uint8Array(20);
 
 const messageWords = new WordViewCache();
-
-function loadWordsFromView(view: Int32Array, wordIndex: number): void {
-  for (let i = 0; i < 16; i++) words[i] = bigEndianWord(view[wordIndex + i]!);
-}
 
 function loadWords(src: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++) {
@@ -39,7 +35,7 @@ function keyState(key: Uint8Array, pad: number): Int32Array {
   for (let i = 0; i < 64; i++) block[i] = block[i]! ^ pad;
   const st = Int32Array.from(SHA1_IV);
   loadWords(block, 0);
-  sha1Compress(st, words);
+  sha1Compress(st, words, 0, false);
   block.fill(0);
   words.fill(0);
   return st;
@@ -65,14 +61,13 @@ export class HmacSha1 {
     const view = end - start >= 64 && ((data.byteOffset + start) & 3) === 0 ? messageWords.over(data.buffer) : undefined;
     if (view !== undefined) {
       while (end - off >= 64) {
-        loadWordsFromView(view, (data.byteOffset + off) >>> 2);
-        sha1Compress(state, words);
+        sha1Compress(state, view, (data.byteOffset + off) >>> 2, LITTLE_ENDIAN);
         off += 64;
       }
     }
     while (end - off >= 64) {
       loadWords(data, off);
-      sha1Compress(state, words);
+      sha1Compress(state, words, 0, false);
       off += 64;
     }
     const rest = end - off;
@@ -97,10 +92,10 @@ export class HmacSha1 {
     tail[last - 2] = (bits >>> 8) & 0xff;
     tail[last - 1] = bits & 0xff;
     loadWords(tail, 0);
-    sha1Compress(state, words);
+    sha1Compress(state, words, 0, false);
     if (blocks === 2) {
       loadWords(tail, 64);
-      sha1Compress(state, words);
+      sha1Compress(state, words, 0, false);
     }
     // Outer hash: one block = inner digest || 0x80 || zeros || length (64 + 20 octets).
     words[0] = state[0]!;
@@ -112,7 +107,7 @@ export class HmacSha1 {
     for (let i = 6; i < 15; i++) words[i] = 0;
     words[15] = (64 + 20) * 8;
     state.set(this.outer);
-    sha1Compress(state, words);
+    sha1Compress(state, words, 0, false);
     for (let i = 0; i < 20; i++) digest[i] = (state[i >> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
   }
 

@@ -14,31 +14,50 @@
  */
 
 /**
- * Compresses one 64-octet block into `state` (five 32-bit words, as Int32).
- * `block` holds the block as sixteen big-endian 32-bit words.
+ * Compresses one 64-octet block into `state` (five 32-bit words, as Int32). The block is the
+ * sixteen 32-bit words `words[offset .. offset + 15]`: big-endian values, or - with `swap` - words
+ * read in little-endian host order straight from packet memory, byte-swapped here.
  */
-export function sha1Compress(state: Int32Array, block: Int32Array): void {
+export function sha1Compress(state: Int32Array, words: Int32Array, offset: number, swap: boolean): void {
   let a = state[0]! | 0;
   let b = state[1]! | 0;
   let c = state[2]! | 0;
   let d = state[3]! | 0;
   let e = state[4]! | 0;
-  let w0 = block[0]! | 0;
-  let w1 = block[1]! | 0;
-  let w2 = block[2]! | 0;
-  let w3 = block[3]! | 0;
-  let w4 = block[4]! | 0;
-  let w5 = block[5]! | 0;
-  let w6 = block[6]! | 0;
-  let w7 = block[7]! | 0;
-  let w8 = block[8]! | 0;
-  let w9 = block[9]! | 0;
-  let w10 = block[10]! | 0;
-  let w11 = block[11]! | 0;
-  let w12 = block[12]! | 0;
-  let w13 = block[13]! | 0;
-  let w14 = block[14]! | 0;
-  let w15 = block[15]! | 0;
+  let w0 = words[offset]! | 0;
+  let w1 = words[offset + 1]! | 0;
+  let w2 = words[offset + 2]! | 0;
+  let w3 = words[offset + 3]! | 0;
+  let w4 = words[offset + 4]! | 0;
+  let w5 = words[offset + 5]! | 0;
+  let w6 = words[offset + 6]! | 0;
+  let w7 = words[offset + 7]! | 0;
+  let w8 = words[offset + 8]! | 0;
+  let w9 = words[offset + 9]! | 0;
+  let w10 = words[offset + 10]! | 0;
+  let w11 = words[offset + 11]! | 0;
+  let w12 = words[offset + 12]! | 0;
+  let w13 = words[offset + 13]! | 0;
+  let w14 = words[offset + 14]! | 0;
+  let w15 = words[offset + 15]! | 0;
+  if (swap) {
+    w0 = ((w0 & 0xff) << 24) | ((w0 & 0xff00) << 8) | ((w0 >>> 8) & 0xff00) | (w0 >>> 24);
+    w1 = ((w1 & 0xff) << 24) | ((w1 & 0xff00) << 8) | ((w1 >>> 8) & 0xff00) | (w1 >>> 24);
+    w2 = ((w2 & 0xff) << 24) | ((w2 & 0xff00) << 8) | ((w2 >>> 8) & 0xff00) | (w2 >>> 24);
+    w3 = ((w3 & 0xff) << 24) | ((w3 & 0xff00) << 8) | ((w3 >>> 8) & 0xff00) | (w3 >>> 24);
+    w4 = ((w4 & 0xff) << 24) | ((w4 & 0xff00) << 8) | ((w4 >>> 8) & 0xff00) | (w4 >>> 24);
+    w5 = ((w5 & 0xff) << 24) | ((w5 & 0xff00) << 8) | ((w5 >>> 8) & 0xff00) | (w5 >>> 24);
+    w6 = ((w6 & 0xff) << 24) | ((w6 & 0xff00) << 8) | ((w6 >>> 8) & 0xff00) | (w6 >>> 24);
+    w7 = ((w7 & 0xff) << 24) | ((w7 & 0xff00) << 8) | ((w7 >>> 8) & 0xff00) | (w7 >>> 24);
+    w8 = ((w8 & 0xff) << 24) | ((w8 & 0xff00) << 8) | ((w8 >>> 8) & 0xff00) | (w8 >>> 24);
+    w9 = ((w9 & 0xff) << 24) | ((w9 & 0xff00) << 8) | ((w9 >>> 8) & 0xff00) | (w9 >>> 24);
+    w10 = ((w10 & 0xff) << 24) | ((w10 & 0xff00) << 8) | ((w10 >>> 8) & 0xff00) | (w10 >>> 24);
+    w11 = ((w11 & 0xff) << 24) | ((w11 & 0xff00) << 8) | ((w11 >>> 8) & 0xff00) | (w11 >>> 24);
+    w12 = ((w12 & 0xff) << 24) | ((w12 & 0xff00) << 8) | ((w12 >>> 8) & 0xff00) | (w12 >>> 24);
+    w13 = ((w13 & 0xff) << 24) | ((w13 & 0xff00) << 8) | ((w13 >>> 8) & 0xff00) | (w13 >>> 24);
+    w14 = ((w14 & 0xff) << 24) | ((w14 & 0xff00) << 8) | ((w14 >>> 8) & 0xff00) | (w14 >>> 24);
+    w15 = ((w15 & 0xff) << 24) | ((w15 & 0xff00) << 8) | ((w15 >>> 8) & 0xff00) | (w15 >>> 24);
+  }
   e = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + w0 + 0x5a827999) | 0;
   b = (b << 30) | (b >>> 2);
   d = (((e << 5) | (e >>> 27)) + ((a & b) | (~a & c)) + d + w1 + 0x5a827999) | 0;

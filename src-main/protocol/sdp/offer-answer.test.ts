@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRng } from '../../../test/fakes/fake-rng.js';
+import { createLogger, MemorySink } from '../../base/logger.js';
 import { parseCryptoAttribute, serializeCryptoAttribute } from '../sdes/crypto-attribute.js';
 import { SrtpSession } from '../srtp/srtp-session.js';
 import { rtpPacket } from '../srtp/srtp-test-packets.js';
@@ -93,6 +94,12 @@ describe('createOffer (RFC 3264 §5, RFC 4568 §5.1.1)', () => {
     expect(optional.text).not.toContain('inline:');
     expect(optional.report.warnings.map((w) => w.code)).toContain('media-not-encrypted');
     expect(optional.report.media[0]?.reasonCode).toBe('insecure-signalling');
+    const sink = new MemorySink();
+    const logged = createOffer({ ...ALICE, srtp: { policy: 'mandatory', transport: 'udp', allowInsecureTransport: true } }, { rng: new FakeRng(), logger: createLogger({ sinks: [sink], level: 'debug' }) });
+    expect(logged.ok).toBe(true);
+    const warn = sink.records.find((r) => r.level === 'warn');
+    expect(warn?.fields?.code).toBe('keys-over-insecure-signalling');
+    expect(sink.text()).not.toMatch(/inline:[A-Za-z0-9+/]{8}/);
     const allowed = offer({ ...ALICE, srtp: { policy: 'mandatory', transport: 'udp', allowInsecureTransport: true } });
     expect(allowed.text).toContain('inline:');
     expect(allowed.report.warnings[0]?.code).toBe('keys-over-insecure-signalling');

@@ -11,6 +11,7 @@
  * media layer needs and must stay in the main process (DESIGN.md rule 3).
  */
 import { codedError, err, ok, type CodedError, type Result } from '../../base/result.js';
+import type { Logger } from '../../base/logger.js';
 import type { Rng } from '../../base/rng.js';
 import { serializeCryptoAttribute } from '../sdes/crypto-attribute.js';
 import {
@@ -81,6 +82,8 @@ export interface OfferAnswerContext {
   readonly rng: Rng;
   /** The session as last negotiated: for re-offers and answers to re-offers. */
   readonly previous?: NegotiatedSession;
+  /** Receives the report's summary (info) and every warning (warn), e.g. keys over a non-TLS hop. */
+  readonly logger?: Logger;
 }
 
 /** The agreed parameters of one m= line. Contains SRTP keys: main process only. */
@@ -128,6 +131,7 @@ export interface PendingOffer {
   /** Outcome 'pending': what we offered. */
   readonly report: NegotiationReport;
   readonly previous?: NegotiatedSession;
+  readonly logger?: Logger;
 }
 
 export type OfferErrorCode = 'insecure-signalling' | 'no-codecs' | 'bad-config';
@@ -278,6 +282,14 @@ function buildReport(
   };
 }
 
+/** Logs a report: the summary at info, each warning at warn (no key material in either). */
+function logReport(logger: Logger | undefined, report: NegotiationReport): NegotiationReport {
+  if (logger === undefined) return report;
+  logger.info(`SRTP ${report.role}: ${report.summary}`, { outcome: report.outcome, policy: report.policy, transport: report.transport });
+  for (const w of report.warnings) logger.warn(`SRTP: ${w.message}`, { code: w.code, ...(w.mediaIndex === undefined ? {} : { mediaIndex: w.mediaIndex }) });
+  return report;
+}
+
 function sameCodecs(a: readonly CodecSpec[], b: readonly CodecSpec[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -337,7 +349,7 @@ export function createOffer(config: LocalMediaConfig, ctx: OfferAnswerContext): 
   const crypto = offerCrypto(config.srtp, ctx.rng, reuse);
   if (!crypto.ok) {
     const media: MediaSecurityReport = { index: 0, media: 'audio', offeredProfile: 'RTP/SAVP', outcome: 'rejected', reasonCode: crypto.code, reason: crypto.reason, cryptoOffered: [] };
-    const report = buildReport('offerer', config, [media], []);
+    const report = logReport(ctx.logger, buildReport('offerer', config, [media], []));
     return err({ ...codedError('insecure-signalling', crypto.reason), report });
   }
   const offer = crypto.offer;
@@ -361,8 +373,9 @@ export function createOffer(config: LocalMediaConfig, ctx: OfferAnswerContext): 
     text: serializeSdp(sdp),
     config,
     crypto: offer,
-    report: buildReport('offerer', config, [mediaReport], warnings, true),
+    report: logReport(ctx.logger, buildReport('offerer', config, [mediaReport], warnings, true)),
     ...(prev === undefined ? {} : { previous: prev }),
+    ...(ctx.logger === undefined ? {} : { logger: ctx.logger }),
   });
 }
 
@@ -431,7 +444,7 @@ export function applyAnswer(pending: PendingOffer, answer: string | Uint8Array |
       ...(report.rekeyed === undefined ? {} : { rekeyed: report.rekeyed }),
     });
   });
-  const report = buildReport('offerer', config, reports, warnings);
+  const report = logReport(pending.logger, buildReport('offerer', config, reports, warnings));
   if (report.outcome === 'refused') return err({ ...codedError('no-media', report.summary), report });
   return ok({ role: 'offerer', local: pending.sdp, remote, media, report, localConfig: config, localCrypto });
 }
@@ -505,7 +518,7 @@ export function createAnswer(offer: string | Uint8Array | SessionDescription, co
     });
   });
 
-  const report = buildReport('answerer', config, reports, warnings);
+  const report = logReport(ctx.logger, buildReport('answerer', config, reports, warnings));
   if (report.outcome === 'refused') return err({ ...codedError('not-acceptable', report.summary), sipStatus: 488, report });
   const sdp = newOrigin(config, ctx.rng, prev, body, sessionShell(config));
   const session: NegotiatedSession = { role: 'answerer', local: sdp, remote, media, report, localConfig: config, localCrypto };

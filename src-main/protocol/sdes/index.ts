@@ -30,6 +30,7 @@ export {
   generateKey,
   offerCrypto,
   offeredLinesReport,
+  srtpSessionFor,
   type AnswerOutcome,
   type CryptoAnswer,
   type CryptoOffer,

@@ -11,6 +11,8 @@ import type { Rng } from '../../base/rng.js';
 import { timingSafeEqualBytes } from '../../base/bytes.js';
 import type { SrtpKeyParams } from '../srtp/master-key.js';
 import { DEFAULT_REPLAY_WINDOW } from '../srtp/replay-window.js';
+import type { SrtpContextOptions } from '../srtp/srtp-context.js';
+import { SrtpSession } from '../srtp/srtp-session.js';
 import { canonicalSuiteName, SRTP_SUITES, type SrtpSuite, type SrtpSuiteName } from '../srtp/srtp-suite.js';
 import {
   describeSessionParam,
@@ -33,6 +35,11 @@ export interface SrtpKeyBundle {
   readonly receive: readonly SrtpKeyParams[];
   /** Replay window for the receive side (at least 128, or the peer's WSH). */
   readonly replayWindowSize: number;
+}
+
+/** The SrtpSession for a negotiated stream: our key protects, the peer's unprotect, its replay window. */
+export function srtpSessionFor(keys: SrtpKeyBundle, options: Omit<SrtpContextOptions, 'replayWindowSize' | 'fixedSessionKeysForVectors'> = {}): SrtpSession {
+  return new SrtpSession({ send: keys.send, receive: keys.receive }, { ...options, replayWindowSize: keys.replayWindowSize });
 }
 
 /** One a=crypto line we offered, with the key it carries (kept until the answer arrives). */

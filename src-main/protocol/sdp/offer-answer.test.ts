@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeRng } from '../../../test/fakes/fake-rng.js';
 import { createLogger, MemorySink } from '../../base/logger.js';
 import { parseCryptoAttribute, serializeCryptoAttribute } from '../sdes/crypto-attribute.js';
-import { SrtpSession } from '../srtp/srtp-session.js';
+import { srtpSessionFor } from '../sdes/sdes-negotiator.js';
+import type { SrtpSession } from '../srtp/srtp-session.js';
 import { rtpPacket } from '../srtp/srtp-test-packets.js';
 import { attributeValues, hasRtcpMux } from './media-attributes.js';
 import { applyAnswer, createAnswer, createOffer, type LocalMediaConfig, type NegotiatedMedia, type PendingOffer } from './offer-answer.js';
@@ -43,10 +44,7 @@ function audio(sd: SessionDescription): SessionDescription['media'][number] {
 }
 
 function srtpPair(a: NegotiatedMedia, b: NegotiatedMedia): { a: SrtpSession; b: SrtpSession } {
-  return {
-    a: new SrtpSession({ send: a.srtp!.send, receive: a.srtp!.receive }),
-    b: new SrtpSession({ send: b.srtp!.send, receive: b.srtp!.receive }),
-  };
+  return { a: srtpSessionFor(a.srtp!), b: srtpSessionFor(b.srtp!) };
 }
 
 describe('createOffer (RFC 3264 §5, RFC 4568 §5.1.1)', () => {

@@ -22,3 +22,4 @@ export * from './stream-framer.js';
 export * from './token-list.js';
 export * from './uri.js';
 export * from './via.js';
+export * from './warning.js';

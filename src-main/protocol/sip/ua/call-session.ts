@@ -148,6 +148,11 @@ export class CallSession implements Disposable {
     return this.current;
   }
 
+  /** The media handler this call negotiates with. */
+  get media(): SdpHandler {
+    return this.opts.media;
+  }
+
   /** The dialog id once there is a dialog (for Replaces and routing). */
   get dialogId(): DialogId | undefined {
     return this.dialog?.id;

@@ -1,0 +1,364 @@
+/**
+ * The phone service's SipConnection (services/phone/ports.ts) for one account: a persistent
+ * TLS/TCP flow (account-flow.ts + sip-transport.ts) or a UDP socket, built from the shared
+ * account schema (src-shared/model/account.ts). Reads CA and client-certificate files here,
+ * so the services never touch the file system.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Clock } from '../../base/clock.js';
+import { DisposableStore, type Disposable } from '../../base/disposable.js';
+import { Emitter, type Event } from '../../base/event.js';
+import type { Logger } from '../../base/logger.js';
+import { err, ok, type Result } from '../../base/result.js';
+import type { Rng } from '../../base/rng.js';
+import type { SipMessage } from '../../protocol/sip/message/message.js';
+import type { TransportAddress, TransportPort } from '../../protocol/sip/transaction/transport-port.js';
+import type { LocalEndpoint } from '../../protocol/sip/ua/local-endpoint.js';
+import type { AccountConfig } from '../../../src-shared/model/account.js';
+import type { ConnectionError, ConnectionState, SipConnection, SipConnectionFactory } from '../../services/phone/ports.js';
+import type { CertificateReport } from '../tls/certificate-report.js';
+import { loadClientCredentials, type ClientCertificateSource } from '../tls/client-certificate.js';
+import type { NodeTlsConnector } from '../tls/tls-connector.js';
+import { resolveTlsSettings, type TlsAccountSettings } from '../tls/tls-settings.js';
+import type { TrustStore } from '../tls/trust-store.js';
+import { AccountFlow, type AccountFlowState } from './account-flow.js';
+import { describeAttempts } from './connect-failover.js';
+import type { SipServerLocator } from './rfc3263-resolver.js';
+import { parseHostPort, type HopAddress, type LocateRequest, type SipTransport } from './sip-hop.js';
+import { DatagramSipTransport, FlowSipTransport } from './sip-transport.js';
+import type { TcpConnector } from './tcp-connector.js';
+import { UdpSipTransport } from './udp-transport.js';
+
+export interface AccountConnectionDeps {
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly logger: Logger;
+  readonly locator: SipServerLocator;
+  readonly tls: NodeTlsConnector;
+  readonly tcp: TcpConnector;
+  readonly trustStore: TrustStore;
+  /** Keep-alive interval override (tests). */
+  readonly keepAliveIntervalMs?: number;
+}
+
+export class AccountConnectionFactory implements SipConnectionFactory {
+  constructor(private readonly deps: AccountConnectionDeps) {}
+
+  async create(accountId: string, account: AccountConfig): Promise<Result<SipConnection, ConnectionError>> {
+    const hop = locateRequestFor(account);
+    if (!hop.ok) return hop;
+    if (account.transport === 'udp') {
+      const udp = await UdpSipTransport.open({ bindAddress: hop.value.host.includes(':') ? '::' : '0.0.0.0' });
+      if (!udp.ok) return err({ code: udp.error.code, message: udp.error.message, hint: udp.error.hint });
+      return ok(new UdpConnection(accountId, hop.value, udp.value, this.deps));
+    }
+    let tls: { settings: import('../tls/tls-settings.js').EffectiveTlsSettings; anchors: import('../tls/trust-store.js').AnchorSet } | undefined;
+    if (account.transport === 'tls') {
+      const settings = await tlsSettingsFor(account, this.deps.clock.now());
+      if (!settings.ok) return settings;
+      tls = { settings: settings.value, anchors: this.deps.trustStore.anchorsFor(settings.value.trust) };
+    }
+    const flow = new AccountFlow(
+      {
+        account: accountId,
+        hop: hop.value,
+        ...(tls === undefined ? {} : { tls }),
+        ...(this.deps.keepAliveIntervalMs === undefined ? {} : { keepAlive: { intervalMs: this.deps.keepAliveIntervalMs } }),
+      },
+      { locator: this.deps.locator, tls: this.deps.tls, tcp: this.deps.tcp, clock: this.deps.clock, rng: this.deps.rng, logger: this.deps.logger.child('flow') },
+    );
+    return ok(new FlowConnection(flow, this.deps.logger));
+  }
+}
+
+/** The RFC 3263 input for an account: its domain (or registrar override), transport, sips:, outbound proxy. */
+export function locateRequestFor(account: AccountConfig): Result<LocateRequest, ConnectionError> {
+  const m = /^(sips?):(?:[^@]*@)?([^;?]+)/i.exec(account.uri);
+  if (m === null) return err({ code: 'bad-account', message: `The account address ${account.uri} is not a SIP URI.` });
+  const secure = m[1]!.toLowerCase() === 'sips';
+  const domain = parseHostPort(account.registrar ?? m[2]!);
+  if (domain === undefined) return err({ code: 'bad-account', message: 'The account domain is not a valid host.' });
+  if (secure && account.transport !== 'tls') return err({ code: 'bad-account', message: 'A sips: account must use TLS (RFC 3261 §26.2.2).' });
+  const transport: SipTransport = account.transport;
+  let outboundProxy: HopAddress | undefined;
+  if (account.outboundProxy !== undefined) {
+    const p = /^(?:sips?:)?([^;]+)(?:;(.*))?$/i.exec(account.outboundProxy.trim());
+    const hp = p === null ? undefined : parseHostPort(p[1]!);
+    if (hp === undefined) return err({ code: 'bad-account', message: 'The outbound proxy is not a valid host[:port].' });
+    outboundProxy = { host: hp.host, ...(hp.port === undefined ? {} : { port: hp.port }), transport };
+  }
+  return ok({
+    host: domain.host,
+    ...(domain.port === undefined ? {} : { port: domain.port }),
+    transport,
+    secure,
+    supported: [transport],
+    ...(outboundProxy === undefined ? {} : { outboundProxy }),
+  });
+}
+
+async function tlsSettingsFor(account: AccountConfig, now: number): Promise<Result<import('../tls/tls-settings.js').EffectiveTlsSettings, ConnectionError>> {
+  const t = account.tls;
+  const customCaPems: string[] = [];
+  for (const file of t.caFiles) {
+    try {
+      customCaPems.push(await readFile(file, 'utf8'));
+    } catch (e) {
+      return err({ code: 'ca-file', message: `Cannot read the CA file ${file}: ${(e as Error).message}`, hint: 'Check the path in the account settings.' });
+    }
+  }
+  let clientCredentials: TlsAccountSettings['clientCredentials'];
+  if (t.clientCert !== undefined) {
+    let source: ClientCertificateSource;
+    try {
+      source =
+        'pkcs12' in t.clientCert
+          ? { kind: 'pkcs12', data: await readFile(t.clientCert.pkcs12), password: t.clientCert.password ?? '' }
+          : {
+              kind: 'pem',
+              certPem: await readFile(t.clientCert.cert, 'utf8'),
+              keyPem: await readFile(t.clientCert.key, 'utf8'),
+              ...(t.clientCert.password === undefined ? {} : { keyPassphrase: t.clientCert.password }),
+            };
+    } catch (e) {
+      return err({ code: 'client-cert-file', message: `Cannot read the client certificate: ${(e as Error).message}`, hint: 'Check the certificate paths in the account settings.' });
+    }
+    const creds = loadClientCredentials(source, now);
+    if (!creds.ok) return err({ code: creds.error.code, message: creds.error.message, hint: creds.error.hint });
+    clientCredentials = creds.value;
+  }
+  const settings = resolveTlsSettings(
+    {
+      verification: t.verify,
+      ...(t.pin === undefined ? {} : { pins: [t.pin] }),
+      minVersion: t.minVersion,
+      ...(t.ciphers === undefined ? {} : { ciphers: t.ciphers }),
+      trust: { system: !t.caOnly, bundled: !t.caOnly, customCaPems },
+      ocsp: t.revocation,
+      ...(clientCredentials === undefined ? {} : { clientCredentials }),
+    },
+    { allowInsecure: account.allowInsecureTls },
+  );
+  if (!settings.ok) return err({ code: settings.error.code, message: settings.error.message, hint: settings.error.hint });
+  return ok(settings.value);
+}
+
+function flowState(s: AccountFlowState): ConnectionState {
+  switch (s.kind) {
+    case 'idle':
+    case 'resolving':
+      return { kind: 'connecting', detail: 'looking up the server' };
+    case 'connecting':
+      return { kind: 'connecting', detail: `connecting to ${s.target.address}:${s.target.port} (${s.index + 1} of ${s.of})` };
+    case 'connected':
+      return {
+        kind: 'connected',
+        transport: s.flow.transport,
+        remote: `${s.flow.remote.address}:${s.flow.remote.port}`,
+        sdesAllowed: s.flow.security.sdesAllowed,
+        ...(s.flow.security.warning === undefined ? {} : { warning: s.flow.security.warning }),
+        skipped: describeAttempts(s.attempts.filter((a) => a.outcome !== 'connected')),
+      };
+    case 'failed':
+      return { kind: 'failed', code: s.error.code, message: s.error.message, hint: s.error.hint, retryInMs: s.retryInMs, lost: s.lost !== undefined, skipped: describeAttempts(s.attempts) };
+    case 'stopped':
+      return { kind: 'stopped' };
+  }
+}
+
+class FlowConnection implements SipConnection {
+  private readonly sip: FlowSipTransport;
+  private readonly store = new DisposableStore();
+  private readonly stateEmitter = new Emitter<ConnectionState>();
+  private readonly bindingEmitter = new Emitter<void>();
+  readonly onState: Event<ConnectionState> = this.stateEmitter.event;
+  readonly onBindingChanged: Event<void> = this.bindingEmitter.event;
+  private current: ConnectionState = { kind: 'connecting', detail: 'not started' };
+  private bindingSub: Disposable | undefined;
+
+  constructor(
+    private readonly flow: AccountFlow,
+    logger: Logger,
+  ) {
+    this.sip = new FlowSipTransport(flow, logger.child('sip'));
+    this.store.add(
+      flow.onState((s) => {
+        this.current = flowState(s);
+        if (s.kind === 'connected') this.watchBinding();
+        this.stateEmitter.fire(this.current);
+      }),
+    );
+  }
+
+  get transport(): TransportPort {
+    return this.sip;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  connect(sink: { receive(message: SipMessage, source: TransportAddress): void }): Disposable {
+    return this.sip.connect(sink);
+  }
+
+  endpoint(): LocalEndpoint | undefined {
+    const info = this.flow.flowInfo;
+    if (info === undefined) return undefined;
+    const binding = this.sip.natBinding?.contact ?? info.local;
+    return {
+      transport: info.transport === 'tls' ? 'TLS' : 'TCP',
+      viaHost: info.local.address,
+      viaPort: info.local.port,
+      contactHost: binding.address,
+      contactPort: binding.port,
+      destination: { transport: info.transport === 'tls' ? 'TLS' : 'TCP', host: info.remote.address, port: info.remote.port },
+    };
+  }
+
+  private watchBinding(): void {
+    this.bindingSub?.dispose();
+    this.bindingSub = this.sip.natBinding?.onChange(() => this.bindingEmitter.fire());
+  }
+
+  start(): void {
+    this.flow.start();
+  }
+
+  stop(): void {
+    this.flow.stop();
+  }
+
+  reconnectNow(): void {
+    this.flow.reconnectNow();
+  }
+
+  setServerFlowTimer(seconds: number): void {
+    this.flow.setServerFlowTimer(seconds);
+  }
+
+  certificateReport(): CertificateReport | undefined {
+    return this.flow.certificateReport();
+  }
+
+  dispose(): void {
+    this.bindingSub?.dispose();
+    this.store.dispose();
+    this.sip.dispose();
+    this.flow.dispose();
+    this.stateEmitter.dispose();
+    this.bindingEmitter.dispose();
+  }
+}
+
+/** UDP: no flow; the registrar is located once (RFC 3263) and requests go to its first address. */
+class UdpConnection implements SipConnection {
+  private readonly sip: DatagramSipTransport;
+  private readonly stateEmitter = new Emitter<ConnectionState>();
+  private readonly bindingEmitter = new Emitter<void>();
+  readonly onState: Event<ConnectionState> = this.stateEmitter.event;
+  readonly onBindingChanged: Event<void> = this.bindingEmitter.event;
+  private current: ConnectionState = { kind: 'connecting', detail: 'not started' };
+  private target: { address: string; port: number } | undefined;
+  private readonly bindingSub: Disposable;
+  private stopped = false;
+
+  constructor(
+    private readonly accountId: string,
+    private readonly hop: LocateRequest,
+    private readonly udp: UdpSipTransport,
+    private readonly deps: AccountConnectionDeps,
+  ) {
+    this.sip = new DatagramSipTransport(udp, deps.logger.child('sip'));
+    this.bindingSub = this.sip.natBinding.onChange(() => this.bindingEmitter.fire());
+  }
+
+  get transport(): TransportPort {
+    return this.sip;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  connect(sink: { receive(message: SipMessage, source: TransportAddress): void }): Disposable {
+    return this.sip.connect(sink);
+  }
+
+  endpoint(): LocalEndpoint | undefined {
+    if (this.target === undefined) return undefined;
+    const local = this.udp.local;
+    const host = local.address === '0.0.0.0' || local.address === '::' ? (this.target.address.includes(':') ? '::1' : '127.0.0.1') : local.address;
+    const binding = this.sip.natBinding.contact;
+    const publicKnown = binding.address !== local.address || binding.port !== local.port;
+    return {
+      transport: 'UDP',
+      viaHost: host,
+      viaPort: local.port,
+      contactHost: publicKnown ? binding.address : host,
+      contactPort: publicKnown ? binding.port : local.port,
+      destination: { transport: 'UDP', host: this.target.address, port: this.target.port },
+    };
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.locate();
+  }
+
+  private async locate(): Promise<void> {
+    this.setState({ kind: 'connecting', detail: 'looking up the server' });
+    const r = await this.deps.locator.locate({ ...this.hop, supported: ['udp'] });
+    if (this.stopped) return;
+    const first = r.ok ? r.value.targets.find((t) => t.transport === 'udp') : undefined;
+    if (!r.ok || first === undefined) {
+      const error = r.ok ? { code: 'no-targets', message: 'No UDP server found for the domain.', hint: 'Check the domain or use TLS.' } : r.error;
+      this.setState({ kind: 'failed', code: error.code, message: error.message, hint: error.hint, retryInMs: 30_000, lost: false, skipped: [] });
+      this.deps.clock.setTimer(30_000, () => {
+        if (!this.stopped) void this.locate();
+      });
+      return;
+    }
+    this.target = { address: first.address, port: first.port };
+    this.deps.logger.warn('account uses SIP over UDP: signalling is not encrypted', { account: this.accountId });
+    this.setState({
+      kind: 'connected',
+      transport: 'udp',
+      remote: `${first.address}:${first.port}`,
+      sdesAllowed: false,
+      warning: 'SIP over UDP is not encrypted: call signalling can be read and changed on the network, and SRTP keys (SDES) must not be sent.',
+      skipped: [],
+    });
+  }
+
+  private setState(s: ConnectionState): void {
+    this.current = s;
+    this.stateEmitter.fire(s);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.setState({ kind: 'stopped' });
+  }
+
+  reconnectNow(): void {
+    if (!this.stopped) void this.locate();
+  }
+
+  setServerFlowTimer(): void {
+    // UDP has no flow; RFC 5626 STUN keep-alives are not implemented.
+  }
+
+  certificateReport(): CertificateReport | undefined {
+    return undefined;
+  }
+
+  dispose(): void {
+    this.stopped = true;
+    this.bindingSub.dispose();
+    this.sip.dispose();
+    this.udp.dispose();
+    this.stateEmitter.dispose();
+    this.bindingEmitter.dispose();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Call history: who, when, how long, which direction, how it ended, and whether signalling (TLS)
+ * and media (SRTP) were encrypted. Persisted through a HistoryStore port; bounded.
+ */
+import type { Logger } from '../../base/logger.js';
+import type { HistoryStore } from './ports.js';
+
+export interface CallRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly direction: 'outgoing' | 'incoming';
+  readonly remote: string;
+  readonly remoteName?: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly answered: boolean;
+  readonly outcome: string;
+  readonly status?: number;
+  readonly reason: string;
+  readonly tls: boolean;
+  readonly srtp: boolean;
+}
+
+export const HISTORY_LIMIT = 1000;
+
+export class CallHistory {
+  private records: CallRecord[] = [];
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async load(): Promise<void> {
+    try {
+      const raw = await this.store.load();
+      this.records = Array.isArray(raw) ? raw.filter(isRecord).slice(-HISTORY_LIMIT) : [];
+    } catch (e) {
+      this.logger.warn('call history could not be read; starting empty', { error: e });
+      this.records = [];
+    }
+  }
+
+  list(): readonly CallRecord[] {
+    return this.records;
+  }
+
+  /** Adds a record and saves (writes are serialised so none is lost). */
+  add(record: CallRecord): Promise<void> {
+    this.records.push(record);
+    if (this.records.length > HISTORY_LIMIT) this.records.splice(0, this.records.length - HISTORY_LIMIT);
+    const snapshot = this.records.slice();
+    this.saving = this.saving.then(() => this.store.save(snapshot)).catch((e: unknown) => this.logger.error('call history could not be saved', { error: e }));
+    return this.saving;
+  }
+}
+
+function isRecord(v: unknown): v is CallRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.id === 'string' && typeof r.remote === 'string' && typeof r.startedAt === 'string' && (r.direction === 'outgoing' || r.direction === 'incoming');
+}

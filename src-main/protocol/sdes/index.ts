@@ -41,7 +41,9 @@ export {
   type SrtpKeyBundle,
 } from './sdes-negotiator.js';
 export {
+  buildReport,
   formatNegotiationReport,
+  logReport,
   sessionOutcome,
   type CryptoLineReport,
   type CryptoLineVerdict,

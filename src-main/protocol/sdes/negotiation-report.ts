@@ -3,7 +3,8 @@
  * event and `softphone sdp-answer`. Plain serializable data with NO key material: suites, tags,
  * lifetimes, MKI lengths and session parameter names only.
  */
-import type { SignallingTransport, SrtpPolicy } from './sdes-config.js';
+import type { Logger } from '../../base/logger.js';
+import type { SdesConfig, SignallingTransport, SrtpPolicy } from './sdes-config.js';
 
 /** Why one offered a=crypto line was or was not taken. */
 export type CryptoLineVerdict =
@@ -132,4 +133,53 @@ export function formatNegotiationReport(r: NegotiationReport): string {
     }
   }
   return lines.join('\n');
+}
+
+function summarize(role: 'offerer' | 'answerer', media: readonly MediaSecurityReport[], outcome: NegotiationReport['outcome']): string {
+  const audio = media.find((m) => m.media === 'audio') ?? media[0];
+  switch (outcome) {
+    case 'encrypted':
+      return `Media is encrypted with SRTP (${[...new Set(media.filter((m) => m.chosen !== undefined).map((m) => m.chosen!.suite))].join(', ')}).`;
+    case 'unencrypted':
+      return `Media is NOT encrypted: ${media.find((m) => m.outcome === 'rtp')?.reason ?? 'plain RTP'}.`;
+    case 'mixed':
+      return `Some streams are NOT encrypted: ${media.find((m) => m.outcome === 'rtp')?.reason ?? 'plain RTP'}.`;
+    case 'refused':
+      return role === 'answerer'
+        ? `Call refused with 488 Not Acceptable Here: ${audio?.reason ?? 'no acceptable media'}.`
+        : `The answer is not acceptable: ${audio?.reason ?? 'no acceptable media'}.`;
+    case 'pending':
+      return audio?.cryptoOffered.length
+        ? `Offered SRTP (${audio.cryptoOffered.map((c) => c.suite).join(', ')}) over ${audio.offeredProfile}; waiting for the answer.`
+        : `Offered plain RTP: ${audio?.reason ?? ''}`;
+  }
+}
+
+/** Assembles a session's report from its streams' reports (`pending`: an offer awaiting its answer). */
+export function buildReport(
+  role: 'offerer' | 'answerer',
+  config: Pick<SdesConfig, 'policy' | 'transport'>,
+  media: readonly MediaSecurityReport[],
+  warnings: readonly ReportWarning[],
+  pending = false,
+): NegotiationReport {
+  const outcome = pending ? 'pending' : sessionOutcome(media);
+  return {
+    role,
+    policy: config.policy,
+    transport: config.transport,
+    outcome,
+    ...(outcome === 'refused' && role === 'answerer' ? { sipStatus: 488 as const } : {}),
+    summary: summarize(role, media, outcome),
+    warnings,
+    media,
+  };
+}
+
+/** Logs a report: the summary at info, each warning at warn (no key material in either). */
+export function logReport(logger: Logger | undefined, report: NegotiationReport): NegotiationReport {
+  if (logger === undefined) return report;
+  logger.info(`SRTP ${report.role}: ${report.summary}`, { outcome: report.outcome, policy: report.policy, transport: report.transport });
+  for (const w of report.warnings) logger.warn(`SRTP: ${w.message}`, { code: w.code, ...(w.mediaIndex === undefined ? {} : { mediaIndex: w.mediaIndex }) });
+  return report;
 }

@@ -15,7 +15,8 @@ import type { Logger } from '../../base/logger.js';
 import type { Rng } from '../../base/rng.js';
 import { serializeCryptoAttribute } from '../sdes/crypto-attribute.js';
 import {
-  sessionOutcome,
+  buildReport,
+  logReport,
   type MediaReasonCode,
   type MediaSecurityReport,
   type NegotiationReport,
@@ -242,54 +243,6 @@ function validateConfig(config: LocalMediaConfig): string | undefined {
   return undefined;
 }
 
-function summarize(role: 'offerer' | 'answerer', media: readonly MediaSecurityReport[], outcome: NegotiationReport['outcome']): string {
-  const audio = media.find((m) => m.media === 'audio') ?? media[0];
-  switch (outcome) {
-    case 'encrypted':
-      return `Media is encrypted with SRTP (${[...new Set(media.filter((m) => m.chosen !== undefined).map((m) => m.chosen!.suite))].join(', ')}).`;
-    case 'unencrypted':
-      return `Media is NOT encrypted: ${media.find((m) => m.outcome === 'rtp')?.reason ?? 'plain RTP'}.`;
-    case 'mixed':
-      return `Some streams are NOT encrypted: ${media.find((m) => m.outcome === 'rtp')?.reason ?? 'plain RTP'}.`;
-    case 'refused':
-      return role === 'answerer'
-        ? `Call refused with 488 Not Acceptable Here: ${audio?.reason ?? 'no acceptable media'}.`
-        : `The answer is not acceptable: ${audio?.reason ?? 'no acceptable media'}.`;
-    case 'pending':
-      return audio?.cryptoOffered.length
-        ? `Offered SRTP (${audio.cryptoOffered.map((c) => c.suite).join(', ')}) over ${audio.offeredProfile}; waiting for the answer.`
-        : `Offered plain RTP: ${audio?.reason ?? ''}`;
-  }
-}
-
-function buildReport(
-  role: 'offerer' | 'answerer',
-  config: LocalMediaConfig,
-  media: readonly MediaSecurityReport[],
-  warnings: readonly ReportWarning[],
-  pending = false,
-): NegotiationReport {
-  const outcome = pending ? 'pending' : sessionOutcome(media);
-  return {
-    role,
-    policy: config.srtp.policy,
-    transport: config.srtp.transport,
-    outcome,
-    ...(outcome === 'refused' && role === 'answerer' ? { sipStatus: 488 as const } : {}),
-    summary: summarize(role, media, outcome),
-    warnings,
-    media,
-  };
-}
-
-/** Logs a report: the summary at info, each warning at warn (no key material in either). */
-function logReport(logger: Logger | undefined, report: NegotiationReport): NegotiationReport {
-  if (logger === undefined) return report;
-  logger.info(`SRTP ${report.role}: ${report.summary}`, { outcome: report.outcome, policy: report.policy, transport: report.transport });
-  for (const w of report.warnings) logger.warn(`SRTP: ${w.message}`, { code: w.code, ...(w.mediaIndex === undefined ? {} : { mediaIndex: w.mediaIndex }) });
-  return report;
-}
-
 function sameCodecs(a: readonly CodecSpec[], b: readonly CodecSpec[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -349,7 +302,7 @@ export function createOffer(config: LocalMediaConfig, ctx: OfferAnswerContext): 
   const crypto = offerCrypto(config.srtp, ctx.rng, reuse);
   if (!crypto.ok) {
     const media: MediaSecurityReport = { index: 0, media: 'audio', offeredProfile: 'RTP/SAVP', outcome: 'rejected', reasonCode: crypto.code, reason: crypto.reason, cryptoOffered: [] };
-    const report = logReport(ctx.logger, buildReport('offerer', config, [media], []));
+    const report = logReport(ctx.logger, buildReport('offerer', config.srtp, [media], []));
     return err({ ...codedError('insecure-signalling', crypto.reason), report });
   }
   const offer = crypto.offer;
@@ -373,7 +326,7 @@ export function createOffer(config: LocalMediaConfig, ctx: OfferAnswerContext): 
     text: serializeSdp(sdp),
     config,
     crypto: offer,
-    report: logReport(ctx.logger, buildReport('offerer', config, [mediaReport], warnings, true)),
+    report: logReport(ctx.logger, buildReport('offerer', config.srtp, [mediaReport], warnings, true)),
     ...(prev === undefined ? {} : { previous: prev }),
     ...(ctx.logger === undefined ? {} : { logger: ctx.logger }),
   });
@@ -444,7 +397,7 @@ export function applyAnswer(pending: PendingOffer, answer: string | Uint8Array |
       ...(report.rekeyed === undefined ? {} : { rekeyed: report.rekeyed }),
     });
   });
-  const report = logReport(pending.logger, buildReport('offerer', config, reports, warnings));
+  const report = logReport(pending.logger, buildReport('offerer', config.srtp, reports, warnings));
   if (report.outcome === 'refused') return err({ ...codedError('no-media', report.summary), report });
   return ok({ role: 'offerer', local: pending.sdp, remote, media, report, localConfig: config, localCrypto });
 }
@@ -518,7 +471,7 @@ export function createAnswer(offer: string | Uint8Array | SessionDescription, co
     });
   });
 
-  const report = logReport(ctx.logger, buildReport('answerer', config, reports, warnings));
+  const report = logReport(ctx.logger, buildReport('answerer', config.srtp, reports, warnings));
   if (report.outcome === 'refused') return err({ ...codedError('not-acceptable', report.summary), sipStatus: 488, report });
   const sdp = newOrigin(config, ctx.rng, prev, body, sessionShell(config));
   const session: NegotiatedSession = { role: 'answerer', local: sdp, remote, media, report, localConfig: config, localCrypto };

@@ -97,3 +97,12 @@ export function allIn(set: Uint8Array, s: string, start = 0, end = s.length): bo
 export function isToken(s: string): boolean {
   return allIn(TOKEN, s);
 }
+
+/**
+ * indexOf of one char code, bounded to [from, end): unlike String#indexOf it never scans past
+ * `end`, which keeps list parsing linear on hostile input (many elements, each searching ahead).
+ */
+export function indexOfIn(s: string, code: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (s.charCodeAt(i) === code) return i;
+  return -1;
+}

@@ -86,11 +86,12 @@ export const H = {
   maxForwards: kind<number>('max-forwards', true, true, scalar(parseMaxForwards, 'Max-Forwards is not a decimal in 0..255')),
   route: kind<readonly NameAddr[]>('route', false, true, list(nameAddrOnly)),
   recordRoute: kind<readonly NameAddr[]>('record-route', false, true, list(nameAddrOnly)),
-  expires: kind<number>('expires', true, true, scalar(parseDeltaSeconds, 'Expires is not a 32-bit number of seconds')),
-  minExpires: kind<number>('min-expires', true, true, scalar(parseDeltaSeconds, 'Min-Expires is not a 32-bit number of seconds')),
   date: kind<number>('date', true, true, scalar(parseSipDate, 'Date is not an RFC 1123 date in GMT')),
   contentType: kind<MediaType>('content-type', true, true, one(parseMediaTypeAt)),
-  // Lazy kinds.
+  // Lazy kinds. Expires is lazy because RFC 2543 peers may still send a date there (RFC 3261 §20.19
+  // only allows delta-seconds): a registration should then fall back to the default, not fail.
+  expires: kind<number>('expires', true, false, scalar(parseDeltaSeconds, 'Expires is not a 32-bit number of seconds')),
+  minExpires: kind<number>('min-expires', true, false, scalar(parseDeltaSeconds, 'Min-Expires is not a 32-bit number of seconds')),
   path: kind<readonly NameAddr[]>('path', false, false, list(nameAddrOnly)),
   serviceRoute: kind<readonly NameAddr[]>('service-route', false, false, list(nameAddrOnly)),
   referTo: kind<NameAddr>('refer-to', true, false, one((c) => parseNameAddrValue(c, false))),

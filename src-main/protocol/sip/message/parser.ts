@@ -115,6 +115,7 @@ function parseCore(bytes: Uint8Array, collect: SipParseError[] | null): CoreResu
   const values: string[] = [];
   const slots: (string[] | undefined)[] = new Array<string[] | undefined>(EAGER_KIND_COUNT);
   let bodyStart = -1;
+  let nextColon = -1;
   let i = nl + 1;
   while (i < n) {
     let e = s.indexOf('\n', i);
@@ -124,7 +125,13 @@ function parseCore(bytes: Uint8Array, collect: SipParseError[] | null): CoreResu
       bodyStart = e + 1; // the empty line ends the header section
       break;
     }
-    const colon = s.indexOf(':', i);
+    // The next colon at or after i, found once and reused while it lies beyond the lines we
+    // walk (a run of colon-less lines must not make checkMessage quadratic).
+    if (nextColon < i) {
+      nextColon = s.indexOf(':', i);
+      if (nextColon < 0) nextColon = n;
+    }
+    const colon = nextColon < n ? nextColon : -1;
     let nameEnd = colon;
     while (nameEnd > i && isWsp(s.charCodeAt(nameEnd - 1))) nameEnd--;
     const name = colon < 0 || colon > lineEnd || nameEnd === i ? '' : s.slice(i, nameEnd);

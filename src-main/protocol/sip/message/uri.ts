@@ -14,6 +14,7 @@ import {
   URI_PARAM_CHARS,
   USER_CHARS,
   hexValue,
+  indexOfIn,
   isAlpha,
   isDigit,
   isHex,
@@ -62,8 +63,8 @@ export type UriContext = 'request-uri' | 'name-addr' | 'addr-spec';
 export function parseUriAt(c: Cursor, end: number, context: UriContext): Uri | undefined {
   const s = c.s;
   const start = c.pos;
-  const colon = s.indexOf(':', start);
-  if (colon < 0 || colon >= end || colon === start) return c.fail('URI without a scheme');
+  const colon = indexOfIn(s, 0x3a /* : */, start, end);
+  if (colon < 0 || colon === start) return c.fail('URI without a scheme');
   if (!isAlpha(s.charCodeAt(start))) return c.fail('invalid URI scheme');
   for (let i = start + 1; i < colon; i++) {
     const ch = s.charCodeAt(i);
@@ -86,10 +87,10 @@ function parseSipUri(c: Cursor, s: string, scheme: 'sip' | 'sips', from: number,
   let p = from;
   let user: string | undefined;
   let password: string | undefined;
-  const at = s.indexOf('@', p);
-  if (at >= 0 && at < end) {
-    const pw = s.indexOf(':', p);
-    const userEnd = pw >= 0 && pw < at ? pw : at;
+  const at = indexOfIn(s, 0x40 /* @ */, p, end);
+  if (at >= 0) {
+    const pw = indexOfIn(s, 0x3a /* : */, p, at);
+    const userEnd = pw >= 0 ? pw : at;
     user = unescapeRange(s, p, userEnd, USER_CHARS);
     if (user === undefined || userEnd === p) return c.fail('invalid user part in SIP URI');
     if (userEnd < at) {
@@ -101,8 +102,8 @@ function parseSipUri(c: Cursor, s: string, scheme: 'sip' | 'sips', from: number,
   // host
   let hostEnd: number;
   if (s.charCodeAt(p) === 0x5b /* [ */) {
-    const close = s.indexOf(']', p);
-    if (close < 0 || close >= end) return c.fail('unterminated IPv6 reference in SIP URI');
+    const close = indexOfIn(s, 0x5d /* ] */, p, end);
+    if (close < 0) return c.fail('unterminated IPv6 reference in SIP URI');
     hostEnd = close + 1;
   } else {
     hostEnd = p;

@@ -4,7 +4,7 @@
  *   via-parm = sent-protocol LWS sent-by *( SEMI via-params )
  *   sent-protocol = protocol-name SLASH protocol-version SLASH transport;  sent-by = host [ COLON port ]
  */
-import { HOST_CHARS, TOKEN, isDigit } from './char-classes.js';
+import { HOST_CHARS, TOKEN, indexOfIn, isDigit } from './char-classes.js';
 import type { Cursor } from './cursor.js';
 import { classifyHost } from './host.js';
 import { formatParams, parseParams, type SipParam, type SipParams } from './parameters.js';
@@ -57,8 +57,8 @@ function parseViaParm(c: Cursor): Via | undefined {
   if (c.pos === before) return c.fail('missing whitespace before sent-by');
   let host: string;
   if (c.peek() === 0x5b) {
-    const close = c.s.indexOf(']', c.pos);
-    if (close < 0 || close >= c.end) return c.fail('unterminated IPv6 reference in sent-by');
+    const close = indexOfIn(c.s, 0x5d /* ] */, c.pos, Math.min(c.end, c.pos + 64));
+    if (close < 0) return c.fail('unterminated IPv6 reference in sent-by');
     host = c.s.slice(c.pos, close + 1);
     c.pos = close + 1;
   } else host = c.take(HOST_CHARS);

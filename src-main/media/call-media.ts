@@ -12,6 +12,7 @@ import type { Result } from '../base/result.js';
 import type { NegotiationReport } from '../protocol/sdes/negotiation-report.js';
 import type { SrtpPolicy, SignallingTransport } from '../protocol/sdes/sdes-config.js';
 import type { Direction } from '../protocol/sdp/session-description.js';
+import type { SrtpSuiteName } from '../protocol/srtp/srtp-suite.js';
 
 /** Codec names as accounts spell them (src-shared/model/account.ts CodecName). */
 export type CallCodecName = 'opus' | 'G722' | 'PCMA' | 'PCMU';
@@ -23,6 +24,8 @@ export interface CallMediaOptions {
   /** The first signalling hop: keys (SDES) only ever travel over TLS unless explicitly allowed. */
   readonly signalling: SignallingTransport;
   readonly allowInsecureSdes: boolean;
+  /** SRTP suites to offer and accept, best first; default: the SDES negotiator's list (DEFAULT_SDES_SUITES). */
+  readonly srtpSuites?: readonly SrtpSuiteName[];
   /** Codec preference, best first. */
   readonly codecs: readonly CallCodecName[];
   /** Our IP address for RTP as the peer should see it (the flow's local address family). */
@@ -68,6 +71,14 @@ export interface MediaStats {
   readonly mos?: number;
   readonly srtpAuthFailures: number;
   readonly srtpReplays: number;
+  /** Loss the peer reports for what we send (its last RTCP report block), in percent. */
+  readonly remoteLossPercent?: number;
+  /** Current playout (jitter-buffer) delay, ms. */
+  readonly jitterBufferMs?: number;
+  /** Frames concealed (codec PLC) for lost or late packets. */
+  readonly concealedFrames?: number;
+  /** Packets that arrived too late to be played. */
+  readonly latePackets?: number;
 }
 
 export type MediaEvent =

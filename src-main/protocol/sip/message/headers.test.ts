@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAuthValues, formatAuthValue } from './auth-header.js';
 import { createRequest, createResponse } from './builders.js';
@@ -104,6 +105,21 @@ describe('authentication headers (RFC 3261 §25.1, RFC 7616 §3.3)', () => {
     expect(formatAuthValue({ scheme: 'Digest', params: [{ name: 'username', value: 'bob' }, { name: 'nc', value: '00000001' }, { name: 'qop', value: 'auth' }], token68: undefined })).toBe('Digest username="bob", nc=00000001, qop=auth');
     expect(parseAuthValues('Digest realm="unterminated')).toBeUndefined();
     expect(parseAuthValues('Digest realm="a" nonce="b"')).toBeUndefined();
+  });
+});
+
+describe('authentication header round trip', () => {
+  it('property: Digest credentials built from arbitrary values format and parse back to the same values', () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9\-.!%*_+`'~]{1,12}$/);
+    const printable = (t: string): string => [...t].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f).join('');
+    const quotedText = fc.string({ maxLength: 16 }).map((t) => Buffer.from(printable(t), 'utf8').toString('latin1'));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(token, fc.oneof(token, quotedText.map((t) => JSON.stringify(t.replace(/["\\]/g, ''))))), { minLength: 1, maxLength: 6 }), (pairs) => {
+        const value = { scheme: 'Digest', params: pairs.map(([name, v]) => ({ name, value: v })), token68: undefined };
+        expect(parseAuthValues(formatAuthValue(value))).toEqual([value]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -2,6 +2,8 @@
  * RFC 3261 §17 transaction state machines with RFC 6026 (Accepted state, Timers L and M), driven by
  * a FakeClock over a fake transport. TRANSITIONS below names every transition and timer; each row is
  * one test, and a final test checks that the transitions the tests observed are exactly the table.
+ * Timers covered: A, B, D, E, F, G, H, I, J, K (RFC 3261), L, M (RFC 6026) and the 200 ms 100-Trying
+ * delay (§17.2.1). Timer C belongs to proxies (§16.6) and has no place in a user agent.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../test/fakes/fake-clock.js';

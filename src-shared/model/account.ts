@@ -58,6 +58,16 @@ export type AccountTlsConfig = v.InferOutput<typeof AccountTlsSchema>;
 export const CodecNameSchema = v.picklist(['opus', 'G722', 'PCMA', 'PCMU']);
 export type CodecName = v.InferOutput<typeof CodecNameSchema>;
 
+/** SDES suite names (RFC 4568 §6.2, RFC 6188, RFC 7714), spelled as src-main/protocol/srtp/srtp-suite.ts does. */
+export const SrtpSuiteNameSchema = v.picklist([
+  'AES_CM_128_HMAC_SHA1_80',
+  'AES_CM_128_HMAC_SHA1_32',
+  'AES_256_CM_HMAC_SHA1_80',
+  'AES_256_CM_HMAC_SHA1_32',
+  'AEAD_AES_128_GCM',
+  'AEAD_AES_256_GCM',
+]);
+
 export const AccountConfigSchema = v.strictObject({
   /** Address of record, e.g. `sips:alice@pbx.example.com` or `sip:1001@pbx.example.com`. */
   uri: SipUriString,
@@ -75,6 +85,8 @@ export const AccountConfigSchema = v.strictObject({
   register: v.optional(v.boolean(), true),
   tls: v.optional(AccountTlsSchema, {}),
   srtp: v.optional(SrtpPolicySchema, 'mandatory'),
+  /** SRTP suites to offer and accept, best first; absent: the negotiator's default list. */
+  srtpSuites: v.optional(v.pipe(v.array(SrtpSuiteNameSchema), v.minLength(1))),
   /** Codec preference, best first. */
   codecs: v.optional(v.array(CodecNameSchema), ['opus', 'G722', 'PCMA', 'PCMU']),
   /** Allow SDES keys over a non-TLS hop (loudly warned; off by default, see the seed). */

@@ -259,6 +259,7 @@ export class PhoneService implements Disposable {
       srtp: runtime.config.srtp,
       signalling: sdesAllowed ? signalling : signalling === 'tls' ? 'tcp' : signalling,
       allowInsecureSdes: runtime.config.allowInsecureSdes,
+      ...(runtime.config.srtpSuites === undefined ? {} : { srtpSuites: runtime.config.srtpSuites }),
       codecs: runtime.config.codecs,
       localAddress,
       ...(audio === undefined ? {} : { audio }),

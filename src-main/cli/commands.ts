@@ -13,7 +13,6 @@ export interface CommandEntry {
 export type CommandTable = Readonly<Record<string, CommandEntry>>;
 
 export function renderHelp(name: string, version: string, commands: CommandTable): string {
-  const width = Math.max(...Object.values(commands).map((c) => c.usage.length), 10);
   const lines = [
     `${name} ${version}: the headless face of the secure softphone (SIP over TLS, SDES-SRTP).`,
     '',
@@ -21,7 +20,7 @@ export function renderHelp(name: string, version: string, commands: CommandTable
     `       ${name} --version | --help`,
     '',
     'Commands:',
-    ...Object.values(commands).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...Object.values(commands).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
     '',
     `Run '${name} COMMAND --help' for the options of one command.`,
     'Exit status: 0 success, 1 the call/check failed, 2 usage error.',

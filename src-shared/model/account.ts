@@ -50,8 +50,6 @@ export const AccountTlsSchema = v.strictObject({
   /** OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are all AEAD). */
   ciphers: v.optional(v.string()),
   revocation: v.optional(v.picklist(['off', 'soft-fail', 'hard-fail']), 'soft-fail'),
-  /** SNI / certificate name override when the SIP domain differs from the certificate's. */
-  serverName: v.optional(v.string()),
 });
 export type AccountTlsConfig = v.InferOutput<typeof AccountTlsSchema>;
 

@@ -11,6 +11,8 @@ import { DigestClient } from '../../protocol/sip/auth/digest-client.js';
 import { parseNameAddr } from '../../protocol/sip/message/name-addr.js';
 import type { SipUri } from '../../protocol/sip/message/uri.js';
 import { TransactionLayer } from '../../protocol/sip/transaction/transaction-layer.js';
+import type { TransportPort } from '../../protocol/sip/transaction/transport-port.js';
+import { messageToString } from '../../protocol/sip/message/serializer.js';
 import type { SdpHandler } from '../../protocol/sip/ua/call-session.js';
 import { RegistrationClient } from '../../protocol/sip/ua/registration-client.js';
 import { UaStack } from '../../protocol/sip/ua/ua-stack.js';
@@ -45,8 +47,27 @@ export class AccountRuntime implements Disposable {
     const logger = deps.logger.child(`account.${id}`);
     this.clock = deps.clock;
     const aor = parseAor(config.uri);
-    this.layer = this.store.add(new TransactionLayer({ transport: connection.transport, clock: deps.clock, logger }));
-    this.store.add(connection.connect(this.layer));
+    // Every SIP message in and out is logged at debug level; the logger redacts Authorization
+    // headers and SDES keys by construction (DESIGN.md rule 3).
+    const wire = logger.child('wire');
+    const transport: TransportPort = {
+      get reliable() {
+        return connection.transport.reliable;
+      },
+      send(message, destination) {
+        wire.debug(`sent to ${destination.host}:${destination.port}`, { message: messageToString(message) });
+        return connection.transport.send(message, destination);
+      },
+    };
+    this.layer = this.store.add(new TransactionLayer({ transport, clock: deps.clock, logger }));
+    this.store.add(
+      connection.connect({
+        receive: (message, source) => {
+          wire.debug(`received from ${source.host}:${source.port}`, { message: messageToString(message) });
+          this.layer.receive(message, source);
+        },
+      }),
+    );
     const username = config.authUser ?? aor.user ?? '';
     const digest = new DigestClient({ credentials: { username, password: config.password ?? '' }, rng: deps.rng });
     this.stack = new UaStack(

@@ -66,6 +66,7 @@ interface LiveCall {
   readonly startedAt: number;
   answeredAt: number | undefined;
   srtp: boolean;
+  mediaAnnounced: boolean;
   readonly subs: DisposableStore;
   readonly audio: CallAudioOptions | undefined;
 }
@@ -77,8 +78,8 @@ export class PhoneService implements Disposable {
   readonly onEvent: Event<PhoneEvent> = this.emitter.event;
   private readonly store = new DisposableStore();
   private nextCall = 1;
-  /** Audio for calls that do not name their own (CLI --play/--record for `answer`). */
-  defaultAudio: CallAudioOptions | undefined;
+  /** Audio for each incoming call (CLI `answer --play/--record`); the app passes devices instead. */
+  incomingAudio: (() => CallAudioOptions | undefined) | undefined;
 
   constructor(private readonly deps: PhoneServiceDeps) {}
 
@@ -219,10 +220,11 @@ export class PhoneService implements Disposable {
       ...(session.remote.displayName === undefined ? {} : { remoteName: session.remote.displayName }),
     };
     const deferred = this.deferredOf(session);
-    this.track(info, session, runtime, undefined, deferred, this.defaultAudio);
+    const audio = this.incomingAudio?.();
+    this.track(info, session, runtime, undefined, deferred, audio);
     const endpoint = runtime.connection.endpoint();
     try {
-      const media = await this.createMedia(runtime, info.callId, endpoint?.viaHost ?? '127.0.0.1', this.defaultAudio);
+      const media = await this.createMedia(runtime, info.callId, endpoint?.viaHost ?? '127.0.0.1', audio);
       const live = this.calls.get(info.callId);
       if (live === undefined || session.isEnded) {
         media.dispose();
@@ -278,6 +280,7 @@ export class PhoneService implements Disposable {
       startedAt: this.deps.clock.now(),
       answeredAt: undefined,
       srtp: false,
+      mediaAnnounced: false,
       subs: new DisposableStore(),
       audio,
     };
@@ -289,7 +292,10 @@ export class PhoneService implements Disposable {
           case 'state':
             if (e.state.kind === 'active' && live.answeredAt === undefined) live.answeredAt = this.deps.clock.now();
             this.emit({ type: 'call', call: info, state: e.state });
-            if (e.state.kind === 'active' && live.media?.state !== undefined) this.emit({ type: 'media', call: info, media: live.media.state });
+            if (e.state.kind === 'active' && !live.mediaAnnounced && live.media?.state !== undefined) {
+              live.mediaAnnounced = true;
+              this.emit({ type: 'media', call: info, media: live.media.state });
+            }
             if (e.state.kind === 'ended') this.ended(live, e.state.reason);
             return;
           case 'dtmf':
@@ -306,7 +312,7 @@ export class PhoneService implements Disposable {
         }
       }),
     );
-    this.emit({ type: 'call', call: info, state: session.state });
+    if (session.direction === 'outgoing') this.emit({ type: 'call', call: info, state: session.state });
   }
 
   private watchMedia(live: LiveCall, media: CallMedia): void {
@@ -315,7 +321,10 @@ export class PhoneService implements Disposable {
         switch (e.kind) {
           case 'negotiated':
             live.srtp = e.state.srtp;
-            if (live.session.state.kind === 'active' || live.session.state.kind === 'ringing') this.emit({ type: 'media', call: live.info, media: e.state });
+            if (live.session.state.kind === 'active' || live.session.state.kind === 'ringing') {
+              live.mediaAnnounced = true;
+              this.emit({ type: 'media', call: live.info, media: e.state });
+            }
             return;
           case 'dtmf':
             this.emit({ type: 'dtmf', call: live.info, digit: e.digit, via: 'rfc4733' });

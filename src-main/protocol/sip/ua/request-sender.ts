@@ -47,6 +47,7 @@ export function sendRequest(
   handlers: RequestHandlers,
 ): SentRequest | undefined {
   let challenges = 0;
+  let preemptive = false;
   let finished = false;
   let cancelled = false;
   const state: { request: SipRequest; transaction: ClientTransaction | undefined } = { request: build(), transaction: undefined };
@@ -58,7 +59,8 @@ export function sendRequest(
   };
 
   const start = (request: SipRequest): boolean => {
-    digest.authorize(request);
+    const added = digest.authorize(request);
+    if (challenges === 0) preemptive = added > 0;
     state.request = request;
     const dest = destination();
     if (dest === undefined) {
@@ -77,7 +79,9 @@ export function sendRequest(
           return;
         }
         if ((response.status === 401 || response.status === 407) && !cancelled) {
-          const learned = digest.handleChallenge(response, request);
+          // Credentials sent from the cache (§22.3) may carry a nonce the server no longer knows
+          // (it restarted): the first challenge to such a request is a fresh one, not a refusal.
+          const learned = digest.handleChallenge(response, challenges === 0 && preemptive ? undefined : request);
           if (!learned.ok) {
             finish({ kind: 'auth-failed', response, request, error: learned.error });
             return;

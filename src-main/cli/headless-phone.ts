@@ -1,0 +1,138 @@
+/**
+ * Builds the phone for the headless face (`softphone register|call|answer`): the same services
+ * as the desktop app, with real TLS/TCP/UDP, DNS and RTP adapters, and file/null audio.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pkg from '../../package.json';
+import { SystemClock } from '../base/clock.js';
+import { createLogger, JsonLinesSink, type LogLevel, type Logger, type LogSink } from '../base/logger.js';
+import { CryptoRng } from '../base/rng.js';
+import { resampleAll } from '../media/audio/resampler.js';
+import { CallMediaEngine, fileAudioProvider } from '../media/call/index.js';
+import { FileAudioPort } from '../platform/audio/file-audio-port.js';
+import { NullAudioPort } from '../platform/audio/null-audio-port.js';
+import { AccountConnectionFactory } from '../platform/net/account-connection.js';
+import { NodeDnsPort } from '../platform/net/dns-port.js';
+import { Rfc3263Resolver } from '../platform/net/rfc3263-resolver.js';
+import { NodeRtpSocketFactory } from '../platform/net/rtp-socket.js';
+import { NodeTcpConnector } from '../platform/net/tcp-connector.js';
+import { NodeTlsConnector } from '../platform/tls/tls-connector.js';
+import { TlsEventLog } from '../platform/tls/tls-event-log.js';
+import { TrustStore } from '../platform/tls/trust-store.js';
+import { PhoneService } from '../services/phone/phone-service.js';
+import type { CliIo } from './cli-io.js';
+
+export interface HeadlessPhoneOptions {
+  readonly io: CliIo;
+  /** Log level to stderr (JSON lines); 'warn' unless --verbose. */
+  readonly logLevel: LogLevel;
+  /** Also write every log record (all levels) to this file. */
+  readonly logFile?: string;
+  readonly extraSinks?: readonly LogSink[];
+}
+
+export interface HeadlessPhone {
+  readonly phone: PhoneService;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promise<HeadlessPhone> {
+  const clock = new SystemClock();
+  const rng = new CryptoRng();
+  const sinks: LogSink[] = [new JsonLinesSink(options.io.stderr), ...(options.extraSinks ?? [])];
+  let fileSink: { write(s: string): void; flush(): Promise<void> } | undefined;
+  if (options.logFile !== undefined) fileSink = bufferedFile(options.logFile);
+  const levelFilter = (min: LogLevel, sink: LogSink): LogSink => ({ write: (r) => (rank(r.level) >= rank(min) ? sink.write(r) : undefined) });
+  const logger = createLogger({
+    sinks: [levelFilter(options.logLevel, sinks[0]!), ...sinks.slice(1), ...(fileSink === undefined ? [] : [new JsonLinesSink(fileSink)])],
+    level: 'debug',
+    scope: 'softphone',
+  });
+  const eventLog = new TlsEventLog(logger.child('tls'));
+  const connections = new AccountConnectionFactory({
+    clock,
+    rng,
+    logger,
+    locator: new Rfc3263Resolver(new NodeDnsPort(), rng),
+    tls: new NodeTlsConnector({ clock, eventLog }),
+    tcp: new NodeTcpConnector({ clock }),
+    trustStore: new TrustStore(),
+  });
+  const media = new CallMediaEngine({
+    clock,
+    rng,
+    logger: logger.child('media'),
+    sockets: new NodeRtpSocketFactory(),
+    audio: fileAudioProvider({
+      file: (f) => new FileAudioPort({ clock, ...(f.playFile === undefined ? {} : { inputPath: f.playFile }), ...(f.recordFile === undefined ? {} : { outputPath: f.recordFile }), resample: resampleAll }),
+      none: () => new NullAudioPort(clock),
+    }),
+  });
+  const phone = new PhoneService({
+    connections,
+    media,
+    clock,
+    rng,
+    logger,
+    instanceId: await instanceId(options.io),
+    userAgent: `SecureSoftphone/${pkg.version} (headless)`,
+  });
+  return {
+    phone,
+    logger,
+    close: async () => {
+      await phone.shutdown();
+      phone.dispose();
+      await fileSink?.flush();
+    },
+  };
+}
+
+function rank(l: LogLevel): number {
+  return { debug: 10, info: 20, warn: 30, error: 40 }[l];
+}
+
+/** RFC 5626 §4.1: one instance id per installation, kept in the softphone's config folder. */
+async function instanceId(io: CliIo): Promise<string> {
+  const dir = io.env.SOFTPHONE_HOME ?? join(io.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'secure-softphone');
+  const file = join(dir, 'instance-id');
+  try {
+    const id = (await readFile(file, 'utf8')).trim();
+    if (/^urn:uuid:[0-9a-f-]{36}$/.test(id)) return id;
+  } catch {
+    // first run
+  }
+  const id = `urn:uuid:${randomUUID()}`;
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(file, `${id}\n`, { mode: 0o600 });
+  } catch {
+    // read-only home: a per-run id still works (the registrar sees a new instance)
+  }
+  return id;
+}
+
+function bufferedFile(path: string): { write(s: string): void; flush(): Promise<void> } {
+  let buffer = '';
+  let chain: Promise<void> = writeFile(path, '');
+  return {
+    write(s: string) {
+      buffer += s;
+      if (buffer.length > 64 * 1024) {
+        const chunk = buffer;
+        buffer = '';
+        chain = chain.then(() => writeFile(path, chunk, { flag: 'a' }));
+      }
+    },
+    async flush() {
+      const chunk = buffer;
+      buffer = '';
+      chain = chain.then(() => writeFile(path, chunk, { flag: 'a' }));
+      await chain;
+    },
+  };
+}

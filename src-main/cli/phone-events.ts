@@ -1,0 +1,95 @@
+import type { PhoneEvent } from '../services/phone/phone-service.js';
+
+/**
+ * The CLI's event vocabulary (JSON lines under --json): registered, unregistered, connected,
+ * incoming, ringing, answered, media, held, dtmf, transfer, stats, mwi, ended, error.
+ * Plain objects only: no key material, passwords or raw SIP ever reach stdout.
+ */
+export type CliEvent = { readonly event: string } & Readonly<Record<string, unknown>>;
+
+export class CliEventMapper {
+  private readonly answered = new Set<string>();
+  private readonly holdState = new Map<string, string>();
+
+  map(e: PhoneEvent): CliEvent[] {
+    switch (e.type) {
+      case 'connection': {
+        const s = e.state;
+        if (s.kind === 'connected') return [{ event: 'connected', account: e.accountId, transport: s.transport, remote: s.remote, secureForSdes: s.sdesAllowed, ...(s.warning === undefined ? {} : { warning: s.warning }), ...(s.skipped.length === 0 ? {} : { skipped: s.skipped }) }];
+        if (s.kind === 'failed')
+          return [{ event: 'error', account: e.accountId, code: s.code, message: s.message, ...(s.hint === undefined ? {} : { hint: s.hint }), ...(s.retryInMs === undefined ? {} : { retryInMs: s.retryInMs }), ...(s.skipped.length === 0 ? {} : { skipped: s.skipped }) }];
+        return [];
+      }
+      case 'registration': {
+        const s = e.state;
+        if (s.kind === 'registered') return [{ event: 'registered', account: e.accountId, expires: s.expires, contact: s.contact }];
+        if (s.kind === 'unregistered') return [{ event: 'unregistered', account: e.accountId }];
+        if (s.kind === 'failed') return [{ event: 'error', account: e.accountId, code: `registration-${s.code}`, status: s.status, message: s.reason, retryInMs: s.retryInMs }];
+        return [];
+      }
+      case 'call': {
+        const c = e.call;
+        const base = { call: c.callId, account: c.accountId, direction: c.direction, remote: c.remote };
+        const s = e.state;
+        switch (s.kind) {
+          case 'incoming':
+            return [{ event: 'incoming', ...base, ...(c.remoteName === undefined ? {} : { remoteName: c.remoteName }) }];
+          case 'ringing':
+            return [{ event: 'ringing', ...base, status: s.status, earlyMedia: s.earlyMedia }];
+          case 'active': {
+            const out: CliEvent[] = [];
+            if (!this.answered.has(c.callId)) {
+              this.answered.add(c.callId);
+              out.push({ event: 'answered', ...base });
+            }
+            const hold = `${s.localHold}/${s.remoteHold}`;
+            if ((this.holdState.get(c.callId) ?? 'false/false') !== hold) out.push({ event: 'held', ...base, local: s.localHold, remote: s.remoteHold });
+            this.holdState.set(c.callId, hold);
+            return out;
+          }
+          case 'ended':
+            this.answered.delete(c.callId);
+            this.holdState.delete(c.callId);
+            return [{ event: 'ended', ...base, reason: s.reason.code, ...(s.reason.status === undefined ? {} : { status: s.reason.status }), text: s.reason.text }];
+          default:
+            return [];
+        }
+      }
+      case 'media':
+        return [
+          {
+            event: 'media',
+            call: e.call.callId,
+            srtp: e.media.srtp,
+            ...(e.media.suite === undefined ? {} : { suite: e.media.suite }),
+            ...(e.media.codec === undefined ? {} : { codec: e.media.codec }),
+            direction: e.media.direction,
+            outcome: e.media.report.outcome,
+            summary: e.media.report.summary,
+            ...(e.media.report.warnings.length === 0 ? {} : { warnings: e.media.report.warnings.map((w) => w.message) }),
+          },
+        ];
+      case 'dtmf':
+        return [{ event: 'dtmf', call: e.call.callId, digit: e.digit, via: e.via }];
+      case 'transfer':
+        return [{ event: 'transfer', call: e.call.callId, status: e.status, reason: e.reason }];
+      case 'stats':
+        return [{ event: 'stats', call: e.call.callId, ...e.stats }];
+      case 'mwi':
+        return [{ event: 'mwi', account: e.accountId, waiting: e.summary.waiting, newMessages: e.summary.newMessages, oldMessages: e.summary.oldMessages }];
+      case 'history':
+        return [];
+      case 'error':
+        return [{ event: 'error', ...(e.accountId === undefined ? {} : { account: e.accountId }), ...(e.callId === undefined ? {} : { call: e.callId }), code: e.code, message: e.message }];
+    }
+  }
+}
+
+/** One human-readable line per event (without --json). */
+export function formatCliEvent(e: CliEvent): string {
+  const { event, ...rest } = e;
+  const parts = Object.entries(rest)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return `${event.padEnd(12)} ${parts.join(' ')}`;
+}

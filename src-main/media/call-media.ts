@@ -89,9 +89,21 @@ export type MediaEvent =
   | { readonly kind: 'latched'; readonly address: string; readonly port: number }
   | { readonly kind: 'error'; readonly message: string };
 
+export interface OfferOptions {
+  /**
+   * New SDES keys even though the media did not change (RFC 4568 §7.1.4): before a key's lifetime
+   * runs out, or when policy asks for periodic re-keying. The old receive key stays valid until
+   * the peer's packets under its answer's key arrive.
+   */
+  readonly rekey?: boolean;
+}
+
 export interface CallMedia extends Disposable {
-  /** An offer for INVITE or re-INVITE; `direction` sendonly/inactive to hold, sendrecv to resume. */
-  createOffer(direction?: Direction): Result<string, MediaFailure>;
+  /**
+   * An offer for INVITE or re-INVITE; `direction` sendonly/inactive to hold, sendrecv to resume
+   * (default: the direction last agreed, so a refresh does not resume a hold by accident).
+   */
+  createOffer(direction?: Direction, options?: OfferOptions): Result<string, MediaFailure>;
   /** The peer's answer to our last offer: starts (or updates) RTP. */
   applyAnswer(sdp: Uint8Array | string): Result<MediaState, MediaFailure>;
   /** Answers the peer's offer (INVITE or re-INVITE): starts (or updates) RTP. */

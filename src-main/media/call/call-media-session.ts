@@ -31,7 +31,7 @@ import {
   type PendingOffer,
 } from '../../protocol/sdp/index.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
-import type { CallMedia, CallMediaOptions, MediaEvent, MediaFailure, MediaState, MediaStats } from '../call-media.js';
+import type { CallMedia, CallMediaOptions, MediaEvent, MediaFailure, MediaState, MediaStats, OfferOptions } from '../call-media.js';
 import { AudioReceiver } from './audio-receiver.js';
 import { AudioSender } from './audio-sender.js';
 import type { CallAudio } from './call-audio.js';
@@ -82,7 +82,7 @@ export class CallMediaSession implements CallMedia {
   private negotiated: NegotiatedSession | undefined;
   private current: MediaState | undefined;
   private localDirection: Direction = 'sendrecv';
-  private readonly srtp = new SrtpFilter();
+  private readonly srtp: SrtpFilter;
   private readonly transport: MediaTransport;
   private readonly sender: AudioSender;
   private readonly receiver: AudioReceiver;
@@ -100,6 +100,7 @@ export class CallMediaSession implements CallMedia {
     private readonly deps: CallMediaSessionDeps,
   ) {
     this.log = deps.logger.child('call-media');
+    this.srtp = new SrtpFilter(() => deps.clock.monotonic());
     const onError = (message: string): void => this.error(message);
     this.transport = MediaTransport.fromPair(pair, this.srtp, deps.clock, {
       rtp: (bytes, length, at) => this.receiver.onRtp(bytes, length, at),
@@ -127,11 +128,15 @@ export class CallMediaSession implements CallMedia {
     return this.current;
   }
 
-  createOffer(direction?: Direction): Result<string, MediaFailure> {
+  createOffer(direction?: Direction, options: OfferOptions = {}): Result<string, MediaFailure> {
     if (this.disposed) return err({ code: 'bad-config', message: 'the call media was disposed' });
     const dir = direction ?? this.localDirection;
     const config = buildLocalMediaConfig(this.options, this.deps.registry, this.transport.localRtpPort, dir);
-    const r = createSdpOffer(config, { rng: this.deps.rng, ...(this.negotiated === undefined ? {} : { previous: this.negotiated }) });
+    let previous = this.negotiated;
+    // The offer/answer code gives new keys when our side of the media changed (RFC 3264 §8,
+    // RFC 4568 §7.1.4); to re-key without a change, compare against a config that differs.
+    if (options.rekey === true && previous !== undefined) previous = { ...previous, localConfig: { ...previous.localConfig, port: 0 } };
+    const r = createSdpOffer(config, { rng: this.deps.rng, ...(previous === undefined ? {} : { previous }) });
     if (!r.ok) return err({ code: r.error.code, message: r.error.message, ...(r.error.report === undefined ? {} : { report: r.error.report }) });
     this.pending = { offer: r.value, direction: dir };
     return ok(r.value.text);
@@ -231,7 +236,7 @@ export class CallMediaSession implements CallMedia {
     }
     this.negotiated = session;
 
-    const srtpChange = this.srtp.update(m.srtp);
+    const srtpChange = this.srtp.update(m.srtp, session.role === 'answerer');
     if (srtpChange !== 'unchanged') this.log.info(`SRTP ${srtpChange}`, { callId: this.options.callId, suite: m.srtp?.suite });
     this.configureTransport(m);
 

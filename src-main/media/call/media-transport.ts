@@ -5,9 +5,13 @@
  *  - we always send from the socket we receive on;
  *  - the first valid packet after a negotiation latches the destination to the address and port
  *    it came from, which differs from the SDP when a NAT rewrote it (the `latched` event);
- *  - with SRTP, any authenticated packet from a new source moves the latch (only the peer holds
- *    the key); with plain RTP a new source is taken only when the latched one fell silent for
- *    `relatchAfterMs`, so a stray sender cannot hijack an active stream.
+ *  - with SRTP, a packet from a new source that authenticates under the current key moves the
+ *    latch (only the peer holds the key); one that only fits the previous key (re-keying, RFC
+ *    4568 §7.1.4) is played if it comes from where we send, but never moves the latch;
+ *  - with plain RTP a new source is taken only when the latched one fell silent for
+ *    `relatchAfterMs`, so a stray sender cannot hijack an active stream;
+ *  - when a re-negotiation moves the peer (transfer), the source we were latched to is retired:
+ *    its late packets are dropped and can never take the latch back.
  *
  * Packets arriving before a negotiation, failing SRTP, or not RTP at all are dropped and counted.
  */
@@ -55,13 +59,15 @@ interface Latch {
   target: MediaEndpoint | undefined;
   latched: boolean;
   lastFromTargetMs: number;
+  /** Sources of earlier negotiations (at most a few). */
+  retired: MediaEndpoint[];
 }
 
 export class MediaTransport implements Disposable {
   private rtcpSocket: RtpSocket | undefined;
   private remote: RemoteTransport | undefined;
-  private readonly rtpLatch: Latch = { target: undefined, latched: false, lastFromTargetMs: 0 };
-  private readonly rtcpLatch: Latch = { target: undefined, latched: false, lastFromTargetMs: 0 };
+  private readonly rtpLatch: Latch = { target: undefined, latched: false, lastFromTargetMs: 0, retired: [] };
+  private readonly rtcpLatch: Latch = { target: undefined, latched: false, lastFromTargetMs: 0, retired: [] };
   private readonly subs: Disposable[] = [];
   private s = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, dropped: 0, unprotectFailures: 0, latches: 0 };
   private disposed = false;
@@ -224,7 +230,8 @@ export class MediaTransport implements Disposable {
       latch.lastFromTargetMs = now;
       return true;
     }
-    const mayMove = !latch.latched || this.srtp.active || now - latch.lastFromTargetMs > this.relatchAfterMs;
+    const retired = latch.retired.some((r) => r.port === d.port && sameAddress(r.address, d.address));
+    const mayMove = !retired && (this.srtp.active ? !this.srtp.lastUnderPreviousKey : !latch.latched || now - latch.lastFromTargetMs > this.relatchAfterMs);
     if (!mayMove) {
       this.s.dropped++;
       return false;
@@ -239,6 +246,12 @@ export class MediaTransport implements Disposable {
 }
 
 function resetLatch(latch: Latch, target: MediaEndpoint | undefined): void {
+  const old = latch.target;
+  if (old !== undefined && latch.latched && (target === undefined || !sameEndpoint(old, target))) {
+    latch.retired.push(old);
+    if (latch.retired.length > 4) latch.retired.shift();
+  }
+  if (target !== undefined) latch.retired = latch.retired.filter((r) => !sameEndpoint(r, target));
   latch.target = target;
   latch.latched = false;
   latch.lastFromTargetMs = 0;

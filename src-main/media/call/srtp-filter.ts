@@ -8,8 +8,14 @@
  * until a packet authenticates under the new key - so packets still in flight under the old key
  * (or sent by a peer that has not processed the answer yet) are not lost: no one-way audio.
  * Failure counters survive re-keys (the totals below are cumulative over every context).
+ *
+ * The answerer's side of a re-key: the offerer learns our new key only when our answer reaches it,
+ * so switching our send key at once would make the offerer drop everything we send for a
+ * signalling round trip. With `deferSend`, we keep protecting under the old send key until a
+ * packet under the offerer's new key arrives (proof it has processed the answer; it keeps our old
+ * key as its fallback until then) or `maxSendDeferMs` passes - no packet is lost either way.
  */
-import { SRTP_STATUS, SrtpSession, type SrtpContextStats, type SrtpKeyParams } from '../../protocol/srtp/index.js';
+import { SrtpSession, type SrtpContextStats, type SrtpKeyParams } from '../../protocol/srtp/index.js';
 import type { SrtpKeyBundle } from '../../protocol/sdes/index.js';
 
 export interface SrtpFilterStats {
@@ -22,6 +28,8 @@ export interface SrtpFilterStats {
   readonly rekeys: number;
   /** True while packets under the previous receive key are still accepted. */
   readonly acceptsPreviousReceiveKey: boolean;
+  /** True while our new send key waits for the peer to use its new key. */
+  readonly sendKeyDeferred: boolean;
 }
 
 export type SrtpUpdate = 'unchanged' | 'started' | 'rekeyed' | 'stopped';
@@ -66,6 +74,13 @@ export class SrtpFilter {
   private carried: Counts = { auth: 0, replay: 0, other: 0 };
   private protectFailures = 0;
   private rekeys = 0;
+  private underPrevious = false;
+  private pendingSend: { key: SrtpKeyParams; deadline: number } | undefined;
+
+  constructor(
+    private readonly now: () => number = () => 0,
+    private readonly maxSendDeferMs = 2000,
+  ) {}
 
   get active(): boolean {
     return this.session !== undefined;
@@ -75,12 +90,21 @@ export class SrtpFilter {
     return this.bundle?.suite;
   }
 
-  /** Installs the keys of a (re-)negotiation; `undefined` = plain RTP from now on. */
-  update(bundle: SrtpKeyBundle | undefined): SrtpUpdate {
+  /** True while our new send key waits for the peer to use its new key (see the file comment). */
+  get sendKeyDeferred(): boolean {
+    return this.pendingSend !== undefined;
+  }
+
+  /**
+   * Installs the keys of a (re-)negotiation; `undefined` = plain RTP from now on. `deferSend`: we
+   * answered, so switch our send key only once the peer uses its new key.
+   */
+  update(bundle: SrtpKeyBundle | undefined, deferSend = false): SrtpUpdate {
+    this.commitPendingSend();
     const current = this.bundle;
     if (bundle === undefined) {
       if (this.session === undefined) return 'unchanged';
-      this.carry();
+      this.carryReceiveOnly();
       this.session.dispose();
       this.session = undefined;
       this.bundle = undefined;
@@ -96,13 +120,16 @@ export class SrtpFilter {
     this.bundle = bundle;
     if (!send && !receive) return 'unchanged';
     if (receive) this.carryReceiveOnly();
-    this.session.rekey({ ...(send ? { send: bundle.send } : {}), ...(receive ? { receive: bundle.receive } : {}) });
+    const defer = deferSend && send && receive;
+    this.session.rekey({ ...(send && !defer ? { send: bundle.send } : {}), ...(receive ? { receive: bundle.receive } : {}) });
+    if (defer) this.pendingSend = { key: bundle.send, deadline: this.now() + this.maxSendDeferMs };
     this.rekeys++;
     return 'rekeyed';
   }
 
   /** Protects an RTP packet into a new buffer, or undefined (counted) when the context refuses. */
   protectRtp(packet: Uint8Array): Uint8Array | undefined {
+    if (this.pendingSend !== undefined && this.now() >= this.pendingSend.deadline) this.commitPendingSend();
     const s = this.session;
     if (s === undefined) return packet;
     const out = Buffer.allocUnsafe(packet.length + s.sendContext.rtpOverhead);
@@ -115,6 +142,7 @@ export class SrtpFilter {
   }
 
   protectRtcp(packet: Uint8Array): Uint8Array | undefined {
+    if (this.pendingSend !== undefined && this.now() >= this.pendingSend.deadline) this.commitPendingSend();
     const s = this.session;
     if (s === undefined) return packet;
     const out = Buffer.allocUnsafe(packet.length + s.sendContext.rtcpOverhead);
@@ -126,15 +154,33 @@ export class SrtpFilter {
     return out.subarray(0, n);
   }
 
-  /** Unprotects in place; returns the plain length, or a negative SRTP_STATUS (already counted). */
+  /**
+   * Unprotects in place; returns the plain length, or a negative SRTP_STATUS (already counted).
+   * `lastUnderPreviousKey` then says whether only the previous receive key fitted.
+   */
   unprotectRtp(packet: Uint8Array): number {
     const s = this.session;
-    return s === undefined ? packet.length : s.unprotectRtpInPlace(packet);
+    if (s === undefined) return packet.length;
+    const before = s.acceptsPreviousReceiveKeys;
+    const n = s.unprotectRtpInPlace(packet);
+    this.underPrevious = n >= 0 && before && s.acceptsPreviousReceiveKeys;
+    if (n >= 0 && this.pendingSend !== undefined && !s.acceptsPreviousReceiveKeys) this.commitPendingSend();
+    return n;
   }
 
   unprotectRtcp(packet: Uint8Array): number {
     const s = this.session;
-    return s === undefined ? packet.length : s.unprotectRtcpInPlace(packet);
+    if (s === undefined) return packet.length;
+    const before = s.acceptsPreviousReceiveKeys;
+    const n = s.unprotectRtcpInPlace(packet);
+    this.underPrevious = n >= 0 && before && s.acceptsPreviousReceiveKeys;
+    if (n >= 0 && this.pendingSend !== undefined && !s.acceptsPreviousReceiveKeys) this.commitPendingSend();
+    return n;
+  }
+
+  /** The last packet unprotected authenticated under the previous receive key, not the current one. */
+  get lastUnderPreviousKey(): boolean {
+    return this.underPrevious;
   }
 
   stats(): SrtpFilterStats {
@@ -148,26 +194,26 @@ export class SrtpFilter {
       protectFailures: this.protectFailures,
       rekeys: this.rekeys,
       acceptsPreviousReceiveKey: this.session?.acceptsPreviousReceiveKeys ?? false,
+      sendKeyDeferred: this.pendingSend !== undefined,
     };
   }
 
   dispose(): void {
+    this.pendingSend = undefined;
     this.session?.dispose();
     this.session = undefined;
     this.bundle = undefined;
   }
 
-  private carry(): void {
-    this.carryReceiveOnly();
+  private commitPendingSend(): void {
+    const p = this.pendingSend;
+    if (p === undefined) return;
+    this.pendingSend = undefined;
+    this.session?.rekey({ send: p.key });
   }
 
   private carryReceiveOnly(): void {
     const c = contextCounts(this.session?.stats().receive);
     this.carried = { auth: this.carried.auth + c.auth, replay: this.carried.replay + c.replay, other: this.carried.other + c.other };
   }
-}
-
-/** True for a negative status that means "not authentic" (forged, corrupted, wrong key). */
-export function isAuthFailure(status: number): boolean {
-  return status === SRTP_STATUS['auth-failed'];
 }

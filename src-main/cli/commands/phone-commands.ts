@@ -23,6 +23,8 @@ export const ANSWER_USAGE = 'answer --account FILE [--calls N] [--play WAV] [--r
 
 interface Session {
   readonly phone: HeadlessPhone;
+  /** Timers and signal handlers to clear when the command ends, so the process can exit at once. */
+  readonly cleanups: Set<() => void>;
   readonly emit: (e: CliEvent) => void;
   readonly events: PhoneEvent[];
   waitFor(pred: (e: PhoneEvent) => boolean, ms: number): Promise<PhoneEvent | undefined>;
@@ -47,8 +49,19 @@ async function openSession(io: CliIo, json: boolean, verbose: boolean, logFile: 
       }
     }
   });
+  const cleanups = new Set<() => void>();
+  const timer = (fn: () => void, ms: number): (() => void) => {
+    const t = setTimeout(() => {
+      cleanups.delete(cancel);
+      fn();
+    }, ms);
+    const cancel = (): void => clearTimeout(t);
+    cleanups.add(cancel);
+    return cancel;
+  };
   return {
     phone,
+    cleanups,
     emit,
     events,
     waitFor(pred, ms) {
@@ -57,30 +70,35 @@ async function openSession(io: CliIo, json: boolean, verbose: boolean, logFile: 
       return new Promise((done) => {
         const w = { pred, done };
         waiters.add(w);
-        const t = setTimeout(() => {
+        const cancel = timer(() => {
           waiters.delete(w);
           done(undefined);
         }, ms);
         const orig = w.done;
         w.done = (e) => {
-          clearTimeout(t);
+          cancel();
           orig(e);
         };
       });
     },
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => new Promise((r) => timer(r, ms)),
   };
 }
 
-function stopSignal(): Promise<void> {
+function stopSignal(session: Session): Promise<void> {
   return new Promise((resolve) => {
-    const done = (): void => {
+    const off = (): void => {
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
+      session.cleanups.delete(off);
+    };
+    const done = (): void => {
+      off();
       resolve();
     };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
+    session.cleanups.add(off);
   });
 }
 
@@ -117,6 +135,8 @@ async function start(session: Session, accountFile: string | undefined, io: CliI
 
 async function finish(session: Session, code: number): Promise<number> {
   await session.phone.close();
+  for (const cleanup of [...session.cleanups]) cleanup();
+  session.cleanups.clear();
   return code;
 }
 
@@ -128,8 +148,8 @@ export const registerCommand: CliCommand = async (args, io) => {
   const session = await openSession(io, o.json === true, o.verbose === true, o.log);
   const started = await start(session, o.account, io, 30_000);
   if (!started.ok) return finish(session, started.code);
-  if (o.duration !== undefined) await Promise.race([session.sleep(o.duration * 1000), stopSignal()]);
-  else await stopSignal();
+  if (o.duration !== undefined) await Promise.race([session.sleep(o.duration * 1000), stopSignal(session)]);
+  else await stopSignal(session);
   return finish(session, EXIT_OK);
 };
 
@@ -196,7 +216,7 @@ export const callCommand: CliCommand = async (args, io) => {
     }
     if (o['transfer-to'] !== undefined) tryAction(session, () => phone.transfer(callId, o['transfer-to']!));
   })();
-  const first = await Promise.race([session.sleep(duration).then(() => 'timer' as const), endedEarly.then(() => 'ended' as const), stopSignal().then(() => 'signal' as const)]);
+  const first = await Promise.race([session.sleep(duration).then(() => 'timer' as const), endedEarly.then(() => 'ended' as const), stopSignal(session).then(() => 'signal' as const)]);
   await actions.catch(() => undefined);
   if (first !== 'ended') {
     tryAction(session, () => phone.hangup(callId));
@@ -251,17 +271,17 @@ export const answerCommand: CliCommand = async (args, io) => {
     if (e.type !== 'call' || e.state.kind !== 'incoming' || answered.has(e.call.callId)) return;
     const live = phone.activeCalls.find((c) => c.callId === e.call.callId);
     if (live === undefined) return;
-    setTimeout(() => {
+    session.sleep((o['answer-after'] ?? 0) * 1000).then(() => {
       try {
         phone.answer(e.call.callId);
         answered.add(e.call.callId);
       } catch {
         // media not ready yet: the second `incoming` (after ringing) answers
       }
-    }, (o['answer-after'] ?? 0) * 1000);
+    });
   });
   const deadline = o.duration === undefined ? new Promise<void>(() => undefined) : session.sleep(o.duration * 1000);
-  await Promise.race([done, deadline, stopSignal()]);
+  await Promise.race([done, deadline, stopSignal(session)]);
   for (const c of phone.activeCalls) tryAction(session, () => phone.hangup(c.callId));
   await session.sleep(300);
   return finish(session, failed ? EXIT_FAILURE : wantCalls !== undefined && endedCalls < wantCalls ? EXIT_FAILURE : EXIT_OK);

@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'coverage/**', 'test/corpus/**', 'test/vectors/**', '**/*.d.ts'],
+    ignores: ['.tmp/**', '.scratch*/**', 'node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'coverage/**', 'test/corpus/**', 'test/vectors/**', '**/*.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,

@@ -19,8 +19,8 @@ import type { ConnectionError, ConnectionState, SipConnection, SipConnectionFact
 import type { CertificateReport } from '../tls/certificate-report.js';
 import { loadClientCredentials, type ClientCertificateSource } from '../tls/client-certificate.js';
 import type { NodeTlsConnector } from '../tls/tls-connector.js';
-import { resolveTlsSettings, type TlsAccountSettings } from '../tls/tls-settings.js';
-import type { TrustStore } from '../tls/trust-store.js';
+import { resolveTlsSettings, type EffectiveTlsSettings, type TlsAccountSettings } from '../tls/tls-settings.js';
+import type { AnchorSet, TrustStore } from '../tls/trust-store.js';
 import { AccountFlow, type AccountFlowState } from './account-flow.js';
 import { describeAttempts } from './connect-failover.js';
 import type { SipServerLocator } from './rfc3263-resolver.js';
@@ -52,7 +52,7 @@ export class AccountConnectionFactory implements SipConnectionFactory {
       if (!udp.ok) return err({ code: udp.error.code, message: udp.error.message, hint: udp.error.hint });
       return ok(new UdpConnection(accountId, hop.value, udp.value, this.deps));
     }
-    let tls: { settings: import('../tls/tls-settings.js').EffectiveTlsSettings; anchors: import('../tls/trust-store.js').AnchorSet } | undefined;
+    let tls: { settings: EffectiveTlsSettings; anchors: AnchorSet } | undefined;
     if (account.transport === 'tls') {
       const settings = await tlsSettingsFor(account, this.deps.clock.now());
       if (!settings.ok) return settings;
@@ -97,7 +97,7 @@ export function locateRequestFor(account: AccountConfig): Result<LocateRequest, 
   });
 }
 
-async function tlsSettingsFor(account: AccountConfig, now: number): Promise<Result<import('../tls/tls-settings.js').EffectiveTlsSettings, ConnectionError>> {
+async function tlsSettingsFor(account: AccountConfig, now: number): Promise<Result<EffectiveTlsSettings, ConnectionError>> {
   const t = account.tls;
   const customCaPems: string[] = [];
   for (const file of t.caFiles) {

@@ -32,7 +32,8 @@ describe.skipIf(!peers.available)('user agent against a real Kamailio over TLS',
     home = await mkdtemp(join(tmpdir(), 'softphone-ua-home-'));
     // A short maximum expiry makes the registrar grant 10 s, so a refresh happens within the test.
     kam = await startKamailio({ scope: scope(), users: USERS, maxExpires: 10, defaultExpires: 10 });
-    [alice, bob, carol] = await Promise.all(USERS.map((u) => startAgent(u.user, accountFor(kam, u.user, u.password), home)));
+    const agents = await Promise.all(USERS.map((u) => startAgent(u.user, accountFor(kam, u.user, u.password), home)));
+    [alice, bob, carol] = [agents[0]!, agents[1]!, agents[2]!];
     await Promise.all([alice, bob, carol].map((a) => a.waitFor(registered)));
   }, 60_000);
 

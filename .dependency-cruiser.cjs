@@ -23,7 +23,10 @@ module.exports = {
     { name: 'media-platform-types-only', severity: 'error', from: { path: layer('media'), pathNot: '\\.test\\.ts$' }, to: { path: layer('platform'), dependencyTypesNot: ['type-only'] } },
     { name: 'services-layers', severity: 'error', from: { path: layer('services') }, to: { path: [layer('ipc'), layer('app'), layer('cli'), '^src-shared/ipc/', '^node_modules/electron/'] } },
     { name: 'services-platform-types-only', severity: 'error', from: { path: layer('services'), pathNot: '\\.test\\.ts$' }, to: { path: layer('platform'), dependencyTypesNot: ['type-only'] } },
-    { name: 'platform-layers', severity: 'error', from: { path: layer('platform') }, to: { path: [layer('ipc'), layer('app'), layer('cli'), '^src-shared/'] } },
+    { name: 'platform-layers', severity: 'error', from: { path: layer('platform') }, to: { path: [layer('ipc'), layer('app'), layer('cli'), '^src-shared/ipc/'] } },
+    // The account connection adapter reads the shared account schema's *type* (the services hand it
+    // the validated config); values from src-shared stay out of platform.
+    { name: 'platform-shared-model-types-only', severity: 'error', from: { path: layer('platform') }, to: { path: '^src-shared/model/', dependencyTypesNot: ['type-only'] } },
     { name: 'platform-upper-types-only', severity: 'error', from: { path: layer('platform'), pathNot: '\\.test\\.ts$' }, to: { path: [layer('media'), layer('services')], dependencyTypesNot: ['type-only'] } },
     { name: 'platform-electron-storage-only', severity: 'error', from: { path: layer('platform'), pathNot: layer('platform/storage') }, to: { path: '^node_modules/electron/' } },
     { name: 'ipc-layers', severity: 'error', from: { path: layer('ipc') }, to: { path: [layer('protocol'), layer('media'), layer('app'), layer('cli')] } },

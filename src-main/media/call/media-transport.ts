@@ -181,7 +181,7 @@ export class MediaTransport implements Disposable {
 
   private onRtpSocket(d: RtpDatagram): void {
     const remote = this.remote;
-    if (remote === undefined || d.bytes.length < 12 || d.bytes[0]! >> 6 !== 2) {
+    if (remote === undefined || d.bytes.length < 8 || d.bytes[0]! >> 6 !== 2) {
       this.s.dropped++;
       return;
     }
@@ -189,6 +189,10 @@ export class MediaTransport implements Disposable {
       // RFC 5761 §4: on a muxed port, RTCP packet types 192-223 sit where RTP payload types would.
       if (remote.mux) this.onRtcp(d, this.rtpLatch);
       else this.s.dropped++;
+      return;
+    }
+    if (d.bytes.length < 12) {
+      this.s.dropped++;
       return;
     }
     const n = this.srtp.unprotectRtp(d.bytes);

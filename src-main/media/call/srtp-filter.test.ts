@@ -102,7 +102,7 @@ describe('SrtpFilter', () => {
     const kA = key();
     const kB = key();
     const a = new SrtpFilter();
-    let now = 0;
+    const now = 0;
     const b = new SrtpFilter(() => now, 2000);
     a.update(bundle(kA, kB));
     b.update(bundle(kB, kA));

@@ -153,7 +153,11 @@ export class CallMediaSession implements CallMedia {
       return err({ code, message: r.error.message, ...(r.error.report === undefined ? {} : { report: r.error.report }) });
     }
     this.localDirection = pending.direction;
-    return this.activate(r.value);
+    // Offer-time warnings (keys written over a non-TLS hop) must survive into what the UI shows;
+    // applyAnswer's report only carries the answer's own.
+    const warnings = [...r.value.report.warnings];
+    for (const w of pending.offer.report.warnings) if (!warnings.some((x) => x.code === w.code && x.mediaIndex === w.mediaIndex)) warnings.push(w);
+    return this.activate({ ...r.value, report: { ...r.value.report, warnings } });
   }
 
   answerOffer(sdp: Uint8Array | string, direction?: Direction): Result<{ readonly sdp: string; readonly state: MediaState }, MediaFailure> {

@@ -63,7 +63,7 @@ export async function ensureCliBuilt(): Promise<string> {
       await run(join(REPO_ROOT, 'node_modules/.bin/vite'), ['build', '-c', 'vite.cli.config.ts', '--logLevel', 'error'], { cwd: REPO_ROOT, timeout: 120_000 });
     } catch (e) {
       const x = e as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`building the CLI (vite build -c vite.cli.config.ts) failed: ${x.message}\n${x.stdout ?? ''}\n${x.stderr ?? ''}`);
+      throw new Error(`building the CLI (vite build -c vite.cli.config.ts) failed: ${x.message}\n${x.stdout ?? ''}\n${x.stderr ?? ''}`, { cause: e });
     }
     return CLI_PATH;
   } finally {

@@ -52,8 +52,8 @@ function expectCodecCall(o: CallOutcome, c: CodecCase, label: string): void {
   expect(audioCodecs(offer?.message.body).filter((n) => n !== 'telephone-event'), `${label}: codecs offered`).toEqual([c.sdpName]);
   expect(audioCodecs(answer?.message.body)[0], `${label}: codec answered`).toBe(c.sdpName);
   // The audio, both ways.
-  expectFarEndTone(o.ourRecording, PEER_TONE_HZ, `${label}: what we recorded (baresip's 440 Hz)`);
-  expectFarEndTone(o.peerRecording?.received, OUR_TONE_HZ, `${label}: what baresip recorded (our 1 kHz)`);
+  expectFarEndTone(o.ourRecording, PEER_TONE_HZ, `${label}: what we recorded (baresip's 440 Hz); ${o.statsSummary()}`);
+  expectFarEndTone(o.peerRecording?.received, OUR_TONE_HZ, `${label}: what baresip recorded (our 1 kHz); ${o.statsSummary()}`);
   expect(readWav(o.peerRecording!.received).sampleRate, `${label}: baresip decoded at the codec's rate`).toBe(c.peerRecordRate);
 }
 

@@ -25,8 +25,8 @@ function expectUnencryptedCall(o: CallOutcome, label: string): void {
   expect(media!.suite, `${label}: no suite when unencrypted`).toBeUndefined();
   expect(String(media!.summary)).toMatch(/not encrypted/i);
   expect(o.peerEvents.filter((e) => e.type === 'CALL_MENC'), `${label}: baresip must not have switched SRTP on`).toEqual([]);
-  expectFarEndTone(o.ourRecording, PEER_TONE_HZ, `${label}: what we recorded (baresip's 440 Hz)`);
-  expectFarEndTone(o.peerRecording?.received, OUR_TONE_HZ, `${label}: what baresip recorded (our 1 kHz)`);
+  expectFarEndTone(o.ourRecording, PEER_TONE_HZ, `${label}: what we recorded (baresip's 440 Hz); ${o.statsSummary()}`);
+  expectFarEndTone(o.peerRecording?.received, OUR_TONE_HZ, `${label}: what baresip recorded (our 1 kHz); ${o.statsSummary()}`);
   expectTlsAndLoopbackSdp(o.sip, label);
 }
 

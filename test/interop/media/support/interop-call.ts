@@ -35,12 +35,16 @@ export interface RigUser {
   readonly password: string;
 }
 
-/** One Kamailio for a test file, the tones, and a fresh CLI bundle. */
+/**
+ * One Kamailio for a test file, the tones, and a fresh CLI bundle. Both tones are 30 s WAVs at
+ * 48 kHz mono S16 - what baresip's aufile needs, and what a user typically hands to `--play`:
+ * our side must convert it to the codec's rate without stalling the call's audio.
+ */
 export async function startRig(scope: HarnessScope, users: readonly RigUser[]): Promise<Rig> {
   const [kam, cliPath, ourTone, peerTone] = await Promise.all([
     startKamailio({ scope, users }),
     ensureCliBuilt(),
-    generateToneWav(join(scope.dir, 'tone-1k.wav'), { frequency: OUR_TONE_HZ, seconds: Number(process.env.OUR_TONE_S ?? 30) }),
+    generateToneWav(join(scope.dir, 'tone-1k.wav'), { frequency: OUR_TONE_HZ, seconds: 30 }),
     generateToneWav(join(scope.dir, 'tone-440.wav'), { frequency: PEER_TONE_HZ, seconds: 30 }),
   ]);
   return { scope, kam, cliPath, ourTone, peerTone };
@@ -112,6 +116,8 @@ export interface CallOutcome {
   /** Our process's sockets while the call was up (empty if it never was). */
   readonly socketsInCall: readonly PeerSocket[];
   media(): CliEvent | undefined;
+  /** Our last `stats` event (packets sent/received, jitter buffer, concealment), for failure messages. */
+  statsSummary(): string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -253,5 +259,13 @@ function outcome(cli: SoftphoneCli, exit: CliExit, peer: Baresip, mark: number, 
     sip,
     socketsInCall,
     media: () => cli.of('media').at(-1),
+    statsSummary: () => {
+      const s = cli.of('stats').at(-1);
+      if (s === undefined) return 'our stats: none';
+      const { packetsSent, packetsReceived, packetsLost, jitterBufferMs, concealedFrames, latePackets, srtpAuthFailures } = s;
+      const answered = cli.of('answered').at(-1);
+      const after = answered === undefined ? '' : ` (${((Date.parse(s.time) - Date.parse(answered.time)) / 1000).toFixed(1)} s after the answer)`;
+      return `our last stats event${after}: ${JSON.stringify({ packetsSent, packetsReceived, packetsLost, jitterBufferMs, concealedFrames, latePackets, srtpAuthFailures })}`;
+    },
   };
 }

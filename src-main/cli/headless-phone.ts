@@ -23,6 +23,9 @@ import { NodeTlsConnector } from '../platform/tls/tls-connector.js';
 import { TlsEventLog } from '../platform/tls/tls-event-log.js';
 import { TrustStore } from '../platform/tls/trust-store.js';
 import { PhoneService } from '../services/phone/phone-service.js';
+import { CallHistory } from '../services/phone/call-history.js';
+import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
+import { NetworkMonitor } from '../platform/net/network-monitor.js';
 import type { CliIo } from './cli-io.js';
 
 export interface HeadlessPhoneOptions {
@@ -72,19 +75,30 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
       none: () => new NullAudioPort(clock),
     }),
   });
+  const home = softphoneHome(options.io);
+  const history = new CallHistory(new JsonHistoryStore(home), logger.child('history'));
+  await history.load();
   const phone = new PhoneService({
     connections,
     media,
     clock,
     rng,
     logger,
-    instanceId: await instanceId(options.io),
+    instanceId: await instanceId(home),
     userAgent: `SecureSoftphone/${pkg.version} (headless)`,
+    recordCall: (record) => void history.add(record),
+  });
+  // Re-register at once when an interface address appears or goes away (VPN, Wi-Fi switch).
+  const network = new NetworkMonitor(new SystemClock({ unrefTimers: true }));
+  network.onChange((change) => {
+    logger.info('network changed: reconnecting and re-registering', { added: change.added.length, removed: change.removed.length });
+    phone.networkChanged();
   });
   return {
     phone,
     logger,
     close: async () => {
+      network.dispose();
       await phone.shutdown();
       phone.dispose();
       await fileSink?.flush();
@@ -96,9 +110,13 @@ function rank(l: LogLevel): number {
   return { debug: 10, info: 20, warn: 30, error: 40 }[l];
 }
 
+/** The softphone's own folder: SOFTPHONE_HOME, else the XDG config folder. */
+function softphoneHome(io: CliIo): string {
+  return io.env.SOFTPHONE_HOME ?? join(io.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'secure-softphone');
+}
+
 /** RFC 5626 §4.1: one instance id per installation, kept in the softphone's config folder. */
-async function instanceId(io: CliIo): Promise<string> {
-  const dir = io.env.SOFTPHONE_HOME ?? join(io.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'secure-softphone');
+async function instanceId(dir: string): Promise<string> {
   const file = join(dir, 'instance-id');
   try {
     const id = (await readFile(file, 'utf8')).trim();

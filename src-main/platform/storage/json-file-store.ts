@@ -6,6 +6,8 @@ import type { KeyValueStore } from '../../services/settings/settings-service.js'
  * A key → JSON document store in a directory, one file per key. Writes are atomic
  * (write a temp file, then rename) so a crash never leaves a half-written settings file.
  */
+let writeCounter = 0;
+
 export class JsonFileStore implements KeyValueStore {
   constructor(private readonly dir: string) {}
 
@@ -21,7 +23,7 @@ export class JsonFileStore implements KeyValueStore {
   async write(key: string, value: unknown): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const target = this.path(key);
-    const tmp = `${target}.${process.pid}.tmp`;
+    const tmp = `${target}.${process.pid}.${++writeCounter}.tmp`;
     await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
     await rename(tmp, target);
   }

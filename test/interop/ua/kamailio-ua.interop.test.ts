@@ -77,6 +77,9 @@ describe.skipIf(!peers.available)('user agent against a real Kamailio over TLS',
     bob.phone.hangup(inId);
     await bob.waitFor(endedWith('hangup-local'), 10_000, bobFrom);
     await alice.waitFor(endedWith('hangup-remote'), 10_000, aliceFrom);
+    // The call history keeps who, direction, outcome, and that TLS and SRTP protected the call.
+    const record = await alice.waitFor((e) => e.type === 'history', 5000, aliceFrom);
+    expect(record.type === 'history' && record.record).toMatchObject({ direction: 'outgoing', remote: 'sip:bob@pbx.test', answered: true, outcome: 'hangup-remote', tls: true, srtp: true });
     // The INVITE on the wire offered SRTP with SDES keys, only over TLS.
     const invite = kam.readSipLog().find((m) => m.direction === 'in' && m.message.method === 'INVITE' && m.message.body.includes('RTP/SAVP'));
     expect(invite?.message.body).toMatch(/a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:/);

@@ -2,6 +2,7 @@
  * In-process user agents for the Kamailio interop suite: the same composition as the CLI
  * (`createHeadlessPhone`), with every log record (debug included) captured for the secrets check.
  */
+import { join } from 'node:path';
 import type { CliIo } from '../../../src-main/cli/cli-io.js';
 import { createHeadlessPhone, type HeadlessPhone } from '../../../src-main/cli/headless-phone.js';
 import type { PhoneEvent, PhoneService } from '../../../src-main/services/phone/phone-service.js';
@@ -36,7 +37,7 @@ export async function startAgent(name: string, account: AccountConfigInput, home
   const io: CliIo = {
     stdout: { write: (s: string) => capturedOutput.push(s) },
     stderr: { write: (s: string) => capturedOutput.push(s) },
-    env: { SOFTPHONE_HOME: home },
+    env: { SOFTPHONE_HOME: join(home, name) },
     cwd: process.cwd(),
   };
   const headless: HeadlessPhone = await createHeadlessPhone({ io, logLevel: 'debug' });

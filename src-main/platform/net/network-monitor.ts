@@ -1,0 +1,53 @@
+/**
+ * Notices network changes (an address appears or goes away: Wi-Fi switch, VPN up/down, cable
+ * unplugged) by comparing the machine's interface addresses every few seconds. The phone
+ * re-registers at once on a change instead of waiting for the next refresh - losing registration
+ * after a network change is the most common complaint about softphones.
+ */
+import { networkInterfaces } from 'node:os';
+import type { Clock } from '../../base/clock.js';
+import type { Disposable } from '../../base/disposable.js';
+import { Emitter, type Event } from '../../base/event.js';
+
+export interface NetworkChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+export class NetworkMonitor implements Disposable {
+  private readonly emitter = new Emitter<NetworkChange>();
+  readonly onChange: Event<NetworkChange> = this.emitter.event;
+  private last: Set<string>;
+  private readonly timer: Disposable;
+
+  constructor(
+    clock: Clock,
+    intervalMs = 3000,
+    private readonly read: () => ReturnType<typeof networkInterfaces> = networkInterfaces,
+  ) {
+    this.last = this.snapshot();
+    this.timer = clock.setInterval(intervalMs, () => this.check());
+  }
+
+  /** Compares now (also usable on demand, e.g. on resume from sleep). */
+  check(): void {
+    const now = this.snapshot();
+    const added = [...now].filter((a) => !this.last.has(a));
+    const removed = [...this.last].filter((a) => !now.has(a));
+    this.last = now;
+    if (added.length > 0 || removed.length > 0) this.emitter.fire({ added, removed });
+  }
+
+  private snapshot(): Set<string> {
+    const out = new Set<string>();
+    for (const [name, addrs] of Object.entries(this.read())) {
+      for (const a of addrs ?? []) if (!a.internal) out.add(`${name}/${a.address}`);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.timer.dispose();
+    this.emitter.dispose();
+  }
+}

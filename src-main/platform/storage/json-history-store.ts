@@ -1,0 +1,16 @@
+import type { HistoryStore } from '../../services/phone/ports.js';
+import { JsonFileStore } from './json-file-store.js';
+
+/** Call history as `history.json` in the app's data folder (atomic writes, see JsonFileStore). */
+export class JsonHistoryStore implements HistoryStore {
+  private readonly files: JsonFileStore;
+  constructor(dir: string) {
+    this.files = new JsonFileStore(dir);
+  }
+  load(): Promise<unknown> {
+    return this.files.read('history');
+  }
+  save(entries: unknown): Promise<void> {
+    return this.files.write('history', entries);
+  }
+}

@@ -109,13 +109,23 @@ export const createResampler: ResamplerFactory = async (inputRate, outputRate, q
 };
 
 /** Converts a whole buffer at once (WAV files at open time). */
-export async function resampleAll(pcm: Int16Array, inputRate: number, outputRate: number, factory: ResamplerFactory = createResampler): Promise<Int16Array> {
+export async function resampleAll(
+  pcm: Int16Array,
+  inputRate: number,
+  outputRate: number,
+  factory: ResamplerFactory = createResampler,
+  quality: ResamplerQuality = 'best',
+): Promise<Int16Array> {
   if (inputRate === outputRate) return pcm;
-  const r = await factory(inputRate, outputRate, 'best');
+  const r = await factory(inputRate, outputRate, quality);
   try {
     const chunks: Int16Array[] = [];
     const step = 4096;
-    for (let o = 0; o < pcm.length; o += step) chunks.push(r.process(pcm.subarray(o, o + step)).slice());
+    for (let o = 0; o < pcm.length; o += step) {
+      chunks.push(r.process(pcm.subarray(o, o + step)).slice());
+      // Give the event loop a turn every ~50 chunks: a long file must not stall a running call's audio clock.
+      if ((o / step) % 50 === 49) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     // Flush the filter's latency with silence so the tail is not cut.
     chunks.push(r.process(new Int16Array(Math.ceil(inputRate / 50))).slice());
     const want = Math.round((pcm.length * outputRate) / inputRate);

@@ -17,11 +17,27 @@ describe('NetworkMonitor', () => {
     expect(seen).toEqual([]);
     current = { ...current, tun0: [iface('10.8.0.2')] };
     clock.advance(3000);
-    expect(seen).toEqual([{ added: ['tun0/10.8.0.2'], removed: [] }]);
+    expect(seen).toEqual([{ added: ['tun0/10.8.0.2'], removed: [], resumed: false }]);
     current = { lo: [iface('127.0.0.1', true)], tun0: [iface('10.8.0.2')] };
     clock.advance(3000);
-    expect(seen[1]).toEqual({ added: [], removed: ['wlan0/192.0.2.7'] });
+    expect(seen[1]).toEqual({ added: [], removed: ['wlan0/192.0.2.7'], resumed: false });
     monitor.dispose();
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('reports a resume from sleep when the wall clock jumped past the check interval', () => {
+    let wall = 1_000_000;
+    const clock = new FakeClock();
+    const sleeping = { ...clock, now: () => wall, setInterval: clock.setInterval.bind(clock), setTimer: clock.setTimer.bind(clock), monotonic: clock.monotonic.bind(clock) };
+    const monitor = new NetworkMonitor(sleeping, 3000, () => ({ eth0: [iface('192.0.2.7')] }));
+    const seen: NetworkChange[] = [];
+    monitor.onChange((c) => seen.push(c));
+    wall += 3000;
+    clock.advance(3000);
+    expect(seen).toEqual([]);
+    wall += 3_600_000; // an hour asleep; the timer only fires once on wake-up
+    clock.advance(3000);
+    expect(seen).toEqual([{ added: [], removed: [], resumed: true }]);
+    monitor.dispose();
   });
 });

@@ -12,6 +12,8 @@ import { Emitter, type Event } from '../../base/event.js';
 export interface NetworkChange {
   readonly added: readonly string[];
   readonly removed: readonly string[];
+  /** The machine was asleep (the periodic check ran far later than scheduled). */
+  readonly resumed: boolean;
 }
 
 export class NetworkMonitor implements Disposable {
@@ -19,23 +21,31 @@ export class NetworkMonitor implements Disposable {
   readonly onChange: Event<NetworkChange> = this.emitter.event;
   private last: Set<string>;
   private readonly timer: Disposable;
+  private lastTick: number;
 
   constructor(
-    clock: Clock,
-    intervalMs = 3000,
+    private readonly clock: Clock,
+    private readonly intervalMs = 3000,
     private readonly read: () => ReturnType<typeof networkInterfaces> = networkInterfaces,
   ) {
     this.last = this.snapshot();
+    this.lastTick = clock.now();
     this.timer = clock.setInterval(intervalMs, () => this.check());
   }
 
-  /** Compares now (also usable on demand, e.g. on resume from sleep). */
+  /**
+   * Compares now (also usable on demand). A check that runs much later than scheduled means the
+   * machine slept (timers do not run during suspend, the wall clock does): flows are likely dead.
+   */
   check(): void {
+    const wall = this.clock.now();
+    const resumed = wall - this.lastTick > this.intervalMs * 3 + 10_000;
+    this.lastTick = wall;
     const now = this.snapshot();
     const added = [...now].filter((a) => !this.last.has(a));
     const removed = [...this.last].filter((a) => !now.has(a));
     this.last = now;
-    if (added.length > 0 || removed.length > 0) this.emitter.fire({ added, removed });
+    if (added.length > 0 || removed.length > 0 || resumed) this.emitter.fire({ added, removed, resumed });
   }
 
   private snapshot(): Set<string> {

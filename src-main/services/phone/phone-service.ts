@@ -67,6 +67,8 @@ interface LiveCall {
   answeredAt: number | undefined;
   srtp: boolean;
   mediaAnnounced: boolean;
+  /** The peer asked us to transfer this call: it ends once the new call connects. */
+  transferring: boolean;
   readonly subs: DisposableStore;
   readonly audio: CallAudioOptions | undefined;
 }
@@ -281,6 +283,7 @@ export class PhoneService implements Disposable {
       answeredAt: undefined,
       srtp: false,
       mediaAnnounced: false,
+      transferring: false,
       subs: new DisposableStore(),
       audio,
     };
@@ -290,7 +293,10 @@ export class PhoneService implements Disposable {
       session.onEvent((e) => {
         switch (e.kind) {
           case 'state':
-            if (e.state.kind === 'active' && live.answeredAt === undefined) live.answeredAt = this.deps.clock.now();
+            if (e.state.kind === 'active' && live.answeredAt === undefined) {
+              live.answeredAt = this.deps.clock.now();
+              this.holdOthers(live);
+            }
             this.emit({ type: 'call', call: info, state: e.state });
             if (e.state.kind === 'active' && !live.mediaAnnounced && live.media?.state !== undefined) {
               live.mediaAnnounced = true;
@@ -313,6 +319,18 @@ export class PhoneService implements Disposable {
       }),
     );
     if (session.direction === 'outgoing') this.emit({ type: 'call', call: info, state: session.state });
+  }
+
+  /** One active call at a time: answering or connecting a call puts the others on hold (like a desk phone). */
+  private holdOthers(active: LiveCall): void {
+    for (const other of this.calls.values()) {
+      if (other === active || other.transferring) continue;
+      const s = other.session.state;
+      if (s.kind === 'active' && !s.localHold) {
+        const r = other.session.setHold(true);
+        if (!r.ok) this.deps.logger.warn('could not hold the other call', { call: other.info.callId, reason: r.error.message });
+      }
+    }
   }
 
   private watchMedia(live: LiveCall, media: CallMedia): void {
@@ -343,6 +361,7 @@ export class PhoneService implements Disposable {
 
   /** The peer asked us to call someone else (blind or attended transfer of us, RFC 3515 / 5589). */
   private async referred(live: LiveCall, target: Uri, replaces: string | undefined): Promise<void> {
+    live.transferring = true;
     try {
       const endpoint = live.runtime.connection.endpoint();
       if (endpoint === undefined) throw new Error('not connected');

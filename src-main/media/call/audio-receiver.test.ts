@@ -99,7 +99,7 @@ describe('AudioReceiver', () => {
   it('takes comfort noise (RFC 3389) gracefully: noise at the signalled level, not silence or garbage', () => {
     const { rx } = setup();
     run(rx, 10);
-    const cn = packet(11, serializeComfortNoise({ level: 40, coefficients: [] }), CN_STATIC_PAYLOAD_TYPE, 11 * 160);
+    const cn = packet(11, serializeComfortNoise({ level: 40, coefficients: new Uint8Array(0) }), CN_STATIC_PAYLOAD_TYPE, 11 * 160);
     rx.onRtp(cn, cn.length, 200);
     const frames: Int16Array[] = [];
     for (let i = 0; i < 10; i++) {

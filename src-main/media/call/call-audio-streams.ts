@@ -4,6 +4,9 @@
  * reopened file recorder would start a new file). A device that disappears mid-call is replaced
  * by the system default and the call goes on (the `error` callback says so). Without any audio
  * port, a Clock-paced silent microphone keeps the send path (and DTMF) running.
+ *
+ * Both streams are opened first and then started together (clock-paced streams then tick in the
+ * same event-loop turn, at least at first).
  */
 import type { Clock } from '../../base/clock.js';
 import type { Disposable } from '../../base/disposable.js';
@@ -48,18 +51,26 @@ export class CallAudioStreams implements Disposable {
     if (this.started || this.disposed) return;
     this.started = true;
     if (this.audio === undefined) {
-      const frame = new Int16Array(this.frameSamples);
-      const frameMs = (this.frameSamples * 1000) / this.rate;
-      const t0 = this.clock.monotonic();
-      let done = 0;
-      this.silentTimer = this.clock.setInterval(frameMs, () => {
-        const due = Math.floor((this.clock.monotonic() - t0) / frameMs + 1e-9);
-        for (let i = 0; i < Math.min(10, due - done); i++) this.handlers.capture(frame.fill(0));
-        done = due;
-      });
+      this.startSilentMicrophone();
       return;
     }
-    await Promise.all([this.openCapture(this.audio.captureDeviceId), this.audio.playback === false ? Promise.resolve() : this.openPlayback(this.audio.playbackDeviceId)]);
+    const [capture, playback] = await Promise.all([this.openCapture(this.audio.captureDeviceId), this.audio.playback === false ? Promise.resolve(undefined) : this.openPlayback(this.audio.playbackDeviceId)]);
+    if (this.disposed) return;
+    capture?.start();
+    playback?.start();
+  }
+
+  private startSilentMicrophone(): void {
+    if (this.disposed) return;
+    const frame = new Int16Array(this.frameSamples);
+    const frameMs = (this.frameSamples * 1000) / this.rate;
+    const t0 = this.clock.monotonic();
+    let done = 0;
+    this.silentTimer = this.clock.setInterval(frameMs, () => {
+      const due = Math.floor((this.clock.monotonic() - t0) / frameMs + 1e-9);
+      for (let i = 0; i < Math.min(10, due - done); i++) this.handlers.capture(frame.fill(0));
+      done = due;
+    });
   }
 
   dispose(): void {
@@ -74,42 +85,43 @@ export class CallAudioStreams implements Disposable {
     if (this.audio?.owned === true) this.audio.port.dispose();
   }
 
-  private async openCapture(deviceId: string | undefined, retry = true): Promise<void> {
+  /** Opens (does not start) the microphone; falls back to the default device once. */
+  private async openCapture(deviceId: string | undefined, retry = true): Promise<CaptureStream | undefined> {
     const port = this.audio!.port;
     const r = await port.openCapture({ ...(deviceId === undefined ? {} : { deviceId }), sampleRate: this.rate, frameSamples: this.frameSamples });
     if (this.disposed) {
       if (r.ok) r.value.dispose();
-      return;
+      return undefined;
     }
     if (!r.ok) {
       this.handlers.error(`microphone unavailable (${r.error.code}): ${r.error.message}`);
-      if (retry && deviceId !== undefined) await this.openCapture(undefined, false);
-      return;
+      return retry && deviceId !== undefined ? this.openCapture(undefined, false) : undefined;
     }
     const stream = r.value;
     this.capture = stream;
-    this.subs.push(stream.onFrame((f) => this.handlers.capture(f)));
+    this.subs.push(
+      stream.onFrame((f) => this.handlers.capture(f)),
+    );
     this.subs.push(stream.onError((e) => this.lost('capture', stream, e)));
-    stream.start();
+    return stream;
   }
 
-  private async openPlayback(deviceId: string | undefined, retry = true): Promise<void> {
+  private async openPlayback(deviceId: string | undefined, retry = true): Promise<PlaybackStream | undefined> {
     const port = this.audio!.port;
     const r = await port.openPlayback({ ...(deviceId === undefined ? {} : { deviceId }), sampleRate: this.rate, frameSamples: this.frameSamples });
     if (this.disposed) {
       if (r.ok) r.value.dispose();
-      return;
+      return undefined;
     }
     if (!r.ok) {
       this.handlers.error(`speaker unavailable (${r.error.code}): ${r.error.message}`);
-      if (retry && deviceId !== undefined) await this.openPlayback(undefined, false);
-      return;
+      return retry && deviceId !== undefined ? this.openPlayback(undefined, false) : undefined;
     }
     const stream = r.value;
     this.playback = stream;
     stream.setSource((out) => this.handlers.playback(out));
     this.subs.push(stream.onError((e) => this.lost('playback', stream, e)));
-    stream.start();
+    return stream;
   }
 
   /** A device failed: drop its stream and carry on with the system default. */
@@ -120,10 +132,10 @@ export class CallAudioStreams implements Disposable {
     stream.dispose();
     if (kind === 'capture' && this.capture === stream) {
       this.capture = undefined;
-      void this.openCapture(undefined, false);
+      void this.openCapture(undefined, false).then((s) => s?.start());
     } else if (kind === 'playback' && this.playback === stream) {
       this.playback = undefined;
-      void this.openPlayback(undefined, false);
+      void this.openPlayback(undefined, false).then((s) => s?.start());
     }
   }
 }

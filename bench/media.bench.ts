@@ -1,0 +1,441 @@
+/**
+ * `npm run bench -- media [--seconds N] [--codec PCMU|PCMA|G722|opus] [--suite NAME] [--calls K]
+ *                          [--block-ms N --block-every-ms M]`
+ *
+ * A G.711 SRTP call (by default 60 s, AES_CM_128_HMAC_SHA1_80) between two of our CallMedia
+ * instances in this process on 127.0.0.1: real UDP sockets, file audio paced by the real clock
+ * (each side plays its own speech-like noise signal; each records the far end). Prints JSON lines:
+ *
+ *  - "resources": CPU of this (main) process as % of one core over the call (process.cpuUsage,
+ *    both legs together and per call leg; the idle process measured first), peak RSS and heap
+ *    (process.memoryUsage sampled every 250 ms), event-loop delay (perf_hooks histogram);
+ *  - "delay" per direction: mouth-to-ear delay through our pipeline, measured from the recording
+ *    by normalised cross-correlation against the far end's source signal in 1 s windows every
+ *    5 s. Sample times are absolute: the capture device "hears" source sample s at
+ *    tCaptureStart + s/rate, the playback device plays recorded sample j at
+ *    tPlaybackStart + frame + j/rate. The figure includes the 20 ms packetization (a frame must
+ *    be complete before it is encoded) and the playout frame, but no sound-card buffers.
+ *
+ * `--block-ms N --block-every-ms M` busy-waits the main thread N ms every M ms during the call,
+ * to see what a stalled event loop does to the audio (the worker-thread question, README.md).
+ *
+ * Peer, in the same run (skip with `--no-peer`): two baresip 1.0 processes (Debian, C; the interop
+ * harness) in the same call - same codec, SRTP AES_CM_128_HMAC_SHA1_80, direct over UDP on
+ * 127.0.0.1, file audio in, both directions recorded - CPU and peak RSS of each process from /proc.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { SystemClock, type Clock } from '../src-main/base/clock.js';
+import { ok } from '../src-main/base/result.js';
+import { CryptoRng } from '../src-main/base/rng.js';
+import type { AudioDevicePort, AudioStreamOptions, CaptureStream, PlaybackStream } from '../src-main/media/audio/audio-port.js';
+import { resampleAll } from '../src-main/media/audio/resampler.js';
+import type { CallCodecName } from '../src-main/media/call-media.js';
+import { CallMediaEngine, type CallAudioProvider, type CallMediaSession } from '../src-main/media/call/index.js';
+import { FileAudioPort } from '../src-main/platform/audio/file-audio-port.js';
+import { parseWav } from '../src-main/platform/audio/wav-format.js';
+import { NodeRtpSocketFactory } from '../src-main/platform/net/rtp-socket.js';
+import type { SrtpSuiteName } from '../src-main/protocol/srtp/index.js';
+import { generateToneWav } from '../test/interop/harness/audio/test-audio.js';
+import { startBaresip } from '../test/interop/harness/baresip/baresip.js';
+import { HarnessScope } from '../test/interop/harness/harness-scope.js';
+import { checkPeers } from '../test/interop/harness/peers.js';
+
+const RATES: Record<CallCodecName, number> = { PCMU: 8000, PCMA: 8000, G722: 16000, opus: 48000 };
+
+interface Args {
+  seconds: number;
+  codec: CallCodecName;
+  suite: SrtpSuiteName;
+  calls: number;
+  blockMs: number;
+  blockEveryMs: number;
+  loopHistogram: boolean;
+  peer: boolean;
+}
+
+function parseArgs(args: string[]): Args {
+  const get = (name: string): string | undefined => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  return {
+    seconds: Number(get('seconds') ?? 60),
+    codec: (get('codec') ?? 'PCMU') as CallCodecName,
+    suite: (get('suite') ?? 'AES_CM_128_HMAC_SHA1_80') as SrtpSuiteName,
+    calls: Number(get('calls') ?? 1),
+    blockMs: Number(get('block-ms') ?? 0),
+    blockEveryMs: Number(get('block-every-ms') ?? 1000),
+    loopHistogram: args.includes('--loop-histogram'),
+    peer: !args.includes('--no-peer'),
+  };
+}
+
+/** Speech-like test signal: band-limited noise in 80-300 ms "syllables" with 40-200 ms pauses; not periodic, so correlation has one peak. */
+function speechLike(seconds: number, rate: number, seed: number): Int16Array {
+  let x = seed >>> 0 || 1;
+  const rnd = (): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x1_0000_0000;
+  };
+  const out = new Int16Array(Math.round(seconds * rate));
+  let lp = 0;
+  let slow = 0;
+  let i = 0;
+  while (i < out.length) {
+    const on = Math.round((0.08 + 0.22 * rnd()) * rate);
+    const gain = 6000 + 6000 * rnd();
+    for (let k = 0; k < on && i < out.length; k++, i++) {
+      const env = Math.sin((Math.PI * k) / on);
+      const w = rnd() * 2 - 1;
+      lp += 0.35 * (w - lp); // one-pole low-pass (~500 Hz corner at 8 kHz)
+      slow += 0.02 * (lp - slow); // and a high-pass: minus a much slower low-pass
+      out[i] = Math.max(-32768, Math.min(32767, Math.round(gain * env * (lp - slow) * 2.5)));
+    }
+    i += Math.round((0.04 + 0.16 * rnd()) * rate);
+  }
+  return out;
+}
+
+function wavBytes(pcm: Int16Array, rate: number): Buffer {
+  const b = Buffer.alloc(44 + pcm.length * 2);
+  b.write('RIFF', 0, 'ascii');
+  b.writeUInt32LE(36 + pcm.length * 2, 4);
+  b.write('WAVEfmt ', 8, 'ascii');
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36, 'ascii');
+  b.writeUInt32LE(pcm.length * 2, 40);
+  Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).copy(b, 44);
+  return b;
+}
+
+interface Taps {
+  captureStart?: number;
+  playbackStart?: number;
+  playbackFrameMs?: number;
+}
+
+/** An AudioDevicePort that notes when its streams start (the moments sample 0 is heard / played). */
+function tapped(inner: AudioDevicePort, clock: Clock, taps: Taps): AudioDevicePort {
+  return {
+    backend: inner.backend,
+    onDevicesChanged: inner.onDevicesChanged,
+    listDevices: () => inner.listDevices(),
+    async openCapture(o: AudioStreamOptions) {
+      const r = await inner.openCapture(o);
+      if (!r.ok) return r;
+      const s = r.value;
+      const wrapped: CaptureStream = {
+        deviceId: s.deviceId,
+        sampleRate: s.sampleRate,
+        frameSamples: s.frameSamples,
+        onError: s.onError,
+        onFrame: s.onFrame,
+        stats: () => s.stats(),
+        start: () => {
+          taps.captureStart = clock.monotonic();
+          s.start();
+        },
+        dispose: () => s.dispose(),
+      };
+      return ok(wrapped);
+    },
+    async openPlayback(o: AudioStreamOptions) {
+      const r = await inner.openPlayback(o);
+      if (!r.ok) return r;
+      const s = r.value;
+      const wrapped: PlaybackStream = {
+        deviceId: s.deviceId,
+        sampleRate: s.sampleRate,
+        frameSamples: s.frameSamples,
+        onError: s.onError,
+        setSource: (source) => s.setSource(source),
+        stats: () => s.stats(),
+        start: () => {
+          taps.playbackStart = clock.monotonic();
+          taps.playbackFrameMs = (o.frameSamples * 1000) / o.sampleRate;
+          s.start();
+        },
+        dispose: () => s.dispose(),
+      };
+      return ok(wrapped);
+    },
+    dispose: () => inner.dispose(),
+  };
+}
+
+interface DelayFigures {
+  readonly windows: number;
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly meanCorrelation: number;
+}
+
+/**
+ * Delay of `recording` behind `source`: for 1 s windows every 5 s (after the first 2 s), the lag
+ * with the highest normalised cross-correlation within 0-500 ms of the absolute alignment.
+ */
+function measureDelay(source: Int16Array, recording: Int16Array, rate: number, captureStart: number, playbackStart: number, frameMs: number): DelayFigures {
+  const win = rate;
+  const step = 5 * rate;
+  const delays: number[] = [];
+  const corrs: number[] = [];
+  for (let j0 = 2 * rate; j0 + win <= recording.length; j0 += step) {
+    const rec = recording.subarray(j0, j0 + win);
+    let recEnergy = 0;
+    for (const v of rec) recEnergy += v * v;
+    if (recEnergy === 0) continue;
+    // s0 for zero delay: the source sample heard when recorded sample j0 is played.
+    const zero = Math.round(((playbackStart + frameMs - captureStart) * rate) / 1000) + j0;
+    let best = -Infinity;
+    let bestS = zero;
+    for (let s0 = zero; s0 >= zero - Math.round(0.5 * rate); s0--) {
+      if (s0 < 0 || s0 + win > source.length) continue;
+      let dot = 0;
+      let srcEnergy = 0;
+      for (let k = 0; k < win; k++) {
+        const a = source[s0 + k]!;
+        dot += a * rec[k]!;
+        srcEnergy += a * a;
+      }
+      const c = srcEnergy === 0 ? 0 : dot / Math.sqrt(srcEnergy * recEnergy);
+      if (c > best) {
+        best = c;
+        bestS = s0;
+      }
+    }
+    delays.push(((zero - bestS) * 1000) / rate);
+    corrs.push(best);
+  }
+  const sorted = [...delays].sort((a, b) => a - b);
+  return {
+    windows: delays.length,
+    medianMs: +(sorted[Math.floor(sorted.length / 2)] ?? NaN).toFixed(1),
+    minMs: +(sorted[0] ?? NaN).toFixed(1),
+    maxMs: +(sorted[sorted.length - 1] ?? NaN).toFixed(1),
+    meanCorrelation: +(corrs.reduce((s, c) => s + c, 0) / Math.max(1, corrs.length)).toFixed(3),
+  };
+}
+
+function percentiles(values: readonly number[]): { p50: number; p99: number; max: number } {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => +(v[Math.min(v.length - 1, Math.floor(q * v.length))] ?? 0).toFixed(2);
+  return { p50: at(0.5), p99: at(0.99), max: +(v[v.length - 1] ?? 0).toFixed(2) };
+}
+
+function procCpuTicks(pid: number): number {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+function procPeakRssMB(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m?.[1] === undefined ? NaN : Number(m[1]) / 1024;
+}
+
+/** The same call between two baresip processes; CPU of each over the call, from /proc. */
+async function baresipPeer(args: Args, emit: (o: object) => void): Promise<void> {
+  const codec = args.codec;
+  const check = checkPeers(['baresip', 'sox']);
+  if (!check.available) {
+    emit({ impl: 'baresip', metric: 'resources', skipped: `peer not installed: ${check.missing.join('; ')}` });
+    return;
+  }
+  const scope = HarnessScope.create('media-bench');
+  try {
+    const a440 = await generateToneWav(join(scope.dir, 'a.wav'), { frequency: 1000, seconds: args.seconds + 15 });
+    const b440 = await generateToneWav(join(scope.dir, 'b.wav'), { frequency: 440, seconds: args.seconds + 15 });
+    const common = { scope, transport: 'udp' as const, registerInterval: 0, mediaEncryption: 'srtp-mand' as const, codecs: [codec] };
+    const b = await startBaresip({ ...common, user: 'bob', answerMode: 'auto', audioSource: { kind: 'file', path: b440 } });
+    const a = await startBaresip({ ...common, user: 'alice', audioSource: { kind: 'file', path: a440 } });
+    await a.dial(`sip:bob@127.0.0.1:${b.sipPort};transport=udp`);
+    await a.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 10_000 });
+    const menc = (await a.waitForEvent('CALL_MENC', { timeoutMs: 5000 })) as { param?: string };
+    await sleep(1000);
+    const from = [procCpuTicks(a.pid), procCpuTicks(b.pid)];
+    const t0 = performance.now();
+    await sleep(args.seconds * 1000);
+    const secs = (performance.now() - t0) / 1000;
+    const ticks = 100; // USER_HZ
+    const pct = [(procCpuTicks(a.pid) - from[0]!) / ticks / secs * 100, (procCpuTicks(b.pid) - from[1]!) / ticks / secs * 100];
+    emit({
+      impl: 'baresip',
+      version: '1.0 (Debian)',
+      metric: 'resources',
+      codec,
+      suite: menc.param?.split(',')[2],
+      seconds: args.seconds,
+      callLegs: 2,
+      cpuPctOfOneCorePerCallLeg: +((pct[0]! + pct[1]!) / 2).toFixed(2),
+      cpuPctOfOneCoreEachProcess: pct.map((p) => +p.toFixed(2)),
+      rssPeakMBEachProcess: [procPeakRssMB(a.pid), procPeakRssMB(b.pid)].map((m) => +m.toFixed(1)),
+    });
+    await a.hangup();
+  } finally {
+    await scope.dispose();
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function cpuPct(fromUsage: NodeJS.CpuUsage, fromWall: number): { total: number; user: number; system: number } {
+  const u = process.cpuUsage(fromUsage);
+  const wall = performance.now() - fromWall;
+  return { total: ((u.user + u.system) / 1000 / wall) * 100, user: (u.user / 1000 / wall) * 100, system: (u.system / 1000 / wall) * 100 };
+}
+
+export default async function run(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const rate = RATES[args.codec];
+  const dir = mkdtempSync(join(tmpdir(), 'media-bench-'));
+  const clock = new SystemClock();
+  const emit = (o: object): void => void process.stdout.write(`${JSON.stringify({ bench: 'media', impl: 'softphone', ...o })}\n`);
+  const emitPeer = (o: object): void => void process.stdout.write(`${JSON.stringify({ bench: 'media', ...o })}\n`);
+  try {
+    // Idle baseline of this process (timers of nothing, GC).
+    const idleFrom = process.cpuUsage();
+    const idleWall = performance.now();
+    await sleep(2000);
+    const idlePct = cpuPct(idleFrom, idleWall).total;
+
+    const taps = new Map<string, Taps>();
+    const audio: CallAudioProvider = {
+      open: ({ callId, audio: files }) => {
+        const t: Taps = {};
+        taps.set(callId, t);
+        const port = new FileAudioPort({ clock, ...(files?.playFile === undefined ? {} : { inputPath: files.playFile }), ...(files?.recordFile === undefined ? {} : { outputPath: files.recordFile }), loop: false, resample: (p, a, b) => resampleAll(p, a, b) });
+        return ok({ port: tapped(port, clock, t), owned: true });
+      },
+    };
+    const engine = new CallMediaEngine({ clock, rng: new CryptoRng(), sockets: new NodeRtpSocketFactory(), audio });
+    const sources = new Map<string, Int16Array>();
+    const legs: { a: CallMediaSession; b: CallMediaSession; i: number }[] = [];
+    for (let i = 0; i < args.calls; i++) {
+      for (const side of ['a', 'b']) {
+        const pcm = speechLike(args.seconds + 10, rate, 0x9e3779b9 ^ (i * 2 + (side === 'a' ? 1 : 2)));
+        sources.set(`${side}${i}`, pcm);
+        writeFileSync(join(dir, `${side}${i}.wav`), wavBytes(pcm, rate));
+      }
+      const base = { srtp: 'mandatory' as const, signalling: 'tls' as const, allowInsecureSdes: false, localAddress: '127.0.0.1', codecs: [args.codec], srtpSuites: [args.suite] };
+      const a = await engine.create({ ...base, callId: `a${i}`, audio: { playFile: join(dir, `a${i}.wav`), recordFile: join(dir, `a${i}-rec.wav`) } });
+      const b = await engine.create({ ...base, callId: `b${i}`, audio: { playFile: join(dir, `b${i}.wav`), recordFile: join(dir, `b${i}-rec.wav`) } });
+      if (!a.ok || !b.ok) throw new Error('could not create the call media');
+      legs.push({ a: a.value as CallMediaSession, b: b.value as CallMediaSession, i });
+    }
+    // Event-loop delay: the lateness of the 250 ms memory sampler (cheap); the perf_hooks histogram
+    // (--loop-histogram) samples every 5 ms and costs ~2 % of a core here by itself.
+    const loop = args.loopHistogram ? monitorEventLoopDelay({ resolution: 5 }) : undefined;
+    let rssPeak = 0;
+    let heapPeak = 0;
+    const lateness: number[] = [];
+    let expected = performance.now() + 250;
+    const sample = (): void => {
+      const now = performance.now();
+      lateness.push(Math.max(0, now - expected));
+      expected = now + 250;
+      const m = process.memoryUsage();
+      rssPeak = Math.max(rssPeak, m.rss);
+      heapPeak = Math.max(heapPeak, m.heapUsed);
+    };
+    const sampler = setInterval(sample, 250);
+    let blocker: NodeJS.Timeout | undefined;
+    if (args.blockMs > 0) {
+      blocker = setInterval(() => {
+        const until = performance.now() + args.blockMs;
+        while (performance.now() < until) {
+          /* a stalled main thread */
+        }
+      }, args.blockEveryMs);
+    }
+
+    const cpuFrom = process.cpuUsage();
+    const wallFrom = performance.now();
+    loop?.enable();
+    for (const { a, b } of legs) {
+      const offer = a.createOffer();
+      if (!offer.ok) throw new Error(offer.error.message);
+      const answer = b.answerOffer(offer.value);
+      if (!answer.ok) throw new Error(answer.error.message);
+      const st = a.applyAnswer(answer.value.sdp);
+      if (!st.ok) throw new Error(st.error.message);
+    }
+    await sleep(args.seconds * 1000);
+    loop?.disable();
+    const callPct = cpuPct(cpuFrom, wallFrom);
+    sample();
+    clearInterval(sampler);
+    if (blocker !== undefined) clearInterval(blocker);
+
+    const diag = legs.flatMap(({ a, b }) => [a.diagnostics(), b.diagnostics()]);
+    const stats = legs.flatMap(({ a, b }) => [a.stats(), b.stats()]);
+    for (const { a, b } of legs) {
+      a.dispose();
+      b.dispose();
+    }
+    await sleep(300);
+
+    const legsCount = legs.length * 2;
+    emit({
+      metric: 'resources',
+      codec: args.codec,
+      suite: args.suite,
+      seconds: args.seconds,
+      calls: args.calls,
+      callLegs: legsCount,
+      thread: 'main',
+      cpuPctOfOneCore: +callPct.total.toFixed(2),
+      userPct: +callPct.user.toFixed(2),
+      systemPct: +callPct.system.toFixed(2),
+      cpuPctOfOneCorePerCallLeg: +((callPct.total - idlePct) / legsCount).toFixed(2),
+      idleProcessCpuPct: +idlePct.toFixed(2),
+      rssPeakMB: +(rssPeak / 2 ** 20).toFixed(1),
+      heapUsedPeakMB: +(heapPeak / 2 ** 20).toFixed(1),
+      timerLatenessMs: percentiles(lateness),
+      ...(loop === undefined ? {} : { eventLoopDelayMs: { p50: +(loop.percentile(50) / 1e6).toFixed(2), p99: +(loop.percentile(99) / 1e6).toFixed(2), max: +(loop.max / 1e6).toFixed(2) } }),
+      ...(args.blockMs > 0 ? { mainThreadBlockedMs: args.blockMs, everyMs: args.blockEveryMs } : {}),
+      target: { cpuPctOfOneCorePerCall: 2, rssMB: 120 },
+    });
+    for (const { i } of legs) {
+      for (const [from, to] of [['a', 'b'], ['b', 'a']] as const) {
+        const t = taps.get(`${to}${i}`);
+        const tf = taps.get(`${from}${i}`);
+        const rec = parseWav(new Uint8Array(readFileSync(join(dir, `${to}${i}-rec.wav`))));
+        if (!rec.ok || t?.playbackStart === undefined || tf?.captureStart === undefined) throw new Error('recording or stream start times missing');
+        const d = measureDelay(sources.get(`${from}${i}`)!, rec.value.samples, rate, tf.captureStart, t.playbackStart, t.playbackFrameMs ?? 20);
+        const k = legs.findIndex((l) => l.i === i) * 2 + (to === 'a' ? 0 : 1);
+        const jb = diag[k]!.receiver.jitterBuffer;
+        emit({
+          metric: 'delay',
+          direction: `${from}->${to}`,
+          call: i,
+          codec: args.codec,
+          suite: args.suite,
+          ...d,
+          jitterBufferMeanWaitMs: +(jb?.meanWaitMs ?? NaN).toFixed(1),
+          concealedFrames: jb?.concealed ?? 0,
+          latePackets: jb?.late ?? 0,
+          packetsReceived: stats[k]!.packetsReceived,
+          lossPercent: +stats[k]!.lossPercent.toFixed(2),
+          srtpAuthFailures: stats[k]!.srtpAuthFailures,
+          mos: stats[k]!.mos === undefined ? undefined : +stats[k]!.mos!.toFixed(2),
+          target: { addedDelayMs: 80 },
+        });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (args.peer) await baresipPeer(args, emitPeer);
+}

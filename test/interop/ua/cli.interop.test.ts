@@ -14,6 +14,7 @@ import { requirePeers, startKamailio, startSippBehindStunnel, type Kamailio } fr
 import { useHarnessScope } from '../harness/vitest-scope.js';
 import { accountFor } from './ua-support.js';
 
+// Skips loudly where a Debian peer is missing; under CI=true requirePeers throws instead of skipping.
 const peers = requirePeers(['kamailio', 'sipp', 'stunnel', 'openssl']);
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CLI = join(ROOT, 'out/cli/softphone.js');

@@ -12,6 +12,8 @@ import { buildRequest, requirePeers, SipStreamClient, sipToken, startKamailio, t
 import { useHarnessScope } from '../harness/vitest-scope.js';
 import { accountFor, callState, capturedOutput, endedWith, incomingCall, registered, startAgent, type TestAgent } from './ua-support.js';
 
+// Skips (loudly, naming the Debian packages) only where Kamailio is missing; under CI=true
+// requirePeers throws instead, so this suite can never silently skip in CI.
 const peers = requirePeers(['kamailio', 'openssl']);
 
 const USERS = [

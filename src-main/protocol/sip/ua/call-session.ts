@@ -299,6 +299,11 @@ export class CallSession implements Disposable {
     this.setState({ kind: 'active', localHold: false, remoteHold: false });
   }
 
+  /** A 2xx retransmission that arrived after the INVITE transaction ended (§13.2.2.4: ACK it again). */
+  ackRetransmitted2xx(response: SipResponse): void {
+    if (this.direction === 'outgoing' && this.invite !== undefined && !this.isEnded) this.ackFor(this.invite.request, response);
+  }
+
   /** §13.2.2.4: ACK every 2xx (retransmissions too) within the dialog. */
   private ackFor(invite: SipRequest, response: SipResponse): void {
     const dialog = this.dialog ?? Dialog.fromResponse(invite, response);

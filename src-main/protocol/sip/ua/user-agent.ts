@@ -228,8 +228,12 @@ export class UserAgent implements Disposable {
   /** A 2xx retransmission after the INVITE transaction ended: ACK again through the call. */
   private strayResponse(stray: StrayResponse): void {
     const id = dialogIdOfResponse(stray.response);
-    if (id === undefined || stray.response.headers.cseq()?.method !== 'INVITE') return;
-    this.options.logger.debug('stray response', { status: stray.response.status });
+    const status = stray.response.status;
+    if (id === undefined || stray.response.headers.cseq()?.method !== 'INVITE' || status < 200 || status >= 300) return;
+    const key = dialogKey(id);
+    const call = [...this.calls.values()].find((c) => c.ownsDialog(key));
+    if (call !== undefined) call.ackRetransmitted2xx(stray.response);
+    else this.options.logger.debug('2xx for an unknown dialog ignored', { status });
   }
 
   private isMwiNotify(request: SipRequest): boolean {

@@ -54,7 +54,7 @@ function pair(opts: { sessionExpiresA?: number } = {}) {
       send(message: SipMessage) {
         if (sides[name].drop) return true;
         if (message.kind === 'request') sent.push(message);
-        queueMicrotask(() => sides[peer].ua && layers[peer].receive(message, addr(name)));
+        queueMicrotask(() => layers[peer]?.receive(message, addr(name)));
         return true;
       },
     };

@@ -2,7 +2,7 @@
  * Electron composition root: lifecycle, window, menu, protocol links. Builds the concrete
  * adapters and hands them to the services; the renderer reaches them only through the contract.
  */
-import { app, BrowserWindow, ipcMain, Menu, nativeTheme, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeTheme, powerMonitor, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLogger, JsonLinesSink } from '../base/logger.js';
@@ -12,6 +12,17 @@ import { IpcDispatcher } from '../ipc/dispatcher.js';
 import { attachElectronCarrier, createSenderPolicy } from '../ipc/electron-carrier.js';
 import { JsonFileStore } from '../platform/storage/json-file-store.js';
 import { createCoreServices } from '../services/services.js';
+import { SystemClock } from '../base/clock.js';
+import { CryptoRng } from '../base/rng.js';
+import { PcmFifo } from '../media/audio/pcm-fifo.js';
+import { CallMediaEngine, deviceAudioProvider } from '../media/call/index.js';
+import { NaudiodonAudioPort } from '../platform/audio/naudiodon-audio-port.js';
+import { NetworkMonitor } from '../platform/net/network-monitor.js';
+import { createSipPlatform } from '../platform/net/sip-platform.js';
+import { loadInstanceId } from '../platform/storage/instance-id.js';
+import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
+import { CallHistory } from '../services/phone/call-history.js';
+import { PhoneService } from '../services/phone/phone-service.js';
 import { buildMenuTemplate } from './menu.js';
 import { denyAllPermissions } from './permissions.js';
 import { DIAL_SCHEMES, findDialLink } from './protocol-links.js';
@@ -83,6 +94,8 @@ async function start(): Promise<void> {
     logger,
   });
 
+  const phone = await createPhone();
+
   const rendererFile = join(import.meta.dirname, '../renderer/index.html');
   const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const rendererUrl = devUrl ?? pathToFileURL(rendererFile).href;
@@ -118,8 +131,49 @@ async function start(): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
+  // Unregister and hang up before quitting (bounded inside PhoneService.shutdown).
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    void phone.shutdown().finally(() => app.quit());
+  });
   app.on('will-quit', () => {
     carrier.dispose();
+    phone.dispose();
     services?.dispose();
   });
+}
+
+/**
+ * The phone with real adapters: TLS/TCP/UDP and DNS, RTP sockets, the sound card through
+ * PortAudio (loaded on first use), call history in the user-data folder. A network change or a
+ * resume from sleep re-registers every account at once. The renderer reaches it through the
+ * contract once the phone channels exist (next wave: accounts, calls, history, certificates).
+ */
+async function createPhone(): Promise<PhoneService> {
+  const clock = new SystemClock();
+  const rng = new CryptoRng();
+  const userData = app.getPath('userData');
+  const platform = createSipPlatform({ clock, rng, logger });
+  const audioPort = new NaudiodonAudioPort({ clock, logger: logger.child('audio'), createFifo: (n) => new PcmFifo(n) });
+  const media = new CallMediaEngine({ clock, rng, logger: logger.child('media'), sockets: platform.rtpSockets, audio: deviceAudioProvider(audioPort, () => ({})) });
+  const history = new CallHistory(new JsonHistoryStore(userData), logger.child('history'));
+  await history.load();
+  const phone = new PhoneService({
+    connections: platform.connections,
+    media,
+    clock,
+    rng,
+    logger,
+    instanceId: await loadInstanceId(userData),
+    userAgent: `SecureSoftphone/${app.getVersion()} (${process.platform})`,
+    recordCall: (record) => void history.add(record),
+  });
+  const network = new NetworkMonitor(clock);
+  network.onChange(() => phone.networkChanged());
+  powerMonitor.on('resume', () => phone.networkChanged());
+  app.on('will-quit', () => network.dispose());
+  return phone;
 }

@@ -2,10 +2,9 @@
  * Builds the phone for the headless face (`softphone register|call|answer`): the same services
  * as the desktop app, with real TLS/TCP/UDP, DNS and RTP adapters, and file/null audio.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import pkg from '../../package.json';
 import { SystemClock } from '../base/clock.js';
 import { createLogger, JsonLinesSink, type LogLevel, type Logger, type LogSink } from '../base/logger.js';
@@ -14,15 +13,9 @@ import { createResampler, resampleAll } from '../media/audio/resampler.js';
 import { CallMediaEngine, fileAudioProvider } from '../media/call/index.js';
 import { FileAudioPort } from '../platform/audio/file-audio-port.js';
 import { NullAudioPort } from '../platform/audio/null-audio-port.js';
-import { AccountConnectionFactory } from '../platform/net/account-connection.js';
-import { NodeDnsPort } from '../platform/net/dns-port.js';
-import { Rfc3263Resolver } from '../platform/net/rfc3263-resolver.js';
-import { NodeRtpSocketFactory } from '../platform/net/rtp-socket.js';
-import { NodeTcpConnector } from '../platform/net/tcp-connector.js';
-import { NodeTlsConnector } from '../platform/tls/tls-connector.js';
-import { TlsEventLog } from '../platform/tls/tls-event-log.js';
-import { TrustStore } from '../platform/tls/trust-store.js';
 import { PhoneService } from '../services/phone/phone-service.js';
+import { createSipPlatform } from '../platform/net/sip-platform.js';
+import { loadInstanceId } from '../platform/storage/instance-id.js';
 import { CallHistory } from '../services/phone/call-history.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
 import { NetworkMonitor } from '../platform/net/network-monitor.js';
@@ -55,21 +48,12 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     level: 'debug',
     scope: 'softphone',
   });
-  const eventLog = new TlsEventLog(logger.child('tls'));
-  const connections = new AccountConnectionFactory({
-    clock,
-    rng,
-    logger,
-    locator: new Rfc3263Resolver(new NodeDnsPort(), rng),
-    tls: new NodeTlsConnector({ clock, eventLog }),
-    tcp: new NodeTcpConnector({ clock }),
-    trustStore: new TrustStore(),
-  });
+  const platform = createSipPlatform({ clock, rng, logger });
   const media = new CallMediaEngine({
     clock,
     rng,
     logger: logger.child('media'),
-    sockets: new NodeRtpSocketFactory(),
+    sockets: platform.rtpSockets,
     audio: fileAudioProvider({
       file: (f) => new FileAudioPort({ clock, ...(f.playFile === undefined ? {} : { inputPath: f.playFile }), ...(f.recordFile === undefined ? {} : { outputPath: f.recordFile }), resample: fileResample }),
       none: () => new NullAudioPort(clock),
@@ -79,12 +63,12 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
   const history = new CallHistory(new JsonHistoryStore(home), logger.child('history'));
   await history.load();
   const phone = new PhoneService({
-    connections,
+    connections: platform.connections,
     media,
     clock,
     rng,
     logger,
-    instanceId: await instanceId(home),
+    instanceId: await loadInstanceId(home),
     userAgent: `SecureSoftphone/${pkg.version} (headless)`,
     recordCall: (record) => void history.add(record),
   });
@@ -120,25 +104,6 @@ function rank(l: LogLevel): number {
 /** The softphone's own folder: SOFTPHONE_HOME, else the XDG config folder. */
 function softphoneHome(io: CliIo): string {
   return io.env.SOFTPHONE_HOME ?? join(io.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'secure-softphone');
-}
-
-/** RFC 5626 §4.1: one instance id per installation, kept in the softphone's config folder. */
-async function instanceId(dir: string): Promise<string> {
-  const file = join(dir, 'instance-id');
-  try {
-    const id = (await readFile(file, 'utf8')).trim();
-    if (/^urn:uuid:[0-9a-f-]{36}$/.test(id)) return id;
-  } catch {
-    // first run
-  }
-  const id = `urn:uuid:${randomUUID()}`;
-  try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFile(file, `${id}\n`, { mode: 0o600 });
-  } catch {
-    // read-only home: a per-run id still works (the registrar sees a new instance)
-  }
-  return id;
 }
 
 function bufferedFile(path: string): { write(s: string): void; flush(): Promise<void> } {

@@ -1,0 +1,39 @@
+/**
+ * The network adapters the phone needs, built the same way by both composition roots (the
+ * Electron app and the headless CLI): RFC 3263 DNS, TLS with its event log and trust store,
+ * TCP, the account connection factory, and UDP sockets for RTP.
+ */
+import type { Clock } from '../../base/clock.js';
+import type { Logger } from '../../base/logger.js';
+import type { Rng } from '../../base/rng.js';
+import { TlsEventLog } from '../tls/tls-event-log.js';
+import { NodeTlsConnector } from '../tls/tls-connector.js';
+import { TrustStore } from '../tls/trust-store.js';
+import { AccountConnectionFactory } from './account-connection.js';
+import { NodeDnsPort } from './dns-port.js';
+import { Rfc3263Resolver } from './rfc3263-resolver.js';
+import { NodeRtpSocketFactory } from './rtp-socket.js';
+import { NodeTcpConnector } from './tcp-connector.js';
+
+export interface SipPlatform {
+  readonly connections: AccountConnectionFactory;
+  readonly rtpSockets: NodeRtpSocketFactory;
+  readonly tlsEvents: TlsEventLog;
+  readonly trustStore: TrustStore;
+}
+
+export function createSipPlatform(deps: { readonly clock: Clock; readonly rng: Rng; readonly logger: Logger }): SipPlatform {
+  const { clock, rng, logger } = deps;
+  const tlsEvents = new TlsEventLog(logger.child('tls'));
+  const trustStore = new TrustStore();
+  const connections = new AccountConnectionFactory({
+    clock,
+    rng,
+    logger,
+    locator: new Rfc3263Resolver(new NodeDnsPort(), rng),
+    tls: new NodeTlsConnector({ clock, eventLog: tlsEvents }),
+    tcp: new NodeTcpConnector({ clock }),
+    trustStore,
+  });
+  return { connections, rtpSockets: new NodeRtpSocketFactory(), tlsEvents, trustStore };
+}

@@ -22,6 +22,7 @@ if (missing.length > 0) {
   console.warn(`\n*** SKIPPING ${msg} ***\n`);
 }
 
+// Skips (with the loud warning above) only without Chromium or a built renderer; under CI=true the check above throws instead.
 describe.skipIf(missing.length > 0)('app shell in Chromium through the WebSocket bridge', () => {
   let face: WebFace;
   let page: Page;

@@ -26,6 +26,7 @@ const users = [
   { user: 'carol', password: 'carol-pw-3' },
 ];
 
+// Skips only where a Debian peer is missing (requirePeers prints which); under CI=true requirePeers throws instead.
 describe.skipIf(!peers.available)('baresip harness: two real baresip 1.0 calling through Kamailio over TLS with SDES-SRTP', () => {
   const scope = useHarnessScope('baresip-smoke');
   let kam: Kamailio;

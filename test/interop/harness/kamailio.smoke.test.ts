@@ -63,6 +63,7 @@ function udpOptions(port: number): Promise<string> {
   });
 }
 
+// Skips only where Kamailio is missing (requirePeers prints which); under CI=true requirePeers throws instead.
 describe.skipIf(!peers.available)('Kamailio harness: real Kamailio 5.6 with TLS on loopback', () => {
   const scope = useHarnessScope('kamailio-smoke');
   let kam: Kamailio;
@@ -242,6 +243,7 @@ describe.skipIf(!peers.available)('Kamailio harness: real Kamailio 5.6 with TLS 
   });
 });
 
+// Skips only where Kamailio is missing (requirePeers prints which); under CI=true requirePeers throws instead.
 describe.skipIf(!peers.available)('Kamailio harness options: [::1], TLS 1.2 only, client certificates required', () => {
   const scope = useHarnessScope('kamailio-options');
   let kam: Kamailio;

@@ -21,6 +21,7 @@ const users = [
   { user: 'bob', password: 'bob-pw-2' },
 ];
 
+// Skips only where a Debian peer is missing (requirePeers prints which); under CI=true requirePeers throws instead.
 describe.skipIf(!peers.available)('sipp behind stunnel4: real TLS in front of a TLS-less sipp', () => {
   const scope = useHarnessScope('sipp-smoke');
   let kam: Kamailio;

@@ -57,6 +57,7 @@ function expectCodecCall(o: CallOutcome, c: CodecCase, label: string): void {
   expect(readWav(o.peerRecording!.received).sampleRate, `${label}: baresip decoded at the codec's rate`).toBe(c.peerRecordRate);
 }
 
+// Skips only where a Debian peer is missing (requirePeers prints which); under CI=true requirePeers throws instead.
 describe.skipIf(!peers.available)('our CLI and baresip 1.0 over SDES-SRTP with PCMA, G.722 and Opus, both directions, through Kamailio over TLS', () => {
   const scope = useHarnessScope('media-codecs');
   let rig: Rig;

@@ -30,6 +30,7 @@ function expectUnencryptedCall(o: CallOutcome, label: string): void {
   expectTlsAndLoopbackSdp(o.sip, label);
 }
 
+// Skips only where a Debian peer is missing (requirePeers prints which); under CI=true requirePeers throws instead.
 describe.skipIf(!peers.available)('SRTP policies against plain RTP, and RFC 4733 DTMF, between our CLI and baresip 1.0 through Kamailio over TLS', () => {
   const scope = useHarnessScope('media-policy-dtmf');
   let rig: Rig;

@@ -65,6 +65,7 @@ async function until(events: Record<string, unknown>[], pred: (e: Record<string,
 
 const ev = (name: string) => (e: Record<string, unknown>) => e.event === name;
 
+// Skips loudly where a Debian peer is missing, never under CI=true (see requirePeers above).
 describe.skipIf(!peers.available)('the softphone CLI against Kamailio and sipp over TLS', () => {
   const scope = useHarnessScope('ua-cli');
   let kam: Kamailio;

@@ -22,6 +22,7 @@ const USERS = [
   { user: 'carol', password: 'carol-Secret-5510' },
 ];
 
+// Same peers as above: skips loudly where Kamailio is missing, never under CI=true.
 describe.skipIf(!peers.available)('user agent against a real Kamailio over TLS', () => {
   const scope = useHarnessScope('ua-kamailio');
   let kam: Kamailio;
@@ -190,6 +191,7 @@ describe.skipIf(!peers.available)('user agent against a real Kamailio over TLS',
   }, 20_000);
 });
 
+// Same peers as above: skips loudly where Kamailio is missing, never under CI=true.
 describe.skipIf(!peers.available)('registration refused when the server certificate fails the account mode', () => {
   const scope = useHarnessScope('ua-badcert');
   let home: string;
@@ -236,6 +238,7 @@ describe.skipIf(!peers.available)('registration refused when the server certific
   }, 30_000);
 });
 
+// Same peers as above: skips loudly where Kamailio is missing, never under CI=true.
 describe.skipIf(!peers.available)('no secret reaches any log or output of the suite', () => {
   it('captured logs (debug level, every SIP message) contain no password, digest response or SDES key', () => {
     const text = capturedOutput.join('\n');

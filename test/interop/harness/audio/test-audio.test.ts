@@ -9,6 +9,7 @@ import { readWav } from './wav.js';
 
 const peers = requirePeers(['sox', 'espeak-ng']);
 
+// Skips only without sox/espeak-ng (named loudly); under CI=true requirePeers throws instead.
 describe.skipIf(!peers.available)('test audio made with sox and espeak-ng, in the format baresip aufile needs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'softphone-harness-audio-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

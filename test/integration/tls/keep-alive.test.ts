@@ -3,52 +3,27 @@
  * that keeps the TCP connection but never answers is found dead within ping interval + pong wait,
  * the flow reconnects after a jittered backoff, and a peer that answers pongs keeps its flow.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../../src-main/base/clock.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { AccountFlow, type AccountFlowState } from '../../../src-main/platform/net/account-flow.js';
-import type { DnsPort } from '../../../src-main/platform/net/dns-port.js';
 import { Rfc3263Resolver } from '../../../src-main/platform/net/rfc3263-resolver.js';
 import { NodeTcpConnector } from '../../../src-main/platform/net/tcp-connector.js';
-import { getTestPki, type TestPki } from '../../fixtures/pki/test-pki.js';
 import { startTlsServer, type RecordingServer } from './support/recording-server.js';
-import { tlsHarness, type Harness } from './support/tls-harness.js';
-import { netHandles, waitFor } from './support/wait.js';
+import { useTlsSuite, noDns } from './support/tls-suite.js';
+import { waitFor } from './support/wait.js';
 
-const noDns: DnsPort = {
-  resolveNaptr: () => Promise.reject(new Error('unused')),
-  resolveSrv: () => Promise.reject(new Error('unused')),
-  resolve4: () => Promise.reject(new Error('unused')),
-  resolve6: () => Promise.reject(new Error('unused')),
-};
-
-let pki: TestPki;
-let h: Harness;
-let handlesBefore: number;
-const cleanups: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  handlesBefore = netHandles();
-  pki = await getTestPki();
-  h = tlsHarness(pki);
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-afterAll(async () => {
-  h.eventLog.dispose();
-  await waitFor(() => netHandles() <= handlesBefore, 2000, 'all sockets closed');
-});
+const suite = useTlsSuite();
 
 const INTERVAL = 200;
 const PONG_WAIT = 150;
 
 async function setup(behaviour: 'pong' | 'silent'): Promise<{ server: RecordingServer; flow: AccountFlow; states: { at: number; s: AccountFlowState }[] }> {
-  const server = await startTlsServer({ credentials: pki.servers.good, behaviour });
-  cleanups.push(() => server.close());
+  const server = await startTlsServer({ credentials: suite.pki.servers.good, behaviour });
+  suite.cleanups.push(() => server.close());
   const clock = new SystemClock();
   const rng = new CryptoRng();
-  const req = h.request(server.port, {});
+  const req = suite.h.request(server.port, {});
   const flow = new AccountFlow(
     {
       account: 'alice',
@@ -57,9 +32,9 @@ async function setup(behaviour: 'pong' | 'silent'): Promise<{ server: RecordingS
       keepAlive: { intervalMs: INTERVAL, pongTimeoutMs: PONG_WAIT },
       backoff: { baseMs: 100, maxMs: 400 },
     },
-    { locator: new Rfc3263Resolver(noDns, rng), tls: h.connector, tcp: new NodeTcpConnector({ clock }), clock, rng },
+    { locator: new Rfc3263Resolver(noDns, rng), tls: suite.h.connector, tcp: new NodeTcpConnector({ clock }), clock, rng },
   );
-  cleanups.push(() => flow.dispose());
+  suite.cleanups.push(() => flow.dispose());
   const states: { at: number; s: AccountFlowState }[] = [];
   flow.onState((s) => states.push({ at: performance.now(), s }));
   return { server, flow, states };

@@ -3,46 +3,23 @@
  * (requests out, responses and server requests in, CRLF ping answered, NAT binding learned from
  * Via received/rport), and SIP over UDP and TCP with their plaintext warning.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../../src-main/base/clock.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { parseMessage } from '../../../src-main/protocol/sip/message/parser.js';
 import type { SipMessage } from '../../../src-main/protocol/sip/message/message.js';
 import { AccountFlow } from '../../../src-main/platform/net/account-flow.js';
-import type { DnsPort } from '../../../src-main/platform/net/dns-port.js';
 import { viaSentBy } from '../../../src-main/platform/net/nat-binding.js';
 import { Rfc3263Resolver } from '../../../src-main/platform/net/rfc3263-resolver.js';
 import { DatagramSipTransport, FlowSipTransport, type ReceivedMessage } from '../../../src-main/platform/net/sip-transport.js';
 import { NodeTcpConnector } from '../../../src-main/platform/net/tcp-connector.js';
 import { UdpSipTransport } from '../../../src-main/platform/net/udp-transport.js';
-import { getTestPki, type TestPki } from '../../fixtures/pki/test-pki.js';
 import { startTcpServer, startTlsServer, type RecordingServer } from './support/recording-server.js';
-import { SIP_REGISTER, tlsHarness, type Harness } from './support/tls-harness.js';
-import { netHandles, waitFor } from './support/wait.js';
+import { SIP_REGISTER } from './support/tls-harness.js';
+import { useTlsSuite, noDns } from './support/tls-suite.js';
+import { waitFor } from './support/wait.js';
 
-const noDns: DnsPort = {
-  resolveNaptr: () => Promise.reject(new Error('unused')),
-  resolveSrv: () => Promise.reject(new Error('unused')),
-  resolve4: () => Promise.reject(new Error('unused')),
-  resolve6: () => Promise.reject(new Error('unused')),
-};
-
-let pki: TestPki;
-let h: Harness;
-let handlesBefore: number;
-const cleanups: (() => unknown)[] = [];
-beforeAll(async () => {
-  handlesBefore = netHandles();
-  pki = await getTestPki();
-  h = tlsHarness(pki);
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-afterAll(async () => {
-  h.eventLog.dispose();
-  await waitFor(() => netHandles() <= handlesBefore, 2000, 'all sockets closed');
-});
+const suite = useTlsSuite();
 
 function msg(text: string): SipMessage {
   const r = parseMessage(Buffer.from(text));
@@ -53,7 +30,7 @@ function msg(text: string): SipMessage {
 async function connectedFlow(server: RecordingServer, transport: 'tls' | 'tcp'): Promise<AccountFlow> {
   const clock = new SystemClock();
   const rng = new CryptoRng();
-  const req = h.request(server.port, {});
+  const req = suite.h.request(server.port, {});
   const flow = new AccountFlow(
     {
       account: 'alice',
@@ -61,9 +38,9 @@ async function connectedFlow(server: RecordingServer, transport: 'tls' | 'tcp'):
       tls: { settings: req.settings, anchors: req.anchors },
       keepAlive: false,
     },
-    { locator: new Rfc3263Resolver(noDns, rng), tls: h.connector, tcp: new NodeTcpConnector({ clock }), clock, rng },
+    { locator: new Rfc3263Resolver(noDns, rng), tls: suite.h.connector, tcp: new NodeTcpConnector({ clock }), clock, rng },
   );
-  cleanups.push(() => flow.dispose());
+  suite.cleanups.push(() => flow.dispose());
   flow.start();
   await waitFor(() => flow.state.kind === 'connected', 3000, 'connected');
   return flow;
@@ -71,11 +48,11 @@ async function connectedFlow(server: RecordingServer, transport: 'tls' | 'tcp'):
 
 describe('SIP transport port over the account flow (TLS)', () => {
   it('sends requests, delivers responses and server requests with their source, answers pings, learns the NAT binding', async () => {
-    const server = await startTlsServer({ credentials: pki.servers.good, behaviour: 'silent' });
-    cleanups.push(() => server.close());
+    const server = await startTlsServer({ credentials: suite.pki.servers.good, behaviour: 'silent' });
+    suite.cleanups.push(() => server.close());
     const flow = await connectedFlow(server, 'tls');
     const transport = new FlowSipTransport(flow);
-    cleanups.push(() => transport.dispose());
+    suite.cleanups.push(() => transport.dispose());
     const received: ReceivedMessage[] = [];
     transport.connect({ receive: (message, source) => received.push({ message, source }) });
 
@@ -109,11 +86,11 @@ describe('SIP transport port over the account flow (TLS)', () => {
   });
 
   it('refuses to send when the flow is down', async () => {
-    const server = await startTlsServer({ credentials: pki.servers.good });
-    cleanups.push(() => server.close());
+    const server = await startTlsServer({ credentials: suite.pki.servers.good });
+    suite.cleanups.push(() => server.close());
     const flow = await connectedFlow(server, 'tls');
     const transport = new FlowSipTransport(flow);
-    cleanups.push(() => transport.dispose());
+    suite.cleanups.push(() => transport.dispose());
     flow.stop();
     expect(transport.send(msg(SIP_REGISTER.toString()), { transport: 'TLS', host: '127.0.0.1', port: server.port })).toBe(false);
   });
@@ -122,7 +99,7 @@ describe('SIP transport port over the account flow (TLS)', () => {
 describe('plain transports', () => {
   it('TCP works and is flagged plaintext: SDES must not be used', async () => {
     const server = await startTcpServer({ behaviour: 'silent' });
-    cleanups.push(() => server.close());
+    suite.cleanups.push(() => server.close());
     const flow = await connectedFlow(server, 'tcp');
     expect(flow.flowInfo?.security).toMatchObject({ encrypted: false, level: 'plaintext', sdesAllowed: false });
     expect(flow.flowInfo?.security.warning).toMatch(/not encrypted/);
@@ -134,10 +111,10 @@ describe('plain transports', () => {
     const a = await UdpSipTransport.open({ bindAddress: '127.0.0.1' });
     const b = await UdpSipTransport.open({ bindAddress: '127.0.0.1' });
     if (!a.ok || !b.ok) throw new Error('bind failed');
-    cleanups.push(() => a.value.close(), () => b.value.close());
+    suite.cleanups.push(() => a.value.close(), () => b.value.close());
     const ta = new DatagramSipTransport(a.value);
     const tb = new DatagramSipTransport(b.value);
-    cleanups.push(() => ta.dispose(), () => tb.dispose());
+    suite.cleanups.push(() => ta.dispose(), () => tb.dispose());
     const got: ReceivedMessage[] = [];
     tb.connect({ receive: (message, source) => got.push({ message, source }) });
     expect(ta.reliable).toBe(false);

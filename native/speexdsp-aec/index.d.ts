@@ -1,0 +1,34 @@
+/** Types of the native binding (index.js). The app reaches it only through src-main/platform/audio/speex-echo-canceller.ts. */
+export interface SpeexEchoCancellerOptions {
+  /** Preprocessor residual-echo suppression after the adaptive filter (default true). */
+  residualEchoSuppression?: boolean;
+  /** Preprocessor noise suppression (default false). */
+  noiseSuppression?: boolean;
+  /** Far-end frames buffered before the first capture (default 2, upstream's PLAYBACK_DELAY). */
+  delayFrames?: number;
+}
+
+export interface SpeexEchoCancellerNativeStats {
+  frames: number;
+  playbackFrames: number;
+  underruns: number;
+  overruns: number;
+  autoFills: number;
+  discardedBeforeStart: number;
+  bufferedFrames: number;
+}
+
+export interface SpeexEchoCancellerNative {
+  readonly sampleRate: number;
+  readonly frameSamples: number;
+  readonly filterLength: number;
+  readonly delayFrames: number;
+  playback(far: Int16Array): void;
+  capture(near: Int16Array, out: Int16Array): void;
+  reset(): void;
+  stats(): SpeexEchoCancellerNativeStats;
+  destroy(): void;
+}
+
+export declare function create(sampleRate: number, frameSamples: number, filterLengthSamples: number, options?: SpeexEchoCancellerOptions): SpeexEchoCancellerNative;
+export declare const speexdspVersion: string;

@@ -1,0 +1,520 @@
+/*
+ * @softphone/speexdsp-aec: a Node-API (C) binding of speexdsp's acoustic echo canceller
+ * (mdf.c, multidelay block frequency-domain adaptive filter) and its preprocessor
+ * (preprocess.c: residual-echo suppression, optional noise suppression).
+ *
+ *   create(sampleRate, frameSamples, filterLengthSamples, options?) -> EchoCanceller
+ *     options: { residualEchoSuppression?: boolean = true, noiseSuppression?: boolean = false,
+ *                delayFrames?: integer 0..32 = 2 }
+ *   EchoCanceller: playback(far: Int16Array), capture(near: Int16Array, out: Int16Array),
+ *                  reset(), stats() -> counters, destroy(); sampleRate, frameSamples, filterLength
+ *
+ * Every argument is checked: wrong types throw TypeError (code ERR_INVALID_ARG_TYPE), wrong
+ * values or lengths RangeError (ERR_OUT_OF_RANGE), any use after destroy() Error
+ * (ERR_AEC_DESTROYED). Nothing reachable from JavaScript can crash the process.
+ *
+ * Far-end buffering: the same scheme as speex_echo_playback()/speex_echo_capture() (mdf.c,
+ * PLAYBACK_DELAY), done here so that its events are counted instead of printed to stderr and so
+ * that the delay is a parameter. capture() cancels against the oldest buffered far-end frame;
+ * the buffer starts with `delayFrames` frames of silence when the first capture() arrives
+ * (playback frames before that are discarded), holds at most delayFrames + 1 frames (further
+ * playback frames are dropped: overrun) and, when capture() finds it empty, a frame of silence
+ * is used (underrun; upstream passes the microphone through instead, which would let a burst of
+ * echo out and stop the preprocessor's residual-echo estimate). Upstream's auto-fill (a frame
+ * is doubled when the buffer runs below delayFrames - 1 frames) is kept: it restores the delay
+ * after an underrun.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "speex/speex_echo.h"
+#include "speex/speex_preprocess.h"
+
+#define MIN_RATE 8000
+#define MAX_RATE 48000
+#define MIN_FRAME 40
+#define MAX_FRAME 2048
+#define MAX_FILTER 65536
+#define MAX_DELAY_FRAMES 32
+#define DEFAULT_DELAY_FRAMES 2 /* upstream's PLAYBACK_DELAY */
+
+typedef struct {
+  int destroyed;
+  int rate;
+  int frame;
+  int filter;
+  int delay_frames;
+  int residual_echo;
+  int noise;
+  SpeexEchoState *echo;
+  SpeexPreprocessState *pre;
+  spx_int16_t *fifo; /* (delay_frames + 1) * frame samples */
+  int fifo_pos;      /* samples buffered */
+  int started;       /* a capture() has happened since create/reset */
+  spx_int16_t *near_copy;
+  spx_int16_t *silence;
+  double frames;
+  double playback_frames;
+  double underruns;
+  double overruns;
+  double auto_fills;
+  double discarded_before_start;
+} Aec;
+
+typedef struct {
+  napi_ref ctor;
+} AddonData;
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+#define CALL(env, call, ret)                                                                   \
+  do {                                                                                         \
+    if ((call) != napi_ok) {                                                                   \
+      throw_last_error(env);                                                                   \
+      return ret;                                                                              \
+    }                                                                                          \
+  } while (0)
+
+static void throw_last_error(napi_env env) {
+  bool pending = false;
+  const napi_extended_error_info *info = NULL;
+  napi_is_exception_pending(env, &pending);
+  if (pending) return;
+  napi_get_last_error_info(env, &info);
+  napi_throw_error(env, "ERR_AEC_NAPI", info != NULL && info->error_message != NULL ? info->error_message : "Node-API call failed");
+}
+
+static void throw_type(napi_env env, const char *msg) { napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg); }
+static void throw_range(napi_env env, const char *msg) { napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg); }
+
+/* An integer-valued finite number in [min, max]; throws and returns 0 otherwise. */
+static int get_int(napi_env env, napi_value v, const char *type_msg, const char *range_msg, int min, int max, int *out) {
+  napi_valuetype t;
+  double d;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) {
+    throw_type(env, type_msg);
+    return 0;
+  }
+  if (napi_get_value_double(env, v, &d) != napi_ok) {
+    throw_last_error(env);
+    return 0;
+  }
+  if (!isfinite(d) || floor(d) != d || d < (double)min || d > (double)max) {
+    throw_range(env, range_msg);
+    return 0;
+  }
+  *out = (int)d;
+  return 1;
+}
+
+/* An optional boolean property of `obj` (undefined keeps *out). */
+static int get_opt_bool(napi_env env, napi_value obj, const char *key, const char *type_msg, int *out) {
+  napi_value v;
+  napi_valuetype t;
+  bool b;
+  if (napi_get_named_property(env, obj, key, &v) != napi_ok) {
+    throw_last_error(env);
+    return 0;
+  }
+  if (napi_typeof(env, v, &t) != napi_ok) {
+    throw_last_error(env);
+    return 0;
+  }
+  if (t == napi_undefined) return 1;
+  if (t != napi_boolean) {
+    throw_type(env, type_msg);
+    return 0;
+  }
+  if (napi_get_value_bool(env, v, &b) != napi_ok) {
+    throw_last_error(env);
+    return 0;
+  }
+  *out = b ? 1 : 0;
+  return 1;
+}
+
+/* Frame sizes whose prime factors are 2, 3 and 5 only: kiss_fft's fast radices, and its
+ * "max radix 17" fatal path out of reach. */
+static int smooth_frame(int n) {
+  while (n % 2 == 0) n /= 2;
+  while (n % 3 == 0) n /= 3;
+  while (n % 5 == 0) n /= 5;
+  return n == 1;
+}
+
+/* An Int16Array of exactly a->frame samples; throws and returns NULL otherwise. */
+static spx_int16_t *get_frame(napi_env env, const Aec *a, napi_value v, const char *name) {
+  bool is_ta = false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  char msg[160];
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok) {
+    throw_last_error(env);
+    return NULL;
+  }
+  if (!is_ta) {
+    snprintf(msg, sizeof msg, "%s must be an Int16Array", name);
+    throw_type(env, msg);
+    return NULL;
+  }
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok) {
+    throw_last_error(env);
+    return NULL;
+  }
+  if (type != napi_int16_array) {
+    snprintf(msg, sizeof msg, "%s must be an Int16Array", name);
+    throw_type(env, msg);
+    return NULL;
+  }
+  if (length != (size_t)a->frame || data == NULL) {
+    snprintf(msg, sizeof msg, "%s must hold exactly %d samples (got %lu)", name, a->frame, (unsigned long)length);
+    throw_range(env, msg);
+    return NULL;
+  }
+  return (spx_int16_t *)data;
+}
+
+static void free_states(Aec *a) {
+  if (a->pre != NULL) speex_preprocess_state_destroy(a->pre);
+  if (a->echo != NULL) speex_echo_state_destroy(a->echo);
+  free(a->fifo);
+  free(a->near_copy);
+  free(a->silence);
+  a->pre = NULL;
+  a->echo = NULL;
+  a->fifo = NULL;
+  a->near_copy = NULL;
+  a->silence = NULL;
+}
+
+/* The preprocessor (if any option needs it); 0 on allocation failure. */
+static int make_preprocessor(Aec *a) {
+  int on = 1, off = 0;
+  if (!a->residual_echo && !a->noise) return 1;
+  a->pre = speex_preprocess_state_init(a->frame, a->rate);
+  if (a->pre == NULL) return 0;
+  speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_DENOISE, a->noise ? &on : &off);
+  speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_AGC, &off);
+  speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_VAD, &off);
+  speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_DEREVERB, &off);
+  if (a->residual_echo) speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_ECHO_STATE, a->echo);
+  return 1;
+}
+
+static void reset_fifo(Aec *a) {
+  memset(a->fifo, 0, sizeof(spx_int16_t) * (size_t)a->frame * (size_t)(a->delay_frames + 1));
+  a->fifo_pos = a->delay_frames * a->frame;
+  a->started = 0;
+}
+
+static void finalize(napi_env env, void *data, void *hint) {
+  Aec *a = (Aec *)data;
+  (void)env;
+  (void)hint;
+  if (a == NULL) return;
+  free_states(a);
+  free(a);
+}
+
+/* `this` as a live Aec; throws and returns NULL if destroyed or not one of ours. */
+static Aec *unwrap_live(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  napi_value self;
+  Aec *a = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) {
+    throw_last_error(env);
+    return NULL;
+  }
+  if (napi_unwrap(env, self, (void **)&a) != napi_ok || a == NULL) {
+    throw_type(env, "not an EchoCanceller");
+    return NULL;
+  }
+  if (a->destroyed) {
+    napi_throw_error(env, "ERR_AEC_DESTROYED", "the echo canceller was destroyed");
+    return NULL;
+  }
+  return a;
+}
+
+/* ---- methods ------------------------------------------------------------------------------ */
+
+static napi_value Playback(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Aec *a = unwrap_live(env, info, &argc, argv);
+  spx_int16_t *far_frame;
+  if (a == NULL) return NULL;
+  if (argc < 1) {
+    throw_type(env, "far must be an Int16Array");
+    return NULL;
+  }
+  far_frame = get_frame(env, a, argv[0], "far");
+  if (far_frame == NULL) return NULL;
+  a->playback_frames += 1;
+  if (!a->started) {
+    a->discarded_before_start += 1;
+    return NULL;
+  }
+  if (a->fifo_pos <= a->delay_frames * a->frame) {
+    memcpy(a->fifo + a->fifo_pos, far_frame, sizeof(spx_int16_t) * (size_t)a->frame);
+    a->fifo_pos += a->frame;
+    if (a->fifo_pos <= (a->delay_frames - 1) * a->frame) {
+      memcpy(a->fifo + a->fifo_pos, far_frame, sizeof(spx_int16_t) * (size_t)a->frame);
+      a->fifo_pos += a->frame;
+      a->auto_fills += 1;
+    }
+  } else {
+    a->overruns += 1;
+  }
+  return NULL;
+}
+
+static napi_value Capture(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  Aec *a = unwrap_live(env, info, &argc, argv);
+  spx_int16_t *near_frame, *out;
+  const spx_int16_t *far_frame;
+  int have_far;
+  if (a == NULL) return NULL;
+  if (argc < 2) {
+    throw_type(env, "capture(near, out) needs two Int16Arrays");
+    return NULL;
+  }
+  near_frame = get_frame(env, a, argv[0], "near");
+  if (near_frame == NULL) return NULL;
+  out = get_frame(env, a, argv[1], "out");
+  if (out == NULL) return NULL;
+
+  a->started = 1;
+  /* mdf.c reads `in` after writing `out`: work on a copy so that out may alias near. */
+  memcpy(a->near_copy, near_frame, sizeof(spx_int16_t) * (size_t)a->frame);
+  have_far = a->fifo_pos >= a->frame;
+  if (have_far) {
+    far_frame = a->fifo;
+  } else {
+    a->underruns += 1;
+    a->fifo_pos = 0;
+    far_frame = a->silence;
+  }
+  speex_echo_cancellation(a->echo, a->near_copy, far_frame, out);
+  if (a->pre != NULL) speex_preprocess_run(a->pre, out);
+  if (have_far) {
+    a->fifo_pos -= a->frame;
+    memmove(a->fifo, a->fifo + a->frame, sizeof(spx_int16_t) * (size_t)a->fifo_pos);
+  }
+  a->frames += 1;
+  return NULL;
+}
+
+static napi_value Reset(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  Aec *a = unwrap_live(env, info, &argc, NULL);
+  if (a == NULL) return NULL;
+  speex_echo_state_reset(a->echo);
+  /* The preprocessor has no reset: make a new one (it holds noise and echo estimates). */
+  if (a->pre != NULL) {
+    speex_preprocess_state_destroy(a->pre);
+    a->pre = NULL;
+  }
+  if (!make_preprocessor(a)) {
+    napi_throw_error(env, "ERR_AEC_NO_MEMORY", "out of memory re-creating the preprocessor");
+    return NULL;
+  }
+  reset_fifo(a);
+  return NULL;
+}
+
+static int set_number(napi_env env, napi_value obj, const char *key, double value) {
+  napi_value v;
+  if (napi_create_double(env, value, &v) != napi_ok) return 0;
+  return napi_set_named_property(env, obj, key, v) == napi_ok;
+}
+
+static napi_value Stats(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value obj;
+  Aec *a = unwrap_live(env, info, &argc, NULL);
+  if (a == NULL) return NULL;
+  CALL(env, napi_create_object(env, &obj), NULL);
+  if (!set_number(env, obj, "frames", a->frames) || !set_number(env, obj, "playbackFrames", a->playback_frames) ||
+      !set_number(env, obj, "underruns", a->underruns) || !set_number(env, obj, "overruns", a->overruns) ||
+      !set_number(env, obj, "autoFills", a->auto_fills) || !set_number(env, obj, "discardedBeforeStart", a->discarded_before_start) ||
+      !set_number(env, obj, "bufferedFrames", (double)(a->fifo_pos / a->frame))) {
+    throw_last_error(env);
+    return NULL;
+  }
+  return obj;
+}
+
+static napi_value Destroy(napi_env env, napi_callback_info info) {
+  napi_value self;
+  size_t argc = 0;
+  Aec *a = NULL;
+  CALL(env, napi_get_cb_info(env, info, &argc, NULL, &self, NULL), NULL);
+  if (napi_unwrap(env, self, (void **)&a) != napi_ok || a == NULL) {
+    throw_type(env, "not an EchoCanceller");
+    return NULL;
+  }
+  if (!a->destroyed) {
+    a->destroyed = 1;
+    free_states(a);
+  }
+  return NULL;
+}
+
+/* ---- construction ------------------------------------------------------------------------- */
+
+static int define_value(napi_env env, napi_value obj, const char *key, int value) {
+  napi_value v;
+  napi_property_descriptor d;
+  if (napi_create_int32(env, value, &v) != napi_ok) return 0;
+  memset(&d, 0, sizeof d);
+  d.utf8name = key;
+  d.value = v;
+  d.attributes = napi_enumerable; /* read-only, not configurable */
+  return napi_define_properties(env, obj, 1, &d) == napi_ok;
+}
+
+/* new EchoCanceller(sampleRate, frameSamples, filterLengthSamples, options?) — reached through create(). */
+static napi_value Construct(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_value self, target;
+  napi_valuetype t;
+  int rate, frame, filter, res = 1, ns = 0, delay = DEFAULT_DELAY_FRAMES;
+  Aec *a;
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL), NULL);
+  CALL(env, napi_get_new_target(env, info, &target), NULL);
+  if (target == NULL) {
+    throw_type(env, "EchoCanceller must be constructed with new (use create())");
+    return NULL;
+  }
+  if (argc < 3) {
+    throw_type(env, "create(sampleRate, frameSamples, filterLengthSamples, options?) needs three numbers");
+    return NULL;
+  }
+  if (!get_int(env, argv[0], "sampleRate must be a number", "sampleRate must be an integer from 8000 to 48000", MIN_RATE, MAX_RATE, &rate)) return NULL;
+  if (!get_int(env, argv[1], "frameSamples must be a number", "frameSamples must be an integer from 40 to 2048", MIN_FRAME, MAX_FRAME, &frame)) return NULL;
+  if (!smooth_frame(frame)) {
+    throw_range(env, "frameSamples must have no prime factor other than 2, 3 and 5 (e.g. 10 or 20 ms at 8/16/32/48 kHz)");
+    return NULL;
+  }
+  if (!get_int(env, argv[2], "filterLengthSamples must be a number", "filterLengthSamples must be an integer from frameSamples to 65536 and at most one second", frame, MAX_FILTER, &filter)) return NULL;
+  if (filter > rate) {
+    throw_range(env, "filterLengthSamples must be at most one second of audio");
+    return NULL;
+  }
+  if (argc >= 4) {
+    CALL(env, napi_typeof(env, argv[3], &t), NULL);
+    if (t == napi_object) {
+      napi_value v;
+      napi_valuetype vt;
+      if (!get_opt_bool(env, argv[3], "residualEchoSuppression", "options.residualEchoSuppression must be a boolean", &res)) return NULL;
+      if (!get_opt_bool(env, argv[3], "noiseSuppression", "options.noiseSuppression must be a boolean", &ns)) return NULL;
+      CALL(env, napi_get_named_property(env, argv[3], "delayFrames", &v), NULL);
+      CALL(env, napi_typeof(env, v, &vt), NULL);
+      if (vt != napi_undefined && !get_int(env, v, "options.delayFrames must be a number", "options.delayFrames must be an integer from 0 to 32", 0, MAX_DELAY_FRAMES, &delay)) return NULL;
+    } else if (t != napi_undefined) {
+      throw_type(env, "options must be an object");
+      return NULL;
+    }
+  }
+
+  a = (Aec *)calloc(1, sizeof(Aec));
+  if (a == NULL) {
+    napi_throw_error(env, "ERR_AEC_NO_MEMORY", "out of memory");
+    return NULL;
+  }
+  a->rate = rate;
+  a->frame = frame;
+  a->filter = filter;
+  a->delay_frames = delay;
+  a->residual_echo = res;
+  a->noise = ns;
+  a->echo = speex_echo_state_init(frame, filter);
+  a->fifo = (spx_int16_t *)calloc((size_t)frame * (size_t)(delay + 1), sizeof(spx_int16_t));
+  a->near_copy = (spx_int16_t *)calloc((size_t)frame, sizeof(spx_int16_t));
+  a->silence = (spx_int16_t *)calloc((size_t)frame, sizeof(spx_int16_t));
+  if (a->echo == NULL || a->fifo == NULL || a->near_copy == NULL || a->silence == NULL) {
+    finalize(env, a, NULL);
+    napi_throw_error(env, "ERR_AEC_NO_MEMORY", "out of memory");
+    return NULL;
+  }
+  speex_echo_ctl(a->echo, SPEEX_ECHO_SET_SAMPLING_RATE, &rate);
+  if (!make_preprocessor(a)) {
+    finalize(env, a, NULL);
+    napi_throw_error(env, "ERR_AEC_NO_MEMORY", "out of memory");
+    return NULL;
+  }
+  reset_fifo(a);
+  if (napi_wrap(env, self, a, finalize, NULL, NULL) != napi_ok) {
+    finalize(env, a, NULL);
+    throw_last_error(env);
+    return NULL;
+  }
+  if (!define_value(env, self, "sampleRate", rate) || !define_value(env, self, "frameSamples", frame) ||
+      !define_value(env, self, "filterLength", filter) || !define_value(env, self, "delayFrames", delay)) {
+    throw_last_error(env);
+    return NULL;
+  }
+  return self;
+}
+
+static napi_value Create(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_value ctor, instance;
+  AddonData *data = NULL;
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&data), NULL);
+  CALL(env, napi_get_reference_value(env, data->ctor, &ctor), NULL);
+  if (napi_new_instance(env, ctor, argc, argv, &instance) != napi_ok) {
+    throw_last_error(env);
+    return NULL;
+  }
+  return instance;
+}
+
+static void free_addon_data(napi_env env, void *data, void *hint) {
+  AddonData *d = (AddonData *)data;
+  (void)hint;
+  if (d == NULL) return;
+  napi_delete_reference(env, d->ctor);
+  free(d);
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  napi_value ctor, create_fn, version;
+  AddonData *data;
+  napi_property_descriptor methods[] = {
+      {"playback", NULL, Playback, NULL, NULL, NULL, napi_default, NULL},
+      {"capture", NULL, Capture, NULL, NULL, NULL, napi_default, NULL},
+      {"reset", NULL, Reset, NULL, NULL, NULL, napi_default, NULL},
+      {"stats", NULL, Stats, NULL, NULL, NULL, napi_default, NULL},
+      {"destroy", NULL, Destroy, NULL, NULL, NULL, napi_default, NULL},
+  };
+  data = (AddonData *)calloc(1, sizeof(AddonData));
+  if (data == NULL) {
+    napi_throw_error(env, "ERR_AEC_NO_MEMORY", "out of memory");
+    return NULL;
+  }
+  if (napi_set_instance_data(env, data, free_addon_data, NULL) != napi_ok) {
+    free(data);
+    throw_last_error(env);
+    return NULL;
+  }
+  CALL(env, napi_define_class(env, "EchoCanceller", NAPI_AUTO_LENGTH, Construct, NULL, sizeof methods / sizeof methods[0], methods, &ctor), NULL);
+  CALL(env, napi_create_reference(env, ctor, 1, &data->ctor), NULL);
+  CALL(env, napi_create_function(env, "create", NAPI_AUTO_LENGTH, Create, data, &create_fn), NULL);
+  CALL(env, napi_set_named_property(env, exports, "create", create_fn), NULL);
+  CALL(env, napi_create_string_utf8(env, "speexdsp 1.2.1", NAPI_AUTO_LENGTH, &version), NULL);
+  CALL(env, napi_set_named_property(env, exports, "speexdspVersion", version), NULL);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -145,6 +145,8 @@ function tapped(inner: AudioDevicePort, clock: Clock, taps: Taps): AudioDevicePo
         start: () => {
           taps.captureStart = clock.monotonic();
           s.start();
+          // Clock-paced streams start on their period's next boundary and say when.
+          taps.captureStart = s.stats().startedAt ?? taps.captureStart;
         },
         dispose: () => s.dispose(),
       };
@@ -165,6 +167,7 @@ function tapped(inner: AudioDevicePort, clock: Clock, taps: Taps): AudioDevicePo
           taps.playbackStart = clock.monotonic();
           taps.playbackFrameMs = (o.frameSamples * 1000) / o.sampleRate;
           s.start();
+          taps.playbackStart = s.stats().startedAt ?? taps.playbackStart;
         },
         dispose: () => s.dispose(),
       };
@@ -424,6 +427,9 @@ export default async function run(argv: string[]): Promise<void> {
           suite: args.suite,
           ...d,
           jitterBufferMeanWaitMs: +(jb?.meanWaitMs ?? NaN).toFixed(1),
+          jitterBufferTargetMs: +(jb?.targetDelayMs ?? NaN).toFixed(1),
+          jitterBufferGrown: jb?.grown ?? 0,
+          jitterBufferShrunk: jb?.shrunk ?? 0,
           concealedFrames: jb?.concealed ?? 0,
           latePackets: jb?.late ?? 0,
           packetsReceived: stats[k]!.packetsReceived,

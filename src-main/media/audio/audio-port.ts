@@ -49,6 +49,11 @@ export interface AudioStreamStats {
   readonly frames: number;
   /** Capture: frames dropped because the consumer was too slow. Playback: frames the source could not fill in time (played as silence). */
   readonly glitches: number;
+  /**
+   * Clock-paced streams (file, null): the monotonic time (Clock ms) the first sample was heard
+   * (capture) or the first frame was due to play (playback). Device streams leave it out.
+   */
+  readonly startedAt?: number;
 }
 
 interface AudioStreamBase extends Disposable {

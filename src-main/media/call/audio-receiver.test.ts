@@ -61,6 +61,26 @@ describe('AudioReceiver', () => {
     expect(rx.stats()).toMatchObject({ packets: 50, unknownPayloadType: 0, underruns: 0 });
   });
 
+  it('shrinks an excess delay in the G.711 silence of a stream without comfort noise (continuous RTP)', () => {
+    const { rx } = setup();
+    const silent = encoder.encode(new Int16Array(160)); // digital silence, as a phone without VAD sends
+    // Playout pulls 1 ms before each arrival: the initial 20 ms delay costs 40 ms of waiting.
+    const feed = (from: number, to: number, payload: () => Uint8Array): void => {
+      for (let i = from; i < to; i++) {
+        const p = packet(i + 1, payload());
+        rx.onRtp(p, p.length, i * 20 + 1);
+        rx.fill(new Int16Array(160), i * 20 + 20);
+      }
+    };
+    feed(0, 50, toneFrame); // speech: no shrink point
+    const during = rx.stats().jitterBuffer!;
+    expect(during.shrunk).toBe(0);
+    feed(50, 100, () => silent);
+    const after = rx.stats().jitterBuffer!;
+    expect(after.shrunk).toBeGreaterThanOrEqual(1);
+    expect(after.currentDelayMs).toBeLessThan(during.currentDelayMs);
+  });
+
   it('conceals a lost packet with codec PLC instead of silence', () => {
     const { rx } = setup();
     const played = run(rx, 40, new Set([20, 21]));

@@ -107,7 +107,7 @@ export class AudioReceiver implements Disposable {
     this.lastDecoder = this.primaryDecoder;
     const clock = config.primary.clockRate;
     if (this.jb === undefined || this.jbClock !== clock) {
-      this.jb = new JitterBuffer<ReceivedPacket>({ clockRate: clock, frameTicks: Math.round((clock * config.ptimeMs) / 1000), ...this.jitterOptions });
+      this.jb = new JitterBuffer<ReceivedPacket>({ clockRate: clock, frameTicks: Math.round((clock * config.ptimeMs) / 1000), isSilence: (p) => this.isSilence(p), ...this.jitterOptions });
       this.jbClock = clock;
     } else if (!wasPlaying && config.playing) {
       this.jb.reset();
@@ -195,6 +195,14 @@ export class AudioReceiver implements Disposable {
     this.bridge?.dispose();
     this.bridge = undefined;
     this.config = undefined;
+  }
+
+  /** Comfort noise, or an audio payload its codec classifies as silence (jitter-buffer shrink points). */
+  private isSilence(p: ReceivedPacket): boolean {
+    if (p.payloadType === CN_STATIC_PAYLOAD_TYPE) return true;
+    const decoder = this.decoders.get(p.payloadType);
+    if (decoder !== undefined) return decoder.isSilence?.(p.payload) === true;
+    return this.specs.get(p.payloadType)?.encodingName.toLowerCase() === 'cn';
   }
 
   /** One jitter-buffer frame as PCM at the codec rate. */

@@ -163,6 +163,11 @@ class OpusCodec implements Codec {
     return opusPacketSamples(payload, this.sampleRate) ?? this.frameSamples;
   }
 
+  /** DTX/silence frames: a TOC byte with no or one byte of frame data (RFC 6716 §3.2.1). */
+  isSilence(payload: Uint8Array): boolean {
+    return payload.length <= 2;
+  }
+
   dispose(): void {
     // The native object is freed by its finalizer; drop our references.
     this.lastToc = undefined;

@@ -47,11 +47,11 @@ describe('file audio backend', () => {
 
   it('catches up when timers fire late without exceeding real time, and counts long stalls as glitches', async () => {
     const fake = new FakeClock();
-    // A clock whose interval timers fire only every `lateMs`, like a busy event loop.
+    // A clock whose timers fire only after `lateMs`, like a busy event loop.
     const lateClock = (lateMs: number): Clock => ({
       now: () => fake.now(),
       monotonic: () => fake.monotonic(),
-      setTimer: (ms, cb) => fake.setTimer(ms, cb),
+      setTimer: (_ms, cb) => fake.setTimer(lateMs, cb),
       setInterval: (_ms, cb) => fake.setInterval(lateMs, cb),
     });
     const late = await new NullAudioPort(lateClock(100)).openCapture({ sampleRate: 16000, frameSamples: 320 });
@@ -60,8 +60,8 @@ describe('file audio backend', () => {
     late.value.start();
     stalled.value.start();
     fake.advance(1000);
-    expect(late.value.stats()).toEqual({ frames: 50, glitches: 0 }); // 5 frames per late tick
-    expect(stalled.value.stats()).toEqual({ frames: 20, glitches: 30 }); // at most 10 per tick, rest skipped
+    expect(late.value.stats()).toMatchObject({ frames: 50, glitches: 0 }); // 5 frames per late tick
+    expect(stalled.value.stats()).toMatchObject({ frames: 20, glitches: 30 }); // at most 10 per tick, rest skipped
     late.value.dispose();
     stalled.value.dispose();
     expect(fake.pendingTimers).toBe(0);

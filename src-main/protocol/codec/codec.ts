@@ -49,6 +49,12 @@ export interface Codec extends Disposable {
   conceal(): Int16Array;
   /** Number of PCM samples a payload decodes to, without decoding it (jitter buffer timing). */
   samplesIn(payload: Uint8Array): number;
+  /**
+   * Whether a payload is (near-)silence, judged without decoding it: the jitter buffer shrinks
+   * its delay only in silence, and continuous RTP (no VAD/CN on the far end) has no other pause.
+   * Codecs that cannot tell cheaply leave it out.
+   */
+  isSilence?(payload: Uint8Array): boolean;
   readonly decodeErrors: number;
 }
 

@@ -3,7 +3,10 @@
  * with waveform-repetition PLC (ITU-T G.711 Appendix I, simplified; see waveform-plc.ts).
  */
 import { frameSamplesFor, type Codec, type CodecDescriptor, type CodecFactory, type CodecOptions } from './codec.js';
-import { g711Decode, g711Encode, type G711Law } from './g711.js';
+import { g711Decode, g711Encode, g711MeanAmplitude, type G711Law } from './g711.js';
+
+/** Mean absolute amplitude under which a frame counts as silence: about −50 dBov. */
+export const G711_SILENCE_MEAN_AMPLITUDE = 100;
 import { WaveformPlc } from './waveform-plc.js';
 
 export const PCMU_DESCRIPTOR: CodecDescriptor = { encodingName: 'PCMU', clockRate: 8000, channels: 1, payloadType: 0 };
@@ -48,6 +51,10 @@ class G711Codec implements Codec {
 
   samplesIn(payload: Uint8Array): number {
     return payload.length;
+  }
+
+  isSilence(payload: Uint8Array): boolean {
+    return g711MeanAmplitude(this.law, payload) < G711_SILENCE_MEAN_AMPLITUDE;
   }
 
   dispose(): void {

@@ -193,13 +193,19 @@ static void free_states(Aec *a) {
   a->silence = NULL;
 }
 
-/* The preprocessor (if any option needs it); 0 on allocation failure. */
+/*
+ * The preprocessor (if any option needs it); 0 on allocation failure. preprocess.c applies its
+ * spectral gain only while "denoise" is on, and residual-echo suppression is part of that gain:
+ * so denoise stays on, and without noise suppression its noise attenuation is 0 dB (the gain
+ * floor then is 1 where noise dominates and -40 dB where the estimated residual echo does).
+ */
 static int make_preprocessor(Aec *a) {
-  int on = 1, off = 0;
+  int on = 1, off = 0, no_noise_suppression = 0;
   if (!a->residual_echo && !a->noise) return 1;
   a->pre = speex_preprocess_state_init(a->frame, a->rate);
   if (a->pre == NULL) return 0;
-  speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_DENOISE, a->noise ? &on : &off);
+  speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_DENOISE, &on);
+  if (!a->noise) speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_NOISE_SUPPRESS, &no_noise_suppression);
   speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_AGC, &off);
   speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_VAD, &off);
   speex_preprocess_ctl(a->pre, SPEEX_PREPROCESS_SET_DEREVERB, &off);

@@ -1,14 +1,17 @@
 /**
- * `npm run bench -- media [--seconds N] [--codec PCMU|PCMA|G722|opus] [--suite NAME] [--calls K]
- *                          [--block-ms N --block-every-ms M]`
+ * `npm run bench -- media [--seconds N] [--codec PCMU|PCMA|G722|opus] [--suite NAME]
+ *                          [--in-process [--calls K] [--block-ms N --block-every-ms M]]`
  *
  * A G.711 SRTP call (by default 60 s, AES_CM_128_HMAC_SHA1_80) between two of our CallMedia
- * instances in this process on 127.0.0.1: real UDP sockets, file audio paced by the real clock
- * (each side plays its own speech-like noise signal; each records the far end). Prints JSON lines:
+ * instances on 127.0.0.1: real UDP sockets, file audio paced by the real clock (each side plays
+ * its own speech-like noise signal; each records the far end). By default each instance is its
+ * own Node process (bench/media-leg.ts), as two people's softphones would be, so each process
+ * pays for its own wake-ups and the figure compares with baresip's per-process one. With
+ * `--in-process`, K calls (2K legs) share this process: the figure per leg is then lower, since
+ * the legs share the audio period's wake-ups. Prints JSON lines:
  *
- *  - "resources": CPU of this (main) process as % of one core over the call (process.cpuUsage,
- *    both legs together and per call leg; the idle process measured first), peak RSS and heap
- *    (process.memoryUsage sampled every 250 ms), event-loop delay (perf_hooks histogram);
+ *  - "resources": CPU of each process as % of one core over the call (process.cpuUsage; the idle
+ *    process measured first), peak RSS (sampled every 250 ms), timer lateness;
  *  - "delay" per direction: mouth-to-ear delay through our pipeline, measured from the recording
  *    by normalised cross-correlation against the far end's source signal in 1 s windows every
  *    5 s. Sample times are absolute: the capture device "hears" source sample s at
@@ -23,25 +26,22 @@
  * harness) in the same call - same codec, SRTP AES_CM_128_HMAC_SHA1_80, direct over UDP on
  * 127.0.0.1, file audio in, both directions recorded - CPU and peak RSS of each process from /proc.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { SystemClock, type Clock } from '../src-main/base/clock.js';
-import { ok } from '../src-main/base/result.js';
-import { CryptoRng } from '../src-main/base/rng.js';
-import type { AudioDevicePort, AudioStreamOptions, CaptureStream, PlaybackStream } from '../src-main/media/audio/audio-port.js';
-import { resampleAll } from '../src-main/media/audio/resampler.js';
-import type { CallCodecName } from '../src-main/media/call-media.js';
-import { CallMediaEngine, type CallAudioProvider, type CallMediaSession } from '../src-main/media/call/index.js';
-import { FileAudioPort } from '../src-main/platform/audio/file-audio-port.js';
+import { fileURLToPath } from 'node:url';
+import { SystemClock } from '../src-main/base/clock.js';
+import type { CallCodecName, MediaStats } from '../src-main/media/call-media.js';
+import type { CallMediaDiagnostics, CallMediaSession } from '../src-main/media/call/index.js';
 import { parseWav } from '../src-main/platform/audio/wav-format.js';
-import { NodeRtpSocketFactory } from '../src-main/platform/net/rtp-socket.js';
 import type { SrtpSuiteName } from '../src-main/protocol/srtp/index.js';
 import { generateToneWav } from '../test/interop/harness/audio/test-audio.js';
 import { startBaresip } from '../test/interop/harness/baresip/baresip.js';
 import { HarnessScope } from '../test/interop/harness/harness-scope.js';
 import { checkPeers } from '../test/interop/harness/peers.js';
+import { benchEngine, createLeg, type LegConfig, type LegRequest, type LegResult, type Taps } from './media-leg.js';
 
 const RATES: Record<CallCodecName, number> = { PCMU: 8000, PCMA: 8000, G722: 16000, opus: 48000 };
 
@@ -50,6 +50,7 @@ interface Args {
   codec: CallCodecName;
   suite: SrtpSuiteName;
   calls: number;
+  inProcess: boolean;
   blockMs: number;
   blockEveryMs: number;
   loopHistogram: boolean;
@@ -66,6 +67,7 @@ function parseArgs(args: string[]): Args {
     codec: (get('codec') ?? 'PCMU') as CallCodecName,
     suite: (get('suite') ?? 'AES_CM_128_HMAC_SHA1_80') as SrtpSuiteName,
     calls: Number(get('calls') ?? 1),
+    inProcess: args.includes('--in-process'),
     blockMs: Number(get('block-ms') ?? 0),
     blockEveryMs: Number(get('block-every-ms') ?? 1000),
     loopHistogram: args.includes('--loop-histogram'),
@@ -117,64 +119,6 @@ function wavBytes(pcm: Int16Array, rate: number): Buffer {
   b.writeUInt32LE(pcm.length * 2, 40);
   Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).copy(b, 44);
   return b;
-}
-
-interface Taps {
-  captureStart?: number;
-  playbackStart?: number;
-  playbackFrameMs?: number;
-}
-
-/** An AudioDevicePort that notes when its streams start (the moments sample 0 is heard / played). */
-function tapped(inner: AudioDevicePort, clock: Clock, taps: Taps): AudioDevicePort {
-  return {
-    backend: inner.backend,
-    onDevicesChanged: inner.onDevicesChanged,
-    listDevices: () => inner.listDevices(),
-    async openCapture(o: AudioStreamOptions) {
-      const r = await inner.openCapture(o);
-      if (!r.ok) return r;
-      const s = r.value;
-      const wrapped: CaptureStream = {
-        deviceId: s.deviceId,
-        sampleRate: s.sampleRate,
-        frameSamples: s.frameSamples,
-        onError: s.onError,
-        onFrame: s.onFrame,
-        stats: () => s.stats(),
-        start: () => {
-          taps.captureStart = clock.monotonic();
-          s.start();
-          // Clock-paced streams start on their period's next boundary and say when.
-          taps.captureStart = s.stats().startedAt ?? taps.captureStart;
-        },
-        dispose: () => s.dispose(),
-      };
-      return ok(wrapped);
-    },
-    async openPlayback(o: AudioStreamOptions) {
-      const r = await inner.openPlayback(o);
-      if (!r.ok) return r;
-      const s = r.value;
-      const wrapped: PlaybackStream = {
-        deviceId: s.deviceId,
-        sampleRate: s.sampleRate,
-        frameSamples: s.frameSamples,
-        onError: s.onError,
-        setSource: (source) => s.setSource(source),
-        stats: () => s.stats(),
-        start: () => {
-          taps.playbackStart = clock.monotonic();
-          taps.playbackFrameMs = (o.frameSamples * 1000) / o.sampleRate;
-          s.start();
-          taps.playbackStart = s.stats().startedAt ?? taps.playbackStart;
-        },
-        dispose: () => s.dispose(),
-      };
-      return ok(wrapped);
-    },
-    dispose: () => inner.dispose(),
-  };
 }
 
 interface DelayFigures {
@@ -299,149 +243,253 @@ function cpuPct(fromUsage: NodeJS.CpuUsage, fromWall: number): { total: number; 
   return { total: ((u.user + u.system) / 1000 / wall) * 100, user: (u.user / 1000 / wall) * 100, system: (u.system / 1000 / wall) * 100 };
 }
 
-export default async function run(argv: string[]): Promise<void> {
-  const args = parseArgs(argv);
-  const rate = RATES[args.codec];
-  const dir = mkdtempSync(join(tmpdir(), 'media-bench-'));
-  const clock = new SystemClock();
-  const emit = (o: object): void => void process.stdout.write(`${JSON.stringify({ bench: 'media', impl: 'softphone', ...o })}\n`);
-  const emitPeer = (o: object): void => void process.stdout.write(`${JSON.stringify({ bench: 'media', ...o })}\n`);
-  try {
-    // Idle baseline of this process (timers of nothing, GC).
-    const idleFrom = process.cpuUsage();
-    const idleWall = performance.now();
-    await sleep(2000);
-    const idlePct = cpuPct(idleFrom, idleWall).total;
+const emit = (o: object): void => void process.stdout.write(`${JSON.stringify({ bench: 'media', impl: 'softphone', ...o })}\n`);
 
-    const taps = new Map<string, Taps>();
-    const audio: CallAudioProvider = {
-      open: ({ callId, audio: files }) => {
-        const t: Taps = {};
-        taps.set(callId, t);
-        const port = new FileAudioPort({ clock, ...(files?.playFile === undefined ? {} : { inputPath: files.playFile }), ...(files?.recordFile === undefined ? {} : { outputPath: files.recordFile }), loop: false, resample: (p, a, b) => resampleAll(p, a, b) });
-        return ok({ port: tapped(port, clock, t), owned: true });
-      },
-    };
-    const engine = new CallMediaEngine({ clock, rng: new CryptoRng(), sockets: new NodeRtpSocketFactory(), audio });
-    const sources = new Map<string, Int16Array>();
-    const legs: { a: CallMediaSession; b: CallMediaSession; i: number }[] = [];
-    for (let i = 0; i < args.calls; i++) {
-      for (const side of ['a', 'b']) {
-        const pcm = speechLike(args.seconds + 10, rate, 0x9e3779b9 ^ (i * 2 + (side === 'a' ? 1 : 2)));
-        sources.set(`${side}${i}`, pcm);
-        writeFileSync(join(dir, `${side}${i}.wav`), wavBytes(pcm, rate));
+/** The signals each side plays, written as WAV files. */
+function writeSources(dir: string, rate: number, seconds: number, calls: number): Map<string, Int16Array> {
+  const sources = new Map<string, Int16Array>();
+  for (let i = 0; i < calls; i++) {
+    for (const side of ['a', 'b']) {
+      const pcm = speechLike(seconds + 10, rate, 0x9e3779b9 ^ (i * 2 + (side === 'a' ? 1 : 2)));
+      sources.set(`${side}${i}`, pcm);
+      writeFileSync(join(dir, `${side}${i}.wav`), wavBytes(pcm, rate));
+    }
+  }
+  return sources;
+}
+
+const legConfig = (args: Args, dir: string, side: 'a' | 'b', i: number): LegConfig => ({
+  callId: `${side}${i}`,
+  codec: args.codec,
+  suite: args.suite,
+  playFile: join(dir, `${side}${i}.wav`),
+  recordFile: join(dir, `${side}${i}-rec.wav`),
+});
+
+interface LegOutcome {
+  readonly taps: Taps;
+  readonly diagnostics: CallMediaDiagnostics;
+  readonly stats: MediaStats;
+}
+
+/** Delay figures per direction of call i, from the recordings. */
+function emitDelays(args: Args, dir: string, rate: number, sources: Map<string, Int16Array>, i: number, legs: { a: LegOutcome; b: LegOutcome }): void {
+  for (const [from, to] of [['a', 'b'], ['b', 'a']] as const) {
+    const t = legs[to].taps;
+    const tf = legs[from].taps;
+    const rec = parseWav(new Uint8Array(readFileSync(join(dir, `${to}${i}-rec.wav`))));
+    if (!rec.ok || t.playbackStart === undefined || tf.captureStart === undefined) throw new Error('recording or stream start times missing');
+    const d = measureDelay(sources.get(`${from}${i}`)!, rec.value.samples, rate, tf.captureStart, t.playbackStart, t.playbackFrameMs ?? 20);
+    const jb = legs[to].diagnostics.receiver.jitterBuffer;
+    const stats = legs[to].stats;
+    emit({
+      metric: 'delay',
+      direction: `${from}->${to}`,
+      call: i,
+      codec: args.codec,
+      suite: args.suite,
+      ...d,
+      jitterBufferMeanWaitMs: +(jb?.meanWaitMs ?? NaN).toFixed(1),
+      jitterBufferTargetMs: +(jb?.targetDelayMs ?? NaN).toFixed(1),
+      jitterBufferGrown: jb?.grown ?? 0,
+      jitterBufferShrunk: jb?.shrunk ?? 0,
+      concealedFrames: jb?.concealed ?? 0,
+      latePackets: jb?.late ?? 0,
+      packetsReceived: stats.packetsReceived,
+      lossPercent: +stats.lossPercent.toFixed(2),
+      srtpAuthFailures: stats.srtpAuthFailures,
+      mos: stats.mos === undefined ? undefined : +stats.mos.toFixed(2),
+      target: { addedDelayMs: 80 },
+    });
+  }
+}
+
+/** A child process running one leg, with request/response helpers. */
+class LegProcess {
+  private readonly child: ChildProcess;
+  private readonly waiting: { type: string; resolve: (m: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
+
+  constructor() {
+    const here = dirname(fileURLToPath(import.meta.url));
+    this.child = fork(join(here, 'media-leg-child.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_LEG_NODE_OPTIONS ?? '').split(' ').filter(Boolean)], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (m: Record<string, unknown>) => {
+      if (m.type === 'error') {
+        for (const w of this.waiting.splice(0)) w.reject(new Error(`leg: ${String(m.message)}`));
+        return;
       }
-      const base = { srtp: 'mandatory' as const, signalling: 'tls' as const, allowInsecureSdes: false, localAddress: '127.0.0.1', codecs: [args.codec], srtpSuites: [args.suite] };
-      const a = await engine.create({ ...base, callId: `a${i}`, audio: { playFile: join(dir, `a${i}.wav`), recordFile: join(dir, `a${i}-rec.wav`) } });
-      const b = await engine.create({ ...base, callId: `b${i}`, audio: { playFile: join(dir, `b${i}.wav`), recordFile: join(dir, `b${i}-rec.wav`) } });
-      if (!a.ok || !b.ok) throw new Error('could not create the call media');
-      legs.push({ a: a.value as CallMediaSession, b: b.value as CallMediaSession, i });
-    }
-    // Event-loop delay: the lateness of the 250 ms memory sampler (cheap); the perf_hooks histogram
-    // (--loop-histogram) samples every 5 ms and costs ~2 % of a core here by itself.
-    const loop = args.loopHistogram ? monitorEventLoopDelay({ resolution: 5 }) : undefined;
-    let rssPeak = 0;
-    let heapPeak = 0;
-    const lateness: number[] = [];
-    let expected = performance.now() + 250;
-    const sample = (): void => {
-      const now = performance.now();
-      lateness.push(Math.max(0, now - expected));
-      expected = now + 250;
-      const m = process.memoryUsage();
-      rssPeak = Math.max(rssPeak, m.rss);
-      heapPeak = Math.max(heapPeak, m.heapUsed);
-    };
-    const sampler = setInterval(sample, 250);
-    let blocker: NodeJS.Timeout | undefined;
-    if (args.blockMs > 0) {
-      blocker = setInterval(() => {
-        const until = performance.now() + args.blockMs;
-        while (performance.now() < until) {
-          /* a stalled main thread */
-        }
-      }, args.blockEveryMs);
-    }
+      const i = this.waiting.findIndex((w) => w.type === m.type);
+      if (i >= 0) this.waiting.splice(i, 1)[0]!.resolve(m);
+    });
+    this.child.on('exit', (code) => {
+      for (const w of this.waiting.splice(0)) w.reject(new Error(`leg process exited (${code})`));
+    });
+  }
 
-    const cpuFrom = process.cpuUsage();
-    const wallFrom = performance.now();
-    loop?.enable();
-    for (const { a, b } of legs) {
-      const offer = a.createOffer();
-      if (!offer.ok) throw new Error(offer.error.message);
-      const answer = b.answerOffer(offer.value);
-      if (!answer.ok) throw new Error(answer.error.message);
-      const st = a.applyAnswer(answer.value.sdp);
-      if (!st.ok) throw new Error(st.error.message);
-    }
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  expect(type: string): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => this.waiting.push({ type, resolve, reject }));
+  }
+
+  async request(message: LegRequest, reply: string): Promise<Record<string, unknown>> {
+    const answer = this.expect(reply);
+    this.child.send(message);
+    return answer;
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+/** Default: each leg in its own Node process. */
+async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<void> {
+  const sources = writeSources(dir, rate, args.seconds, 1);
+  const a = new LegProcess();
+  const b = new LegProcess();
+  try {
+    await Promise.all([a.expect('up'), b.expect('up')]);
+    await Promise.all([a.request({ type: 'init', leg: legConfig(args, dir, 'a', 0) }, 'ready'), b.request({ type: 'init', leg: legConfig(args, dir, 'b', 0) }, 'ready')]);
+    await Promise.all([a.request({ type: 'measure' }, 'measuring'), b.request({ type: 'measure' }, 'measuring')]);
+    const offer = await a.request({ type: 'offer' }, 'offer');
+    const answer = await b.request({ type: 'answer', sdp: String(offer.sdp) }, 'answer');
+    await a.request({ type: 'apply', sdp: String(answer.sdp) }, 'applied');
     await sleep(args.seconds * 1000);
-    loop?.disable();
-    const callPct = cpuPct(cpuFrom, wallFrom);
-    sample();
-    clearInterval(sampler);
-    if (blocker !== undefined) clearInterval(blocker);
-
-    const diag = legs.flatMap(({ a, b }) => [a.diagnostics(), b.diagnostics()]);
-    const stats = legs.flatMap(({ a, b }) => [a.stats(), b.stats()]);
-    for (const { a, b } of legs) {
-      a.dispose();
-      b.dispose();
-    }
-    await sleep(300);
-
-    const legsCount = legs.length * 2;
+    const [ra, rb] = (await Promise.all([a.request({ type: 'stop' }, 'result'), b.request({ type: 'stop' }, 'result')])) as unknown as [LegResult, LegResult];
+    const each = [ra, rb];
     emit({
       metric: 'resources',
       codec: args.codec,
       suite: args.suite,
       seconds: args.seconds,
-      calls: args.calls,
-      callLegs: legsCount,
-      thread: 'main',
-      cpuPctOfOneCore: +callPct.total.toFixed(2),
-      userPct: +callPct.user.toFixed(2),
-      systemPct: +callPct.system.toFixed(2),
-      cpuPctOfOneCorePerCallLeg: +((callPct.total - idlePct) / legsCount).toFixed(2),
-      idleProcessCpuPct: +idlePct.toFixed(2),
-      rssPeakMB: +(rssPeak / 2 ** 20).toFixed(1),
-      heapUsedPeakMB: +(heapPeak / 2 ** 20).toFixed(1),
-      timerLatenessMs: percentiles(lateness),
-      ...(loop === undefined ? {} : { eventLoopDelayMs: { p50: +(loop.percentile(50) / 1e6).toFixed(2), p99: +(loop.percentile(99) / 1e6).toFixed(2), max: +(loop.max / 1e6).toFixed(2) } }),
-      ...(args.blockMs > 0 ? { mainThreadBlockedMs: args.blockMs, everyMs: args.blockEveryMs } : {}),
+      processes: 2,
+      callLegs: 2,
+      cpuPctOfOneCorePerCallLeg: +((ra.cpuPctOfOneCore + rb.cpuPctOfOneCore) / 2).toFixed(2),
+      cpuPctOfOneCoreEachProcess: each.map((r) => +r.cpuPctOfOneCore.toFixed(2)),
+      userPctEachProcess: each.map((r) => +r.userPct.toFixed(2)),
+      systemPctEachProcess: each.map((r) => +r.systemPct.toFixed(2)),
+      idleProcessCpuPctEachProcess: each.map((r) => +r.idleProcessCpuPct.toFixed(2)),
+      rssPeakMBEachProcess: each.map((r) => +r.rssPeakMB.toFixed(1)),
+      cpuPctBy10sEachProcess: each.map((r) => r.cpuPctBy10s),
+      timerLatenessMs: percentiles([...ra.timerLatenessMs, ...rb.timerLatenessMs]),
       target: { cpuPctOfOneCorePerCall: 2, rssMB: 120 },
     });
-    for (const { i } of legs) {
-      for (const [from, to] of [['a', 'b'], ['b', 'a']] as const) {
-        const t = taps.get(`${to}${i}`);
-        const tf = taps.get(`${from}${i}`);
-        const rec = parseWav(new Uint8Array(readFileSync(join(dir, `${to}${i}-rec.wav`))));
-        if (!rec.ok || t?.playbackStart === undefined || tf?.captureStart === undefined) throw new Error('recording or stream start times missing');
-        const d = measureDelay(sources.get(`${from}${i}`)!, rec.value.samples, rate, tf.captureStart, t.playbackStart, t.playbackFrameMs ?? 20);
-        const k = legs.findIndex((l) => l.i === i) * 2 + (to === 'a' ? 0 : 1);
-        const jb = diag[k]!.receiver.jitterBuffer;
-        emit({
-          metric: 'delay',
-          direction: `${from}->${to}`,
-          call: i,
-          codec: args.codec,
-          suite: args.suite,
-          ...d,
-          jitterBufferMeanWaitMs: +(jb?.meanWaitMs ?? NaN).toFixed(1),
-          jitterBufferTargetMs: +(jb?.targetDelayMs ?? NaN).toFixed(1),
-          jitterBufferGrown: jb?.grown ?? 0,
-          jitterBufferShrunk: jb?.shrunk ?? 0,
-          concealedFrames: jb?.concealed ?? 0,
-          latePackets: jb?.late ?? 0,
-          packetsReceived: stats[k]!.packetsReceived,
-          lossPercent: +stats[k]!.lossPercent.toFixed(2),
-          srtpAuthFailures: stats[k]!.srtpAuthFailures,
-          mos: stats[k]!.mos === undefined ? undefined : +stats[k]!.mos!.toFixed(2),
-          target: { addedDelayMs: 80 },
-        });
+    emitDelays(args, dir, rate, sources, 0, { a: ra, b: rb });
+  } finally {
+    a.kill();
+    b.kill();
+  }
+}
+
+/** `--in-process`: K calls (2K legs) in this process. */
+async function runInProcess(args: Args, dir: string, rate: number): Promise<void> {
+  // Idle baseline of this process (timers of nothing, GC).
+  const idleFrom = process.cpuUsage();
+  const idleWall = performance.now();
+  await sleep(2000);
+  const idlePct = cpuPct(idleFrom, idleWall).total;
+
+  const clock = new SystemClock();
+  const taps = new Map<string, Taps>();
+  const engine = benchEngine(clock, taps);
+  const sources = writeSources(dir, rate, args.seconds, args.calls);
+  const legs: { a: CallMediaSession; b: CallMediaSession; i: number }[] = [];
+  for (let i = 0; i < args.calls; i++) {
+    legs.push({ a: await createLeg(engine, legConfig(args, dir, 'a', i)), b: await createLeg(engine, legConfig(args, dir, 'b', i)), i });
+  }
+  // Event-loop delay: the lateness of the 250 ms memory sampler (cheap); the perf_hooks histogram
+  // (--loop-histogram) samples every 5 ms and costs ~2 % of a core here by itself.
+  const loop = args.loopHistogram ? monitorEventLoopDelay({ resolution: 5 }) : undefined;
+  let rssPeak = 0;
+  let heapPeak = 0;
+  const lateness: number[] = [];
+  let expected = performance.now() + 250;
+  const sample = (): void => {
+    const now = performance.now();
+    lateness.push(Math.max(0, now - expected));
+    expected = now + 250;
+    const m = process.memoryUsage();
+    rssPeak = Math.max(rssPeak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+  };
+  const sampler = setInterval(sample, 250);
+  let blocker: NodeJS.Timeout | undefined;
+  if (args.blockMs > 0) {
+    blocker = setInterval(() => {
+      const until = performance.now() + args.blockMs;
+      while (performance.now() < until) {
+        /* a stalled main thread */
       }
-    }
+    }, args.blockEveryMs);
+  }
+
+  const cpuFrom = process.cpuUsage();
+  const wallFrom = performance.now();
+  loop?.enable();
+  for (const { a, b } of legs) {
+    const offer = a.createOffer();
+    if (!offer.ok) throw new Error(offer.error.message);
+    const answer = b.answerOffer(offer.value);
+    if (!answer.ok) throw new Error(answer.error.message);
+    const st = a.applyAnswer(answer.value.sdp);
+    if (!st.ok) throw new Error(st.error.message);
+  }
+  await sleep(args.seconds * 1000);
+  loop?.disable();
+  const callPct = cpuPct(cpuFrom, wallFrom);
+  sample();
+  clearInterval(sampler);
+  if (blocker !== undefined) clearInterval(blocker);
+
+  const outcomes = legs.map(({ a, b, i }) => ({
+    i,
+    a: { diagnostics: a.diagnostics(), stats: a.stats() },
+    b: { diagnostics: b.diagnostics(), stats: b.stats() },
+  }));
+  for (const { a, b } of legs) {
+    a.dispose();
+    b.dispose();
+  }
+  await sleep(300);
+
+  const legsCount = legs.length * 2;
+  emit({
+    metric: 'resources',
+    codec: args.codec,
+    suite: args.suite,
+    seconds: args.seconds,
+    processes: 1,
+    calls: args.calls,
+    callLegs: legsCount,
+    thread: 'main',
+    cpuPctOfOneCore: +callPct.total.toFixed(2),
+    userPct: +callPct.user.toFixed(2),
+    systemPct: +callPct.system.toFixed(2),
+    cpuPctOfOneCorePerCallLeg: +((callPct.total - idlePct) / legsCount).toFixed(2),
+    idleProcessCpuPct: +idlePct.toFixed(2),
+    rssPeakMB: +(rssPeak / 2 ** 20).toFixed(1),
+    heapUsedPeakMB: +(heapPeak / 2 ** 20).toFixed(1),
+    timerLatenessMs: percentiles(lateness),
+    ...(loop === undefined ? {} : { eventLoopDelayMs: { p50: +(loop.percentile(50) / 1e6).toFixed(2), p99: +(loop.percentile(99) / 1e6).toFixed(2), max: +(loop.max / 1e6).toFixed(2) } }),
+    ...(args.blockMs > 0 ? { mainThreadBlockedMs: args.blockMs, everyMs: args.blockEveryMs } : {}),
+    target: { cpuPctOfOneCorePerCall: 2, rssMB: 120 },
+  });
+  for (const o of outcomes) {
+    emitDelays(args, dir, rate, sources, o.i, { a: { ...o.a, taps: taps.get(`a${o.i}`) ?? {} }, b: { ...o.b, taps: taps.get(`b${o.i}`) ?? {} } });
+  }
+}
+
+export default async function run(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const rate = RATES[args.codec];
+  const dir = mkdtempSync(join(tmpdir(), 'media-bench-'));
+  try {
+    if (args.inProcess) await runInProcess(args, dir, rate);
+    else await runTwoProcesses(args, dir, rate);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (args.peer) await baresipPeer(args, emitPeer);
+  if (args.peer) await baresipPeer(args, (o) => void process.stdout.write(`${JSON.stringify({ bench: 'media', ...o })}\n`));
 }

@@ -27,14 +27,17 @@ export class SystemClock implements Clock {
     return performance.now();
   }
 
+  // Whole milliseconds, rounded up: Node keeps a fractional delay in its timer list but arms
+  // libuv's millisecond timer with the truncated value, so a 19.4 ms timer wakes the process at
+  // 19 ms, finds itself early and wakes it again (measured: two wake-ups per media frame).
   setTimer(ms: number, callback: () => void): Disposable {
-    const handle = setTimeout(callback, Math.max(0, ms));
+    const handle = setTimeout(callback, Math.max(0, Math.ceil(ms)));
     if (this.options.unrefTimers === true) handle.unref?.();
     return { dispose: () => clearTimeout(handle) };
   }
 
   setInterval(ms: number, callback: () => void): Disposable {
-    const handle = setInterval(callback, Math.max(1, ms));
+    const handle = setInterval(callback, Math.max(1, Math.ceil(ms)));
     if (this.options.unrefTimers === true) handle.unref?.();
     return { dispose: () => clearInterval(handle) };
   }

@@ -87,7 +87,27 @@ export type MediaEvent =
   | { readonly kind: 'stats'; readonly stats: MediaStats }
   /** RTP from a source other than the SDP address was latched (symmetric RTP behind NAT). */
   | { readonly kind: 'latched'; readonly address: string; readonly port: number }
+  /** The audio devices the call uses changed (start, user switch, device loss, hot-plug, OS default). */
+  | { readonly kind: 'audio-devices'; readonly devices: CallAudioDevicesInfo }
   | { readonly kind: 'error'; readonly message: string };
+
+/** Which devices a call's audio uses (ids as AudioDeviceInfo.id). */
+export interface CallAudioDevicesInfo {
+  /** 'portaudio', 'file', 'null'... */
+  readonly backend: string;
+  readonly capture?: string;
+  readonly playback?: string;
+  /** The user's choice; undefined: follow the system default. */
+  readonly wantedCapture?: string;
+  readonly wantedPlayback?: string;
+  readonly echoCancellation: boolean;
+}
+
+/** Devices to move a call to: an id, `null` for the system default; a missing key keeps the current choice. */
+export interface CallAudioDeviceChoice {
+  readonly captureDeviceId?: string | null;
+  readonly playbackDeviceId?: string | null;
+}
 
 export interface OfferOptions {
   /**
@@ -112,6 +132,11 @@ export interface CallMedia extends Disposable {
   sendDtmf(digit: string, durationMs?: number): boolean;
   /** Mutes the microphone (sends silence / comfort noise), without renegotiating. */
   setMuted(muted: boolean): void;
+  /**
+   * Moves the call's audio to other devices mid-call (make-before-break; the call stays where it
+   * was when a device cannot be opened, and says so with an `error` event). Resolves when done.
+   */
+  setAudioDevices(choice: CallAudioDeviceChoice): Promise<void>;
   readonly state: MediaState | undefined;
   readonly onEvent: Event<MediaEvent>;
 }

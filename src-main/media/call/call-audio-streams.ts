@@ -1,17 +1,33 @@
 /**
  * A call's capture and playback streams on the audio port it was given, opened once at one rate
  * for the whole call (re-negotiations that change the codec resample instead of reopening: a
- * reopened file recorder would start a new file). A device that disappears mid-call is replaced
- * by the system default and the call goes on (the `error` callback says so). Without any audio
- * port, a Clock-paced silent microphone keeps the send path (and DTMF) running.
+ * reopened file recorder would start a new file). Without any audio port, a Clock-paced silent
+ * microphone keeps the send path (and DTMF) running.
  *
- * Both streams are opened first and then started together (clock-paced streams then tick in the
- * same event-loop turn, at least at first).
+ * Devices during a call, as users of desk softphones expect:
+ *  - `setDevices` moves the call to other devices (make-before-break: the new stream is open
+ *    before the old one closes; a device that cannot be opened leaves the call where it was);
+ *  - a device that fails or disappears is replaced by the system default and the call goes on;
+ *    when the device the user chose comes back (the headset is plugged in again), the call
+ *    returns to it;
+ *  - a direction that follows the system default moves when the OS default changes.
+ * The port's `onDevicesChanged` drives the last two (PortAudio only re-scans while no stream is
+ * open, so with naudiodon they apply when the port reports a change).
+ *
+ * Echo cancellation (`CallAudio.echoCanceller`, for sound cards): every frame handed to the
+ * speaker is the canceller's far-end reference, and every microphone frame is cleaned before
+ * it is encoded. Both streams run at the same rate and frame size, as the canceller needs; it is
+ * reset whenever either device changes (a new echo path).
+ *
+ * Both streams are opened first and then started together (clock-paced streams then share
+ * their period from the first frame).
  */
 import type { Clock } from '../../base/clock.js';
 import type { Disposable } from '../../base/disposable.js';
 import type { Logger } from '../../base/logger.js';
-import type { AudioDeviceError, CaptureStream, PlaybackStream } from '../audio/audio-port.js';
+import type { AudioDeviceError, AudioDeviceInfo, CaptureStream, PlaybackStream } from '../audio/audio-port.js';
+import type { EchoCanceller, EchoCancellerStats } from '../audio/echo-canceller.js';
+import type { CallAudioDeviceChoice, CallAudioDevicesInfo } from '../call-media.js';
 import type { CallAudio } from './call-audio.js';
 
 export interface AudioStreamHandlers {
@@ -20,13 +36,35 @@ export interface AudioStreamHandlers {
   /** Fill one playback frame at `rate`. */
   playback(out: Int16Array): void;
   error(message: string): void;
+  /** The devices the call's audio now uses (after start, a switch, a loss or a hot-plug). */
+  devices?(devices: CallAudioDevices): void;
 }
+
+export type AudioDeviceChoice = CallAudioDeviceChoice;
+export type CallAudioDevices = CallAudioDevicesInfo;
+
+export interface CallAudioStreamStats {
+  readonly devices: CallAudioDevices;
+  readonly echoCanceller?: EchoCancellerStats;
+  /** Device switches during the call (user choice, loss, hot-plug, default change). */
+  readonly switches: number;
+}
+
+type Kind = 'capture' | 'playback';
 
 export class CallAudioStreams implements Disposable {
   private capture: CaptureStream | undefined;
   private playback: PlaybackStream | undefined;
+  private captureSubs: Disposable[] = [];
+  private playbackSubs: Disposable[] = [];
+  private portSub: Disposable | undefined;
   private silentTimer: Disposable | undefined;
-  private readonly subs: Disposable[] = [];
+  private echo: EchoCanceller | undefined;
+  private cleaned: Int16Array;
+  private wanted: { capture: string | undefined; playback: string | undefined };
+  /** Serialises reopenings per direction (a switch during a switch waits for it). */
+  private readonly pending: Record<Kind, Promise<void>> = { capture: Promise.resolve(), playback: Promise.resolve() };
+  private switches = 0;
   private disposed = false;
   private started = false;
   readonly frameSamples: number;
@@ -40,24 +78,77 @@ export class CallAudioStreams implements Disposable {
     private readonly handlers: AudioStreamHandlers,
   ) {
     this.frameSamples = Math.round((rate * frameMs) / 1000);
+    this.cleaned = new Int16Array(this.frameSamples);
+    this.wanted = { capture: audio?.captureDeviceId, playback: audio?.playbackDeviceId };
   }
 
   get backend(): string {
     return this.audio?.port.backend ?? 'none';
   }
 
+  get devices(): CallAudioDevices {
+    return {
+      backend: this.backend,
+      ...(this.capture === undefined ? {} : { capture: this.capture.deviceId }),
+      ...(this.playback === undefined ? {} : { playback: this.playback.deviceId }),
+      ...(this.wanted.capture === undefined ? {} : { wantedCapture: this.wanted.capture }),
+      ...(this.wanted.playback === undefined ? {} : { wantedPlayback: this.wanted.playback }),
+      echoCancellation: this.echo !== undefined,
+    };
+  }
+
+  stats(): CallAudioStreamStats {
+    return { devices: this.devices, switches: this.switches, ...(this.echo === undefined ? {} : { echoCanceller: this.echo.stats() }) };
+  }
+
   /** Opens and starts both streams (idempotent). Failures are reported, not thrown: the call keeps its media flow. */
   async start(): Promise<void> {
     if (this.started || this.disposed) return;
     this.started = true;
-    if (this.audio === undefined) {
+    const audio = this.audio;
+    if (audio === undefined) {
       this.startSilentMicrophone();
       return;
     }
-    const [capture, playback] = await Promise.all([this.openCapture(this.audio.captureDeviceId), this.audio.playback === false ? Promise.resolve(undefined) : this.openPlayback(this.audio.playbackDeviceId)]);
+    const [capture, playback] = await Promise.all([this.open('capture', this.wanted.capture, true), audio.playback === false ? Promise.resolve(undefined) : this.open('playback', this.wanted.playback, true)]);
     if (this.disposed) return;
+    if (capture !== undefined) this.attachCapture(capture as CaptureStream);
+    if (playback !== undefined) this.attachPlayback(playback as PlaybackStream);
+    this.startEchoCanceller();
     capture?.start();
     playback?.start();
+    this.portSub = audio.port.onDevicesChanged((list) => this.devicesChanged(list));
+    this.announce();
+  }
+
+  /** Moves the call's audio to other devices (see AudioDeviceChoice); resolves when done. */
+  async setDevices(choice: AudioDeviceChoice): Promise<void> {
+    if (this.disposed || this.audio === undefined) return;
+    const jobs: Promise<void>[] = [];
+    if (choice.captureDeviceId !== undefined) {
+      this.wanted.capture = choice.captureDeviceId ?? undefined;
+      jobs.push(this.replace('capture', this.wanted.capture, 'chosen'));
+    }
+    if (choice.playbackDeviceId !== undefined && this.audio.playback !== false) {
+      this.wanted.playback = choice.playbackDeviceId ?? undefined;
+      jobs.push(this.replace('playback', this.wanted.playback, 'chosen'));
+    }
+    await Promise.all(jobs);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.silentTimer?.dispose();
+    this.portSub?.dispose();
+    for (const s of [...this.captureSubs, ...this.playbackSubs]) s.dispose();
+    this.capture?.dispose();
+    this.playback?.dispose();
+    this.capture = undefined;
+    this.playback = undefined;
+    this.echo?.dispose();
+    this.echo = undefined;
+    if (this.audio?.owned === true) this.audio.port.dispose();
   }
 
   private startSilentMicrophone(): void {
@@ -73,69 +164,128 @@ export class CallAudioStreams implements Disposable {
     });
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.silentTimer?.dispose();
-    for (const s of this.subs) s.dispose();
-    this.capture?.dispose();
-    this.playback?.dispose();
-    this.capture = undefined;
-    this.playback = undefined;
-    if (this.audio?.owned === true) this.audio.port.dispose();
+  private startEchoCanceller(): void {
+    const factory = this.audio?.echoCanceller;
+    if (factory === undefined || this.capture === undefined || this.playback === undefined) return;
+    const r = factory({ sampleRate: this.rate, frameSamples: this.frameSamples });
+    if (!r.ok) {
+      // A call without echo control still beats no call: say so and go on.
+      this.handlers.error(`echo cancellation unavailable (${r.error.code}): ${r.error.message}`);
+      return;
+    }
+    this.echo = r.value;
   }
 
-  /** Opens (does not start) the microphone; falls back to the default device once. */
-  private async openCapture(deviceId: string | undefined, retry = true): Promise<CaptureStream | undefined> {
+  private onCaptureFrame(frame: Int16Array): void {
+    const echo = this.echo;
+    if (echo === undefined) {
+      this.handlers.capture(frame);
+      return;
+    }
+    echo.capture(frame, this.cleaned);
+    this.handlers.capture(this.cleaned);
+  }
+
+  private onPlaybackPull(out: Int16Array): void {
+    this.handlers.playback(out);
+    this.echo?.playback(out);
+  }
+
+  /**
+   * Opens (does not start) a stream on `deviceId` (undefined: the system default); with
+   * `fallBack`, a chosen device that cannot be opened falls back to the default once.
+   */
+  private async open(kind: Kind, deviceId: string | undefined, fallBack: boolean): Promise<CaptureStream | PlaybackStream | undefined> {
     const port = this.audio!.port;
-    const r = await port.openCapture({ ...(deviceId === undefined ? {} : { deviceId }), sampleRate: this.rate, frameSamples: this.frameSamples });
+    const options = { ...(deviceId === undefined ? {} : { deviceId }), sampleRate: this.rate, frameSamples: this.frameSamples };
+    const r = kind === 'capture' ? await port.openCapture(options) : await port.openPlayback(options);
     if (this.disposed) {
       if (r.ok) r.value.dispose();
       return undefined;
     }
     if (!r.ok) {
-      this.handlers.error(`microphone unavailable (${r.error.code}): ${r.error.message}`);
-      return retry && deviceId !== undefined ? this.openCapture(undefined, false) : undefined;
+      this.handlers.error(`${kind === 'capture' ? 'microphone' : 'speaker'} unavailable (${r.error.code}): ${r.error.message}`);
+      return fallBack && deviceId !== undefined ? this.open(kind, undefined, false) : undefined;
     }
-    const stream = r.value;
+    return r.value;
+  }
+
+  private attachCapture(stream: CaptureStream): void {
+    for (const s of this.captureSubs) s.dispose();
     this.capture = stream;
-    this.subs.push(
-      stream.onFrame((f) => this.handlers.capture(f)),
-    );
-    this.subs.push(stream.onError((e) => this.lost('capture', stream, e)));
-    return stream;
+    this.captureSubs = [stream.onFrame((f) => this.onCaptureFrame(f)), stream.onError((e) => this.lost('capture', stream, e))];
   }
 
-  private async openPlayback(deviceId: string | undefined, retry = true): Promise<PlaybackStream | undefined> {
-    const port = this.audio!.port;
-    const r = await port.openPlayback({ ...(deviceId === undefined ? {} : { deviceId }), sampleRate: this.rate, frameSamples: this.frameSamples });
-    if (this.disposed) {
-      if (r.ok) r.value.dispose();
-      return undefined;
-    }
-    if (!r.ok) {
-      this.handlers.error(`speaker unavailable (${r.error.code}): ${r.error.message}`);
-      return retry && deviceId !== undefined ? this.openPlayback(undefined, false) : undefined;
-    }
-    const stream = r.value;
+  private attachPlayback(stream: PlaybackStream): void {
+    for (const s of this.playbackSubs) s.dispose();
     this.playback = stream;
-    stream.setSource((out) => this.handlers.playback(out));
-    this.subs.push(stream.onError((e) => this.lost('playback', stream, e)));
-    return stream;
+    stream.setSource((out) => this.onPlaybackPull(out));
+    this.playbackSubs = [stream.onError((e) => this.lost('playback', stream, e))];
+  }
+
+  /**
+   * Make-before-break: opens the new stream, starts it, then closes the old one. When the new
+   * device cannot be opened the old stream (if it still works) stays.
+   */
+  private replace(kind: Kind, deviceId: string | undefined, why: 'chosen' | 'lost' | 'returned' | 'default-changed'): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (this.disposed) return;
+      const current = kind === 'capture' ? this.capture : this.playback;
+      if (current !== undefined && deviceId !== undefined && current.deviceId === deviceId) return;
+      const next = await this.open(kind, deviceId, why === 'lost');
+      if (next === undefined || this.disposed) return;
+      const old = kind === 'capture' ? this.capture : this.playback;
+      if (kind === 'capture') this.attachCapture(next as CaptureStream);
+      else this.attachPlayback(next as PlaybackStream);
+      next.start();
+      old?.dispose();
+      if (this.echo === undefined) this.startEchoCanceller();
+      else this.echo.reset();
+      this.switches++;
+      this.logger.info(`call audio ${kind} moved`, { from: old?.deviceId, to: next.deviceId, why });
+      this.announce();
+    };
+    const job = this.pending[kind].then(run, run);
+    this.pending[kind] = job;
+    return job;
   }
 
   /** A device failed: drop its stream and carry on with the system default. */
-  private lost(kind: 'capture' | 'playback', stream: CaptureStream | PlaybackStream, e: AudioDeviceError): void {
+  private lost(kind: Kind, stream: CaptureStream | PlaybackStream, e: AudioDeviceError): void {
     if (this.disposed) return;
     this.logger.warn(`audio ${kind} device failed; reopening on the default device`, { code: e.code, device: stream.deviceId });
     this.handlers.error(`${kind} device ${stream.deviceId} failed (${e.code}); switching to the default device`);
-    stream.dispose();
     if (kind === 'capture' && this.capture === stream) {
+      for (const s of this.captureSubs) s.dispose();
+      this.captureSubs = [];
       this.capture = undefined;
-      void this.openCapture(undefined, false).then((s) => s?.start());
     } else if (kind === 'playback' && this.playback === stream) {
+      for (const s of this.playbackSubs) s.dispose();
+      this.playbackSubs = [];
       this.playback = undefined;
-      void this.openPlayback(undefined, false).then((s) => s?.start());
+    } else return;
+    stream.dispose();
+    void this.replace(kind, undefined, 'lost');
+  }
+
+  /** Hot-plug and default changes: back to the chosen device when it returns; follow the default otherwise. */
+  private devicesChanged(list: readonly AudioDeviceInfo[]): void {
+    if (this.disposed) return;
+    for (const kind of ['capture', 'playback'] as const) {
+      if (kind === 'playback' && this.audio?.playback === false) continue;
+      const current = kind === 'capture' ? this.capture : this.playback;
+      const wanted = this.wanted[kind];
+      const usable = list.filter((d) => (kind === 'capture' ? d.maxInputChannels : d.maxOutputChannels) > 0);
+      if (wanted !== undefined) {
+        if (current?.deviceId !== wanted && usable.some((d) => d.id === wanted)) void this.replace(kind, wanted, 'returned');
+        continue;
+      }
+      const def = usable.find((d) => (kind === 'capture' ? d.isDefaultInput : d.isDefaultOutput));
+      if (def !== undefined && current?.deviceId !== def.id) void this.replace(kind, def.id, 'default-changed');
     }
+  }
+
+  private announce(): void {
+    if (!this.disposed) this.handlers.devices?.(this.devices);
   }
 }

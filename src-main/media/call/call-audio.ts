@@ -15,6 +15,7 @@
  */
 import { err, ok, type Result } from '../../base/result.js';
 import type { AudioDevicePort } from '../audio/audio-port.js';
+import type { EchoCancellerFactory } from '../audio/echo-canceller.js';
 import type { CallAudioOptions, MediaFailure } from '../call-media.js';
 
 export interface CallAudioRequest {
@@ -35,6 +36,11 @@ export interface CallAudio {
   readonly sampleRate?: number;
   /** Capture only (no playback stream), e.g. a headless call that records nothing. */
   readonly playback?: boolean;
+  /**
+   * Acoustic echo cancellation between this call's speaker and microphone (sound cards; a
+   * file or null port has no acoustic path). Undefined: none.
+   */
+  readonly echoCanceller?: EchoCancellerFactory;
 }
 
 export interface CallAudioProvider {
@@ -67,13 +73,16 @@ export interface DeviceSelection {
   readonly playbackDeviceId?: string;
   /** Device rate; default 48000. */
   readonly sampleRate?: number;
+  /** Cancel the speaker's echo in the microphone (default true when a canceller is available). */
+  readonly echoCancellation?: boolean;
 }
 
 /**
- * One shared sound-card port (not disposed by calls) with the devices chosen now. Calls that ask
- * for files get them from `files` when given, else are refused (bad-config).
+ * One shared sound-card port (not disposed by calls) with the devices chosen now, and the echo
+ * canceller when there is one and the selection does not turn it off. Calls that ask for files
+ * get them from `files` when given, else are refused (bad-config).
  */
-export function deviceAudioProvider(port: AudioDevicePort, selection: () => DeviceSelection, files?: FileAudioFactories): CallAudioProvider {
+export function deviceAudioProvider(port: AudioDevicePort, selection: () => DeviceSelection, files?: FileAudioFactories, echoCanceller?: EchoCancellerFactory): CallAudioProvider {
   return {
     open(request) {
       if (request.audio?.playFile !== undefined || request.audio?.recordFile !== undefined) {
@@ -85,6 +94,7 @@ export function deviceAudioProvider(port: AudioDevicePort, selection: () => Devi
         port,
         owned: false,
         sampleRate: s.sampleRate ?? 48000,
+        ...(echoCanceller === undefined || s.echoCancellation === false ? {} : { echoCanceller }),
         ...(s.captureDeviceId === undefined ? {} : { captureDeviceId: s.captureDeviceId }),
         ...(s.playbackDeviceId === undefined ? {} : { playbackDeviceId: s.playbackDeviceId }),
       });

@@ -31,11 +31,11 @@ import {
   type PendingOffer,
 } from '../../protocol/sdp/index.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
-import type { CallMedia, CallMediaOptions, MediaEvent, MediaFailure, MediaState, MediaStats, OfferOptions } from '../call-media.js';
+import type { CallAudioDeviceChoice, CallMedia, CallMediaOptions, MediaEvent, MediaFailure, MediaState, MediaStats, OfferOptions } from '../call-media.js';
 import { AudioReceiver } from './audio-receiver.js';
 import { AudioSender } from './audio-sender.js';
 import type { CallAudio } from './call-audio.js';
-import { CallAudioStreams } from './call-audio-streams.js';
+import { CallAudioStreams, type CallAudioStreamStats } from './call-audio-streams.js';
 import { DEFAULT_PTIME_MS, buildLocalMediaConfig, sendPtimeMs } from './local-media-config.js';
 import { MediaTransport } from './media-transport.js';
 import { RtcpSession } from './rtcp-session.js';
@@ -61,6 +61,8 @@ export interface CallMediaDiagnostics {
   readonly remote?: { readonly address: string; readonly port: number };
   readonly audioBackend: string;
   readonly streamRate?: number;
+  /** Devices in use, device switches, echo-canceller counters. */
+  readonly audio?: CallAudioStreamStats;
   readonly ssrc?: number;
   readonly transport: ReturnType<MediaTransport['stats']>;
   readonly srtp: ReturnType<SrtpFilter['stats']>;
@@ -96,7 +98,7 @@ export class CallMediaSession implements CallMedia {
   constructor(
     private readonly options: CallMediaOptions,
     pair: RtpSocketPair,
-    private readonly audio: CallAudio | undefined,
+    private audio: CallAudio | undefined,
     private readonly deps: CallMediaSessionDeps,
   ) {
     this.log = deps.logger.child('call-media');
@@ -186,6 +188,20 @@ export class CallMediaSession implements CallMedia {
     this.sender.muted = muted;
   }
 
+  async setAudioDevices(choice: CallAudioDeviceChoice): Promise<void> {
+    if (this.disposed || this.audio === undefined) return;
+    if (this.streams !== undefined) {
+      await this.streams.setDevices(choice);
+      return;
+    }
+    // Not negotiated yet: the streams open on the chosen devices.
+    const pick = (chosen: string | null | undefined, current: string | undefined): string | undefined => (chosen === undefined ? current : (chosen ?? undefined));
+    const { captureDeviceId: _c, playbackDeviceId: _p, ...rest } = this.audio;
+    const capture = pick(choice.captureDeviceId, this.audio.captureDeviceId);
+    const playback = pick(choice.playbackDeviceId, this.audio.playbackDeviceId);
+    this.audio = { ...rest, ...(capture === undefined ? {} : { captureDeviceId: capture }), ...(playback === undefined ? {} : { playbackDeviceId: playback }) };
+  }
+
   /** Call-quality figures now (the same as the last `stats` event, refreshed). */
   stats(): MediaStats {
     return this.statsFrom(this.rtcp.current);
@@ -204,7 +220,7 @@ export class CallMediaSession implements CallMedia {
       rtcpMux: !this.transport.hasRtcpSocket,
       ...(target === undefined ? {} : { remote: { address: target.address, port: target.port } }),
       audioBackend: this.streams?.backend ?? (this.audio?.port.backend ?? 'none'),
-      ...(this.streams === undefined ? {} : { streamRate: this.streams.rate }),
+      ...(this.streams === undefined ? {} : { streamRate: this.streams.rate, audio: this.streams.stats() }),
       ...(ssrc === undefined ? {} : { ssrc }),
       transport: this.transport.stats(),
       srtp: this.srtp.stats(),
@@ -297,6 +313,9 @@ export class CallMediaSession implements CallMedia {
       capture: (frame) => this.sender.onCapture(frame),
       playback: (out) => this.receiver.fill(out, this.deps.clock.monotonic()),
       error: (message) => this.error(message),
+      devices: (devices) => {
+        if (!this.disposed) this.events.fire({ kind: 'audio-devices', devices });
+      },
     });
   }
 

@@ -71,7 +71,7 @@ export class FakeEchoCanceller implements EchoCanceller {
   }
 
   stats(): EchoCancellerStats {
-    return { frames: this.frames, playbackFrames: this.playbackFrames, farEndUnderruns: 0, farEndOverruns: 0 };
+    return { frames: this.frames, playbackFrames: this.playbackFrames, farEndUnderruns: 0, farEndOverruns: 0, realignments: 0 };
   }
 
   dispose(): void {

@@ -13,16 +13,27 @@
  * values or lengths RangeError (ERR_OUT_OF_RANGE), any use after destroy() Error
  * (ERR_AEC_DESTROYED). Nothing reachable from JavaScript can crash the process.
  *
- * Far-end buffering: the same scheme as speex_echo_playback()/speex_echo_capture() (mdf.c,
- * PLAYBACK_DELAY), done here so that its events are counted instead of printed to stderr and so
- * that the delay is a parameter. capture() cancels against the oldest buffered far-end frame;
- * the buffer starts with `delayFrames` frames of silence when the first capture() arrives
- * (playback frames before that are discarded), holds at most delayFrames + 1 frames (further
- * playback frames are dropped: overrun) and, when capture() finds it empty, a frame of silence
- * is used (underrun; upstream passes the microphone through instead, which would let a burst of
- * echo out and stop the preprocessor's residual-echo estimate). Upstream's auto-fill (a frame
- * is doubled when the buffer runs below delayFrames - 1 frames) is kept: it restores the delay
- * after an underrun.
+ * Far-end alignment. capture() cancels the microphone frame against one earlier playback()
+ * frame: at the first capture() the (delayFrames + 1)-th most recent one (silence if there are
+ * not that many yet), and from then on by count (the next capture pairs with the next far-end
+ * frame), whatever the order and burstiness of the calls. Every WINDOW_FRAMES captures the
+ * pairing is checked: the "slack" is how many far-end frames newer than the paired one were
+ * already there at a capture; if its minimum over the window left [delayFrames - 1,
+ * delayFrames + 1], the pairing moves (by whole frames, back to delayFrames) so that a capture
+ * never finds its frame missing yet (sound cards deliver callbacks in bursts and start with a
+ * burst of playback pulls to fill their output buffer) and the reference stays as recent as the
+ * jitter allows (and follows a slow clock drift between two devices).
+ *
+ * This replaces speex_echo_playback()/speex_echo_capture() (mdf.c), which pair by buffer fill:
+ * they drop a playback frame when more than PLAYBACK_DELAY + 1 = 3 wait and duplicate one when
+ * fewer than PLAYBACK_DELAY - 1 do, so with real sound-card streams, whose callbacks come in
+ * bursts of two or three, the reference jumped by a frame many times a second and the filter
+ * never converged (the PulseAudio echo loop of test/integration/audio: 45 drops in 8 s, ~1 dB
+ * ERLE; with this scheme > 25 dB). With the default delayFrames = 1 and strictly alternating
+ * calls the pairing is upstream's (capture-first: the frame two playbacks back).
+ * A capture whose frame is missing all the same uses silence (underrun); frames older than the
+ * ring are dropped when playback runs RING_EXTRA frames ahead (overrun). Both are counted
+ * (stats()) rather than printed to stderr.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -41,7 +52,9 @@
 #define MAX_FRAME 2048
 #define MAX_FILTER 65536
 #define MAX_DELAY_FRAMES 32
-#define DEFAULT_DELAY_FRAMES 2 /* upstream's PLAYBACK_DELAY */
+#define DEFAULT_DELAY_FRAMES 1 /* slack target; with alternating calls as upstream's PLAYBACK_DELAY 2 */
+#define RING_EXTRA 48          /* far-end frames kept beyond delayFrames + 1 (realignment, bursts) */
+#define WINDOW_FRAMES 50       /* captures between alignment checks */
 
 typedef struct {
   int destroyed;
@@ -53,17 +66,20 @@ typedef struct {
   int noise;
   SpeexEchoState *echo;
   SpeexPreprocessState *pre;
-  spx_int16_t *fifo; /* (delay_frames + 1) * frame samples */
-  int fifo_pos;      /* samples buffered */
-  int started;       /* a capture() has happened since create/reset */
+  spx_int16_t *ring;  /* ring_frames frames of far-end audio, indexed by playback count */
+  int ring_frames;    /* delay_frames + 1 + RING_EXTRA */
+  long long written;  /* playback frames given since create/reset */
+  long long read;     /* index of the far-end frame the next capture() pairs with (< 0: silence) */
+  int started;        /* a capture() has happened since create/reset */
+  int window_count;   /* captures in the current alignment window */
+  long long window_min_slack;
   spx_int16_t *near_copy;
   spx_int16_t *silence;
   double frames;
   double playback_frames;
   double underruns;
   double overruns;
-  double auto_fills;
-  double discarded_before_start;
+  double realignments;
 } Aec;
 
 typedef struct {
@@ -183,12 +199,12 @@ static spx_int16_t *get_frame(napi_env env, const Aec *a, napi_value v, const ch
 static void free_states(Aec *a) {
   if (a->pre != NULL) speex_preprocess_state_destroy(a->pre);
   if (a->echo != NULL) speex_echo_state_destroy(a->echo);
-  free(a->fifo);
+  free(a->ring);
   free(a->near_copy);
   free(a->silence);
   a->pre = NULL;
   a->echo = NULL;
-  a->fifo = NULL;
+  a->ring = NULL;
   a->near_copy = NULL;
   a->silence = NULL;
 }
@@ -213,10 +229,16 @@ static int make_preprocessor(Aec *a) {
   return 1;
 }
 
-static void reset_fifo(Aec *a) {
-  memset(a->fifo, 0, sizeof(spx_int16_t) * (size_t)a->frame * (size_t)(a->delay_frames + 1));
-  a->fifo_pos = a->delay_frames * a->frame;
+static spx_int16_t *ring_slot(const Aec *a, long long index) {
+  return a->ring + (size_t)(index % a->ring_frames) * (size_t)a->frame;
+}
+
+static void reset_ring(Aec *a) {
+  memset(a->ring, 0, sizeof(spx_int16_t) * (size_t)a->frame * (size_t)a->ring_frames);
+  a->written = 0;
+  a->read = 0;
   a->started = 0;
+  a->window_count = 0;
 }
 
 static void finalize(napi_env env, void *data, void *hint) {
@@ -262,20 +284,12 @@ static napi_value Playback(napi_env env, napi_callback_info info) {
   far_frame = get_frame(env, a, argv[0], "far");
   if (far_frame == NULL) return NULL;
   a->playback_frames += 1;
-  if (!a->started) {
-    a->discarded_before_start += 1;
-    return NULL;
-  }
-  if (a->fifo_pos <= a->delay_frames * a->frame) {
-    memcpy(a->fifo + a->fifo_pos, far_frame, sizeof(spx_int16_t) * (size_t)a->frame);
-    a->fifo_pos += a->frame;
-    if (a->fifo_pos <= (a->delay_frames - 1) * a->frame) {
-      memcpy(a->fifo + a->fifo_pos, far_frame, sizeof(spx_int16_t) * (size_t)a->frame);
-      a->fifo_pos += a->frame;
-      a->auto_fills += 1;
-    }
-  } else {
+  memcpy(ring_slot(a, a->written), far_frame, sizeof(spx_int16_t) * (size_t)a->frame);
+  a->written += 1;
+  if (a->started && a->written - a->read > a->ring_frames - 1) {
+    /* The frame the next capture would use was just overwritten: move on to the oldest kept. */
     a->overruns += 1;
+    a->read = a->written - (a->ring_frames - 1);
   }
   return NULL;
 }
@@ -286,7 +300,7 @@ static napi_value Capture(napi_env env, napi_callback_info info) {
   Aec *a = unwrap_live(env, info, &argc, argv);
   spx_int16_t *near_frame, *out;
   const spx_int16_t *far_frame;
-  int have_far;
+  long long slack;
   if (a == NULL) return NULL;
   if (argc < 2) {
     throw_type(env, "capture(near, out) needs two Int16Arrays");
@@ -297,23 +311,36 @@ static napi_value Capture(napi_env env, napi_callback_info info) {
   out = get_frame(env, a, argv[1], "out");
   if (out == NULL) return NULL;
 
-  a->started = 1;
+  if (!a->started) {
+    a->started = 1;
+    a->read = a->written - 1 - a->delay_frames;
+    if (a->read < a->written - (a->ring_frames - 1)) a->read = a->written - (a->ring_frames - 1);
+  }
   /* mdf.c reads `in` after writing `out`: work on a copy so that out may alias near. */
   memcpy(a->near_copy, near_frame, sizeof(spx_int16_t) * (size_t)a->frame);
-  have_far = a->fifo_pos >= a->frame;
-  if (have_far) {
-    far_frame = a->fifo;
-  } else {
+  slack = a->written - 1 - a->read;
+  if (a->window_count == 0 || slack < a->window_min_slack) a->window_min_slack = slack;
+  if (a->read >= a->written) {
     a->underruns += 1;
-    a->fifo_pos = 0;
     far_frame = a->silence;
+  } else if (a->read < 0) {
+    far_frame = a->silence; /* before the first playback frame */
+  } else {
+    far_frame = ring_slot(a, a->read);
+  }
+  a->read += 1;
+  if (++a->window_count == WINDOW_FRAMES) {
+    long long lower = a->delay_frames > 0 ? a->delay_frames - 1 : 0;
+    long long upper = a->delay_frames + 1;
+    if (a->window_min_slack < lower || a->window_min_slack > upper) {
+      a->read += a->window_min_slack - a->delay_frames;
+      if (a->read < a->written - (a->ring_frames - 1)) a->read = a->written - (a->ring_frames - 1);
+      a->realignments += 1;
+    }
+    a->window_count = 0;
   }
   speex_echo_cancellation(a->echo, a->near_copy, far_frame, out);
   if (a->pre != NULL) speex_preprocess_run(a->pre, out);
-  if (have_far) {
-    a->fifo_pos -= a->frame;
-    memmove(a->fifo, a->fifo + a->frame, sizeof(spx_int16_t) * (size_t)a->fifo_pos);
-  }
   a->frames += 1;
   return NULL;
 }
@@ -332,7 +359,7 @@ static napi_value Reset(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ERR_AEC_NO_MEMORY", "out of memory re-creating the preprocessor");
     return NULL;
   }
-  reset_fifo(a);
+  reset_ring(a);
   return NULL;
 }
 
@@ -350,8 +377,8 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
   CALL(env, napi_create_object(env, &obj), NULL);
   if (!set_number(env, obj, "frames", a->frames) || !set_number(env, obj, "playbackFrames", a->playback_frames) ||
       !set_number(env, obj, "underruns", a->underruns) || !set_number(env, obj, "overruns", a->overruns) ||
-      !set_number(env, obj, "autoFills", a->auto_fills) || !set_number(env, obj, "discardedBeforeStart", a->discarded_before_start) ||
-      !set_number(env, obj, "bufferedFrames", (double)(a->fifo_pos / a->frame))) {
+      !set_number(env, obj, "realignments", a->realignments) ||
+      !set_number(env, obj, "bufferedFrames", a->written > a->read ? (double)(a->written - a->read) : 0.0)) {
     throw_last_error(env);
     return NULL;
   }
@@ -444,10 +471,11 @@ static napi_value Construct(napi_env env, napi_callback_info info) {
   a->residual_echo = res;
   a->noise = ns;
   a->echo = speex_echo_state_init(frame, filter);
-  a->fifo = (spx_int16_t *)calloc((size_t)frame * (size_t)(delay + 1), sizeof(spx_int16_t));
+  a->ring_frames = delay + 1 + RING_EXTRA;
+  a->ring = (spx_int16_t *)calloc((size_t)frame * (size_t)a->ring_frames, sizeof(spx_int16_t));
   a->near_copy = (spx_int16_t *)calloc((size_t)frame, sizeof(spx_int16_t));
   a->silence = (spx_int16_t *)calloc((size_t)frame, sizeof(spx_int16_t));
-  if (a->echo == NULL || a->fifo == NULL || a->near_copy == NULL || a->silence == NULL) {
+  if (a->echo == NULL || a->ring == NULL || a->near_copy == NULL || a->silence == NULL) {
     finalize(env, a, NULL);
     napi_throw_error(env, "ERR_AEC_NO_MEMORY", "out of memory");
     return NULL;
@@ -458,7 +486,7 @@ static napi_value Construct(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ERR_AEC_NO_MEMORY", "out of memory");
     return NULL;
   }
-  reset_fifo(a);
+  reset_ring(a);
   if (napi_wrap(env, self, a, finalize, NULL, NULL) != napi_ok) {
     finalize(env, a, NULL);
     throw_last_error(env);

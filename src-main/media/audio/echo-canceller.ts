@@ -7,10 +7,13 @@
  * Use, per call, at one sample rate and frame size shared with the audio streams:
  *  - `playback(frame)` with every frame handed to the speaker, from the playback pull;
  *  - `capture(near, out)` with every microphone frame, before it is encoded.
- * The canceller pairs each capture with the far-end frames given before it: the echo in a
- * microphone frame must arrive between about `playbackDelayFrames` frames (default 2) and that
- * plus `tailMs` after the `playback()` call of the audio that caused it. Sound-card buffering
- * normally puts real echoes in that window; see src-main/media/audio/README.md.
+ * The canceller pairs each capture with a far-end frame given before it, `playbackDelayFrames`
+ * (default 1) older than the newest one there at the tightest moment of the call jitter, and
+ * keeps that pairing by count (it re-checks it every 50 frames). The echo in a microphone frame
+ * must come from that far-end frame or up to `tailMs` of far-end audio before it: in time, it
+ * must reach capture() between about playbackDelayFrames + 1 frames and that plus `tailMs`
+ * after the playback() call of the audio that caused it. Sound-card buffering puts real echoes
+ * there; see src-main/media/audio/README.md.
  *
  * PCM is mono signed 16-bit. Both calls are synchronous and cheap (speexdsp: 0.06–0.15 ms per
  * frame at 16 kHz, 0.2–0.4 ms at 48 kHz); they may run on the audio path.
@@ -31,10 +34,11 @@ export interface EchoCancellerOptions {
   /** Also suppress stationary background noise (default false). */
   readonly noiseSuppression?: boolean;
   /**
-   * Far-end frames buffered between `playback()` and the `capture()` they are cancelled
-   * against (default 2). Echo that reaches `capture()` sooner than this after its `playback()`
-   * cannot be cancelled; raise it only for devices whose echo arrives later than
-   * `tailMs` after `playback()`.
+   * Far-end frames newer than the one a capture is cancelled against that must already be
+   * there at the tightest moment (default 1: with strictly alternating calls, the far-end frame
+   * two playbacks back, as upstream speexdsp). Echo that reaches capture() sooner than about
+   * this + 1 frames after its playback() cannot be cancelled; raise it for devices whose echo
+   * arrives later than `tailMs` after playback(); 0 for the least delay.
    */
   readonly playbackDelayFrames?: number;
 }
@@ -45,8 +49,10 @@ export interface EchoCancellerStats {
   readonly playbackFrames: number;
   /** `capture()` calls that found no far-end frame buffered (cancelled against silence). */
   readonly farEndUnderruns?: number;
-  /** Far-end frames dropped because more than `playbackDelayFrames + 1` were waiting. */
+  /** Far-end frames dropped because playback ran far (about 1 s) ahead of capture. */
   readonly farEndOverruns?: number;
+  /** Times the far-end pairing moved (call jitter or clock drift changed); each costs some re-convergence. */
+  readonly realignments?: number;
 }
 
 export interface EchoCanceller extends Disposable {

@@ -149,7 +149,7 @@ describe('speexdsp echo canceller: call order and the delay window', () => {
     expect(erleDb(early, noDelay.out, 4)).toBeGreaterThanOrEqual(25);
   });
 
-  it('cannot cancel echo later than delay + tail (300 ms); playbackDelayFrames 12 (240 ms) brings it into reach', () => {
+  it('cannot cancel echo later than delay + tail (300 ms); playbackDelayFrames 12 (pairing 13 frames = 260 ms back) brings it into reach', () => {
     const late = makeEchoScenario({ rate: 16000, seconds: 12, seed: 1, path: { ...DEFAULT_ECHO_PATH, deviceLatencyMs: 250, roomDelayMs: 50 } });
     expect(erleDb(late, cancel(late, { frameSamples: 320, residualEchoSuppression: false }).out, 4)).toBeLessThan(3);
     expect(erleDb(late, cancel(late, { frameSamples: 320, residualEchoSuppression: false, playbackDelayFrames: 12 }).out, 4)).toBeGreaterThanOrEqual(25);
@@ -158,11 +158,13 @@ describe('speexdsp echo canceller: call order and the delay window', () => {
   it('counts captures without a far-end frame (underruns) and far-end frames beyond the buffer (overruns)', () => {
     const aec = make({ sampleRate: 16000, frameSamples: 160 });
     const frame = new Int16Array(160);
-    aec.capture(frame, frame); // starts the buffer with 2 frames of silence and takes one
-    aec.capture(frame, frame); // takes the other
-    aec.capture(frame, frame); // nothing left: underrun
+    aec.capture(frame, frame); // pairs with the frame two playbacks back: silence (none yet)
+    aec.capture(frame, frame); // the frame one back: silence
+    aec.capture(frame, frame); // the first far-end frame, which has not come: underrun
     expect(aec.stats()).toMatchObject({ frames: 3, farEndUnderruns: 1, farEndOverruns: 0 });
-    for (let i = 0; i < 6; i++) aec.playback(frame); // room for 3 (2 + 1 for the auto-fill), then full
+    for (let i = 0; i < 49; i++) aec.playback(frame); // the ring holds 50 frames
+    expect(aec.stats().farEndOverruns).toBe(0);
+    for (let i = 0; i < 5; i++) aec.playback(frame);
     expect(aec.stats().farEndOverruns).toBeGreaterThan(0);
     aec.dispose();
   });
@@ -277,7 +279,7 @@ describe('speexdsp echo canceller: configuration', () => {
     }));
     const r = f({ sampleRate: 48000, frameSamples: 480, tailMs: 128, noiseSuppression: true });
     if (r.ok) r.value.dispose();
-    expect(seen).toEqual([[48000, 480, 6144, { residualEchoSuppression: true, noiseSuppression: true, delayFrames: 2 }]]);
+    expect(seen).toEqual([[48000, 480, 6144, { residualEchoSuppression: true, noiseSuppression: true, delayFrames: 1 }]]);
   });
 });
 

@@ -28,6 +28,7 @@ export interface SpeexAecNativeStats {
   readonly playbackFrames: number;
   readonly underruns: number;
   readonly overruns: number;
+  readonly realignments: number;
 }
 
 /** One native canceller (the part of the addon's object we use). */
@@ -57,7 +58,7 @@ export const SPEEX_AEC_MIN_FRAME_MS = 10;
 export const SPEEX_AEC_MAX_FRAME_MS = 20;
 export const SPEEX_AEC_MAX_TAIL_MS = 1000;
 export const SPEEX_AEC_MAX_DELAY_FRAMES = 32;
-const DEFAULT_DELAY_FRAMES = 2;
+const DEFAULT_DELAY_FRAMES = 1;
 
 /** require('@softphone/speexdsp-aec') from here (works from the sources and from the bundles in out/). */
 export const loadSpeexAecAddon: SpeexAecBindingLoader = () => {
@@ -192,7 +193,7 @@ class SpeexEchoCanceller implements EchoCanceller {
   stats(): EchoCancellerStats {
     if (this.native === undefined) return this.finalStats ?? { frames: 0, playbackFrames: 0 };
     const s = this.native.stats();
-    return { frames: s.frames, playbackFrames: s.playbackFrames, farEndUnderruns: s.underruns, farEndOverruns: s.overruns };
+    return { frames: s.frames, playbackFrames: s.playbackFrames, farEndUnderruns: s.underruns, farEndOverruns: s.overruns, realignments: s.realignments };
   }
 
   dispose(): void {

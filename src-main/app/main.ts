@@ -17,10 +17,12 @@ import { CryptoRng } from '../base/rng.js';
 import { PcmFifo } from '../media/audio/pcm-fifo.js';
 import { CallMediaEngine, deviceAudioProvider } from '../media/call/index.js';
 import { NaudiodonAudioPort } from '../platform/audio/naudiodon-audio-port.js';
+import { speexEchoCancellerFactory } from '../platform/audio/speex-echo-canceller.js';
 import { NetworkMonitor } from '../platform/net/network-monitor.js';
 import { createSipPlatform } from '../platform/net/sip-platform.js';
 import { loadInstanceId } from '../platform/storage/instance-id.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
+import { AudioDeviceService, type AudioPreferences } from '../services/phone/audio-devices.js';
 import { CallHistory } from '../services/phone/call-history.js';
 import { PhoneService } from '../services/phone/phone-service.js';
 import { buildMenuTemplate } from './menu.js';
@@ -148,9 +150,11 @@ async function start(): Promise<void> {
 
 /**
  * The phone with real adapters: TLS/TCP/UDP and DNS, RTP sockets, the sound card through
- * PortAudio (loaded on first use), call history in the user-data folder. A network change or a
- * resume from sleep re-registers every account at once. The renderer reaches it through the
- * contract once the phone channels exist (next wave: accounts, calls, history, certificates).
+ * PortAudio (loaded on first use) with speexdsp echo cancellation and the user's device choice
+ * (audio-devices.json: microphone, speaker, ringing device, echo cancellation), call history in
+ * the user-data folder. A network change or a resume from sleep re-registers every account at
+ * once. The renderer reaches it through the contract once the phone channels exist (next wave:
+ * accounts, calls, audio devices, history, certificates).
  */
 async function createPhone(): Promise<PhoneService> {
   const clock = new SystemClock();
@@ -158,7 +162,17 @@ async function createPhone(): Promise<PhoneService> {
   const userData = app.getPath('userData');
   const platform = createSipPlatform({ clock, rng, logger });
   const audioPort = new NaudiodonAudioPort({ clock, logger: logger.child('audio'), createFifo: (n) => new PcmFifo(n) });
-  const media = new CallMediaEngine({ clock, rng, logger: logger.child('media'), sockets: platform.rtpSockets, audio: deviceAudioProvider(audioPort, () => ({})) });
+  const settingsStore = new JsonFileStore(userData);
+  const savedAudio = (await settingsStore.read('audio-devices').catch(() => undefined)) as Partial<AudioPreferences> | undefined;
+  // Live calls move through the phone, created below (the callback runs only once calls exist).
+  const audioDevices: AudioDeviceService = new AudioDeviceService(audioPort, { setCallAudioDevices: (choice): Promise<void> => phone.setCallAudioDevices(choice) }, logger.child('audio'), savedAudio ?? {}, (prefs) => void settingsStore.write('audio-devices', prefs).catch((e: unknown) => logger.warn('audio preferences not saved', { cause: String(e) })));
+  const media = new CallMediaEngine({
+    clock,
+    rng,
+    logger: logger.child('media'),
+    sockets: platform.rtpSockets,
+    audio: deviceAudioProvider(audioPort, () => audioDevices.selection, undefined, speexEchoCancellerFactory()),
+  });
   const history = new CallHistory(new JsonHistoryStore(userData), logger.child('history'));
   await history.load();
   const phone = new PhoneService({
@@ -171,6 +185,7 @@ async function createPhone(): Promise<PhoneService> {
     userAgent: `SecureSoftphone/${app.getVersion()} (${process.platform})`,
     recordCall: (record) => void history.add(record),
   });
+  app.on('will-quit', () => audioDevices.dispose());
   const network = new NetworkMonitor(clock);
   network.onChange(() => phone.networkChanged());
   powerMonitor.on('resume', () => phone.networkChanged());

@@ -2,7 +2,7 @@ import type { PhoneEvent } from '../services/phone/phone-service.js';
 
 /**
  * The CLI's event vocabulary (JSON lines under --json): registered, unregistered, connected,
- * incoming, ringing, answered, media, held, dtmf, transfer, stats, mwi, ended, error.
+ * incoming, ringing, answered, media, audio, held, dtmf, transfer, stats, mwi, ended, error.
  * Plain objects only: no key material, passwords or raw SIP ever reach stdout.
  */
 export type CliEvent = { readonly event: string } & Readonly<Record<string, unknown>>;
@@ -69,6 +69,10 @@ export class CliEventMapper {
             ...(e.media.report.warnings.length === 0 ? {} : { warnings: e.media.report.warnings.map((w) => w.message) }),
           },
         ];
+      case 'audio-devices': {
+        const d = e.devices;
+        return [{ event: 'audio', call: e.call.callId, backend: d.backend, ...(d.capture === undefined ? {} : { capture: d.capture }), ...(d.playback === undefined ? {} : { playback: d.playback }), echoCancellation: d.echoCancellation }];
+      }
       case 'dtmf':
         return [{ event: 'dtmf', call: e.call.callId, digit: e.digit, via: e.via }];
       case 'transfer':

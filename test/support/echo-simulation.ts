@@ -253,6 +253,55 @@ export function runCanceller(aec: EchoCanceller, far: Int16Array, mic: Int16Arra
   return out;
 }
 
+export interface DeviceLikeSchedule {
+  /** Playback frames pulled at once when the stream starts (filling the output buffer). */
+  readonly prePull: number;
+  /** Playback pulls and capture events come in bursts of this many frames. */
+  readonly playbackBurst: number;
+  readonly captureBurst: number;
+  /** Playback pulls stall for `frames` frame periods from frame `atFrame` on, then catch up. */
+  readonly stall?: { readonly atFrame: number; readonly frames: number };
+}
+
+/**
+ * The order of playback ('p') and capture ('c') calls that sound-card streams produce: frame k
+ * of the far end is pulled `prePull` periods before it is due (its call time is k − prePull
+ * periods, the first ones all at 0), frame k of the microphone is delivered when it has been
+ * recorded (k + 1 periods), each side rounded up to its burst grid; at equal times captures
+ * come first. The scenario's far-end index is when a frame is heard, so its deviceLatencyMs
+ * should count the input side only (the output side is the prePull).
+ */
+export function deviceLikeSchedule(frames: number, o: DeviceLikeSchedule): string {
+  const events: { t: number; kind: 'p' | 'c'; k: number }[] = [];
+  const grid = (t: number, burst: number): number => Math.ceil(t / burst) * burst;
+  for (let k = 0; k < frames; k++) {
+    let t = grid(Math.max(0, k - o.prePull), o.playbackBurst);
+    if (o.stall !== undefined && k - o.prePull >= o.stall.atFrame && k - o.prePull < o.stall.atFrame + o.stall.frames) t = o.stall.atFrame + o.stall.frames;
+    events.push({ t, kind: 'p', k });
+    events.push({ t: grid(k + 1, o.captureBurst), kind: 'c', k });
+  }
+  events.sort((a, b) => a.t - b.t || (a.kind === b.kind ? a.k - b.k : a.kind === 'c' ? -1 : 1));
+  return events.map((e) => e.kind).join('');
+}
+
+/** Feeds a canceller in the order of `schedule` ('p' = next playback frame, 'c' = next capture). */
+export function runSchedule(aec: EchoCanceller, far: Int16Array, mic: Int16Array, schedule: string): Int16Array {
+  const f = aec.frameSamples;
+  const out = new Int16Array(Math.floor(mic.length / f) * f);
+  let p = 0;
+  let c = 0;
+  for (const step of schedule) {
+    if (step === 'p') {
+      aec.playback(far.subarray(p * f, (p + 1) * f));
+      p++;
+    } else if ((c + 1) * f <= out.length) {
+      aec.capture(mic.subarray(c * f, (c + 1) * f), out.subarray(c * f, (c + 1) * f));
+      c++;
+    }
+  }
+  return out;
+}
+
 /** Sum of squares over the samples in [from, to) where `mask` is 1 (all when no mask). */
 function energy(x: ArrayLike<number>, from: number, to: number, mask?: Uint8Array): number {
   let s = 0;

@@ -19,10 +19,11 @@
  * frame), whatever the order and burstiness of the calls. Every WINDOW_FRAMES captures the
  * pairing is checked: the "slack" is how many far-end frames newer than the paired one were
  * already there at a capture; if its minimum over the window left [delayFrames - 1,
- * delayFrames + 1], the pairing moves (by whole frames, back to delayFrames) so that a capture
- * never finds its frame missing yet (sound cards deliver callbacks in bursts and start with a
- * burst of playback pulls to fill their output buffer) and the reference stays as recent as the
- * jitter allows (and follows a slow clock drift between two devices).
+ * delayFrames + 1] (in the first window, or in two windows in a row), the pairing moves (by
+ * whole frames, back to delayFrames) so that a capture never finds its frame missing yet (sound
+ * cards deliver callbacks in bursts and start with a burst of playback pulls to fill their
+ * output buffer) and the reference stays as recent as the jitter allows (and follows a slow
+ * clock drift between two devices).
  *
  * This replaces speex_echo_playback()/speex_echo_capture() (mdf.c), which pair by buffer fill:
  * they drop a playback frame when more than PLAYBACK_DELAY + 1 = 3 wait and duplicate one when
@@ -73,6 +74,8 @@ typedef struct {
   int started;        /* a capture() has happened since create/reset */
   int window_count;   /* captures in the current alignment window */
   long long window_min_slack;
+  int windows_done;   /* alignment windows completed since the start */
+  int last_verdict;   /* the previous window: -1 slack too small, +1 too large, 0 in band */
   spx_int16_t *near_copy;
   spx_int16_t *silence;
   double frames;
@@ -239,6 +242,8 @@ static void reset_ring(Aec *a) {
   a->read = 0;
   a->started = 0;
   a->window_count = 0;
+  a->windows_done = 0;
+  a->last_verdict = 0;
 }
 
 static void finalize(napi_env env, void *data, void *hint) {
@@ -332,11 +337,18 @@ static napi_value Capture(napi_env env, napi_callback_info info) {
   if (++a->window_count == WINDOW_FRAMES) {
     long long lower = a->delay_frames > 0 ? a->delay_frames - 1 : 0;
     long long upper = a->delay_frames + 1;
-    if (a->window_min_slack < lower || a->window_min_slack > upper) {
+    int verdict = a->window_min_slack < lower ? -1 : a->window_min_slack > upper ? 1 : 0;
+    /* The first window sets the pairing; later, one odd window (a single late callback) only
+     * costs an underrun, and moving the pairing would cost seconds of re-convergence: move
+     * only when two windows in a row say the same (a changed jitter, a clock drift). */
+    if (verdict != 0 && (a->windows_done == 0 || verdict == a->last_verdict)) {
       a->read += a->window_min_slack - a->delay_frames;
       if (a->read < a->written - (a->ring_frames - 1)) a->read = a->written - (a->ring_frames - 1);
       a->realignments += 1;
+      verdict = 0;
     }
+    a->last_verdict = verdict;
+    a->windows_done += 1;
     a->window_count = 0;
   }
   speex_echo_cancellation(a->echo, a->near_copy, far_frame, out);

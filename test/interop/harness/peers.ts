@@ -9,7 +9,7 @@
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export type PeerName = 'kamailio' | 'baresip' | 'sipp' | 'stunnel' | 'sox' | 'openssl' | 'espeak-ng';
+export type PeerName = 'kamailio' | 'baresip' | 'sipp' | 'stunnel' | 'sox' | 'openssl' | 'espeak-ng' | 'pulseaudio';
 
 interface PeerSpec {
   /** Debian package(s) that provide it. */
@@ -87,7 +87,26 @@ const PEERS: Record<PeerName, PeerSpec> = {
   sox: { packages: ['sox'], probe: exe('sox') },
   openssl: { packages: ['openssl'], probe: exe('openssl') },
   'espeak-ng': { packages: ['espeak-ng'], probe: exe('espeak-ng') },
+  pulseaudio: {
+    packages: ['pulseaudio', 'libasound2-plugins'],
+    probe: (env) => {
+      if (findExecutable('pulseaudio', env) === null) return 'pulseaudio not on PATH';
+      return alsaPulsePlugin() === null ? 'the ALSA pulse plugin (libasound_module_pcm_pulse.so) is missing' : null;
+    },
+  },
 };
+
+/** The ALSA `pulse` PCM plugin (libasound2-plugins), multiarch on Debian, or null. */
+export function alsaPulsePlugin(): string | null {
+  const candidates: string[] = [];
+  try {
+    for (const d of readdirSync('/usr/lib')) candidates.push(join('/usr/lib', d, 'alsa-lib/libasound_module_pcm_pulse.so'));
+  } catch {
+    // no /usr/lib
+  }
+  candidates.push('/usr/lib/alsa-lib/libasound_module_pcm_pulse.so');
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
 
 export interface PeerCheck {
   /** True when every requested peer is installed: run the tests. */

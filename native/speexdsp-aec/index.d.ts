@@ -4,17 +4,19 @@ export interface SpeexEchoCancellerOptions {
   residualEchoSuppression?: boolean;
   /** Preprocessor noise suppression (default false). */
   noiseSuppression?: boolean;
-  /** Far-end frames buffered before the first capture (default 2, upstream's PLAYBACK_DELAY). */
+  /** Far-end frames newer than the paired one kept in hand at the tightest moment (default 1; see src/speexdsp_aec.c). */
   delayFrames?: number;
 }
 
 export interface SpeexEchoCancellerNativeStats {
   frames: number;
   playbackFrames: number;
+  /** Captures whose far-end frame had not come yet (cancelled against silence). */
   underruns: number;
+  /** Far-end frames lost because playback ran a ring's worth ahead. */
   overruns: number;
-  autoFills: number;
-  discardedBeforeStart: number;
+  /** Times the far-end pairing moved. */
+  realignments: number;
   bufferedFrames: number;
 }
 

@@ -21,9 +21,6 @@
 import type { Disposable } from '../../base/disposable.js';
 import type { CodedError, Result } from '../../base/result.js';
 
-/** The echo tail modelled when `tailMs` is not given. */
-export const DEFAULT_ECHO_TAIL_MS = 200;
-
 export interface EchoCancellerOptions {
   readonly sampleRate: number;
   readonly frameSamples: number;

@@ -13,13 +13,12 @@
  */
 import { createRequire } from 'node:module';
 import { err, ok, type Result } from '../../base/result.js';
-import {
-  DEFAULT_ECHO_TAIL_MS,
-  type EchoCanceller,
-  type EchoCancellerError,
-  type EchoCancellerFactory,
-  type EchoCancellerOptions,
-  type EchoCancellerStats,
+import type {
+  EchoCanceller,
+  EchoCancellerError,
+  EchoCancellerFactory,
+  EchoCancellerOptions,
+  EchoCancellerStats,
 } from '../../media/audio/echo-canceller.js';
 
 /** Counters kept by the addon (native/speexdsp-aec/index.d.ts). */
@@ -59,6 +58,8 @@ export const SPEEX_AEC_MAX_FRAME_MS = 20;
 export const SPEEX_AEC_MAX_TAIL_MS = 1000;
 export const SPEEX_AEC_MAX_DELAY_FRAMES = 32;
 const DEFAULT_DELAY_FRAMES = 1;
+/** The port's documented default for `tailMs` (platform may import only types from media). */
+const DEFAULT_ECHO_TAIL_MS = 200;
 
 /** require('@softphone/speexdsp-aec') from here (works from the sources and from the bundles in out/). */
 export const loadSpeexAecAddon: SpeexAecBindingLoader = () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- media [--seconds N] [--codec PCMU|PCMA|G722|opus] [--suite NAME]
- *                          [--in-process [--calls K] [--block-ms N --block-every-ms M]]`
+ *                          [--in-process [--calls K] [--block-ms N --block-every-ms M]] [--no-peer] [--no-floor]`
  *
  * A G.711 SRTP call (by default 60 s, AES_CM_128_HMAC_SHA1_80) between two of our CallMedia
  * instances on 127.0.0.1: real UDP sockets, file audio paced by the real clock (each side plays
@@ -25,8 +25,13 @@
  * Peer, in the same run (skip with `--no-peer`): two baresip 1.0 processes (Debian, C; the interop
  * harness) in the same call - same codec, SRTP AES_CM_128_HMAC_SHA1_80, direct over UDP on
  * 127.0.0.1, file audio in, both directions recorded - CPU and peak RSS of each process from /proc.
+ *
+ * Floor, in the same run (two-process mode; skip with `--no-floor`): two Node processes that only
+ * do what wakes a call's process (bench/media-floor-child.ts) - the part of the figure no Node
+ * media code can remove on this machine.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,6 +60,7 @@ interface Args {
   blockEveryMs: number;
   loopHistogram: boolean;
   peer: boolean;
+  floor: boolean;
 }
 
 function parseArgs(args: string[]): Args {
@@ -72,6 +78,7 @@ function parseArgs(args: string[]): Args {
     blockEveryMs: Number(get('block-every-ms') ?? 1000),
     loopHistogram: args.includes('--loop-histogram'),
     peer: !args.includes('--no-peer'),
+    floor: !args.includes('--no-floor'),
   };
 }
 
@@ -344,6 +351,26 @@ class LegProcess {
   }
 }
 
+/** Two floor processes (media-floor-child.ts) exchanging 50 datagrams/s each way; CPU % of each. */
+async function nodeFloor(seconds: number): Promise<number[]> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const sockets = await Promise.all([0, 1].map(() => new Promise<number>((resolve) => {
+    const s = createSocket('udp4');
+    s.bind(0, '127.0.0.1', () => {
+      const port = s.address().port;
+      s.close(() => resolve(port));
+    });
+  })));
+  const run = (me: number, peer: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', join(here, 'media-floor-child.ts'), String(me), String(peer), String(seconds)], { timeout: (seconds + 30) * 1000 }, (e, stdout) => {
+        if (e !== null) reject(e);
+        else resolve((JSON.parse(stdout.trim()) as { cpuPct: number }).cpuPct);
+      });
+    });
+  return Promise.all([run(sockets[0]!, sockets[1]!), run(sockets[1]!, sockets[0]!)]);
+}
+
 /** Default: each leg in its own Node process. */
 async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<void> {
   const sources = writeSources(dir, rate, args.seconds, 1);
@@ -380,6 +407,11 @@ async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<v
   } finally {
     a.kill();
     b.kill();
+  }
+  if (args.floor) {
+    // What any Node process pays for the same wake-ups (a 20 ms timer, 50 datagrams/s in and out), measured now.
+    const floor = await nodeFloor(args.seconds);
+    emit({ impl: 'node-floor', metric: 'resources', seconds: args.seconds, processes: 2, cpuPctOfOneCorePerProcess: +((floor[0]! + floor[1]!) / 2).toFixed(2), cpuPctOfOneCoreEachProcess: floor.map((f) => +f.toFixed(2)), what: 'empty handlers: a phase-locked 20 ms timer sending one 182-byte datagram, and the peer\'s datagram' });
   }
 }
 

@@ -20,6 +20,7 @@ export const DEBIAN_PEERS = [
   { pkg: 'libasound2-dev', probe: '/usr/include/alsa/asoundlib.h', why: 'ALSA for the real naudiodon path' },
   { pkg: 'libasound2-plugins', probe: '/usr/share/doc/libasound2-plugins', why: 'ALSA file/null PCM plugins (no sound card)' },
   { pkg: 'pulseaudio', probe: '/usr/bin/pulseaudio', why: 'a null sink and its monitor: the real-time echo loop for echo-cancellation tests' },
+  { pkg: 'libspeexdsp-dev', probe: '/usr/include/speex/speex_echo.h', why: 'the distribution speexdsp as the peer of the aec benchmark' },
   { pkg: 'sox', probe: '/usr/bin/sox', why: 'measuring recorded audio' },
   { pkg: 'espeak-ng', probe: '/usr/bin/espeak-ng', why: 'speech test audio' },
   { pkg: 'gcc', probe: '/usr/bin/cc', why: 'building small C test helpers against libsrtp2/spandsp' },

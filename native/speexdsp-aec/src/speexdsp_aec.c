@@ -157,12 +157,14 @@ static int get_opt_bool(napi_env env, napi_value obj, const char *key, const cha
   return 1;
 }
 
-/* Frame sizes whose prime factors are 2, 3 and 5 only: kiss_fft's fast radices, and its
+/* Frame sizes whose prime factors are 2, 3, 5 and 7 only: kiss_fft's fast radices 2-5 plus its
+ * generic one for 7 (10 and 20 ms at 44.1 kHz are 441 = 3^2 7^2 and 882 samples), and its
  * "max radix 17" fatal path out of reach. */
 static int smooth_frame(int n) {
   while (n % 2 == 0) n /= 2;
   while (n % 3 == 0) n /= 3;
   while (n % 5 == 0) n /= 5;
+  while (n % 7 == 0) n /= 7;
   return n == 1;
 }
 
@@ -447,7 +449,7 @@ static napi_value Construct(napi_env env, napi_callback_info info) {
   if (!get_int(env, argv[0], "sampleRate must be a number", "sampleRate must be an integer from 8000 to 48000", MIN_RATE, MAX_RATE, &rate)) return NULL;
   if (!get_int(env, argv[1], "frameSamples must be a number", "frameSamples must be an integer from 40 to 2048", MIN_FRAME, MAX_FRAME, &frame)) return NULL;
   if (!smooth_frame(frame)) {
-    throw_range(env, "frameSamples must have no prime factor other than 2, 3 and 5 (e.g. 10 or 20 ms at 8/16/32/48 kHz)");
+    throw_range(env, "frameSamples must have no prime factor other than 2, 3, 5 and 7 (e.g. 10 or 20 ms at 8/16/32/44.1/48 kHz)");
     return NULL;
   }
   if (!get_int(env, argv[2], "filterLengthSamples must be a number", "filterLengthSamples must be an integer from frameSamples to 65536 and at most one second", frame, MAX_FILTER, &filter)) return NULL;

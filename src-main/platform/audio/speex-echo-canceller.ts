@@ -52,7 +52,7 @@ export interface SpeexAecBinding {
 /** Returns the binding or throws (a missing or unbuildable addon). */
 export type SpeexAecBindingLoader = () => SpeexAecBinding;
 
-export const SPEEX_AEC_SAMPLE_RATES: readonly number[] = [8000, 16000, 32000, 48000];
+export const SPEEX_AEC_SAMPLE_RATES: readonly number[] = [8000, 16000, 32000, 44100, 48000];
 export const SPEEX_AEC_MIN_FRAME_MS = 10;
 export const SPEEX_AEC_MAX_FRAME_MS = 20;
 export const SPEEX_AEC_MAX_TAIL_MS = 1000;
@@ -122,10 +122,10 @@ function badConfig(message: string, options: EchoCancellerOptions): Result<never
   });
 }
 
-/** Frame sizes whose FFTs kiss_fft does with radices 2, 3, 5 (the addon refuses others). */
-function onlyFactors235(n: number): boolean {
+/** Frame sizes whose FFTs kiss_fft does with radices 2, 3, 5, 7 (the addon refuses others). */
+function smallFactorsOnly(n: number): boolean {
   let m = n;
-  for (const p of [2, 3, 5]) while (m % p === 0) m /= p;
+  for (const p of [2, 3, 5, 7]) while (m % p === 0) m /= p;
   return m === 1;
 }
 
@@ -135,9 +135,9 @@ function checkConfig(options: EchoCancellerOptions): Result<CheckedConfig, EchoC
     return badConfig(`echo cancellation supports ${SPEEX_AEC_SAMPLE_RATES.join(', ')} Hz, not ${sampleRate}`, options);
   }
   const frameMs = (frameSamples * 1000) / sampleRate;
-  if (!Number.isInteger(frameSamples) || frameMs < SPEEX_AEC_MIN_FRAME_MS || frameMs > SPEEX_AEC_MAX_FRAME_MS || !onlyFactors235(frameSamples)) {
+  if (!Number.isInteger(frameSamples) || frameMs < SPEEX_AEC_MIN_FRAME_MS || frameMs > SPEEX_AEC_MAX_FRAME_MS || !smallFactorsOnly(frameSamples)) {
     return badConfig(
-      `echo cancellation needs frames of ${SPEEX_AEC_MIN_FRAME_MS}–${SPEEX_AEC_MAX_FRAME_MS} ms (e.g. ${sampleRate / 100} or ${sampleRate / 50} samples at ${sampleRate} Hz), not ${frameSamples} samples`,
+      `echo cancellation needs frames of ${SPEEX_AEC_MIN_FRAME_MS}–${SPEEX_AEC_MAX_FRAME_MS} ms whose size has no prime factor above 7 (e.g. ${sampleRate / 100} or ${sampleRate / 50} samples at ${sampleRate} Hz), not ${frameSamples} samples`,
       options,
     );
   }

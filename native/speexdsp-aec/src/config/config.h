@@ -6,7 +6,7 @@
  *   default (./configure without --enable-fixed-point) produces.
  * - USE_KISS_FFT: the FFT behind fftwrap.c. Kiss FFT handles radices 2, 3, 4, 5 natively (and
  *   any prime up to 17 generically); the addon only accepts frame sizes whose prime factors are
- *   2, 3 and 5, so kiss_fft's "max radix" fatal path cannot be reached.
+ *   2, 3, 5 and 7, so kiss_fft's "max radix" fatal path cannot be reached.
  * - Neither VAR_ARRAYS nor USE_ALLOCA: in the float build the echo canceller, preprocessor,
  *   filterbank and FFT files never use stack arrays of variable size (only fftwrap.c's
  *   fixed-point spx_fft_float does, which this build does not compile), so plain C89 arrays and

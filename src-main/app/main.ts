@@ -23,6 +23,7 @@ import { createSipPlatform } from '../platform/net/sip-platform.js';
 import { loadInstanceId } from '../platform/storage/instance-id.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
 import { AudioDeviceService, type AudioPreferences } from '../services/phone/audio-devices.js';
+import { CallAlerts } from '../services/phone/call-alerts.js';
 import { CallHistory } from '../services/phone/call-history.js';
 import { PhoneService } from '../services/phone/phone-service.js';
 import { buildMenuTemplate } from './menu.js';
@@ -151,7 +152,8 @@ async function start(): Promise<void> {
 /**
  * The phone with real adapters: TLS/TCP/UDP and DNS, RTP sockets, the sound card through
  * PortAudio (loaded on first use) with speexdsp echo cancellation and the user's device choice
- * (audio-devices.json: microphone, speaker, ringing device, echo cancellation), call history in
+ * (audio-devices.json: microphone, speaker, ringing device, echo cancellation), locally generated
+ * ringtone and call-progress tones, call history in
  * the user-data folder. A network change or a resume from sleep re-registers every account at
  * once. The renderer reaches it through the contract once the phone channels exist (next wave:
  * accounts, calls, audio devices, history, certificates).
@@ -185,7 +187,12 @@ async function createPhone(): Promise<PhoneService> {
     userAgent: `SecureSoftphone/${app.getVersion()} (${process.platform})`,
     recordCall: (record) => void history.add(record),
   });
-  app.on('will-quit', () => audioDevices.dispose());
+  // Ringtone on the ringing device, ringback/busy/call waiting on the speaker.
+  const alerts = new CallAlerts(phone.onEvent, { port: audioPort, clock, logger: logger.child('alerts'), ringDevice: () => audioDevices.ringDeviceId, speakerDevice: () => audioDevices.preferences.playbackDeviceId });
+  app.on('will-quit', () => {
+    alerts.dispose();
+    audioDevices.dispose();
+  });
   const network = new NetworkMonitor(clock);
   network.onChange(() => phone.networkChanged());
   powerMonitor.on('resume', () => phone.networkChanged());

@@ -167,7 +167,7 @@ async function createPhone(): Promise<PhoneService> {
   const settingsStore = new JsonFileStore(userData);
   const savedAudio = (await settingsStore.read('audio-devices').catch(() => undefined)) as Partial<AudioPreferences> | undefined;
   // Live calls move through the phone, created below (the callback runs only once calls exist).
-  const audioDevices: AudioDeviceService = new AudioDeviceService(audioPort, { setCallAudioDevices: (choice): Promise<void> => phone.setCallAudioDevices(choice) }, logger.child('audio'), savedAudio ?? {}, (prefs) => void settingsStore.write('audio-devices', prefs).catch((e: unknown) => logger.warn('audio preferences not saved', { cause: String(e) })));
+  const audioDevices: AudioDeviceService = new AudioDeviceService(audioPort, { setCallAudioDevices: (choice): Promise<void> => phone.setCallAudioDevices(choice), setCallVolume: (volume): void => phone.setCallVolume(volume) }, logger.child('audio'), savedAudio ?? {}, (prefs) => void settingsStore.write('audio-devices', prefs).catch((e: unknown) => logger.warn('audio preferences not saved', { cause: String(e) })));
   const media = new CallMediaEngine({
     clock,
     rng,

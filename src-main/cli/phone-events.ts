@@ -69,6 +69,8 @@ export class CliEventMapper {
             ...(e.media.report.warnings.length === 0 ? {} : { warnings: e.media.report.warnings.map((w) => w.message) }),
           },
         ];
+      case 'levels':
+        return []; // meters are for the UI: ten a second would drown the CLI's events
       case 'audio-devices': {
         const d = e.devices;
         return [{ event: 'audio', call: e.call.callId, backend: d.backend, ...(d.capture === undefined ? {} : { capture: d.capture }), ...(d.playback === undefined ? {} : { playback: d.playback }), echoCancellation: d.echoCancellation }];

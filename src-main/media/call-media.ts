@@ -87,6 +87,8 @@ export type MediaEvent =
   | { readonly kind: 'stats'; readonly stats: MediaStats }
   /** RTP from a source other than the SDP address was latched (symmetric RTP behind NAT). */
   | { readonly kind: 'latched'; readonly address: string; readonly port: number }
+  /** Microphone and speaker levels about every 100 ms while audio flows (meters; the microphone is measured even when muted). */
+  | { readonly kind: 'levels'; readonly levels: AudioLevels }
   /** The audio devices the call uses changed (start, user switch, device loss, hot-plug, OS default). */
   | { readonly kind: 'audio-devices'; readonly devices: CallAudioDevicesInfo }
   | { readonly kind: 'error'; readonly message: string };
@@ -101,6 +103,22 @@ export interface CallAudioDevicesInfo {
   readonly wantedCapture?: string;
   readonly wantedPlayback?: string;
   readonly echoCancellation: boolean;
+}
+
+/** Levels over the last ~100 ms in dBFS (−Infinity: digital silence); after the volume settings. */
+export interface AudioLevels {
+  readonly inputRmsDbfs: number;
+  readonly inputPeakDbfs: number;
+  readonly outputRmsDbfs: number;
+  readonly outputPeakDbfs: number;
+  /** A microphone sample hit full scale (turn the input volume down). */
+  readonly inputClipped: boolean;
+}
+
+/** Volume changes in dB (0 = unchanged signal); a missing key keeps the current value. */
+export interface CallVolume {
+  readonly inputGainDb?: number;
+  readonly outputGainDb?: number;
 }
 
 /** Devices to move a call to: an id, `null` for the system default; a missing key keeps the current choice. */
@@ -137,6 +155,8 @@ export interface CallMedia extends Disposable {
    * was when a device cannot be opened, and says so with an `error` event). Resolves when done.
    */
   setAudioDevices(choice: CallAudioDeviceChoice): Promise<void>;
+  /** Microphone and speaker volume for this call, in dB (clamped to −60…+20). */
+  setVolume(volume: CallVolume): void;
   readonly state: MediaState | undefined;
   readonly onEvent: Event<MediaEvent>;
 }

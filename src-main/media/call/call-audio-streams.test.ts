@@ -7,7 +7,7 @@ import { FakeAudioDevicePort, fakeDevice, type FakeCaptureStream } from '../../.
 import { FakeClock } from '../../../test/fakes/fake-clock.js';
 import { FakeEchoCancellerFactory } from '../../../test/fakes/fake-echo-canceller.js';
 import { nullLogger } from '../../base/logger.js';
-import type { CallAudioDevicesInfo } from '../call-media.js';
+import type { AudioLevels, CallAudioDevicesInfo } from '../call-media.js';
 import type { CallAudio } from './call-audio.js';
 import { CallAudioStreams } from './call-audio-streams.js';
 
@@ -27,14 +27,16 @@ function setup(audio: Partial<CallAudio> = {}, port = devicesPort()) {
   const captured: Int16Array[] = [];
   const errors: string[] = [];
   const devices: CallAudioDevicesInfo[] = [];
+  const levels: AudioLevels[] = [];
   let far = 0;
   const streams = new CallAudioStreams({ port, owned: false, ...audio }, 8000, 20, new FakeClock(), nullLogger, {
     capture: (f) => captured.push(f.slice()),
     playback: (out) => out.fill(++far * 100),
     error: (m) => errors.push(m),
     devices: (d) => devices.push(d),
+    levels: (l) => levels.push(l),
   });
-  return { streams, port, captured, errors, devices };
+  return { streams, port, captured, errors, devices, levels };
 }
 
 const mic = (port: FakeAudioDevicePort, id: string): FakeCaptureStream => {
@@ -171,6 +173,48 @@ describe('CallAudioStreams: devices during a call', () => {
     port.setDefault('headset', 'input');
     await flush();
     expect(streams.devices.capture).toBe('headset');
+    streams.dispose();
+  });
+});
+
+describe('CallAudioStreams: volume and level meters', () => {
+  it('applies the input and output volume and reports levels every 100 ms, after the volume', async () => {
+    const { streams, port, captured, levels } = setup({ inputGainDb: -6 });
+    await streams.start();
+    const micStream = port.captures[0]!;
+    const speaker = port.playbacks[0]!;
+    const tone = Int16Array.from({ length: 160 }, (_, k) => Math.round(10000 * Math.sin((2 * Math.PI * k) / 16)));
+    for (let i = 0; i < 5; i++) {
+      speaker.pull(1);
+      micStream.emit(tone);
+    }
+    expect(captured[0]![4]).toBe(Math.round(10000 * 10 ** (-6 / 20))); // the peak sample, 6 dB down
+    expect(levels).toHaveLength(1); // 5 frames of 20 ms
+    const l = levels[0]!;
+    expect(l.inputPeakDbfs).toBeCloseTo(20 * Math.log10(5012 / 32767), 1);
+    expect(l.inputRmsDbfs).toBeCloseTo(l.inputPeakDbfs - 3.01, 0); // a sine's RMS is 3 dB under its peak
+    expect(l.inputClipped).toBe(false);
+    expect(l.outputPeakDbfs).toBeGreaterThan(-Infinity);
+
+    streams.setVolume({ inputGainDb: 20, outputGainDb: -60 });
+    const before = speaker.played.length;
+    for (let i = 0; i < 5; i++) {
+      speaker.pull(1);
+      micStream.emit(tone);
+    }
+    expect(levels[1]!.inputClipped).toBe(true); // +20 dB drives 10000 into full scale
+    expect(Math.max(...speaker.played.slice(before).map((f) => Math.max(...f)))).toBeLessThan(600); // -60 dB: near silence
+    streams.setVolume({ inputGainDb: 99 });
+    expect(streams.volume.inputGainDb).toBe(20); // clamped
+    streams.dispose();
+  });
+
+  it('feeds the canceller the microphone before the volume and the speaker after it', async () => {
+    const aec = new FakeEchoCancellerFactory();
+    const { streams, port } = setup({ echoCanceller: aec.create, outputGainDb: -6 });
+    await streams.start();
+    const [played] = port.playbacks[0]!.pull(1);
+    expect(aec.created[0]!.played[0]).toEqual(played); // the reference is what the speaker really played
     streams.dispose();
   });
 });

@@ -27,7 +27,8 @@ import type { Disposable } from '../../base/disposable.js';
 import type { Logger } from '../../base/logger.js';
 import type { AudioDeviceError, AudioDeviceInfo, CaptureStream, PlaybackStream } from '../audio/audio-port.js';
 import type { EchoCanceller, EchoCancellerStats } from '../audio/echo-canceller.js';
-import type { CallAudioDeviceChoice, CallAudioDevicesInfo } from '../call-media.js';
+import { applyGainDb } from '../audio/pcm-level.js';
+import type { AudioLevels, CallAudioDeviceChoice, CallAudioDevicesInfo, CallVolume } from '../call-media.js';
 import type { CallAudio } from './call-audio.js';
 
 export interface AudioStreamHandlers {
@@ -38,7 +39,50 @@ export interface AudioStreamHandlers {
   error(message: string): void;
   /** The devices the call's audio now uses (after start, a switch, a loss or a hot-plug). */
   devices?(devices: CallAudioDevices): void;
+  /** Level meters, every `LEVEL_WINDOW_MS` of audio. */
+  levels?(levels: AudioLevels): void;
 }
+
+/** Level meter window. */
+export const LEVEL_WINDOW_MS = 100;
+const MIN_GAIN_DB = -60;
+const MAX_GAIN_DB = 20;
+
+/** Sum of squares and peak over a window (cheap per frame; dBFS at the end). */
+class LevelWindow {
+  private sum = 0;
+  private n = 0;
+  private peak = 0;
+  clipped = false;
+
+  add(frame: Int16Array): void {
+    let sum = 0;
+    let peak = this.peak;
+    for (let i = 0; i < frame.length; i++) {
+      const v = frame[i]!;
+      sum += v * v;
+      const a = v < 0 ? -v : v;
+      if (a > peak) peak = a;
+    }
+    if (peak >= 32767) this.clipped = true;
+    this.sum += sum;
+    this.n += frame.length;
+    this.peak = peak;
+  }
+
+  take(): { rms: number; peak: number; clipped: boolean } {
+    const rms = this.n === 0 ? 0 : Math.sqrt(this.sum / this.n);
+    const r = { rms: dbfs(rms), peak: dbfs(this.peak), clipped: this.clipped };
+    this.sum = 0;
+    this.n = 0;
+    this.peak = 0;
+    this.clipped = false;
+    return r;
+  }
+}
+
+const dbfs = (v: number): number => (v === 0 ? -Infinity : 20 * Math.log10(Math.min(v, 32767) / 32767));
+const clampGain = (db: number): number => (Number.isFinite(db) ? Math.min(MAX_GAIN_DB, Math.max(MIN_GAIN_DB, db)) : 0);
 
 export type AudioDeviceChoice = CallAudioDeviceChoice;
 export type CallAudioDevices = CallAudioDevicesInfo;
@@ -65,6 +109,12 @@ export class CallAudioStreams implements Disposable {
   /** Serialises reopenings per direction (a switch during a switch waits for it). */
   private readonly pending: Record<Kind, Promise<void>> = { capture: Promise.resolve(), playback: Promise.resolve() };
   private switches = 0;
+  private inputGainDb: number;
+  private outputGainDb: number;
+  private readonly inputLevel = new LevelWindow();
+  private readonly outputLevel = new LevelWindow();
+  private levelFrames = 0;
+  private readonly framesPerLevel: number;
   private disposed = false;
   private started = false;
   readonly frameSamples: number;
@@ -80,6 +130,19 @@ export class CallAudioStreams implements Disposable {
     this.frameSamples = Math.round((rate * frameMs) / 1000);
     this.cleaned = new Int16Array(this.frameSamples);
     this.wanted = { capture: audio?.captureDeviceId, playback: audio?.playbackDeviceId };
+    this.inputGainDb = clampGain(audio?.inputGainDb ?? 0);
+    this.outputGainDb = clampGain(audio?.outputGainDb ?? 0);
+    this.framesPerLevel = Math.max(1, Math.round(LEVEL_WINDOW_MS / frameMs));
+  }
+
+  get volume(): Required<CallVolume> {
+    return { inputGainDb: this.inputGainDb, outputGainDb: this.outputGainDb };
+  }
+
+  /** Microphone and speaker volume in dB, clamped to −60…+20. */
+  setVolume(volume: CallVolume): void {
+    if (volume.inputGainDb !== undefined) this.inputGainDb = clampGain(volume.inputGainDb);
+    if (volume.outputGainDb !== undefined) this.outputGainDb = clampGain(volume.outputGainDb);
   }
 
   get backend(): string {
@@ -178,17 +241,35 @@ export class CallAudioStreams implements Disposable {
 
   private onCaptureFrame(frame: Int16Array): void {
     const echo = this.echo;
-    if (echo === undefined) {
-      this.handlers.capture(frame);
-      return;
+    // The canceller sees the microphone as it is; the volume applies to what is sent.
+    let f = frame;
+    if (echo !== undefined) {
+      echo.capture(frame, this.cleaned);
+      f = this.cleaned;
+    } else if (this.inputGainDb !== 0) {
+      this.cleaned.set(frame);
+      f = this.cleaned;
     }
-    echo.capture(frame, this.cleaned);
-    this.handlers.capture(this.cleaned);
+    applyGainDb(f, this.inputGainDb);
+    if (this.handlers.levels !== undefined) this.inputLevel.add(f);
+    this.handlers.capture(f);
+    // Meters follow the microphone's clock (there is always a capture stream when there is audio).
+    if (this.handlers.levels !== undefined && ++this.levelFrames >= this.framesPerLevel) this.emitLevels();
   }
 
   private onPlaybackPull(out: Int16Array): void {
     this.handlers.playback(out);
+    applyGainDb(out, this.outputGainDb);
+    // What the speaker plays (after the volume) is what comes back as echo.
     this.echo?.playback(out);
+    if (this.handlers.levels !== undefined) this.outputLevel.add(out);
+  }
+
+  private emitLevels(): void {
+    this.levelFrames = 0;
+    const i = this.inputLevel.take();
+    const o = this.outputLevel.take();
+    this.handlers.levels?.({ inputRmsDbfs: i.rms, inputPeakDbfs: i.peak, outputRmsDbfs: o.rms, outputPeakDbfs: o.peak, inputClipped: i.clipped });
   }
 
   /**

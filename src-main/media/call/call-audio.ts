@@ -41,6 +41,9 @@ export interface CallAudio {
    * file or null port has no acoustic path). Undefined: none.
    */
   readonly echoCanceller?: EchoCancellerFactory;
+  /** Initial microphone and speaker volume in dB (default 0). */
+  readonly inputGainDb?: number;
+  readonly outputGainDb?: number;
 }
 
 export interface CallAudioProvider {
@@ -75,6 +78,9 @@ export interface DeviceSelection {
   readonly sampleRate?: number;
   /** Cancel the speaker's echo in the microphone (default true when a canceller is available). */
   readonly echoCancellation?: boolean;
+  /** Microphone and speaker volume in dB (default 0). */
+  readonly inputGainDb?: number;
+  readonly outputGainDb?: number;
 }
 
 /**
@@ -95,6 +101,8 @@ export function deviceAudioProvider(port: AudioDevicePort, selection: () => Devi
         owned: false,
         sampleRate: s.sampleRate ?? 48000,
         ...(echoCanceller === undefined || s.echoCancellation === false ? {} : { echoCanceller }),
+        ...(s.inputGainDb === undefined ? {} : { inputGainDb: s.inputGainDb }),
+        ...(s.outputGainDb === undefined ? {} : { outputGainDb: s.outputGainDb }),
         ...(s.captureDeviceId === undefined ? {} : { captureDeviceId: s.captureDeviceId }),
         ...(s.playbackDeviceId === undefined ? {} : { playbackDeviceId: s.playbackDeviceId }),
       });

@@ -31,7 +31,7 @@ import {
   type PendingOffer,
 } from '../../protocol/sdp/index.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
-import type { CallAudioDeviceChoice, CallMedia, CallMediaOptions, MediaEvent, MediaFailure, MediaState, MediaStats, OfferOptions } from '../call-media.js';
+import type { CallAudioDeviceChoice, CallVolume, CallMedia, CallMediaOptions, MediaEvent, MediaFailure, MediaState, MediaStats, OfferOptions } from '../call-media.js';
 import { AudioReceiver } from './audio-receiver.js';
 import { AudioSender } from './audio-sender.js';
 import type { CallAudio } from './call-audio.js';
@@ -188,6 +188,19 @@ export class CallMediaSession implements CallMedia {
     this.sender.muted = muted;
   }
 
+  setVolume(volume: CallVolume): void {
+    if (this.disposed) return;
+    if (this.streams !== undefined) this.streams.setVolume(volume);
+    else if (this.audio !== undefined) {
+      // Not negotiated yet: the streams open with these gains.
+      this.audio = {
+        ...this.audio,
+        ...(volume.inputGainDb === undefined ? {} : { inputGainDb: volume.inputGainDb }),
+        ...(volume.outputGainDb === undefined ? {} : { outputGainDb: volume.outputGainDb }),
+      };
+    }
+  }
+
   async setAudioDevices(choice: CallAudioDeviceChoice): Promise<void> {
     if (this.disposed || this.audio === undefined) return;
     if (this.streams !== undefined) {
@@ -315,6 +328,9 @@ export class CallMediaSession implements CallMedia {
       error: (message) => this.error(message),
       devices: (devices) => {
         if (!this.disposed) this.events.fire({ kind: 'audio-devices', devices });
+      },
+      levels: (levels) => {
+        if (!this.disposed) this.events.fire({ kind: 'levels', levels });
       },
     });
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeAudioDevicePort, fakeDevice } from '../../../test/fakes/fake-audio-device.js';
 import { Failure } from '../../base/failure.js';
 import { nullLogger } from '../../base/logger.js';
-import type { CallAudioDeviceChoice } from '../../media/call-media.js';
+import type { CallAudioDeviceChoice, CallVolume } from '../../media/call-media.js';
 import { AudioDeviceService, type AudioPreferences } from './audio-devices.js';
 
 function setup(initial: Partial<AudioPreferences> = {}) {
@@ -13,9 +13,10 @@ function setup(initial: Partial<AudioPreferences> = {}) {
     fakeDevice('mme:spk-jabra', { name: 'Speakers (Jabra EVOLVE 20 MS)', maxInputChannels: 0, hostApi: 'MME' }),
   ]);
   const moved: CallAudioDeviceChoice[] = [];
+  const volumes: CallVolume[] = [];
   const saved: AudioPreferences[] = [];
-  const service = new AudioDeviceService(port, { setCallAudioDevices: async (c) => void moved.push(c) }, nullLogger, initial, (p) => saved.push(p));
-  return { port, service, moved, saved };
+  const service = new AudioDeviceService(port, { setCallAudioDevices: async (c) => void moved.push(c), setCallVolume: (v) => void volumes.push(v) }, nullLogger, initial, (p) => saved.push(p));
+  return { port, service, moved, saved, volumes };
 }
 
 describe('AudioDeviceService', () => {
@@ -62,5 +63,17 @@ describe('AudioDeviceService', () => {
     port.unplug('mme:spk-jabra');
     expect(seen).toEqual([['Realtek Audio']]);
     service.dispose();
+  });
+
+  it('sets the microphone and speaker volume for the next calls and the live ones, refusing out-of-range values', async () => {
+    const { service, volumes, saved } = setup();
+    await service.choose({ inputGainDb: 6, outputGainDb: -3 });
+    expect(volumes).toEqual([{ inputGainDb: 6, outputGainDb: -3 }]);
+    expect(service.selection).toMatchObject({ inputGainDb: 6, outputGainDb: -3 });
+    expect(saved.at(-1)).toMatchObject({ inputGainDb: 6, outputGainDb: -3 });
+    await expect(service.choose({ outputGainDb: 40 })).rejects.toMatchObject({ code: 'invalid-payload' });
+    await expect(service.choose({ inputGainDb: Number.NaN })).rejects.toMatchObject({ code: 'invalid-payload' });
+    expect(volumes).toHaveLength(1);
+    expect(service.preferences.outputGainDb).toBe(-3);
   });
 });

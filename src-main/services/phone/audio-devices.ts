@@ -15,7 +15,7 @@ import { Failure } from '../../base/failure.js';
 import type { Logger } from '../../base/logger.js';
 import type { AudioDeviceInfo, AudioDevicePort } from '../../media/audio/audio-port.js';
 import { pairAudioDevices, type AudioDevicePair } from '../../media/audio/device-pairing.js';
-import type { CallAudioDeviceChoice } from '../../media/call-media.js';
+import type { CallAudioDeviceChoice, CallVolume } from '../../media/call-media.js';
 import type { DeviceSelection } from '../../media/call/call-audio.js';
 
 export interface AudioPreferences {
@@ -25,6 +25,9 @@ export interface AudioPreferences {
   /** Where incoming calls ring; undefined = the playback device. */
   readonly ringDeviceId?: string;
   readonly echoCancellation: boolean;
+  /** Microphone and speaker volume in dB (0: as the device delivers; −60…+20). */
+  readonly inputGainDb?: number;
+  readonly outputGainDb?: number;
 }
 
 /** A change: an id, null for the system default, a missing key for "unchanged". */
@@ -33,6 +36,8 @@ export interface AudioPreferencesChange {
   readonly playbackDeviceId?: string | null;
   readonly ringDeviceId?: string | null;
   readonly echoCancellation?: boolean;
+  readonly inputGainDb?: number;
+  readonly outputGainDb?: number;
 }
 
 export interface AudioDeviceList {
@@ -44,6 +49,7 @@ export interface AudioDeviceList {
 /** What moves live calls (PhoneService.setCallAudioDevices). */
 export interface LiveCallAudio {
   setCallAudioDevices(choice: CallAudioDeviceChoice): Promise<void>;
+  setCallVolume(volume: CallVolume): void;
 }
 
 export class AudioDeviceService implements Disposable {
@@ -75,6 +81,8 @@ export class AudioDeviceService implements Disposable {
       ...(p.captureDeviceId === undefined ? {} : { captureDeviceId: p.captureDeviceId }),
       ...(p.playbackDeviceId === undefined ? {} : { playbackDeviceId: p.playbackDeviceId }),
       echoCancellation: p.echoCancellation,
+      ...(p.inputGainDb === undefined ? {} : { inputGainDb: p.inputGainDb }),
+      ...(p.outputGainDb === undefined ? {} : { outputGainDb: p.outputGainDb }),
     };
   }
 
@@ -110,17 +118,27 @@ export class AudioDeviceService implements Disposable {
     const capture = next(change.captureDeviceId, this.prefs.captureDeviceId);
     const playback = next(change.playbackDeviceId, this.prefs.playbackDeviceId);
     const ring = next(change.ringDeviceId, this.prefs.ringDeviceId);
+    for (const g of [change.inputGainDb, change.outputGainDb]) {
+      if (g !== undefined && !(Number.isFinite(g) && g >= -60 && g <= 20)) throw new Failure('invalid-payload', `A volume must be between -60 and +20 dB (got ${g}).`);
+    }
+    const inputGainDb = change.inputGainDb ?? this.prefs.inputGainDb;
+    const outputGainDb = change.outputGainDb ?? this.prefs.outputGainDb;
     this.prefs = {
       ...(capture === undefined ? {} : { captureDeviceId: capture }),
       ...(playback === undefined ? {} : { playbackDeviceId: playback }),
       ...(ring === undefined ? {} : { ringDeviceId: ring }),
       echoCancellation: change.echoCancellation ?? this.prefs.echoCancellation,
+      ...(inputGainDb === undefined ? {} : { inputGainDb }),
+      ...(outputGainDb === undefined ? {} : { outputGainDb }),
     };
     this.save(this.prefs);
     const move: CallAudioDeviceChoice = {
       ...(change.captureDeviceId === undefined ? {} : { captureDeviceId: change.captureDeviceId }),
       ...(change.playbackDeviceId === undefined ? {} : { playbackDeviceId: change.playbackDeviceId }),
     };
+    if (change.inputGainDb !== undefined || change.outputGainDb !== undefined) {
+      this.calls.setCallVolume({ ...(change.inputGainDb === undefined ? {} : { inputGainDb: change.inputGainDb }), ...(change.outputGainDb === undefined ? {} : { outputGainDb: change.outputGainDb }) });
+    }
     if (move.captureDeviceId !== undefined || move.playbackDeviceId !== undefined) await this.calls.setCallAudioDevices(move);
     this.logger.info('audio devices chosen', { capture: capture ?? 'default', playback: playback ?? 'default', ring: ring ?? 'speaker' });
     return this.prefs;

@@ -16,7 +16,7 @@ import type { EndReason } from '../../protocol/sip/ua/end-reason.js';
 import type { MessageSummary } from '../../protocol/sip/ua/message-summary.js';
 import type { RegistrationState } from '../../protocol/sip/ua/registration-client.js';
 import { replacesForDialog } from '../../protocol/sip/ua/replaces.js';
-import type { CallAudioDeviceChoice, CallAudioDevicesInfo, CallAudioOptions, CallMedia, CallMediaFactory, MediaState, MediaStats } from '../../media/call-media.js';
+import type { AudioLevels, CallAudioDeviceChoice, CallAudioDevicesInfo, CallVolume, CallAudioOptions, CallMedia, CallMediaFactory, MediaState, MediaStats } from '../../media/call-media.js';
 import type { SignallingTransport } from '../../protocol/sdes/sdes-config.js';
 import type { AccountConfig } from '../../../src-shared/model/account.js';
 import { AccountRuntime } from './account-runtime.js';
@@ -40,6 +40,8 @@ export type PhoneEvent =
   | { readonly type: 'dtmf'; readonly call: CallInfo; readonly digit: string; readonly via: 'rfc4733' | 'info' }
   | { readonly type: 'transfer'; readonly call: CallInfo; readonly status: number; readonly reason: string }
   | { readonly type: 'stats'; readonly call: CallInfo; readonly stats: MediaStats }
+  /** Microphone and speaker meters of a call, about every 100 ms. */
+  | { readonly type: 'levels'; readonly call: CallInfo; readonly levels: AudioLevels }
   /** The devices a call's audio uses (start, user switch, device loss, hot-plug). */
   | { readonly type: 'audio-devices'; readonly call: CallInfo; readonly devices: CallAudioDevicesInfo }
   | { readonly type: 'mwi'; readonly accountId: string; readonly summary: MessageSummary }
@@ -178,6 +180,12 @@ export class PhoneService implements Disposable {
    * system default). A device that cannot be opened leaves the call where it was and raises an
    * `error` event for it.
    */
+  /** Microphone/speaker volume (dB) of one call, or of every live call. */
+  setCallVolume(volume: CallVolume, callId?: string): void {
+    const calls = callId === undefined ? [...this.calls.values()] : [this.requireCall(callId)];
+    for (const c of calls) c.media?.setVolume(volume);
+  }
+
   async setCallAudioDevices(choice: CallAudioDeviceChoice, callId?: string): Promise<void> {
     const calls = callId === undefined ? [...this.calls.values()] : [this.requireCall(callId)];
     await Promise.all(calls.map((c) => c.media?.setAudioDevices(choice)));
@@ -366,6 +374,9 @@ export class PhoneService implements Disposable {
             return;
           case 'audio-devices':
             this.emit({ type: 'audio-devices', call: live.info, devices: e.devices });
+            return;
+          case 'levels':
+            this.emit({ type: 'levels', call: live.info, levels: e.levels });
             return;
           case 'error':
             this.emit({ type: 'error', callId: live.info.callId, code: 'media', message: e.message });

@@ -70,7 +70,8 @@ export class AudioReceiver implements Disposable {
   private primaryDecoder: Codec | undefined;
   private lastDecoder: Codec | undefined;
   private readonly cn: ComfortNoiseGenerator;
-  private dtmf: { receiver: TelephoneEventReceiver; clockRate: number; types: Set<number> } | undefined;
+  /** RFC 4733 receivers per agreed telephone-event payload type (8 kHz, and the audio's rate when it differs). */
+  private dtmf = new Map<number, { receiver: TelephoneEventReceiver; clockRate: number }>();
   private bridge: RateBridge | undefined;
   private playRate = 0;
   private s = { packets: 0, dtmfPackets: 0, unknownPt: 0, malformed: 0, underruns: 0 };
@@ -112,14 +113,12 @@ export class AudioReceiver implements Disposable {
     } else if (!wasPlaying && config.playing) {
       this.jb.reset();
     }
-    const tes = config.codecs.filter((c) => c.encodingName.toLowerCase() === 'telephone-event');
-    if (tes.length === 0) this.dtmf = undefined;
-    else {
-      const types = new Set(tes.map((t) => t.payloadType));
-      const teClock = tes[0]!.clockRate;
-      if (this.dtmf === undefined || this.dtmf.clockRate !== teClock) this.dtmf = { receiver: new TelephoneEventReceiver(teClock), clockRate: teClock, types };
-      else this.dtmf.types = types;
+    const dtmf = new Map<number, { receiver: TelephoneEventReceiver; clockRate: number }>();
+    for (const te of config.codecs.filter((c) => c.encodingName.toLowerCase() === 'telephone-event')) {
+      const kept = this.dtmf.get(te.payloadType);
+      dtmf.set(te.payloadType, kept !== undefined && kept.clockRate === te.clockRate ? kept : { receiver: new TelephoneEventReceiver(te.clockRate), clockRate: te.clockRate });
     }
+    this.dtmf = dtmf;
     this.playRate = this.primaryDecoder?.sampleRate ?? 8000;
     const outRate = playbackRate ?? this.playRate;
     if (this.bridge === undefined || this.bridge.inputRate !== this.playRate || this.bridge.outputRate !== outRate) {
@@ -139,10 +138,10 @@ export class AudioReceiver implements Disposable {
     this.observer.onRtp(p.ssrc, p.sequenceNumber, p.timestamp, arrivalMs);
     const config = this.config;
     if (config === undefined) return;
-    const dtmf = this.dtmf;
-    if (dtmf !== undefined && dtmf.types.has(p.payloadType)) {
+    const events = this.dtmf.get(p.payloadType);
+    if (events !== undefined) {
       this.s.dtmfPackets++;
-      for (const n of dtmf.receiver.onPacket(p.timestamp, p.payload)) {
+      for (const n of events.receiver.onPacket(p.timestamp, p.payload)) {
         if (n.kind === 'end' && n.key !== undefined) this.onDtmf({ digit: n.key, durationMs: n.durationMs });
       }
       return;
@@ -152,8 +151,10 @@ export class AudioReceiver implements Disposable {
       this.s.unknownPt++;
       return;
     }
-    if (dtmf !== undefined && dtmf.clockRate === this.jbClock) {
-      for (const n of dtmf.receiver.onAudio(p.timestamp)) if (n.kind === 'end' && n.key !== undefined) this.onDtmf({ digit: n.key, durationMs: n.durationMs });
+    // Audio after an event whose end packets were all lost ends it (same timestamp clock only).
+    for (const d of this.dtmf.values()) {
+      if (d.clockRate !== this.jbClock) continue;
+      for (const n of d.receiver.onAudio(p.timestamp)) if (n.kind === 'end' && n.key !== undefined) this.onDtmf({ digit: n.key, durationMs: n.durationMs });
     }
     this.s.packets++;
     if (!config.playing) return;
@@ -182,7 +183,7 @@ export class AudioReceiver implements Disposable {
       packets: this.s.packets,
       dtmfPackets: this.s.dtmfPackets,
       unknownPayloadType: this.s.unknownPt,
-      malformed: this.s.malformed + (this.dtmf?.receiver.malformed ?? 0),
+      malformed: this.s.malformed + [...this.dtmf.values()].reduce((n, d) => n + d.receiver.malformed, 0),
       decodeErrors,
       jitterBuffer: this.jb?.stats(),
       underruns: this.s.underruns,

@@ -1,7 +1,7 @@
 /**
  * Our side of the offer/answer (the `LocalMediaConfig` of protocol/sdp) built from a call's
- * options: codecs from the registry in the account's preference order, then telephone-event/8000
- * for RFC 4733 DTMF; 20 ms packets; RTP/RTCP multiplexing offered; the SRTP policy and the
+ * options: codecs from the registry in the account's preference order, then telephone-event
+ * (RFC 4733 DTMF: /48000 when Opus is offered, and /8000); 20 ms packets; RTP/RTCP multiplexing offered; the SRTP policy and the
  * signalling hop (SDES keys only over TLS unless explicitly allowed, RFC 4568 §8.3).
  */
 import type { CodecRegistry } from '../../protocol/codec/index.js';
@@ -9,6 +9,8 @@ import type { CodecSpec, Direction, LocalMediaConfig } from '../../protocol/sdp/
 import type { CallMediaOptions } from '../call-media.js';
 
 export const TELEPHONE_EVENT: CodecSpec = { payloadType: 101, encodingName: 'telephone-event', clockRate: 8000, fmtp: '0-16' };
+/** telephone-event at Opus's 48 kHz RTP clock (RFC 4733 §2.1; the payload type WebRTC stacks use). */
+export const TELEPHONE_EVENT_48K: CodecSpec = { payloadType: 110, encodingName: 'telephone-event', clockRate: 48000, fmtp: '0-16' };
 export const DEFAULT_PTIME_MS = 20;
 
 /** The account's codecs this build has, in preference order, as SDP codec specs. */
@@ -30,7 +32,9 @@ export function buildLocalMediaConfig(options: CallMediaOptions, registry: Codec
   return {
     address: options.localAddress,
     port,
-    codecs: codecs.length === 0 ? [] : [...codecs, TELEPHONE_EVENT],
+    // Events at 8 kHz for every peer, and at 48 kHz too when Opus is offered, so DTMF shares the
+    // audio's timestamp clock whichever is chosen (sender and receiver pick the matching one).
+    codecs: codecs.length === 0 ? [] : [...codecs, ...(codecs.some((c) => c.clockRate === 48000) ? [TELEPHONE_EVENT_48K] : []), TELEPHONE_EVENT],
     ptime: DEFAULT_PTIME_MS,
     direction,
     rtcpMux: true,

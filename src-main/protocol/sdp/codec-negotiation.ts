@@ -71,8 +71,13 @@ export function sendCodec(codecs: readonly CodecSpec[]): CodecSpec | undefined {
   return codecs.find((c) => !isAuxiliaryCodec(c));
 }
 
-export function telephoneEvent(codecs: readonly CodecSpec[]): CodecSpec | undefined {
-  return codecs.find((c) => c.encodingName.toLowerCase() === 'telephone-event');
+/**
+ * The telephone-event format to send DTMF with: the one at the audio codec's RTP clock rate when
+ * agreed (RFC 4733 §2.1: events share the audio stream's timestamp clock), else the first.
+ */
+export function telephoneEvent(codecs: readonly CodecSpec[], audioClockRate?: number): CodecSpec | undefined {
+  const events = codecs.filter((c) => c.encodingName.toLowerCase() === 'telephone-event');
+  return events.find((c) => c.clockRate === audioClockRate) ?? events[0];
 }
 
 const SENDS: Record<Direction, boolean> = { sendrecv: true, sendonly: true, recvonly: false, inactive: false };

@@ -376,7 +376,7 @@ export function applyAnswer(pending: PendingOffer, answer: string | Uint8Array |
     }
     const mux = (config.rtcpMux ?? true) && hasRtcpMux(theirs);
     const answeredDir = isNullAddress(mediaConnection(remote, theirs)) ? 'recvonly' : mediaDirection(remote, theirs);
-    const te = telephoneEvent(codecs);
+    const te = telephoneEvent(codecs, send?.clockRate);
     const remotePtime = ptime(theirs);
     const chosen = outcome.keys;
     const offeredChosen = chosen === undefined ? undefined : pending.crypto.offered.find((o) => o.tag === chosen.tag);
@@ -451,7 +451,7 @@ export function createAnswer(offer: string | Uint8Array | SessionDescription, co
     reports.push(answer.report);
     localCrypto.push(answer.attribute !== undefined && answer.keys !== undefined ? { attribute: answer.attribute, keys: answer.keys } : undefined);
     const send = sendCodec(codecs);
-    const te = telephoneEvent(codecs);
+    const te = telephoneEvent(codecs, send?.clockRate);
     const remotePtime = ptime(m);
     const rekeyed = prev === undefined ? undefined : answer.report.rekeyed ?? (answer.keys === undefined ? undefined : { send: true, receive: true });
     media.push({

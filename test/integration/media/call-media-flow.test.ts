@@ -57,6 +57,23 @@ describe('RFC 4733 DTMF', () => {
     }
   });
 
+  it('offers telephone-event at the 48 kHz Opus clock as well as at 8 kHz, and only at 8 kHz without Opus (RFC 4733 §2.1)', async () => {
+    const opus = await createLeg(engine, { callId: 'o', codecs: ['opus', 'PCMU'] });
+    const pcmu = await createLeg(engine, { callId: 'p', codecs: ['PCMU'] });
+    try {
+      const withOpus = opus.media.createOffer();
+      const without = pcmu.media.createOffer();
+      if (!withOpus.ok || !without.ok) throw new Error('offer');
+      expect(withOpus.value).toMatch(/a=rtpmap:110 telephone-event\/48000\r\n/);
+      expect(withOpus.value).toMatch(/a=rtpmap:101 telephone-event\/8000\r\n/);
+      expect(without.value).not.toMatch(/telephone-event\/48000/);
+      expect(without.value).toMatch(/a=rtpmap:101 telephone-event\/8000\r\n/);
+    } finally {
+      opus.media.dispose();
+      pcmu.media.dispose();
+    }
+  });
+
   it('sendDtmf says false when the peer did not offer telephone-event (the UA falls back to SIP INFO)', async () => {
     const { a, b } = await pair();
     a.media.dispose();

@@ -16,8 +16,9 @@
  *
  * Echo cancellation (`CallAudio.echoCanceller`, for sound cards): every frame handed to the
  * speaker is the canceller's far-end reference, and every microphone frame is cleaned before
- * it is encoded. Both streams run at the same rate and frame size, as the canceller needs; it is
- * reset whenever either device changes (a new echo path).
+ * it is encoded. Both streams run at the same rate and frame size, as the canceller needs; above
+ * 16 kHz it runs at 16 kHz through resamplers (echo-path.ts). It is reset whenever either device
+ * changes (a new echo path).
  *
  * Both streams are opened first and then started together (clock-paced streams then share
  * their period from the first frame).
@@ -26,10 +27,11 @@ import type { Clock } from '../../base/clock.js';
 import type { Disposable } from '../../base/disposable.js';
 import type { Logger } from '../../base/logger.js';
 import type { AudioDeviceError, AudioDeviceInfo, CaptureStream, PlaybackStream } from '../audio/audio-port.js';
-import type { EchoCanceller, EchoCancellerStats } from '../audio/echo-canceller.js';
+import type { ResamplerFactory } from '../audio/resampler.js';
 import { applyGainDb } from '../audio/pcm-level.js';
 import type { AudioLevels, CallAudioDeviceChoice, CallAudioDevicesInfo, CallVolume } from '../call-media.js';
 import type { CallAudio } from './call-audio.js';
+import { EchoPath, type EchoPathStats } from './echo-path.js';
 
 export interface AudioStreamHandlers {
   /** One captured frame at `rate` (reused array). */
@@ -89,7 +91,7 @@ export type CallAudioDevices = CallAudioDevicesInfo;
 
 export interface CallAudioStreamStats {
   readonly devices: CallAudioDevices;
-  readonly echoCanceller?: EchoCancellerStats;
+  readonly echoCanceller?: EchoPathStats;
   /** Device switches during the call (user choice, loss, hot-plug, default change). */
   readonly switches: number;
 }
@@ -103,7 +105,7 @@ export class CallAudioStreams implements Disposable {
   private playbackSubs: Disposable[] = [];
   private portSub: Disposable | undefined;
   private silentTimer: Disposable | undefined;
-  private echo: EchoCanceller | undefined;
+  private echo: EchoPath | undefined;
   private cleaned: Int16Array;
   private wanted: { capture: string | undefined; playback: string | undefined };
   /** Serialises reopenings per direction (a switch during a switch waits for it). */
@@ -126,6 +128,8 @@ export class CallAudioStreams implements Disposable {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly handlers: AudioStreamHandlers,
+    /** For running the echo canceller at 16 kHz when the streams are faster (echo-path.ts). */
+    private readonly resamplers?: ResamplerFactory,
   ) {
     this.frameSamples = Math.round((rate * frameMs) / 1000);
     this.cleaned = new Int16Array(this.frameSamples);
@@ -230,7 +234,7 @@ export class CallAudioStreams implements Disposable {
   private startEchoCanceller(): void {
     const factory = this.audio?.echoCanceller;
     if (factory === undefined || this.capture === undefined || this.playback === undefined) return;
-    const r = factory({ sampleRate: this.rate, frameSamples: this.frameSamples });
+    const r = EchoPath.create(factory, this.rate, this.frameSamples, this.resamplers, (m) => this.handlers.error(m));
     if (!r.ok) {
       // A call without echo control still beats no call: say so and go on.
       this.handlers.error(`echo cancellation unavailable (${r.error.code}): ${r.error.message}`);

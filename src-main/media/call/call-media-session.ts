@@ -332,7 +332,7 @@ export class CallMediaSession implements CallMedia {
       levels: (levels) => {
         if (!this.disposed) this.events.fire({ kind: 'levels', levels });
       },
-    });
+    }, this.deps.resamplers);
   }
 
   private statsFrom(r: RtcpReporter | undefined): MediaStats {

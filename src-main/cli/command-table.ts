@@ -1,5 +1,6 @@
 import type { CommandTable } from './commands.js';
 import { ANSWER_USAGE, answerCommand, CALL_USAGE, callCommand, REGISTER_USAGE, registerCommand } from './commands/phone-commands.js';
+import { DEVICES_USAGE, devicesCommand } from './commands/devices.js';
 import { SDP_ANSWER_USAGE, sdpAnswer } from './commands/sdp-answer.js';
 import { SIP_CHECK_USAGE, sipCheck } from './commands/sip-check.js';
 import { TLS_CHECK_USAGE, tlsCheck } from './commands/tls-check.js';
@@ -26,6 +27,11 @@ export const COMMANDS: CommandTable = {
     usage: TLS_CHECK_USAGE,
     summary: "Check a SIP server's TLS: version, cipher, certificate chain, verdict with the typed error.",
     run: tlsCheck,
+  },
+  devices: {
+    usage: DEVICES_USAGE,
+    summary: 'List the sound devices PortAudio sees, the system defaults and the one-click headset pairs.',
+    run: devicesCommand,
   },
   'sdp-answer': {
     usage: SDP_ANSWER_USAGE,

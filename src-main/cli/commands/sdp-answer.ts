@@ -16,6 +16,7 @@ import { formatNegotiationReport } from '../../protocol/sdes/negotiation-report.
 import { SIGNALLING_TRANSPORTS, SRTP_POLICIES, type SignallingTransport, type SrtpPolicy } from '../../protocol/sdes/sdes-config.js';
 import { createAnswer, type LocalMediaConfig } from '../../protocol/sdp/offer-answer.js';
 import { canonicalSuiteName, type SrtpSuiteName } from '../../protocol/srtp/srtp-suite.js';
+import { TELEPHONE_EVENT, TELEPHONE_EVENT_48K } from '../../media/call/local-media-config.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand } from '../cli-io.js';
 
 export const SDP_ANSWER_USAGE = 'sdp-answer OFFER.sdp [--policy mandatory|optional|off] [--transport tls|wss|tcp|udp|ws] [--allow-insecure] [--suites LIST] [--json]';
@@ -42,7 +43,8 @@ const DEFAULT_CODECS: LocalMediaConfig['codecs'] = [
   { payloadType: 9, encodingName: 'G722', clockRate: 8000 },
   { payloadType: 0, encodingName: 'PCMU', clockRate: 8000 },
   { payloadType: 8, encodingName: 'PCMA', clockRate: 8000 },
-  { payloadType: 101, encodingName: 'telephone-event', clockRate: 8000, fmtp: '0-16' },
+  TELEPHONE_EVENT_48K,
+  TELEPHONE_EVENT,
 ];
 
 interface Options {

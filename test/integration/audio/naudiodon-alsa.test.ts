@@ -96,6 +96,17 @@ suite('naudiodon through PortAudio and ALSA file/null plugins (child processes)'
     expect(cap.maxInputChannels).toBeGreaterThan(0);
   });
 
+  it('`softphone devices --json` lists the same devices (the CLI over the real PortAudio path)', () => {
+    const cli = join(repoRoot, 'out/cli/softphone.js');
+    expect(existsSync(cli), 'build the CLI first (npm run build)').toBe(true);
+    const r = spawnSync(process.execPath, [cli, 'devices', '--json'], { cwd: repoRoot, encoding: 'utf8', env: { ...withoutAlsaOverrides(process.env), HOME: home }, timeout: 30_000 });
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { devices: Array<{ id: string; hostApi: string }>; pairs: unknown[] };
+    const ids = out.devices.map((d) => d.id);
+    expect(ids).toEqual(expect.arrayContaining(['ALSA:softphone_capture', 'ALSA:softphone_playback']));
+    expect(Array.isArray(out.pairs)).toBe(true);
+  });
+
   it('captures 16 kHz mono frames whose samples are exactly the bytes of the ALSA input file', () => {
     const r = runChild('capture', 'ALSA:softphone_capture', String(RATE), String(FRAME), '25') as { ok: boolean; samples?: number[]; error?: unknown };
     expect(r.ok, JSON.stringify(r.error)).toBe(true);

@@ -12,21 +12,45 @@ export interface PcmLevel {
   readonly clipped: boolean;
 }
 
-export function measureLevel(frame: Int16Array): PcmLevel {
-  let sum = 0;
-  let peak = 0;
-  for (let i = 0; i < frame.length; i++) {
-    const v = frame[i]!;
-    sum += v * v;
-    const a = v < 0 ? -v : v;
-    if (a > peak) peak = a;
+/** Accumulates frames and gives their level over the window since the last `take()` (meters). */
+export class LevelMeter {
+  private sum = 0;
+  private samples = 0;
+  private peak = 0;
+
+  add(frame: Int16Array): void {
+    let sum = 0;
+    let peak = this.peak;
+    for (let i = 0; i < frame.length; i++) {
+      const v = frame[i]!;
+      sum += v * v;
+      const a = v < 0 ? -v : v;
+      if (a > peak) peak = a;
+    }
+    this.sum += sum;
+    this.samples += frame.length;
+    this.peak = peak;
   }
-  const rms = frame.length === 0 ? 0 : Math.sqrt(sum / frame.length);
-  return {
-    rmsDbfs: rms === 0 ? -Infinity : 20 * Math.log10(rms / 32767),
-    peakDbfs: peak === 0 ? -Infinity : 20 * Math.log10(Math.min(peak, 32767) / 32767),
-    clipped: peak >= 32767,
-  };
+
+  /** The level of what was added since the last call, and a fresh window. */
+  take(): PcmLevel {
+    const rms = this.samples === 0 ? 0 : Math.sqrt(this.sum / this.samples);
+    const level = { rmsDbfs: toDbfs(rms), peakDbfs: toDbfs(this.peak), clipped: this.peak >= 32767 };
+    this.sum = 0;
+    this.samples = 0;
+    this.peak = 0;
+    return level;
+  }
+}
+
+function toDbfs(v: number): number {
+  return v === 0 ? -Infinity : 20 * Math.log10(Math.min(v, 32767) / 32767);
+}
+
+export function measureLevel(frame: Int16Array): PcmLevel {
+  const meter = new LevelMeter();
+  meter.add(frame);
+  return meter.take();
 }
 
 /** Applies a gain in dB in place, saturating; −Infinity mutes. */

@@ -28,7 +28,7 @@ import type { Disposable } from '../../base/disposable.js';
 import type { Logger } from '../../base/logger.js';
 import type { AudioDeviceError, AudioDeviceInfo, CaptureStream, PlaybackStream } from '../audio/audio-port.js';
 import type { ResamplerFactory } from '../audio/resampler.js';
-import { applyGainDb } from '../audio/pcm-level.js';
+import { applyGainDb, LevelMeter } from '../audio/pcm-level.js';
 import type { AudioLevels, CallAudioDeviceChoice, CallAudioDevicesInfo, CallVolume } from '../call-media.js';
 import type { CallAudio } from './call-audio.js';
 import { EchoPath, type EchoPathStats } from './echo-path.js';
@@ -50,40 +50,6 @@ export const LEVEL_WINDOW_MS = 100;
 const MIN_GAIN_DB = -60;
 const MAX_GAIN_DB = 20;
 
-/** Sum of squares and peak over a window (cheap per frame; dBFS at the end). */
-class LevelWindow {
-  private sum = 0;
-  private n = 0;
-  private peak = 0;
-  clipped = false;
-
-  add(frame: Int16Array): void {
-    let sum = 0;
-    let peak = this.peak;
-    for (let i = 0; i < frame.length; i++) {
-      const v = frame[i]!;
-      sum += v * v;
-      const a = v < 0 ? -v : v;
-      if (a > peak) peak = a;
-    }
-    if (peak >= 32767) this.clipped = true;
-    this.sum += sum;
-    this.n += frame.length;
-    this.peak = peak;
-  }
-
-  take(): { rms: number; peak: number; clipped: boolean } {
-    const rms = this.n === 0 ? 0 : Math.sqrt(this.sum / this.n);
-    const r = { rms: dbfs(rms), peak: dbfs(this.peak), clipped: this.clipped };
-    this.sum = 0;
-    this.n = 0;
-    this.peak = 0;
-    this.clipped = false;
-    return r;
-  }
-}
-
-const dbfs = (v: number): number => (v === 0 ? -Infinity : 20 * Math.log10(Math.min(v, 32767) / 32767));
 const clampGain = (db: number): number => (Number.isFinite(db) ? Math.min(MAX_GAIN_DB, Math.max(MIN_GAIN_DB, db)) : 0);
 
 export type AudioDeviceChoice = CallAudioDeviceChoice;
@@ -113,8 +79,8 @@ export class CallAudioStreams implements Disposable {
   private switches = 0;
   private inputGainDb: number;
   private outputGainDb: number;
-  private readonly inputLevel = new LevelWindow();
-  private readonly outputLevel = new LevelWindow();
+  private readonly inputLevel = new LevelMeter();
+  private readonly outputLevel = new LevelMeter();
   private levelFrames = 0;
   private readonly framesPerLevel: number;
   private disposed = false;
@@ -273,7 +239,7 @@ export class CallAudioStreams implements Disposable {
     this.levelFrames = 0;
     const i = this.inputLevel.take();
     const o = this.outputLevel.take();
-    this.handlers.levels?.({ inputRmsDbfs: i.rms, inputPeakDbfs: i.peak, outputRmsDbfs: o.rms, outputPeakDbfs: o.peak, inputClipped: i.clipped });
+    this.handlers.levels?.({ inputRmsDbfs: i.rmsDbfs, inputPeakDbfs: i.peakDbfs, outputRmsDbfs: o.rmsDbfs, outputPeakDbfs: o.peakDbfs, inputClipped: i.clipped });
   }
 
   /**

@@ -17,63 +17,50 @@
 import type { Disposable } from '../../base/disposable.js';
 import { err, ok, type Result } from '../../base/result.js';
 import type { EchoCanceller, EchoCancellerError, EchoCancellerFactory, EchoCancellerStats } from '../audio/echo-canceller.js';
-import { PcmFifo } from '../audio/pcm-fifo.js';
-import type { Resampler, ResamplerFactory } from '../audio/resampler.js';
+import type { ResamplerFactory } from '../audio/resampler.js';
+import { RateBridge } from './rate-bridge.js';
 
 /** Above this stream rate the canceller runs at this rate. */
 export const ECHO_CANCELLER_RATE = 16000;
 const CUSHION_MS = 2;
 
-/** Whole frames in, whole frames out, through a resampler (loads asynchronously). */
+/** Whole frames in, whole frames out, through a rate bridge with a small cushion of output. */
 class FramedConverter implements Disposable {
-  private resampler: Resampler | undefined;
-  private readonly fifo: PcmFifo;
+  private readonly bridge: RateBridge;
   private primed = false;
-  private disposed = false;
   /** Output frames that had to be completed with zeros (resampler output jitter beyond the cushion). */
   shortfalls = 0;
 
   constructor(
     inputRate: number,
     private readonly outputRate: number,
-    outputFrame: number,
     factory: ResamplerFactory,
     onError: (message: string) => void,
   ) {
-    this.fifo = new PcmFifo(outputFrame * 4);
-    factory(inputRate, outputRate, 'medium').then(
-      (r) => {
-        if (this.disposed) r.dispose();
-        else this.resampler = r;
-      },
-      (e: unknown) => onError(`resampler ${inputRate}->${outputRate} Hz for echo cancellation unavailable: ${String(e)}`),
-    );
+    this.bridge = new RateBridge(inputRate, outputRate, factory, (m) => onError(`echo cancellation: ${m}`));
   }
 
   get ready(): boolean {
-    return this.resampler !== undefined;
+    return this.bridge.ready;
   }
 
   /** Converts one frame; false until the resampler has loaded. */
   convert(input: Int16Array, out: Int16Array): boolean {
-    const r = this.resampler;
-    if (r === undefined) return false;
+    if (!this.bridge.ready) return false;
     if (!this.primed) {
-      this.fifo.push(new Int16Array(Math.round((this.outputRate * CUSHION_MS) / 1000)));
+      this.bridge.pad(Math.round((this.outputRate * CUSHION_MS) / 1000));
       this.primed = true;
     }
-    this.fifo.push(r.process(input));
-    if (this.fifo.available < out.length) {
+    this.bridge.push(input);
+    if (this.bridge.buffered < out.length) {
       this.shortfalls++;
-      this.fifo.push(new Int16Array(out.length - this.fifo.available));
+      this.bridge.pad(out.length - this.bridge.buffered);
     }
-    return this.fifo.pop(out);
+    return this.bridge.pop(out);
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.resampler?.dispose();
-    this.resampler = undefined;
+    this.bridge.dispose();
   }
 }
 
@@ -93,16 +80,15 @@ export class EchoPath implements Disposable {
   private constructor(
     private readonly canceller: EchoCanceller,
     streamRate: number,
-    frameSamples: number,
     resamplers: ResamplerFactory | undefined,
     onError: (message: string) => void,
   ) {
     if (canceller.sampleRate !== streamRate && resamplers !== undefined) {
       const low = canceller.frameSamples;
       this.conversion = {
-        micDown: new FramedConverter(streamRate, canceller.sampleRate, low, resamplers, onError),
-        refDown: new FramedConverter(streamRate, canceller.sampleRate, low, resamplers, onError),
-        micUp: new FramedConverter(canceller.sampleRate, streamRate, frameSamples, resamplers, onError),
+        micDown: new FramedConverter(streamRate, canceller.sampleRate, resamplers, onError),
+        refDown: new FramedConverter(streamRate, canceller.sampleRate, resamplers, onError),
+        micUp: new FramedConverter(canceller.sampleRate, streamRate, resamplers, onError),
         lowMic: new Int16Array(low),
         lowClean: new Int16Array(low),
         lowRef: new Int16Array(low),
@@ -120,7 +106,7 @@ export class EchoPath implements Disposable {
     const frame = convert ? Math.round((frameSamples * ECHO_CANCELLER_RATE) / streamRate) : frameSamples;
     const r = factory({ sampleRate: rate, frameSamples: frame });
     if (!r.ok) return err(r.error);
-    return ok(new EchoPath(r.value, streamRate, frameSamples, convert ? resamplers : undefined, onError));
+    return ok(new EchoPath(r.value, streamRate, convert ? resamplers : undefined, onError));
   }
 
   get sampleRate(): number {

@@ -58,6 +58,11 @@ export class RateBridge implements Disposable {
     return this.fifo.pop(out);
   }
 
+  /** Queues `samples` zeros of output (a cushion against the resampler's output jitter). */
+  pad(samples: number): void {
+    if (samples > 0) this.fifo.push(new Int16Array(samples));
+  }
+
   clear(): void {
     this.fifo.clear();
   }

@@ -290,7 +290,7 @@ export class JitterBuffer<P extends JitterPacket> {
       if (excess > this.speechExcessMs) this.excessSinceMs ??= nowMs;
       else this.excessSinceMs = undefined;
       const speechShrink = this.excessSinceMs !== undefined && nowMs - this.excessSinceMs >= this.speechShrinkAfterMs;
-      const silent = this.isSilence(head.packet);
+      let silent = this.isSilence(head.packet);
       if ((excess > this.shrinkHysteresisMs && silent) || speechShrink) {
         const next = this.entries[1];
         if (next !== undefined && next.extSeq === head.extSeq + 1) {
@@ -301,9 +301,10 @@ export class JitterBuffer<P extends JitterPacket> {
           this.playedUpTo = next.extTs;
           this.release(this.entries.shift()!);
           head = next;
+          silent = this.isSilence(head.packet);
         }
       }
-      return this.play(head, nowMs);
+      return this.play(head, nowMs, silent);
     }
 
     // The expected packet is missing.
@@ -322,7 +323,7 @@ export class JitterBuffer<P extends JitterPacket> {
     return { kind: 'conceal', ticks, reason: 'lost' };
   }
 
-  private play(entry: Entry<P>, nowMs: number): JitterBufferOutput<P> {
+  private play(entry: Entry<P>, nowMs: number, silent: boolean): JitterBufferOutput<P> {
     this.entries.shift();
     const next = this.entries[0];
     let ticks = this.frameTicks;
@@ -333,7 +334,7 @@ export class JitterBuffer<P extends JitterPacket> {
     this.nextTs = entry.extTs + ticks;
     this.playedUpTo = this.nextTs;
     this.missMs = 0;
-    this.lastWasSilence = this.isSilence(entry.packet);
+    this.lastWasSilence = silent;
     this.s.played++;
     // The late-arrival allowance decays by about 1 ms per second of playout.
     if (this.lateBoostMs > 0) this.lateBoostMs = Math.max(0, this.lateBoostMs - ticks * this.msPerTick * 0.001);

@@ -285,6 +285,37 @@ describe('lifetimes', () => {
     expect(a.diagnostics().sender.packets).toBe(sentBefore + 1);
     a.dispose();
   });
+
+  it('devices and volume chosen while the call rings apply when its audio opens, and reports say where the audio goes', async () => {
+    const w = (world = new World());
+    const port = new FakeAudioDevicePort([
+      fakeDevice('headset', { maxInputChannels: 1, maxOutputChannels: 2 }),
+      fakeDevice('builtin', { isDefaultInput: true, maxOutputChannels: 0 }),
+      fakeDevice('speaker', { isDefaultOutput: true, maxInputChannels: 0 }),
+    ]);
+    const r = await w.engine({ open: () => ok({ port, owned: false }) }).create(OPTIONS);
+    const b = await w.side(440);
+    if (!r.ok) throw new Error('create');
+    const a = r.value as CallMediaSession;
+    const events: MediaEvent[] = [];
+    a.onEvent((e) => events.push(e));
+    await a.setAudioDevices({ captureDeviceId: 'headset', playbackDeviceId: 'headset' });
+    a.setVolume({ inputGainDb: -6 });
+    const offer = a.createOffer();
+    const answer = offer.ok ? b.media.answerOffer(offer.value) : undefined;
+    if (answer?.ok !== true) throw new Error('negotiation');
+    a.applyAnswer(answer.value.sdp);
+    await flush();
+    expect(port.captures.map((c) => c.deviceId)).toEqual(['headset']);
+    expect(port.playbacks.map((p) => p.deviceId)).toEqual(['headset']);
+    expect(events.find((e) => e.kind === 'audio-devices')).toMatchObject({ devices: { capture: 'headset', playback: 'headset', backend: 'fake' } });
+    expect(a.diagnostics().audio?.devices.capture).toBe('headset');
+    // Five microphone frames make one meter report, 6 dB under the 16000-peak input.
+    for (let i = 0; i < 5; i++) port.captures[0]!.emit(new Int16Array(160).fill(16000));
+    const levels = events.find((e) => e.kind === 'levels');
+    expect(levels?.kind === 'levels' && levels.levels.inputPeakDbfs).toBeCloseTo(20 * Math.log10(8019 / 32767), 1);
+    a.dispose();
+  });
 });
 
 describe('RTCP without multiplexing', () => {

@@ -175,20 +175,22 @@ export class PhoneService implements Disposable {
     this.requireCall(callId).media?.setMuted(muted);
   }
 
+  /** Microphone/speaker volume (dB) of one call, or of every live call. */
+  setCallVolume(volume: CallVolume, callId?: string): void {
+    for (const c of this.callsOrAll(callId)) c.media?.setVolume(volume);
+  }
+
   /**
    * Moves the audio of one call, or of every live call, to other devices (ids, or null for the
    * system default). A device that cannot be opened leaves the call where it was and raises an
    * `error` event for it.
    */
-  /** Microphone/speaker volume (dB) of one call, or of every live call. */
-  setCallVolume(volume: CallVolume, callId?: string): void {
-    const calls = callId === undefined ? [...this.calls.values()] : [this.requireCall(callId)];
-    for (const c of calls) c.media?.setVolume(volume);
+  async setCallAudioDevices(choice: CallAudioDeviceChoice, callId?: string): Promise<void> {
+    await Promise.all(this.callsOrAll(callId).map((c) => c.media?.setAudioDevices(choice)));
   }
 
-  async setCallAudioDevices(choice: CallAudioDeviceChoice, callId?: string): Promise<void> {
-    const calls = callId === undefined ? [...this.calls.values()] : [this.requireCall(callId)];
-    await Promise.all(calls.map((c) => c.media?.setAudioDevices(choice)));
+  private callsOrAll(callId: string | undefined): LiveCall[] {
+    return callId === undefined ? [...this.calls.values()] : [this.requireCall(callId)];
   }
 
   /** Blind transfer (REFER, RFC 3515). */

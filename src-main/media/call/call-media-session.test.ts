@@ -83,11 +83,16 @@ function provider(port: AudioDevicePort): CallAudioProvider {
 }
 
 function negotiate(a: Side, b: Side): void {
-  const offer = a.media.createOffer();
+  negotiateMedia(a.media, b.media);
+}
+
+/** A offers, B answers, A applies the answer. */
+function negotiateMedia(a: CallMediaSession, b: CallMediaSession): void {
+  const offer = a.createOffer();
   if (!offer.ok) throw new Error(offer.error.message);
-  const answer = b.media.answerOffer(offer.value);
+  const answer = b.answerOffer(offer.value);
   if (!answer.ok) throw new Error(answer.error.message);
-  const applied = a.media.applyAnswer(answer.value.sdp);
+  const applied = a.applyAnswer(answer.value.sdp);
   if (!applied.ok) throw new Error(applied.error.message);
 }
 
@@ -270,10 +275,7 @@ describe('lifetimes', () => {
     const a = r.value as CallMediaSession;
     const errors: string[] = [];
     a.onEvent((e) => e.kind === 'error' && errors.push(e.message));
-    const offer = a.createOffer();
-    const answer = offer.ok ? b.media.answerOffer(offer.value) : undefined;
-    if (answer?.ok !== true) throw new Error('negotiation');
-    a.applyAnswer(answer.value.sdp);
+    negotiateMedia(a, b.media);
     await flush();
     expect(port.captures.map((c) => c.deviceId)).toEqual(['headset']);
     port.unplug('headset');
@@ -301,10 +303,7 @@ describe('lifetimes', () => {
     a.onEvent((e) => events.push(e));
     await a.setAudioDevices({ captureDeviceId: 'headset', playbackDeviceId: 'headset' });
     a.setVolume({ inputGainDb: -6 });
-    const offer = a.createOffer();
-    const answer = offer.ok ? b.media.answerOffer(offer.value) : undefined;
-    if (answer?.ok !== true) throw new Error('negotiation');
-    a.applyAnswer(answer.value.sdp);
+    negotiateMedia(a, b.media);
     await flush();
     expect(port.captures.map((c) => c.deviceId)).toEqual(['headset']);
     expect(port.playbacks.map((p) => p.deviceId)).toEqual(['headset']);

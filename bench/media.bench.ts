@@ -40,7 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../src-main/base/clock.js';
 import type { CallCodecName, MediaStats } from '../src-main/media/call-media.js';
 import type { CallMediaDiagnostics, CallMediaSession } from '../src-main/media/call/index.js';
-import { parseWav } from '../src-main/platform/audio/wav-format.js';
+import { encodeWav, parseWav } from '../src-main/platform/audio/wav-format.js';
 import type { SrtpSuiteName } from '../src-main/protocol/srtp/index.js';
 import { generateToneWav } from '../test/interop/harness/audio/test-audio.js';
 import { startBaresip } from '../test/interop/harness/baresip/baresip.js';
@@ -108,24 +108,6 @@ function speechLike(seconds: number, rate: number, seed: number): Int16Array {
     i += Math.round((0.04 + 0.16 * rnd()) * rate);
   }
   return out;
-}
-
-function wavBytes(pcm: Int16Array, rate: number): Buffer {
-  const b = Buffer.alloc(44 + pcm.length * 2);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + pcm.length * 2, 4);
-  b.write('WAVEfmt ', 8, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(pcm.length * 2, 40);
-  Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).copy(b, 44);
-  return b;
 }
 
 interface DelayFigures {
@@ -259,7 +241,7 @@ function writeSources(dir: string, rate: number, seconds: number, calls: number)
     for (const side of ['a', 'b']) {
       const pcm = speechLike(seconds + 10, rate, 0x9e3779b9 ^ (i * 2 + (side === 'a' ? 1 : 2)));
       sources.set(`${side}${i}`, pcm);
-      writeFileSync(join(dir, `${side}${i}.wav`), wavBytes(pcm, rate));
+      writeFileSync(join(dir, `${side}${i}.wav`), encodeWav(rate, pcm));
     }
   }
   return sources;

@@ -5,27 +5,24 @@
 import { app, BrowserWindow, ipcMain, Menu, nativeTheme, powerMonitor, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SystemClock } from '../base/clock.js';
+import { Emitter } from '../base/event.js';
 import { createLogger, JsonLinesSink } from '../base/logger.js';
+import { CryptoRng } from '../base/rng.js';
 import { contract } from '../../src-shared/ipc/contract.js';
 import { createBindings } from '../ipc/bindings.js';
 import { IpcDispatcher } from '../ipc/dispatcher.js';
 import { attachElectronCarrier, createSenderPolicy } from '../ipc/electron-carrier.js';
-import { JsonFileStore } from '../platform/storage/json-file-store.js';
-import { createCoreServices } from '../services/services.js';
-import { SystemClock } from '../base/clock.js';
-import { CryptoRng } from '../base/rng.js';
 import { PcmFifo } from '../media/audio/pcm-fifo.js';
-import { CallMediaEngine, deviceAudioProvider } from '../media/call/index.js';
 import { NaudiodonAudioPort } from '../platform/audio/naudiodon-audio-port.js';
 import { speexEchoCancellerFactory } from '../platform/audio/speex-echo-canceller.js';
 import { NetworkMonitor } from '../platform/net/network-monitor.js';
 import { createSipPlatform } from '../platform/net/sip-platform.js';
 import { loadInstanceId } from '../platform/storage/instance-id.js';
+import { JsonFileStore } from '../platform/storage/json-file-store.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
-import { AudioDeviceService, type AudioPreferences } from '../services/phone/audio-devices.js';
-import { CallAlerts } from '../services/phone/call-alerts.js';
-import { CallHistory } from '../services/phone/call-history.js';
-import { PhoneService } from '../services/phone/phone-service.js';
+import { FileSecretStore } from '../platform/storage/secret-store.js';
+import { createPhone, type Phone } from '../services/phone/create-phone.js';
 import { buildMenuTemplate } from './menu.js';
 import { denyAllPermissions } from './permissions.js';
 import { DIAL_SCHEMES, findDialLink } from './protocol-links.js';
@@ -42,18 +39,15 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   let pendingLink = findDialLink(process.argv);
   let win: BrowserWindow | null = null;
-  let services: Awaited<ReturnType<typeof createCoreServices>> | null = null;
+  let phone: Phone | null = null;
 
   const routeLink = (link: string): void => {
-    if (services === null) {
+    if (phone === null) {
       pendingLink = link;
       return;
     }
-    try {
-      services.dialer.openUri(link, 'protocol-link');
-    } catch (e) {
-      logger.warn('ignored an invalid dial link', { error: e });
-    }
+    const routed = phone.dialer.openUri(link, 'protocol-link');
+    if (!routed.ok) logger.warn('ignored an invalid dial link', { code: routed.error.code });
     if (win !== null) {
       if (win.isMinimized()) win.restore();
       win.focus();
@@ -85,24 +79,13 @@ async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(process.platform, app.getName())));
 
-  services = await createCoreServices({
-    identity: {
-      name: app.getName(),
-      version: app.getVersion(),
-      platform: process.platform === 'linux' || process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'other',
-      carrier: 'electron',
-      runtime: { node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
-    },
-    store: new JsonFileStore(app.getPath('userData')),
-    logger,
-  });
-
-  const phone = await createPhone();
+  phone = await buildPhone();
+  for (const p of phone.startupProblems) logger.warn('startup problem', { code: p.code });
 
   const rendererFile = join(import.meta.dirname, '../renderer/index.html');
   const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const rendererUrl = devUrl ?? pathToFileURL(rendererFile).href;
-  const dispatcher = new IpcDispatcher(contract, createBindings(services), logger.child('ipc'));
+  const dispatcher = new IpcDispatcher(contract, createBindings(phone), logger.child('ipc'));
   const carrier = attachElectronCarrier({
     ipcMain,
     dispatcher,
@@ -140,62 +123,62 @@ async function start(): Promise<void> {
     if (quitting) return;
     quitting = true;
     event.preventDefault();
-    void phone.shutdown().finally(() => app.quit());
+    void (phone?.shutdown() ?? Promise.resolve()).finally(() => app.quit());
   });
   app.on('will-quit', () => {
     carrier.dispose();
-    phone.dispose();
-    services?.dispose();
+    phone?.dispose();
   });
 }
 
 /**
  * The phone with real adapters: TLS/TCP/UDP and DNS, RTP sockets, the sound card through
- * PortAudio (loaded on first use) with speexdsp echo cancellation and the user's device choice
- * (audio-devices.json: microphone, speaker, ringing device, echo cancellation), locally generated
- * ringtone and call-progress tones, call history in
- * the user-data folder. A network change or a resume from sleep re-registers every account at
- * once. The renderer reaches it through the contract once the phone channels exist (next wave:
- * accounts, calls, audio devices, history, certificates).
+ * PortAudio (loaded on first use) with speexdsp echo cancellation and the user's device choice,
+ * locally generated ringtone and call-progress tones, accounts, settings, secrets and call
+ * history in the user-data folder. A network change or a resume from sleep re-registers every
+ * account at once. Built by createPhone, the one composition shared with the CLI and web face.
+ *
+ * Secrets: until the keychain-backed store lands (Electron safeStorage), passwords are kept in a
+ * 0600 file in the user-data folder (platform/storage/secret-store.ts).
  */
-async function createPhone(): Promise<PhoneService> {
+async function buildPhone(): Promise<Phone> {
   const clock = new SystemClock();
   const rng = new CryptoRng();
   const userData = app.getPath('userData');
   const platform = createSipPlatform({ clock, rng, logger });
-  const audioPort = new NaudiodonAudioPort({ clock, logger: logger.child('audio'), createFifo: (n) => new PcmFifo(n) });
-  const settingsStore = new JsonFileStore(userData);
-  const savedAudio = (await settingsStore.read('audio-devices').catch(() => undefined)) as Partial<AudioPreferences> | undefined;
-  // Live calls move through the phone, created below (the callback runs only once calls exist).
-  const audioDevices: AudioDeviceService = new AudioDeviceService(audioPort, { setCallAudioDevices: (choice): Promise<void> => phone.setCallAudioDevices(choice), setCallVolume: (volume): void => phone.setCallVolume(volume) }, logger.child('audio'), savedAudio ?? {}, (prefs) => void settingsStore.write('audio-devices', prefs).catch((e: unknown) => logger.warn('audio preferences not saved', { cause: String(e) })));
-  const media = new CallMediaEngine({
-    clock,
-    rng,
-    logger: logger.child('media'),
-    sockets: platform.rtpSockets,
-    audio: deviceAudioProvider(audioPort, () => audioDevices.selection, undefined, speexEchoCancellerFactory()),
+  const network = new NetworkMonitor(clock);
+  const changes = new Emitter<void>();
+  network.onChange(() => changes.fire());
+  powerMonitor.on('resume', () => changes.fire());
+  app.on('will-quit', () => {
+    network.dispose();
+    changes.dispose();
   });
-  const history = new CallHistory(new JsonHistoryStore(userData), logger.child('history'));
-  await history.load();
-  const phone = new PhoneService({
-    connections: platform.connections,
-    media,
+  return createPhone({
+    identity: {
+      name: app.getName(),
+      version: app.getVersion(),
+      platform: process.platform === 'linux' || process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'other',
+      carrier: 'electron',
+      runtime: { node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
+    },
     clock,
     rng,
     logger,
+    connections: platform.connections,
+    rtpSockets: platform.rtpSockets,
+    certificates: platform.certificates,
+    audio: {
+      port: new NaudiodonAudioPort({ clock, logger: logger.child('audio'), createFifo: (n) => new PcmFifo(n) }),
+      calls: 'devices',
+      echoCanceller: speexEchoCancellerFactory(),
+      alerts: true,
+    },
+    store: new JsonFileStore(userData),
+    secrets: new FileSecretStore(userData),
+    history: new JsonHistoryStore(userData),
     instanceId: await loadInstanceId(userData),
     userAgent: `SecureSoftphone/${app.getVersion()} (${process.platform})`,
-    recordCall: (record) => void history.add(record),
+    networkChanges: changes.event,
   });
-  // Ringtone on the ringing device, ringback/busy/call waiting on the speaker.
-  const alerts = new CallAlerts(phone.onEvent, { port: audioPort, clock, logger: logger.child('alerts'), ringDevice: () => audioDevices.ringDeviceId, speakerDevice: () => audioDevices.preferences.playbackDeviceId });
-  app.on('will-quit', () => {
-    alerts.dispose();
-    audioDevices.dispose();
-  });
-  const network = new NetworkMonitor(clock);
-  network.onChange(() => phone.networkChanged());
-  powerMonitor.on('resume', () => phone.networkChanged());
-  app.on('will-quit', () => network.dispose());
-  return phone;
 }

@@ -6,4 +6,3 @@ export * from './rng.js';
 export * from './logger.js';
 export * from './redact.js';
 export * from './bytes.js';
-export * from './failure.js';

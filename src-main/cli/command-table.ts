@@ -4,7 +4,7 @@ import { DEVICES_USAGE, devicesCommand } from './commands/devices.js';
 import { SDP_ANSWER_USAGE, sdpAnswer } from './commands/sdp-answer.js';
 import { SIP_CHECK_USAGE, sipCheck } from './commands/sip-check.js';
 import { TLS_CHECK_USAGE, tlsCheck } from './commands/tls-check.js';
-import { webCommand } from './web-face.js';
+import { WEB_USAGE, webCommand } from './web-face.js';
 
 /** Every subcommand of `softphone`, in the order `--help` lists them. */
 export const COMMANDS: CommandTable = {
@@ -44,7 +44,7 @@ export const COMMANDS: CommandTable = {
     run: sipCheck,
   },
   web: {
-    usage: 'web [--port N] [--data DIR]',
+    usage: WEB_USAGE,
     summary: 'Serve the real UI to a browser on 127.0.0.1 (development and end-to-end tests).',
     run: webCommand,
   },

@@ -7,18 +7,22 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pkg from '../../package.json';
 import { SystemClock } from '../base/clock.js';
+import { Emitter } from '../base/event.js';
 import { createLogger, JsonLinesSink, type LogLevel, type Logger, type LogSink } from '../base/logger.js';
 import { CryptoRng } from '../base/rng.js';
 import { createResampler, resampleAll } from '../media/audio/resampler.js';
-import { CallMediaEngine, fileAudioProvider } from '../media/call/index.js';
+import { fileAudioProvider } from '../media/call/index.js';
 import { FileAudioPort } from '../platform/audio/file-audio-port.js';
 import { NullAudioPort } from '../platform/audio/null-audio-port.js';
-import { PhoneService } from '../services/phone/phone-service.js';
+import { NetworkMonitor } from '../platform/net/network-monitor.js';
 import { createSipPlatform } from '../platform/net/sip-platform.js';
 import { loadInstanceId } from '../platform/storage/instance-id.js';
-import { CallHistory } from '../services/phone/call-history.js';
+import { JsonFileStore, MemoryStore } from '../platform/storage/json-file-store.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
-import { NetworkMonitor } from '../platform/net/network-monitor.js';
+import { FileSecretStore, MemorySecretStore } from '../platform/storage/secret-store.js';
+import type { CallAudioOptions } from '../media/call-media.js';
+import { createPhone, type Phone } from '../services/phone/create-phone.js';
+import type { PhoneService } from '../services/phone/phone-service.js';
 import type { CliIo } from './cli-io.js';
 
 export interface HeadlessPhoneOptions {
@@ -28,14 +32,28 @@ export interface HeadlessPhoneOptions {
   /** Also write every log record (all levels) to this file. */
   readonly logFile?: string;
   readonly extraSinks?: readonly LogSink[];
+  /** Keep accounts, settings and secrets in this folder (the web face's `--data DIR`); default: this run only. */
+  readonly dataDir?: string;
+  /** Which face this is, for the About box. */
+  readonly carrier?: 'websocket';
+  /** Audio of calls placed and answered through the contract (the web face's `--play`/`--record`). */
+  readonly callAudio?: () => CallAudioOptions | undefined;
 }
 
 export interface HeadlessPhone {
-  readonly phone: PhoneService;
+  /** The whole phone (the web face serves it over the contract). */
+  readonly phone: Phone;
+  /** The engine, for the register/call/answer commands' event stream. */
+  readonly engine: PhoneService;
   readonly logger: Logger;
   close(): Promise<void>;
 }
 
+/**
+ * The phone for the headless faces (`softphone register|call|answer|web`), built by the same
+ * createPhone as the desktop app: real TLS/TCP/UDP, DNS and RTP adapters, file/null audio (no
+ * sound card; `--play`/`--record` WAV files), history in the softphone folder.
+ */
 export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promise<HeadlessPhone> {
   const clock = new SystemClock();
   const rng = new CryptoRng();
@@ -49,42 +67,55 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     scope: 'softphone',
   });
   const platform = createSipPlatform({ clock, rng, logger });
-  const media = new CallMediaEngine({
-    clock,
-    rng,
-    logger: logger.child('media'),
-    sockets: platform.rtpSockets,
-    audio: fileAudioProvider({
-      file: (f) => new FileAudioPort({ clock, ...(f.playFile === undefined ? {} : { inputPath: f.playFile }), ...(f.recordFile === undefined ? {} : { outputPath: f.recordFile }), resample: fileResample }),
-      none: () => new NullAudioPort(clock),
-    }),
-  });
   const home = softphoneHome(options.io);
-  const history = new CallHistory(new JsonHistoryStore(home), logger.child('history'));
-  await history.load();
-  const phone = new PhoneService({
-    connections: platform.connections,
-    media,
+  // Re-register at once when an interface address appears or goes away (VPN, Wi-Fi switch).
+  const network = new NetworkMonitor(new SystemClock({ unrefTimers: true }));
+  const changes = new Emitter<void>();
+  network.onChange((change) => {
+    logger.info(change.resumed ? 'resumed from sleep: reconnecting and re-registering' : 'network changed: reconnecting and re-registering', { added: change.added.length, removed: change.removed.length });
+    changes.fire();
+  });
+  const nullPort = new NullAudioPort(clock);
+  const phone = await createPhone({
+    identity: {
+      name: 'Secure Softphone',
+      version: pkg.version,
+      platform: process.platform === 'linux' || process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'other',
+      carrier: options.carrier ?? 'websocket',
+      runtime: { node: process.versions.node, electron: null, chrome: null },
+    },
     clock,
     rng,
     logger,
-    instanceId: await loadInstanceId(home),
+    connections: platform.connections,
+    rtpSockets: platform.rtpSockets,
+    certificates: platform.certificates,
+    audio: {
+      port: nullPort,
+      calls: fileAudioProvider({
+        file: (f) => new FileAudioPort({ clock, ...(f.playFile === undefined ? {} : { inputPath: f.playFile }), ...(f.recordFile === undefined ? {} : { outputPath: f.recordFile }), resample: fileResample }),
+        none: () => new NullAudioPort(clock),
+      }),
+      alerts: false,
+    },
+    store: options.dataDir === undefined ? new MemoryStore() : new JsonFileStore(options.dataDir),
+    secrets: options.dataDir === undefined ? new MemorySecretStore() : new FileSecretStore(options.dataDir),
+    history: new JsonHistoryStore(options.dataDir ?? home),
+    instanceId: await loadInstanceId(options.dataDir ?? home),
     userAgent: `SecureSoftphone/${pkg.version} (headless)`,
-    recordCall: (record) => void history.add(record),
-  });
-  // Re-register at once when an interface address appears or goes away (VPN, Wi-Fi switch).
-  const network = new NetworkMonitor(new SystemClock({ unrefTimers: true }));
-  network.onChange((change) => {
-    logger.info(change.resumed ? 'resumed from sleep: reconnecting and re-registering' : 'network changed: reconnecting and re-registering', { added: change.added.length, removed: change.removed.length });
-    phone.networkChanged();
+    networkChanges: changes.event,
+    ...(options.callAudio === undefined ? {} : { callAudio: options.callAudio }),
   });
   return {
     phone,
+    engine: phone.engine,
     logger,
     close: async () => {
       network.dispose();
+      changes.dispose();
       await phone.shutdown();
       phone.dispose();
+      nullPort.dispose();
       await fileSink?.flush();
     },
   };

@@ -1,4 +1,15 @@
+import type { Problem } from '../../src-shared/ipc/errors.js';
+import { problem } from '../services/problems/problem-catalog.js';
+import { connectionProblem } from '../services/phone/connection-problem.js';
 import type { PhoneEvent } from '../services/phone/phone-service.js';
+import { endReasonWords } from '../services/phone/views/end-reason-words.js';
+import { hopWarning, MEDIA_WARNING_WORDS } from '../services/phone/views/security-words.js';
+import { skippedWords } from '../services/phone/views/registration-view.js';
+
+/** A failure as a CLI `error` event: the code verbatim, the plain message, and the fix. */
+export function problemEvent(p: Problem, extra: Readonly<Record<string, unknown>> = {}): CliEvent {
+  return { event: 'error', ...extra, code: p.code, message: p.message, ...(p.hint === null ? {} : { hint: p.hint }) };
+}
 
 /**
  * The CLI's event vocabulary (JSON lines under --json): registered, unregistered, connected,
@@ -15,16 +26,18 @@ export class CliEventMapper {
     switch (e.type) {
       case 'connection': {
         const s = e.state;
-        if (s.kind === 'connected') return [{ event: 'connected', account: e.accountId, transport: s.transport, remote: s.remote, secureForSdes: s.sdesAllowed, ...(s.warning === undefined ? {} : { warning: s.warning }), ...(s.skipped.length === 0 ? {} : { skipped: s.skipped }) }];
-        if (s.kind === 'failed')
-          return [{ event: 'error', account: e.accountId, code: s.code, message: s.message, ...(s.hint === undefined ? {} : { hint: s.hint }), ...(s.retryInMs === undefined ? {} : { retryInMs: s.retryInMs }), ...(s.skipped.length === 0 ? {} : { skipped: s.skipped }) }];
+        if (s.kind === 'connected') {
+          const warning = hopWarning(s.weakness, s.transport);
+          return [{ event: 'connected', account: e.accountId, transport: s.transport, remote: s.remote, secureForSdes: s.sdesAllowed, ...(warning === null ? {} : { warning }), ...(s.skipped.length === 0 ? {} : { skipped: s.skipped.map(skippedWords) }) }];
+        }
+        if (s.kind === 'failed') return [problemEvent(connectionProblem(s), { account: e.accountId, ...(s.retryInMs === undefined ? {} : { retryInMs: s.retryInMs }), ...(s.skipped.length === 0 ? {} : { skipped: s.skipped.map(skippedWords) }) })];
         return [];
       }
       case 'registration': {
         const s = e.state;
         if (s.kind === 'registered') return [{ event: 'registered', account: e.accountId, expires: s.expires, contact: s.contact }];
         if (s.kind === 'unregistered') return [{ event: 'unregistered', account: e.accountId }];
-        if (s.kind === 'failed') return [{ event: 'error', account: e.accountId, code: `registration-${s.code}`, status: s.status, message: s.reason, retryInMs: s.retryInMs }];
+        if (s.kind === 'failed') return [problemEvent(problem(`registration-${s.code}`, { status: s.status, ...(s.reasonPhrase === undefined ? {} : { reasonPhrase: s.reasonPhrase }) }), { account: e.accountId, status: s.status, retryInMs: s.retryInMs })];
         return [];
       }
       case 'call': {
@@ -50,7 +63,7 @@ export class CliEventMapper {
           case 'ended':
             this.answered.delete(c.callId);
             this.holdState.delete(c.callId);
-            return [{ event: 'ended', ...base, reason: s.reason.code, ...(s.reason.status === undefined ? {} : { status: s.reason.status }), text: s.reason.text }];
+            return [{ event: 'ended', ...base, reason: s.reason.code, ...(s.reason.status === undefined ? {} : { status: s.reason.status }), text: endReasonWords(s.reason.code, c.direction, s.reason.status) }];
           default:
             return [];
         }
@@ -66,7 +79,7 @@ export class CliEventMapper {
             direction: e.media.direction,
             outcome: e.media.report.outcome,
             summary: e.media.report.summary,
-            ...(e.media.report.warnings.length === 0 ? {} : { warnings: e.media.report.warnings.map((w) => w.message) }),
+            ...(e.media.report.warnings.length === 0 ? {} : { warnings: e.media.report.warnings.map((w) => MEDIA_WARNING_WORDS[w.code]) }),
           },
         ];
       case 'levels':
@@ -78,15 +91,16 @@ export class CliEventMapper {
       case 'dtmf':
         return [{ event: 'dtmf', call: e.call.callId, digit: e.digit, via: e.via }];
       case 'transfer':
-        return [{ event: 'transfer', call: e.call.callId, status: e.status, reason: e.reason }];
+        return [{ event: 'transfer', call: e.call.callId, status: e.status, reason: e.reasonPhrase }];
       case 'stats':
         return [{ event: 'stats', call: e.call.callId, ...e.stats }];
       case 'mwi':
         return [{ event: 'mwi', account: e.accountId, waiting: e.summary.waiting, newMessages: e.summary.newMessages, oldMessages: e.summary.oldMessages }];
       case 'history':
+      case 'call-updated':
         return [];
-      case 'error':
-        return [{ event: 'error', ...(e.accountId === undefined ? {} : { account: e.accountId }), ...(e.callId === undefined ? {} : { call: e.callId }), code: e.code, message: e.message }];
+      case 'problem':
+        return [problemEvent(e.problem, { ...(e.accountId === undefined ? {} : { account: e.accountId }), ...(e.callId === undefined ? {} : { call: e.callId }) })];
     }
   }
 }

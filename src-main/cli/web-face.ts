@@ -1,87 +1,119 @@
+/**
+ * `softphone web`: the real UI in any browser on this machine, with the full phone behind the
+ * loopback WebSocket bridge (the same contract, bindings and dispatcher as the desktop app's
+ * Electron carrier). Used by `npm run web` and by the browser and contract end-to-end tests,
+ * which drive real calls through it. Audio is file/null (no sound card here): `--play WAV` is the
+ * microphone of every call, `--record DIR` keeps what each call received.
+ */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pkg from '../../package.json';
-import { createLogger, JsonLinesSink, type Logger } from '../base/logger.js';
+import type { LogLevel } from '../base/logger.js';
 import { contract } from '../../src-shared/ipc/contract.js';
 import { createBindings } from '../ipc/bindings.js';
 import { IpcDispatcher } from '../ipc/dispatcher.js';
 import { startWebSocketBridge, type RunningBridge } from '../ipc/websocket-bridge.js';
 import { BRIDGE_CSP, cspForMeta } from '../ipc/renderer-csp.js';
-import { JsonFileStore } from '../platform/storage/json-file-store.js';
-import { createCoreServices, type CoreServices } from '../services/services.js';
-import type { CliCommand } from './cli-io.js';
-import { EXIT_USAGE } from './cli-io.js';
+import type { Phone } from '../services/phone/create-phone.js';
+import type { LogSink } from '../base/logger.js';
+import { loadAccountFile } from './account-file.js';
+import { parseOptions } from './cli-args.js';
+import type { CliCommand, CliIo } from './cli-io.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-io.js';
+import { createHeadlessPhone } from './headless-phone.js';
 
 export interface WebFace {
-  readonly services: CoreServices;
+  readonly phone: Phone;
   readonly bridge: RunningBridge;
   close(): Promise<void>;
 }
 
-/**
- * The services plus the loopback WebSocket bridge serving the built renderer: the real UI in any
- * browser on this machine, without Electron. Used by `npm run web` and the e2e tests.
- */
-export async function startWebFace(options: { rendererDir: string; dataDir: string; logger: Logger; port?: number }): Promise<WebFace> {
-  const services = await createCoreServices({
-    identity: {
-      name: 'Secure Softphone',
-      version: pkg.version,
-      platform: process.platform === 'linux' || process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'other',
-      carrier: 'websocket',
-      runtime: { node: process.versions.node, electron: null, chrome: null },
-    },
-    store: new JsonFileStore(options.dataDir),
-    logger: options.logger,
+export interface WebFaceOptions {
+  readonly io: CliIo;
+  readonly rendererDir: string;
+  /** Accounts, settings, secrets and history live here (the app's store folder layout). */
+  readonly dataDir: string;
+  readonly port?: number;
+  readonly logLevel?: LogLevel;
+  readonly extraSinks?: readonly LogSink[];
+  /** A WAV looped as every call's microphone. */
+  readonly playFile?: string;
+  /** A folder where each call's received audio is recorded (`call-N.wav`). */
+  readonly recordDir?: string;
+}
+
+export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
+  let n = 0;
+  const callAudio =
+    options.playFile === undefined && options.recordDir === undefined
+      ? undefined
+      : () => ({ ...(options.playFile === undefined ? {} : { playFile: options.playFile }), ...(options.recordDir === undefined ? {} : { recordFile: join(options.recordDir, `call-${++n}.wav`) }) });
+  const headless = await createHeadlessPhone({
+    io: options.io,
+    logLevel: options.logLevel ?? 'info',
+    dataDir: options.dataDir,
+    carrier: 'websocket',
+    ...(options.extraSinks === undefined ? {} : { extraSinks: options.extraSinks }),
+    ...(callAudio === undefined ? {} : { callAudio }),
   });
-  const dispatcher = new IpcDispatcher(contract, createBindings(services), options.logger.child('ipc'));
+  const dispatcher = new IpcDispatcher(contract, createBindings(headless.phone), headless.logger.child('ipc'));
   const bridge = await startWebSocketBridge({
     dispatcher,
     rendererDir: options.rendererDir,
     token: randomBytes(24).toString('base64url'),
-    logger: options.logger,
+    logger: headless.logger,
     csp: BRIDGE_CSP,
     metaCsp: cspForMeta,
     ...(options.port === undefined ? {} : { port: options.port }),
   });
   return {
-    services,
+    phone: headless.phone,
     bridge,
     close: async () => {
       await bridge.close();
-      services.dispose();
+      await headless.close();
     },
   };
 }
 
+export const WEB_USAGE = 'web [--port N] [--data DIR] [--account FILE]... [--play WAV] [--record DIR] [--verbose]';
+
 export const webCommand: CliCommand = async (args, io) => {
-  let port: number | undefined;
-  let dataDir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--port') port = Number(args[++i]);
-    else if (a === '--data') dataDir = args[++i];
-    else if (a === '--help') {
-      io.stdout.write('softphone web [--port N] [--data DIR]\n  Serves the built UI (out/renderer) on 127.0.0.1 and prints its URL with a one-time token.\n');
-      return 0;
-    } else {
-      io.stderr.write(`softphone web: unknown option '${String(a)}'\n`);
+  const parsed = parseOptions(args, { port: 'number', data: 'string', account: 'strings', play: 'string', record: 'string', verbose: 'boolean', help: 'boolean' });
+  if (!parsed.ok) return usage(io, parsed.error);
+  const o = parsed.options;
+  if (o.help === true) {
+    io.stdout.write(
+      `softphone ${WEB_USAGE}\n  Serves the built UI (out/renderer) on 127.0.0.1 with the full phone behind it and prints its URL with a one-time token.\n  --data DIR keeps accounts and history there (default: a new temporary folder); --account FILE adds an account for this run.\n`,
+    );
+    return EXIT_OK;
+  }
+  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port > 65535)) return usage(io, '--port must be a number from 0 to 65535');
+  const face = await startWebFace({
+    io,
+    rendererDir: resolve(import.meta.dirname, '../renderer'),
+    dataDir: o.data === undefined ? await mkdtemp(join(tmpdir(), 'softphone-web-')) : resolve(io.cwd, o.data),
+    logLevel: o.verbose === true ? 'debug' : 'info',
+    ...(o.port === undefined ? {} : { port: o.port }),
+    ...(o.play === undefined ? {} : { playFile: resolve(io.cwd, o.play) }),
+    ...(o.record === undefined ? {} : { recordDir: resolve(io.cwd, o.record) }),
+  });
+  for (const file of o.account ?? []) {
+    const account = await loadAccountFile(file, io.cwd);
+    if (!account.ok) {
+      io.stderr.write(`softphone web: ${account.error}\n`);
+      await face.close();
       return EXIT_USAGE;
     }
+    const id = basename(file).replace(/\.json$/i, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'account';
+    const added = await face.phone.accounts.add({ id, config: account.value, enabled: true, makeDefault: false }, { ephemeral: true });
+    if (!added.ok) {
+      io.stderr.write(`softphone web: the account ${file} cannot be used: ${added.error.message}${added.error.hint === null ? '' : ` ${added.error.hint}`}\n`);
+      await face.close();
+      return EXIT_FAILURE;
+    }
   }
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    io.stderr.write('softphone web: --port must be a number from 0 to 65535\n');
-    return EXIT_USAGE;
-  }
-  const logger = createLogger({ sinks: [new JsonLinesSink(io.stderr)], level: 'info', scope: 'web' });
-  const face = await startWebFace({
-    rendererDir: resolve(import.meta.dirname, '../renderer'),
-    dataDir: dataDir === undefined ? await mkdtemp(join(tmpdir(), 'softphone-web-')) : resolve(io.cwd, dataDir),
-    logger,
-    ...(port === undefined ? {} : { port }),
-  });
   io.stdout.write(`URL: ${face.bridge.url}\n`);
   io.stdout.write('Serving the softphone UI on loopback only. Press Ctrl+C to stop.\n');
   await new Promise<void>((done) => {
@@ -89,5 +121,10 @@ export const webCommand: CliCommand = async (args, io) => {
     process.once('SIGTERM', done);
   });
   await face.close();
-  return 0;
+  return EXIT_OK;
 };
+
+function usage(io: CliIo, error: string): number {
+  io.stderr.write(`softphone web: ${error}\nusage: softphone ${WEB_USAGE}\n`);
+  return EXIT_USAGE;
+}

@@ -1,29 +1,39 @@
 import * as v from 'valibot';
 import { DisposableStore, type Disposable } from '../base/disposable.js';
-import { Failure } from '../base/failure.js';
 import type { Logger } from '../base/logger.js';
+import type { Result } from '../base/result.js';
 import type { AnySchema, ContractShape } from '../../src-shared/ipc/define.js';
 import { listChannels } from '../../src-shared/ipc/define.js';
-import type { IpcEnvelope, IpcErrorPayload } from '../../src-shared/ipc/errors.js';
-import { isIpcErrorCode } from '../../src-shared/ipc/errors.js';
+import type { IpcEnvelope, Problem } from '../../src-shared/ipc/errors.js';
+import { isErrorCode } from '../../src-shared/ipc/errors.js';
+import { problem } from '../services/problems/problem-catalog.js';
 import type { Bindings, CallContext } from './bindings-types.js';
 import type { Event } from '../base/event.js';
 
-type AnyHandler = (payload: unknown, ctx: CallContext) => unknown;
+type AnyHandler = (payload: unknown, ctx: CallContext) => Result<unknown, Problem> | Promise<Result<unknown, Problem>>;
 
 interface RequestRoute {
   readonly schema: AnySchema;
+  readonly response: AnySchema;
   readonly handler: AnyHandler;
+}
+
+interface EventRoute {
+  readonly schema: AnySchema;
+  readonly source: Event<unknown>;
 }
 
 /**
  * Main's side of the contract, shared by every carrier: validates each payload against the
- * channel's schema before any handler runs, turns failures into typed error envelopes, and
- * fans out events. Carriers check the sender first (DESIGN.md rule 2), then call `dispatch`.
+ * channel's schema before any handler runs, and every response and event against its schema
+ * before it leaves (what goes out is the schema's output: a field the schema does not name, a
+ * secret added by mistake included, is dropped). Failures become typed error envelopes with a
+ * code from the closed list; anything thrown is a bug, logged, and answered `internal`.
+ * Carriers check the sender first (DESIGN.md rule 2), then call `dispatch`.
  */
 export class IpcDispatcher<C extends ContractShape = ContractShape> {
   private readonly routes = new Map<string, RequestRoute>();
-  private readonly eventSources = new Map<string, Event<unknown>>();
+  private readonly eventRoutes = new Map<string, EventRoute>();
 
   constructor(
     contract: C,
@@ -36,11 +46,11 @@ export class IpcDispatcher<C extends ContractShape = ContractShape> {
       if (entry.spec.kind === 'request') {
         const handler = requests[entry.domain]?.[entry.name];
         if (typeof handler !== 'function') throw new Error(`no handler bound for ${entry.channel}`);
-        this.routes.set(entry.channel, { schema: entry.spec.request, handler });
+        this.routes.set(entry.channel, { schema: entry.spec.request, response: entry.spec.response, handler });
       } else {
         const source = events[entry.domain]?.[entry.name];
         if (typeof source !== 'function') throw new Error(`no event source bound for ${entry.channel}`);
-        this.eventSources.set(entry.channel, source);
+        this.eventRoutes.set(entry.channel, { schema: entry.spec.payload, source });
       }
     }
   }
@@ -50,7 +60,7 @@ export class IpcDispatcher<C extends ContractShape = ContractShape> {
   }
 
   get eventChannels(): string[] {
-    return [...this.eventSources.keys()];
+    return [...this.eventRoutes.keys()];
   }
 
   /** Validates and runs one request. Never throws: every outcome is an envelope. */
@@ -58,40 +68,49 @@ export class IpcDispatcher<C extends ContractShape = ContractShape> {
     const route = typeof channel === 'string' ? this.routes.get(channel) : undefined;
     if (route === undefined) {
       this.logger.warn('request on unknown channel', { channel: String(channel).slice(0, 80), sender: ctx.senderId });
-      return fail({ code: 'unknown-channel', message: 'There is no such request channel.' });
+      return fail(problem('unknown-channel'));
     }
     const parsed = v.safeParse(route.schema, payload);
     if (!parsed.success) {
       const summary = v.summarize(parsed.issues);
-      this.logger.warn('request payload rejected by schema', { channel, sender: ctx.senderId, issues: summary });
-      return fail({ code: 'invalid-payload', message: 'The request was not understood (invalid payload).', detail: { channel: String(channel), issues: summary.slice(0, 500) } });
+      this.logger.warn('request payload rejected by schema', { channel, sender: ctx.senderId, issues: summary.slice(0, 500) });
+      return fail(problem('invalid-payload', { channel: String(channel), issues: summary.slice(0, 500) }));
     }
+    let result: Result<unknown, Problem>;
     try {
-      const value = await route.handler(parsed.output, ctx);
-      return { ok: true, value };
+      result = await route.handler(parsed.output, ctx);
     } catch (e) {
-      return fail(this.toErrorPayload(e, String(channel)));
+      this.logger.error('request handler failed', { channel, error: e });
+      return fail(problem('internal'));
     }
+    if (!result.ok) return fail(isErrorCode(result.error.code) ? result.error : problem('internal'));
+    const out = v.safeParse(route.response, result.value);
+    if (!out.success) {
+      this.logger.error('response does not match its schema (not sent)', { channel, issues: v.summarize(out.issues).slice(0, 500) });
+      return fail(problem('internal'));
+    }
+    return { ok: true, value: out.output };
   }
 
-  /** Subscribes to every event source and forwards `(channel, payload)` to a carrier. */
+  /** Subscribes to every event source and forwards `(channel, payload)`, checked against its schema, to a carrier. */
   forwardEvents(forward: (channel: string, payload: unknown) => void): Disposable {
     const store = new DisposableStore();
-    for (const [channel, source] of this.eventSources) {
-      store.add(source((payload) => forward(channel, payload)));
+    for (const [channel, route] of this.eventRoutes) {
+      store.add(
+        route.source((payload) => {
+          const out = v.safeParse(route.schema, payload);
+          if (!out.success) {
+            this.logger.error('event does not match its schema (not sent)', { channel, issues: v.summarize(out.issues).slice(0, 500) });
+            return;
+          }
+          forward(channel, out.output);
+        }),
+      );
     }
     return store;
   }
-
-  private toErrorPayload(e: unknown, channel: string): IpcErrorPayload {
-    if (e instanceof Failure && isIpcErrorCode(e.code)) {
-      return e.detail === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, detail: e.detail };
-    }
-    this.logger.error('request handler failed', { channel, error: e });
-    return { code: 'internal', message: 'Something went wrong inside the app. Details are in the log.' };
-  }
 }
 
-function fail(error: IpcErrorPayload): IpcEnvelope<never> {
+function fail(error: Problem): IpcEnvelope<never> {
   return { ok: false, error };
 }

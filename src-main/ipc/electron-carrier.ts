@@ -3,6 +3,7 @@ import { DisposableStore, toDisposable, type Disposable } from '../base/disposab
 import type { Logger } from '../base/logger.js';
 import type { IpcEnvelope } from '../../src-shared/ipc/errors.js';
 import type { IpcDispatcher } from './dispatcher.js';
+import { problem } from '../services/problems/problem-catalog.js';
 
 /** Decides whether a frame is the app's own renderer (origin and top-level frame). */
 export interface SenderPolicy {
@@ -51,7 +52,7 @@ export function attachElectronCarrier(options: {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, payload: unknown): Promise<IpcEnvelope<unknown>> => {
       if (!policy.isTrustedFrame(event.senderFrame)) {
         logger.warn('IPC from an untrusted frame refused', { channel, url: event.senderFrame?.url ?? null });
-        return { ok: false, error: { code: 'forbidden-sender', message: 'This window may not talk to the softphone.' } };
+        return { ok: false, error: problem('forbidden-sender') };
       }
       return dispatcher.dispatch(channel, payload, { carrier: 'electron', senderId: String(event.sender.id) });
     });

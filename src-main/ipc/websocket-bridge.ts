@@ -8,6 +8,7 @@ import type { Disposable } from '../base/disposable.js';
 import type { IpcEnvelope } from '../../src-shared/ipc/errors.js';
 import type { IpcDispatcher } from './dispatcher.js';
 import { WS_MAX_FRAME_BYTES, WS_PATH } from './websocket-protocol.js';
+import { problem } from '../services/problems/problem-catalog.js';
 
 /**
  * The second carrier of the contract: serves the built renderer to a plain browser and connects
@@ -137,7 +138,7 @@ export async function startWebSocketBridge(options: WebSocketBridgeOptions): Pro
     const id = isRecord(frame) && (typeof frame.id === 'number' || typeof frame.id === 'string') ? frame.id : null;
     let envelope: IpcEnvelope<unknown>;
     if (!isRecord(frame) || frame.t !== 'req' || id === null) {
-      envelope = { ok: false, error: { code: 'invalid-payload', message: 'Malformed IPC frame.' } };
+      envelope = { ok: false, error: problem('invalid-payload', { frame: 'malformed' }) };
     } else {
       envelope = await dispatcher.dispatch(frame.ch, frame.p, { carrier: 'websocket', senderId });
     }

@@ -15,7 +15,7 @@ export function connectWebSocketTransport(url: string): Promise<ClientTransport>
     const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
     const failAll = (message: string): void => {
-      for (const done of pending.values()) done({ ok: false, error: { code: 'unavailable', message } });
+      for (const done of pending.values()) done({ ok: false, error: { code: 'unavailable', message, hint: 'Reload the page, or restart `npm run web`.' } });
       pending.clear();
     };
 
@@ -40,7 +40,7 @@ export function connectWebSocketTransport(url: string): Promise<ClientTransport>
       resolve({
         invoke(channel, payload) {
           if (ws.readyState !== WebSocket.OPEN) {
-            return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'Not connected to the softphone service.' } });
+            return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'Not connected to the softphone service.', hint: 'Reload the page, or restart `npm run web`.' } });
           }
           const id = nextId++;
           return new Promise((done) => {

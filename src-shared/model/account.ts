@@ -99,15 +99,78 @@ export const AccountConfigSchema = v.strictObject({
 export type AccountConfigInput = v.InferInput<typeof AccountConfigSchema>;
 export type AccountConfig = v.InferOutput<typeof AccountConfigSchema>;
 
-/** What the renderer may know about an account: no secrets. */
+/**
+ * What the renderer may know about an account: everything the settings form shows, no secret.
+ * Passwords are reported only as "set or not". Built by services/phone/views/account-view.ts.
+ */
+export const LockedSettingSchema = v.object({
+  /** The setting's key in the account schema, dotted (`tls.verify`, `srtp`, `transport`). */
+  setting: v.string(),
+  /** Why, in the administrator's words (provisioning). */
+  reason: v.string(),
+});
+export type LockedSetting = v.InferOutput<typeof LockedSettingSchema>;
+
 export const AccountViewSchema = v.object({
   id: v.string(),
-  uri: v.string(),
   displayName: v.nullable(v.string()),
+  /** The address of record as configured (`sips:alice@pbx.example.com`). */
+  address: v.string(),
+  /** The address people read: `alice@pbx.example.com`. */
+  shortAddress: v.string(),
+  authUser: v.nullable(v.string()),
+  registrar: v.nullable(v.string()),
+  outboundProxy: v.nullable(v.string()),
   transport: TransportSchema,
-  tlsVerify: TlsVerifyModeSchema,
+  /** sips: requires TLS on every hop (RFC 3261 §26.2.2); sip:;transport=tls only on the first. */
+  tlsScope: v.picklist(['every-hop', 'first-hop', 'none']),
+  verification: TlsVerifyModeSchema,
+  /** The pinned SPKI or certificate fingerprint (public), for `pinned`. */
+  pin: v.nullable(v.string()),
+  minTlsVersion: v.picklist(['TLSv1.2', 'TLSv1.3']),
+  caFiles: v.array(v.string()),
+  caOnly: v.boolean(),
+  revocation: v.picklist(['off', 'soft-fail', 'hard-fail']),
+  clientCertificate: v.nullable(v.object({ kind: v.picklist(['pkcs12', 'pem']), file: v.string(), hasPassword: v.boolean() })),
   srtp: SrtpPolicySchema,
+  srtpSuites: v.array(SrtpSuiteNameSchema),
+  codecs: v.array(CodecNameSchema),
+  register: v.boolean(),
+  registerExpires: v.number(),
+  sessionExpires: v.number(),
+  voicemail: v.boolean(),
+  allowInsecureSdes: v.boolean(),
   hasPassword: v.boolean(),
-  hasClientCertificate: v.boolean(),
+  enabled: v.boolean(),
+  isDefault: v.boolean(),
+  /** Settings IT has locked, and why (empty until provisioning). */
+  locked: v.array(LockedSettingSchema),
 });
 export type AccountView = v.InferOutput<typeof AccountViewSchema>;
+
+const AccountIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"'));
+
+/** `accounts.add`: the account schema (password included: it crosses the door inward, once). */
+export const AccountAddSchema = v.strictObject({
+  /** Chosen by main from the address when absent. */
+  id: v.optional(AccountIdSchema),
+  config: AccountConfigSchema,
+  enabled: v.optional(v.boolean(), true),
+  makeDefault: v.optional(v.boolean(), false),
+});
+export type AccountAdd = v.InferOutput<typeof AccountAddSchema>;
+
+/**
+ * `accounts.update`: the whole edited account (as the settings form submits it). A password left
+ * out keeps the stored one (a form never gets it back to resubmit); `clearPassword` removes it.
+ * The same holds for the client certificate's password.
+ */
+export const AccountUpdateSchema = v.strictObject({
+  id: AccountIdSchema,
+  config: AccountConfigSchema,
+  clearPassword: v.optional(v.boolean(), false),
+});
+export type AccountUpdate = v.InferOutput<typeof AccountUpdateSchema>;
+
+export const AccountIdRequestSchema = v.strictObject({ id: AccountIdSchema });
+export const AccountEnableSchema = v.strictObject({ id: AccountIdSchema, enabled: v.boolean() });

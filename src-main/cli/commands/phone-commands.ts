@@ -12,7 +12,9 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli-io.js';
 import { loadAccountFile } from '../account-file.js';
 import { parseOptions, type OptionSpec } from '../cli-args.js';
 import { createHeadlessPhone, type HeadlessPhone } from '../headless-phone.js';
-import { CliEventMapper, formatCliEvent, type CliEvent } from '../phone-events.js';
+import { CliEventMapper, formatCliEvent, problemEvent, type CliEvent } from '../phone-events.js';
+import type { Result } from '../../base/result.js';
+import type { Problem } from '../../../src-shared/ipc/errors.js';
 import type { PhoneEvent } from '../../services/phone/phone-service.js';
 
 const COMMON = { account: 'string', json: 'boolean', verbose: 'boolean', log: 'string', duration: 'number', help: 'boolean' } as const satisfies OptionSpec;
@@ -39,7 +41,7 @@ async function openSession(io: CliIo, json: boolean, verbose: boolean, logFile: 
   const emit = (e: CliEvent): void => {
     io.stdout.write(json ? `${JSON.stringify({ time: new Date().toISOString(), ...e })}\n` : `${formatCliEvent(e)}\n`);
   };
-  phone.phone.onEvent((e) => {
+  phone.engine.onEvent((e) => {
     events.push(e);
     for (const out of mapper.map(e)) emit(out);
     for (const w of [...waiters]) {
@@ -118,10 +120,9 @@ async function start(session: Session, accountFile: string | undefined, io: CliI
     session.emit({ event: 'error', code: 'account-file', message: account.error });
     return { ok: false, code: EXIT_USAGE };
   }
-  try {
-    await session.phone.phone.addAccount('default', account.value);
-  } catch (e) {
-    session.emit({ event: 'error', code: (e as { detail?: { code?: string } }).detail?.code ?? 'account', message: (e as Error).message });
+  const added = await session.phone.phone.accounts.add({ id: 'default', config: account.value, enabled: true, makeDefault: true }, { ephemeral: true });
+  if (!added.ok) {
+    session.emit(problemEvent(added.error));
     return { ok: false, code: EXIT_FAILURE };
   }
   const wanted = account.value.register ? isRegistered : (e: PhoneEvent) => e.type === 'connection' && e.state.kind === 'connected';
@@ -174,18 +175,16 @@ export const callCommand: CliCommand = async (args, io) => {
   const session = await openSession(io, o.json === true, o.verbose === true, o.log);
   const started = await start(session, o.account, io, 30_000);
   if (!started.ok) return finish(session, started.code);
-  const phone = session.phone.phone;
-  let callId: string;
-  try {
-    const info = await phone.call('default', o.to, {
-      ...(o.play === undefined ? {} : { playFile: resolve(io.cwd, o.play) }),
-      ...(o.record === undefined ? {} : { recordFile: resolve(io.cwd, o.record) }),
-    });
-    callId = info.callId;
-  } catch (e) {
-    session.emit({ event: 'error', code: 'call', message: (e as Error).message });
+  const phone = session.phone.engine;
+  const placed = await phone.call('default', o.to, {
+    ...(o.play === undefined ? {} : { playFile: resolve(io.cwd, o.play) }),
+    ...(o.record === undefined ? {} : { recordFile: resolve(io.cwd, o.record) }),
+  });
+  if (!placed.ok) {
+    session.emit(problemEvent(placed.error));
     return finish(session, EXIT_FAILURE);
   }
+  const callId = placed.value.callId;
   const ended = (e: PhoneEvent): boolean => e.type === 'call' && e.call.callId === callId && e.state.kind === 'ended';
   const answered = await session.waitFor((e) => (e.type === 'call' && e.call.callId === callId && e.state.kind === 'active') || ended(e), (o.timeout ?? 60) * 1000);
   if (answered === undefined || ended(answered)) {
@@ -199,11 +198,7 @@ export const callCommand: CliCommand = async (args, io) => {
     if (o.dtmf !== undefined) {
       await session.sleep(1000);
       for (const d of o.dtmf) {
-        try {
-          phone.sendDtmf(callId, d, dtmfMode);
-        } catch (e) {
-          session.emit({ event: 'error', code: 'dtmf', message: (e as Error).message });
-        }
+        tryAction(session, () => phone.sendDtmf(callId, d, dtmfMode));
         await session.sleep(300);
       }
     }
@@ -234,7 +229,7 @@ export const answerCommand: CliCommand = async (args, io) => {
   const o = parsed.options;
   if (o.help === true) return help(io, ANSWER_USAGE, 'Registers and answers incoming calls automatically; exits after --calls N calls have ended, or after --duration seconds in all.');
   const session = await openSession(io, o.json === true, o.verbose === true, o.log);
-  const phone = session.phone.phone;
+  const phone = session.phone.engine;
   let recordIndex = 0;
   const recordFor = (): string | undefined => {
     if (o.record === undefined) return undefined;
@@ -271,13 +266,9 @@ export const answerCommand: CliCommand = async (args, io) => {
     if (e.type !== 'call' || e.state.kind !== 'incoming' || answered.has(e.call.callId)) return;
     const live = phone.activeCalls.find((c) => c.callId === e.call.callId);
     if (live === undefined) return;
-    session.sleep((o['answer-after'] ?? 0) * 1000).then(() => {
-      try {
-        phone.answer(e.call.callId);
-        answered.add(e.call.callId);
-      } catch {
-        // media not ready yet: the second `incoming` (after ringing) answers
-      }
+    void session.sleep((o['answer-after'] ?? 0) * 1000).then(() => {
+      // Media not ready yet: the second `incoming` (after ringing) answers.
+      if (phone.answer(e.call.callId).ok) answered.add(e.call.callId);
     });
   });
   const deadline = o.duration === undefined ? new Promise<void>(() => undefined) : session.sleep(o.duration * 1000);
@@ -287,12 +278,9 @@ export const answerCommand: CliCommand = async (args, io) => {
   return finish(session, failed ? EXIT_FAILURE : wantCalls !== undefined && endedCalls < wantCalls ? EXIT_FAILURE : EXIT_OK);
 };
 
-function tryAction(session: Session, fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    session.emit({ event: 'error', code: (e as { code?: string }).code ?? 'action', message: (e as Error).message });
-  }
+function tryAction(session: Session, fn: () => Result<void, Problem>): void {
+  const r = fn();
+  if (!r.ok) session.emit(problemEvent(r.error));
 }
 
 function usage(io: CliIo, error: string, line: string): number {

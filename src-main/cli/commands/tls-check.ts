@@ -12,12 +12,15 @@ import { SystemClock } from '../../base/clock.js';
 import type { CertificateReport } from '../../platform/tls/certificate-report.js';
 import { loadClientCredentials, type ClientCredentials } from '../../platform/tls/client-certificate.js';
 import { NodeTlsConnector } from '../../platform/tls/tls-connector.js';
-import { tlsError, type TlsError } from '../../platform/tls/tls-error.js';
+import type { TlsError } from '../../platform/tls/tls-error.js';
 import { resolveTlsSettings, type TlsMinVersion, type VerificationMode } from '../../platform/tls/tls-settings.js';
 import type { OcspPolicy } from '../../platform/tls/ocsp-evaluator.js';
 import { TrustStore } from '../../platform/tls/trust-store.js';
 import { NodeDnsPort } from '../../platform/net/dns-port.js';
 import { formatHostPort, ipFamily, parseHostPort } from '../../platform/net/sip-hop.js';
+import { resolveAddresses } from '../../platform/net/certificate-inspector.js';
+import { problem } from '../../services/problems/problem-catalog.js';
+import { noteWords } from '../../services/phone/views/certificate-view.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../cli-io.js';
 
 export const TLS_CHECK_USAGE =
@@ -165,20 +168,16 @@ interface AddressResult {
   readonly report?: CertificateReport;
 }
 
+/** The typed error with its words (made once, in services/problems). */
 function errorJson(e: TlsError): NonNullable<AddressResult['error']> {
-  return { code: e.code, message: e.message, hint: e.hint };
+  const p = problem(e.code);
+  return { code: e.code, message: p.message, hint: p.hint ?? '' };
 }
 
 async function addressesOf(o: Options): Promise<{ ok: true; addresses: string[] } | { ok: false; error: TlsError }> {
-  if (ipFamily(o.target.host) !== undefined) return { ok: true, addresses: [o.target.host] };
   const dns = new NodeDnsPort({ ...(o.dnsServer === undefined ? {} : { servers: [o.dnsServer] }), timeoutMs: 3000 });
-  const [a, aaaa] = await Promise.all([dns.resolve4(o.target.host), dns.resolve6(o.target.host)]);
-  const addresses = [...(a.ok ? a.value : []), ...(aaaa.ok ? aaaa.value : [])];
-  if (addresses.length === 0) {
-    const why = [a, aaaa].map((r) => (r.ok ? 'none' : r.error.code)).join('/');
-    return { ok: false, error: tlsError('dns-failure', { host: o.target.host, result: why }) };
-  }
-  return { ok: true, addresses };
+  const r = await resolveAddresses(dns, o.target.host);
+  return r.ok ? { ok: true, addresses: r.value } : { ok: false, error: r.error };
 }
 
 function readFile(io: CliIo, path: string): Buffer {
@@ -213,7 +212,7 @@ function renderText(o: Options, domain: string, results: readonly AddressResult[
     if (rep !== undefined && rep.revocation.status !== 'not-requested') out.push(`  Revocation (OCSP, ${rep.revocation.policy}): ${rep.revocation.status}${rep.revocation.detail === undefined ? '' : ` - ${rep.revocation.detail}`}`);
     if (r.ok) out.push(`  Verdict: OK (${rep?.verdict.level ?? 'secure'})`);
     else out.push(`  Verdict: FAILED ${r.error?.code ?? ''} - ${r.error?.message ?? ''}`, `  Fix: ${r.error?.hint ?? ''}`);
-    for (const n of rep?.verdict.notes ?? []) out.push(`  Note: ${n}`);
+    for (const n of rep?.verdict.notes ?? []) out.push(`  Note: ${noteWords(n)}`);
     for (const w of rep?.expiryWarnings ?? []) out.push(`  Warning: ${w.subject} ${w.threshold === 0 ? 'has expired' : `expires in ${w.daysLeft} days (under ${w.threshold})`}`);
   }
   return `${out.join('\n')}\n`;
@@ -235,7 +234,10 @@ export const tlsCheck: CliCommand = async (args, io) => {
 
   const fail = (e: TlsError): number => {
     if (o.json) io.stdout.write(`${JSON.stringify({ host: o.target.host, port: o.target.port, servername: domain, mode: o.mode, ok: false, error: errorJson(e), addresses: [] }, null, 2)}\n`);
-    else io.stderr.write(`tls-check: ${e.code}: ${e.message}\n  Fix: ${e.hint}\n`);
+    else {
+      const words = errorJson(e);
+      io.stderr.write(`tls-check: ${e.code}: ${words.message}\n  Fix: ${words.hint}\n`);
+    }
     return EXIT_FAILURE;
   };
 

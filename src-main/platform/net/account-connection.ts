@@ -15,14 +15,15 @@ import type { SipMessage } from '../../protocol/sip/message/message.js';
 import type { TransportAddress, TransportPort } from '../../protocol/sip/transaction/transport-port.js';
 import type { LocalEndpoint } from '../../protocol/sip/ua/local-endpoint.js';
 import type { AccountConfig } from '../../../src-shared/model/account.js';
-import type { ConnectionError, ConnectionState, SipConnection, SipConnectionFactory } from '../../services/phone/ports.js';
+import type { ConnectionError, ConnectionState, SipConnection, SipConnectionFactory, SkippedServer } from '../../services/phone/ports.js';
 import type { CertificateReport } from '../tls/certificate-report.js';
 import { loadClientCredentials, type ClientCertificateSource } from '../tls/client-certificate.js';
+import { tlsError } from '../tls/tls-error.js';
 import type { NodeTlsConnector } from '../tls/tls-connector.js';
 import { resolveTlsSettings, type EffectiveTlsSettings, type TlsAccountSettings } from '../tls/tls-settings.js';
 import type { AnchorSet, TrustStore } from '../tls/trust-store.js';
 import { AccountFlow, type AccountFlowState } from './account-flow.js';
-import { describeAttempts } from './connect-failover.js';
+import type { AttemptRecord } from './connect-failover.js';
 import type { SipServerLocator } from './rfc3263-resolver.js';
 import { parseHostPort, type HopAddress, type LocateRequest, type SipTransport } from './sip-hop.js';
 import { DatagramSipTransport, FlowSipTransport } from './sip-transport.js';
@@ -49,7 +50,7 @@ export class AccountConnectionFactory implements SipConnectionFactory {
     if (!hop.ok) return hop;
     if (account.transport === 'udp') {
       const udp = await UdpSipTransport.open({ bindAddress: hop.value.host.includes(':') ? '::' : '0.0.0.0' });
-      if (!udp.ok) return err({ code: udp.error.code, message: udp.error.message, hint: udp.error.hint });
+      if (!udp.ok) return err(udp.error);
       return ok(new UdpConnection(accountId, hop.value, udp.value, this.deps));
     }
     let tls: { settings: EffectiveTlsSettings; anchors: AnchorSet } | undefined;
@@ -74,17 +75,17 @@ export class AccountConnectionFactory implements SipConnectionFactory {
 /** The RFC 3263 input for an account: its domain (or registrar override), transport, sips:, outbound proxy. */
 export function locateRequestFor(account: AccountConfig): Result<LocateRequest, ConnectionError> {
   const m = /^(sips?):(?:[^@]*@)?([^;?]+)/i.exec(account.uri);
-  if (m === null) return err({ code: 'bad-account', message: `The account address ${account.uri} is not a SIP URI.` });
+  if (m === null) return err({ code: 'invalid-account', detail: { reason: 'the address is not a sip: or sips: URI' } });
   const secure = m[1]!.toLowerCase() === 'sips';
   const domain = parseHostPort(account.registrar ?? m[2]!);
-  if (domain === undefined) return err({ code: 'bad-account', message: 'The account domain is not a valid host.' });
-  if (secure && account.transport !== 'tls') return err({ code: 'bad-account', message: 'A sips: account must use TLS (RFC 3261 §26.2.2).' });
+  if (domain === undefined) return err({ code: 'invalid-account', detail: { reason: 'the domain is not a valid host' } });
+  if (secure && account.transport !== 'tls') return err({ code: 'invalid-account', detail: { reason: 'a sips: address must use TLS (RFC 3261 §26.2.2)' } });
   const transport: SipTransport = account.transport;
   let outboundProxy: HopAddress | undefined;
   if (account.outboundProxy !== undefined) {
     const p = /^(?:sips?:)?([^;]+)(?:;(.*))?$/i.exec(account.outboundProxy.trim());
     const hp = p === null ? undefined : parseHostPort(p[1]!);
-    if (hp === undefined) return err({ code: 'bad-account', message: 'The outbound proxy is not a valid host[:port].' });
+    if (hp === undefined) return err({ code: 'invalid-account', detail: { reason: 'the outbound proxy is not a valid host[:port]' } });
     outboundProxy = { host: hp.host, ...(hp.port === undefined ? {} : { port: hp.port }), transport };
   }
   return ok({
@@ -97,14 +98,14 @@ export function locateRequestFor(account: AccountConfig): Result<LocateRequest, 
   });
 }
 
-async function tlsSettingsFor(account: AccountConfig, now: number): Promise<Result<EffectiveTlsSettings, ConnectionError>> {
+export async function tlsSettingsFor(account: AccountConfig, now: number): Promise<Result<EffectiveTlsSettings, ConnectionError>> {
   const t = account.tls;
   const customCaPems: string[] = [];
   for (const file of t.caFiles) {
     try {
       customCaPems.push(await readFile(file, 'utf8'));
     } catch (e) {
-      return err({ code: 'ca-file', message: `Cannot read the CA file ${file}: ${(e as Error).message}`, hint: 'Check the path in the account settings.' });
+      return err({ code: 'ca-file-unreadable', detail: { file, cause: String((e as { code?: unknown }).code ?? 'unreadable') } });
     }
   }
   let clientCredentials: TlsAccountSettings['clientCredentials'];
@@ -121,10 +122,10 @@ async function tlsSettingsFor(account: AccountConfig, now: number): Promise<Resu
               ...(t.clientCert.password === undefined ? {} : { keyPassphrase: t.clientCert.password }),
             };
     } catch (e) {
-      return err({ code: 'client-cert-file', message: `Cannot read the client certificate: ${(e as Error).message}`, hint: 'Check the certificate paths in the account settings.' });
+      return err({ code: 'client-cert-unreadable', detail: { file: String((e as { path?: unknown }).path ?? ''), cause: String((e as { code?: unknown }).code ?? 'unreadable') } });
     }
     const creds = loadClientCredentials(source, now);
-    if (!creds.ok) return err({ code: creds.error.code, message: creds.error.message, hint: creds.error.hint });
+    if (!creds.ok) return err(creds.error);
     clientCredentials = creds.value;
   }
   const settings = resolveTlsSettings(
@@ -139,7 +140,7 @@ async function tlsSettingsFor(account: AccountConfig, now: number): Promise<Resu
     },
     { allowInsecure: account.allowInsecureTls },
   );
-  if (!settings.ok) return err({ code: settings.error.code, message: settings.error.message, hint: settings.error.hint });
+  if (!settings.ok) return err(settings.error);
   return ok(settings.value);
 }
 
@@ -147,23 +148,30 @@ function flowState(s: AccountFlowState): ConnectionState {
   switch (s.kind) {
     case 'idle':
     case 'resolving':
-      return { kind: 'connecting', detail: 'looking up the server' };
+      return { kind: 'connecting', phase: 'resolving' };
     case 'connecting':
-      return { kind: 'connecting', detail: `connecting to ${s.target.address}:${s.target.port} (${s.index + 1} of ${s.of})` };
+      return { kind: 'connecting', phase: 'connecting', address: s.target.address, port: s.target.port, index: s.index, of: s.of };
     case 'connected':
       return {
         kind: 'connected',
         transport: s.flow.transport,
         remote: `${s.flow.remote.address}:${s.flow.remote.port}`,
         sdesAllowed: s.flow.security.sdesAllowed,
-        ...(s.flow.security.warning === undefined ? {} : { warning: s.flow.security.warning }),
-        skipped: describeAttempts(s.attempts.filter((a) => a.outcome !== 'connected')),
+        ...(s.flow.security.weakness === undefined ? {} : { weakness: s.flow.security.weakness }),
+        skipped: skippedServers(s.attempts),
       };
     case 'failed':
-      return { kind: 'failed', code: s.error.code, message: s.error.message, hint: s.error.hint, retryInMs: s.retryInMs, lost: s.lost !== undefined, skipped: describeAttempts(s.attempts) };
+      return { kind: 'failed', code: s.error.code, ...(s.error.detail === undefined ? {} : { detail: s.error.detail }), retryInMs: s.retryInMs, lost: s.lost !== undefined, skipped: skippedServers(s.attempts) };
     case 'stopped':
       return { kind: 'stopped' };
   }
+}
+
+/** The servers tried and passed over, as values for the views. */
+function skippedServers(attempts: readonly AttemptRecord[]): SkippedServer[] {
+  return attempts
+    .filter((a) => a.outcome !== 'connected' && a.error !== undefined)
+    .map((a) => ({ transport: a.target.transport, address: a.target.address, port: a.target.port, hostname: a.target.hostname, code: a.error!.code }));
 }
 
 class FlowConnection implements SipConnection {
@@ -173,7 +181,7 @@ class FlowConnection implements SipConnection {
   private readonly bindingEmitter = new Emitter<void>();
   readonly onState: Event<ConnectionState> = this.stateEmitter.event;
   readonly onBindingChanged: Event<void> = this.bindingEmitter.event;
-  private current: ConnectionState = { kind: 'connecting', detail: 'not started' };
+  private current: ConnectionState = { kind: 'connecting', phase: 'resolving' };
   private bindingSub: Disposable | undefined;
 
   constructor(
@@ -258,7 +266,7 @@ class UdpConnection implements SipConnection {
   private readonly bindingEmitter = new Emitter<void>();
   readonly onState: Event<ConnectionState> = this.stateEmitter.event;
   readonly onBindingChanged: Event<void> = this.bindingEmitter.event;
-  private current: ConnectionState = { kind: 'connecting', detail: 'not started' };
+  private current: ConnectionState = { kind: 'connecting', phase: 'resolving' };
   private target: { address: string; port: number } | undefined;
   private readonly bindingSub: Disposable;
   private stopped = false;
@@ -307,13 +315,13 @@ class UdpConnection implements SipConnection {
   }
 
   private async locate(): Promise<void> {
-    this.setState({ kind: 'connecting', detail: 'looking up the server' });
+    this.setState({ kind: 'connecting', phase: 'resolving' });
     const r = await this.deps.locator.locate({ ...this.hop, supported: ['udp'] });
     if (this.stopped) return;
     const first = r.ok ? r.value.targets.find((t) => t.transport === 'udp') : undefined;
     if (!r.ok || first === undefined) {
-      const error = r.ok ? { code: 'no-targets', message: 'No UDP server found for the domain.', hint: 'Check the domain or use TLS.' } : r.error;
-      this.setState({ kind: 'failed', code: error.code, message: error.message, hint: error.hint, retryInMs: 30_000, lost: false, skipped: [] });
+      const error = r.ok ? tlsError('no-targets', { reason: 'no UDP server for the domain' }) : r.error;
+      this.setState({ kind: 'failed', code: error.code, ...(error.detail === undefined ? {} : { detail: error.detail }), retryInMs: 30_000, lost: false, skipped: [] });
       this.deps.clock.setTimer(30_000, () => {
         if (!this.stopped) void this.locate();
       });
@@ -326,7 +334,7 @@ class UdpConnection implements SipConnection {
       transport: 'udp',
       remote: `${first.address}:${first.port}`,
       sdesAllowed: false,
-      warning: 'SIP over UDP is not encrypted: call signalling can be read and changed on the network, and SRTP keys (SDES) must not be sent.',
+      weakness: 'plaintext',
       skipped: [],
     });
   }

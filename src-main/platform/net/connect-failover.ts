@@ -62,10 +62,10 @@ export async function connectWithFailover<T>(
   return err({ error: last, attempts });
 }
 
-/** One line per attempt, for logs and the CLI ("why did it skip that server?"). */
+/** One line per attempt, for logs ("why did it skip that server?"); the UI gets them as values. */
 export function describeAttempts(attempts: readonly AttemptRecord[]): string[] {
   return attempts.map((a) => {
     const where = `${a.target.transport.toUpperCase()} ${a.target.family === 6 ? `[${a.target.address}]` : a.target.address}:${a.target.port} (${a.target.hostname})`;
-    return a.outcome === 'connected' ? `${where}: connected` : `${where}: ${a.outcome} - ${a.error?.code ?? 'unknown'}: ${a.error?.message ?? ''}`;
+    return a.outcome === 'connected' ? `${where}: connected` : `${where}: ${a.outcome} - ${a.error?.code ?? 'unknown'}`;
   });
 }

@@ -15,8 +15,8 @@ export interface HopSecurity {
   readonly level: SecurityLevel | 'plaintext';
   /** Whether SDES keys may be sent on this hop. */
   readonly sdesAllowed: boolean;
-  /** Shown to the person whenever the hop is not fully secure. */
-  readonly warning?: string;
+  /** Why the hop is less than fully secure (words for the person are made in services). */
+  readonly weakness?: 'chain-only' | 'plaintext' | 'unverified';
 }
 
 export function hopSecurity(transport: SipTransport, report?: CertificateReport): HopSecurity {
@@ -26,7 +26,7 @@ export function hopSecurity(transport: SipTransport, report?: CertificateReport)
       encrypted: false,
       level: 'plaintext',
       sdesAllowed: false,
-      warning: `SIP over ${transport.toUpperCase()} is not encrypted: call signalling can be read and changed on the network, and SRTP keys (SDES) must not be sent.`,
+      weakness: 'plaintext',
     };
   }
   const level = report?.verdict.level ?? 'failed';
@@ -39,7 +39,7 @@ export function hopSecurity(transport: SipTransport, report?: CertificateReport)
         encrypted: true,
         level,
         sdesAllowed: true,
-        warning: 'The server certificate is trusted but not checked against the SIP domain (chain-only); this is weaker than full verification.',
+        weakness: 'chain-only',
       };
     case 'insecure':
       return {
@@ -47,9 +47,9 @@ export function hopSecurity(transport: SipTransport, report?: CertificateReport)
         encrypted: true,
         level,
         sdesAllowed: false,
-        warning: 'The server certificate is not verified (insecure mode): anyone on the path can intercept calls; SRTP keys (SDES) are not sent.',
+        weakness: 'unverified',
       };
     case 'failed':
-      return { transport, encrypted: false, level, sdesAllowed: false, warning: 'The connection is not verified.' };
+      return { transport, encrypted: false, level, sdesAllowed: false, weakness: 'unverified' };
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The network adapters the phone needs, built the same way by both composition roots (the
- * Electron app and the headless CLI): RFC 3263 DNS, TLS with its event log and trust store,
- * TCP, the account connection factory, and UDP sockets for RTP.
+ * The network adapters the phone needs, built the same way by every composition root (the
+ * Electron app, the headless CLI, the web face): RFC 3263 DNS, TLS with its event log and trust
+ * store, TCP, the account connection factory, the certificate inspector, and UDP sockets for RTP.
  */
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/logger.js';
@@ -10,6 +10,7 @@ import { TlsEventLog } from '../tls/tls-event-log.js';
 import { NodeTlsConnector } from '../tls/tls-connector.js';
 import { TrustStore } from '../tls/trust-store.js';
 import { AccountConnectionFactory } from './account-connection.js';
+import { TlsCertificateInspector } from './certificate-inspector.js';
 import { NodeDnsPort } from './dns-port.js';
 import { Rfc3263Resolver } from './rfc3263-resolver.js';
 import { NodeRtpSocketFactory } from './rtp-socket.js';
@@ -18,6 +19,7 @@ import { NodeTcpConnector } from './tcp-connector.js';
 export interface SipPlatform {
   readonly connections: AccountConnectionFactory;
   readonly rtpSockets: NodeRtpSocketFactory;
+  readonly certificates: TlsCertificateInspector;
   readonly tlsEvents: TlsEventLog;
   readonly trustStore: TrustStore;
 }
@@ -26,14 +28,10 @@ export function createSipPlatform(deps: { readonly clock: Clock; readonly rng: R
   const { clock, rng, logger } = deps;
   const tlsEvents = new TlsEventLog(logger.child('tls'));
   const trustStore = new TrustStore();
-  const connections = new AccountConnectionFactory({
-    clock,
-    rng,
-    logger,
-    locator: new Rfc3263Resolver(new NodeDnsPort(), rng),
-    tls: new NodeTlsConnector({ clock, eventLog: tlsEvents }),
-    tcp: new NodeTcpConnector({ clock }),
-    trustStore,
-  });
-  return { connections, rtpSockets: new NodeRtpSocketFactory(), tlsEvents, trustStore };
+  const dns = new NodeDnsPort();
+  const locator = new Rfc3263Resolver(dns, rng);
+  const tls = new NodeTlsConnector({ clock, eventLog: tlsEvents });
+  const connections = new AccountConnectionFactory({ clock, rng, logger, locator, tls, tcp: new NodeTcpConnector({ clock }), trustStore });
+  const certificates = new TlsCertificateInspector({ clock, dns, locator, tls, trustStore });
+  return { connections, rtpSockets: new NodeRtpSocketFactory(), certificates, tlsEvents, trustStore };
 }

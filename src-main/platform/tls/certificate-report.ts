@@ -34,7 +34,17 @@ export interface CertificateEntry {
   readonly anchorSource?: 'system' | 'bundled' | 'custom';
   /** The server sent this certificate (false for an anchor taken from the trust store). */
   readonly presented: boolean;
+  /** The certificate itself, PEM (public: what "export the chain" writes). */
+  readonly pem: string;
 }
+
+/** Remarks on a verdict that passed less than fully, as codes (words in services). */
+export type VerdictNote =
+  | { readonly code: 'chain-only' }
+  | { readonly code: 'name-not-matched'; readonly reference: string }
+  | { readonly code: 'pinned' }
+  | { readonly code: 'pinned-expired' }
+  | { readonly code: 'insecure' };
 
 export type SecurityLevel = 'secure' | 'weaker' | 'insecure' | 'failed';
 
@@ -69,9 +79,9 @@ export interface CertificateReport {
   readonly verdict: {
     readonly ok: boolean;
     readonly level: SecurityLevel;
-    readonly error?: { readonly code: TlsErrorCode; readonly message: string; readonly hint: string; readonly detail?: Readonly<Record<string, unknown>> };
-    /** Plain-language notes (e.g. why chain-only is weaker). */
-    readonly notes: readonly string[];
+    readonly error?: { readonly code: TlsErrorCode; readonly detail?: Readonly<Record<string, unknown>> };
+    /** Why a passing verdict is weaker (chain-only, pinned, insecure). */
+    readonly notes: readonly VerdictNote[];
   };
   readonly expiryWarnings: readonly ExpiryWarning[];
 }
@@ -99,6 +109,7 @@ export function certificateEntry(
     trustAnchor: opts.trustAnchor,
     ...(opts.anchorSource === undefined ? {} : { anchorSource: opts.anchorSource }),
     presented: opts.presented,
+    pem: `-----BEGIN CERTIFICATE-----\n${(c.der.toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`,
   };
 }
 
@@ -144,7 +155,7 @@ export function identitySummary(check: IdentityCheck, checked: boolean): NonNull
 }
 
 export function errorSummary(e: TlsError): NonNullable<CertificateReport['verdict']['error']> {
-  return { code: e.code, message: e.message, hint: e.hint, ...(e.detail === undefined ? {} : { detail: e.detail }) };
+  return e.detail === undefined ? { code: e.code } : { code: e.code, detail: e.detail };
 }
 
 /** A report for a failure before any certificate was seen (refused, timeout, handshake). */

@@ -53,7 +53,7 @@ describe('peer verdict per verification mode', () => {
     expect(v.ok).toBe(true);
     expect(v.report.verdict.level).toBe('weaker');
     expect(v.report.identity?.checked).toBe(false);
-    expect(v.report.verdict.notes.join(' ')).toContain('does not name sip.example.test');
+    expect(v.report.verdict.notes).toContainEqual({ code: 'name-not-matched', reference: 'sip.example.test' });
     expect((await verdict(evidence(pki.servers.selfSigned), { verification: 'chain-only' })).error?.code).toBe('self-signed');
   });
 
@@ -71,7 +71,7 @@ describe('peer verdict per verification mode', () => {
     const v = await verdict(evidence(pki.servers.unknownCa, 'SELF_SIGNED_CERT_IN_CHAIN'), { verification: 'insecure' });
     expect(v.ok).toBe(true);
     expect(v.report.verdict.level).toBe('insecure');
-    expect(v.report.verdict.notes[0]).toMatch(/not verified/);
+    expect(v.report.verdict.notes[0]).toEqual({ code: 'insecure' });
   });
 
   it('warns about a certificate expiring within 14 days', async () => {

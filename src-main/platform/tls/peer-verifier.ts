@@ -19,6 +19,7 @@ import {
   identitySummary,
   reportChain,
   type CertificateReport,
+  type VerdictNote,
   type SecurityLevel,
 } from './certificate-report.js';
 import { evaluateStapledOcsp, ocspPolicyError, type OcspResult } from './ocsp-evaluator.js';
@@ -70,7 +71,7 @@ export async function verifyPeer(evidence: PeerEvidence, target: PeerTarget, ctx
   const { settings, anchors, now } = ctx;
   const mode = settings.verification;
   const leaf = evidence.presented[0];
-  const notes: string[] = [];
+  const notes: VerdictNote[] = [];
   const base = {
     version: 1 as const,
     checkedAt: new Date(now).toISOString(),
@@ -127,19 +128,19 @@ export async function verifyPeer(evidence: PeerEvidence, target: PeerTarget, ctx
     case 'chain-only':
       error = chainError() ?? ocspError();
       level = 'weaker';
-      notes.push('Chain-only verification: the certificate is from a trusted authority, but it is not checked against the SIP domain. Someone holding any trusted certificate could impersonate this server.');
-      if (!identity.ok) notes.push(`The certificate does not name ${identity.reference}.`);
+      notes.push({ code: 'chain-only' });
+      if (!identity.ok) notes.push({ code: 'name-not-matched', reference: identity.reference });
       break;
     case 'pinned':
       if (pinned !== true) error = tlsError('pin-mismatch', { leafSpkiPin: leaf.spkiPin, leafFingerprint: leaf.fingerprintSha256 });
       else if (hasWeakKey(leaf)) error = tlsError('weak-key', { key: leaf.publicKey });
       else if (ocsp.status === 'revoked' && settings.ocsp !== 'off') error = tlsError('revoked');
-      notes.push('Pinned verification: trusted because the server key matches the pin, not because of a certificate authority.');
-      if (now > leaf.notAfter.getTime()) notes.push('The pinned certificate has expired; ask the administrator to renew it and confirm the new pin.');
+      notes.push({ code: 'pinned' });
+      if (now > leaf.notAfter.getTime()) notes.push({ code: 'pinned-expired' });
       break;
     case 'insecure':
       level = 'insecure';
-      notes.push('Insecure: the server certificate is not verified. Anyone on the network path can read and change calls and their encryption keys.');
+      notes.push({ code: 'insecure' });
       break;
   }
   if (error !== undefined) level = 'failed';

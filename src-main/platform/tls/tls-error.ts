@@ -1,13 +1,12 @@
 /**
- * The closed list of connection and certificate failures for SIP over TLS/TCP/UDP, each with a
- * plain-language message and a fix hint (issue 4; seed "Common Error Messages"). Errors are values
- * (DESIGN.md rule 4): every failure the platform layer reports is a `TlsError`.
+ * The closed list of connection and certificate failures for SIP over TLS/TCP/UDP (issue 4; seed
+ * "Common Error Messages"). Errors are values (DESIGN.md rule 4): every failure the platform
+ * layer reports is a `TlsError`, a code from this list with its context.
  *
  * Mapping sources: OpenSSL X509_V_ERR_* names as Node reports them in `authorizationError`,
  * OpenSSL/Node `ERR_SSL_*` codes of handshake errors (TLS alerts, RFC 8446 §6.2), and POSIX errno
  * codes of the TCP connect.
  */
-import type { CodedError } from '../../base/result.js';
 
 export type TlsErrorCode =
   // certificate verdicts
@@ -44,144 +43,56 @@ export type TlsErrorCode =
   | 'flow-closed'
   | 'aborted';
 
-export interface TlsError extends CodedError<TlsErrorCode> {
-  /** What the person can do about it. */
-  readonly hint: string;
+/**
+ * A connection or certificate failure: the code and its public context (the server, the cause).
+ * The words (message and fix) are made once, above the platform, in
+ * services/problems/problem-catalog.ts ("codes, not sentences, below services").
+ */
+export interface TlsError {
+  readonly code: TlsErrorCode;
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
-interface Text {
-  readonly message: string;
-  readonly hint: string;
-}
-
-const TEXT: Readonly<Record<TlsErrorCode, Text>> = {
-  expired: {
-    message: "The server's certificate has expired.",
-    hint: 'Ask the PBX/SBC administrator to renew the certificate; check that this computer’s date and time are correct.',
-  },
-  'not-yet-valid': {
-    message: "The server's certificate is not valid yet.",
-    hint: 'Check that this computer’s date and time are correct; otherwise the server was given a certificate dated in the future.',
-  },
-  'unknown-authority': {
-    message: "The server's certificate was issued by an authority this account does not trust.",
-    hint: 'If your organisation runs its own certificate authority, add its root certificate to this account’s trusted CAs.',
-  },
-  'incomplete-chain': {
-    message: 'The server did not send the intermediate certificate(s) needed to check its certificate.',
-    hint: 'The server must send its full chain (leaf plus intermediates); ask the administrator to fix the server configuration, or add the intermediate as a trusted CA.',
-  },
-  'self-signed': {
-    message: 'The server presented a self-signed certificate.',
-    hint: 'Use a certificate from a trusted authority, or pin this certificate (verification mode "pinned") after confirming its fingerprint with the administrator.',
-  },
-  'invalid-chain': {
-    message: "The server's certificate chain is invalid (bad signature, a non-CA issuer, or a certificate not meant for servers).",
-    hint: 'The server’s certificate configuration is broken; ask the administrator to reissue it.',
-  },
-  'hostname-mismatch': {
-    message: "The server's certificate is not valid for this SIP domain.",
-    hint: 'Check the SIP domain in the account settings. If your provider is known to present certificates that do not name the SIP domain, use verification mode "chain-only" (weaker).',
-  },
-  'pin-mismatch': {
-    message: "The server's key does not match the pinned key for this account.",
-    hint: 'The certificate changed or someone is intercepting the connection. Confirm the new fingerprint with the administrator before updating the pin.',
-  },
-  revoked: {
-    message: "The server's certificate has been revoked by its issuer.",
-    hint: 'Do not connect. Ask the administrator to install a new certificate.',
-  },
-  'revocation-unknown': {
-    message: "The server's certificate revocation status could not be confirmed (no valid OCSP response).",
-    hint: 'Ask the administrator to enable OCSP stapling, or relax this account’s revocation policy to "soft-fail".',
-  },
-  'weak-key': {
-    message: "The server's certificate uses a key that is too weak (e.g. RSA shorter than 2048 bits).",
-    hint: 'Ask the administrator for a certificate with an RSA 2048+ or ECDSA P-256+ key.',
-  },
-  'weak-signature': {
-    message: "The server's certificate is signed with an obsolete algorithm (SHA-1 or MD5).",
-    hint: 'Ask the administrator for a certificate signed with SHA-256 or better.',
-  },
-  'protocol-version': {
-    message: 'The server only offers an old TLS version that this account does not allow (TLS 1.0/1.1).',
-    hint: 'Ask the administrator to enable TLS 1.2 or 1.3 on the server. Lowering the minimum is unsafe and may be locked by policy.',
-  },
-  'handshake-failure': {
-    message: 'The TLS handshake failed: the server and this phone have no cipher suite in common.',
-    hint: 'The server probably offers only CBC or RSA-key-exchange suites; ask for ECDHE with AES-GCM or ChaCha20-Poly1305.',
-  },
-  'not-tls': {
-    message: 'The server did not answer with TLS.',
-    hint: 'Check the port: 5061 is usually SIP over TLS, 5060 plain SIP. The server may not have TLS enabled.',
-  },
-  'client-cert-required': {
-    message: 'The server requires a client certificate and none is configured.',
-    hint: 'Import the client certificate (PKCS#12 or PEM) your administrator gave you into this account.',
-  },
-  'client-cert-rejected': {
-    message: 'The server rejected this phone’s client certificate.',
-    hint: 'The certificate may be expired, revoked or from a CA the server does not trust; ask the administrator for a new one.',
-  },
-  'client-cert-invalid': {
-    message: 'The configured client certificate or key cannot be used.',
-    hint: 'Re-import the client certificate; the key must match the certificate.',
-  },
-  'client-cert-password': {
-    message: 'The password for the client certificate file is wrong.',
-    hint: 'Enter the PKCS#12 password your administrator gave you.',
-  },
-  'insecure-not-allowed': {
-    message: 'Connecting without certificate verification is not allowed by policy.',
-    hint: 'Choose "full", "chain-only" or "pinned" verification for this account.',
-  },
-  'policy-violation': {
-    message: 'The TLS settings of this account are not allowed by policy.',
-    hint: 'Use the provisioned TLS minimum version and cipher suites.',
-  },
-  'connection-refused': {
-    message: 'The server refused the connection.',
-    hint: 'The server is not listening on this port, or a firewall rejects it. Check the host, port and transport.',
-  },
-  'connection-reset': {
-    message: 'The server closed the connection during setup.',
-    hint: 'The server may be overloaded or restricting clients by address; try again later or ask the administrator.',
-  },
-  'host-unreachable': {
-    message: 'The server cannot be reached from this network.',
-    hint: 'Check your network connection, VPN and proxy settings.',
-  },
-  timeout: {
-    message: 'The server did not answer in time.',
-    hint: 'A firewall may be dropping the traffic silently, or the server is down. Check the host and port.',
-  },
-  'dns-failure': {
-    message: 'The SIP server name could not be resolved.',
-    hint: 'Check the SIP domain or outbound proxy spelling, and your DNS/network settings.',
-  },
-  'no-targets': {
-    message: 'DNS returned no usable server for this SIP domain and transport.',
-    hint: 'For sips: and transport=tls only TLS servers are used; check the account transport or the domain’s NAPTR/SRV records.',
-  },
-  'flow-closed': {
-    message: 'The connection to the server is closed.',
-    hint: 'The phone reconnects automatically; if it keeps failing, see the connection log.',
-  },
-  aborted: {
-    message: 'The connection attempt was cancelled.',
-    hint: 'No action needed.',
-  },
+const CODES: Readonly<Record<TlsErrorCode, true>> = {
+  expired: true,
+  'not-yet-valid': true,
+  'unknown-authority': true,
+  'incomplete-chain': true,
+  'self-signed': true,
+  'invalid-chain': true,
+  'hostname-mismatch': true,
+  'pin-mismatch': true,
+  revoked: true,
+  'revocation-unknown': true,
+  'weak-key': true,
+  'weak-signature': true,
+  'protocol-version': true,
+  'handshake-failure': true,
+  'not-tls': true,
+  'client-cert-required': true,
+  'client-cert-rejected': true,
+  'client-cert-invalid': true,
+  'client-cert-password': true,
+  'insecure-not-allowed': true,
+  'policy-violation': true,
+  'connection-refused': true,
+  'connection-reset': true,
+  'host-unreachable': true,
+  timeout: true,
+  'dns-failure': true,
+  'no-targets': true,
+  'flow-closed': true,
+  aborted: true,
 };
 
-export const TLS_ERROR_CODES: readonly TlsErrorCode[] = Object.keys(TEXT) as TlsErrorCode[];
+export const TLS_ERROR_CODES: readonly TlsErrorCode[] = Object.keys(CODES) as TlsErrorCode[];
 
 export function tlsError(code: TlsErrorCode, detail?: Readonly<Record<string, unknown>>): TlsError {
-  const t = TEXT[code];
-  return detail === undefined ? { code, message: t.message, hint: t.hint } : { code, message: t.message, hint: t.hint, detail };
+  return detail === undefined ? { code } : { code, detail };
 }
 
 export function isTlsErrorCode(value: string): value is TlsErrorCode {
-  return Object.prototype.hasOwnProperty.call(TEXT, value);
+  return Object.prototype.hasOwnProperty.call(CODES, value);
 }
 
 /**

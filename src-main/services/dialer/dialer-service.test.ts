@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Failure } from '../../base/failure.js';
 import { DialerService, normalizeDialTarget } from './dialer-service.js';
 
 describe('dial links (sip:, sips:, tel:) routed to the dialer', () => {
@@ -14,13 +13,13 @@ describe('dial links (sip:, sips:, tel:) routed to the dialer', () => {
     ['tel:7042;phone-context=example.com', '7042'],
     ['callto:+44 20 7946 0000', '+442079460000'],
   ])('%s → %s', (link, target) => {
-    expect(normalizeDialTarget(link)).toBe(target);
+    expect(normalizeDialTarget(link)).toEqual({ ok: true, value: target });
   });
 
   it.each(['http://example.com', 'javascript:alert(1)', 'tel:', 'tel:call-me-maybe', 'sip:', 'sip:a b@example.com', 'sip:%zz@x', `sip:${'a'.repeat(300)}`])(
-    'refuses %s with a typed failure',
+    'refuses %s with the typed invalid-target problem',
     (link) => {
-      expect(() => normalizeDialTarget(link)).toThrow(Failure);
+      expect(normalizeDialTarget(link)).toMatchObject({ ok: false, error: { code: 'invalid-target' } });
     },
   );
 

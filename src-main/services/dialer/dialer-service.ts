@@ -1,7 +1,9 @@
 import { Emitter, type Event } from '../../base/event.js';
-import { Failure } from '../../base/failure.js';
 import type { Disposable } from '../../base/disposable.js';
+import { err, ok, type Result } from '../../base/result.js';
 import type { DialRequest } from '../../../src-shared/model/dial-request.js';
+import type { Problem } from '../../../src-shared/ipc/errors.js';
+import { problem } from '../problems/problem-catalog.js';
 
 const SCHEMES = ['sip:', 'sips:', 'tel:', 'callto:'] as const;
 
@@ -14,8 +16,11 @@ export class DialerService implements Disposable {
   readonly onDialRequested: Event<DialRequest> = this.requested.event;
 
   /** Validates a URI handed over by the OS and routes it to the dialer. */
-  openUri(uri: string, source: DialRequest['source'] = 'protocol-link'): void {
-    this.requested.fire({ target: normalizeDialTarget(uri), source });
+  openUri(uri: string, source: DialRequest['source'] = 'protocol-link'): Result<void, Problem> {
+    const target = normalizeDialTarget(uri);
+    if (!target.ok) return target;
+    this.requested.fire({ target: target.value, source });
+    return ok(undefined);
   }
 
   dispose(): void {
@@ -27,12 +32,12 @@ export class DialerService implements Disposable {
  * Turns a link into what the dialer shows: `sip:`/`sips:` URIs stay URIs (without `//` that some
  * browsers add, and without URI headers such as `?subject=`), `tel:`/`callto:` become the number.
  */
-export function normalizeDialTarget(uri: string): string {
+export function normalizeDialTarget(uri: string): Result<string, Problem> {
   const trimmed = uri.trim();
   const lower = trimmed.toLowerCase();
   const scheme = SCHEMES.find((s) => lower.startsWith(s));
   if (scheme === undefined) {
-    throw new Failure('invalid-payload', 'Only sip:, sips: and tel: links can be dialled.', { uri: trimmed.slice(0, 80) });
+    return err(problem('invalid-target', { target: trimmed.slice(0, 80) }));
   }
   let rest = trimmed.slice(scheme.length).replace(/^\/\//, '');
   const q = rest.indexOf('?');
@@ -40,16 +45,16 @@ export function normalizeDialTarget(uri: string): string {
   try {
     rest = decodeURIComponent(rest);
   } catch {
-    throw new Failure('invalid-payload', 'The link is not a valid address (bad % escape).');
+    return err(problem('invalid-target', { target: trimmed.slice(0, 80) }));
   }
   if (scheme === 'tel:' || scheme === 'callto:') {
     // RFC 3966 visual separators (-.()) and the spaces people paste are dropped; parameters too.
     const number = (rest.split(';')[0] ?? '').trim();
-    if (!/^\+?[0-9*#().\- ]{1,64}$/.test(number)) throw new Failure('invalid-payload', 'The tel: link does not contain a phone number.');
-    return number.replace(/[().\- ]/g, '');
+    if (!/^\+?[0-9*#().\- ]{1,64}$/.test(number)) return err(problem('invalid-target', { target: trimmed.slice(0, 80) }));
+    return ok(number.replace(/[().\- ]/g, ''));
   }
   if (!/^[^\s<>"@]+@[^\s<>"@]+$|^[^\s<>"@]+$/.test(rest) || rest.length > 256) {
-    throw new Failure('invalid-payload', 'The link does not contain a valid SIP address.');
+    return err(problem('invalid-target', { target: trimmed.slice(0, 80) }));
   }
-  return `${scheme}${rest}`;
+  return ok(`${scheme}${rest}`);
 }

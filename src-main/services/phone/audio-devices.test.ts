@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { FakeAudioDevicePort, fakeDevice } from '../../../test/fakes/fake-audio-device.js';
-import { Failure } from '../../base/failure.js';
 import { nullLogger } from '../../base/logger.js';
 import type { CallAudioDeviceChoice, CallVolume } from '../../media/call-media.js';
 import { AudioDeviceService, type AudioPreferences } from './audio-devices.js';
@@ -22,7 +21,8 @@ function setup(initial: Partial<AudioPreferences> = {}) {
 describe('AudioDeviceService', () => {
   it('picks the headset in one click: both halves, for the next calls and the live ones, and saves it', async () => {
     const { service, moved, saved } = setup();
-    const pair = await service.useHeadset();
+    const used = await service.useHeadset();
+    const pair = used.ok ? used.value : undefined;
     expect(pair).toMatchObject({ name: 'Jabra EVOLVE 20 MS', headset: true });
     expect(service.selection).toEqual({ captureDeviceId: 'mme:mic-jabra', playbackDeviceId: 'mme:spk-jabra', echoCancellation: true });
     expect(moved).toEqual([{ captureDeviceId: 'mme:mic-jabra', playbackDeviceId: 'mme:spk-jabra' }]);
@@ -32,8 +32,8 @@ describe('AudioDeviceService', () => {
 
   it('refuses a device that is not there (typed not-found), changing nothing', async () => {
     const { service, moved, saved } = setup();
-    await expect(service.choose({ captureDeviceId: 'mme:gone' })).rejects.toMatchObject({ code: 'not-found' });
-    await expect(service.choose({ playbackDeviceId: 'mme:mic-jabra' })).rejects.toBeInstanceOf(Failure); // a microphone is no speaker
+    expect(await service.choose({ captureDeviceId: 'mme:gone' })).toMatchObject({ ok: false, error: { code: 'audio-device-not-found' } });
+    expect(await service.choose({ playbackDeviceId: 'mme:mic-jabra' })).toMatchObject({ ok: false, error: { code: 'audio-device-not-found', detail: { kind: 'speaker' } } }); // a microphone is no speaker
     expect(moved).toEqual([]);
     expect(saved).toEqual([]);
     expect(service.selection).toEqual({ echoCancellation: true });
@@ -42,7 +42,7 @@ describe('AudioDeviceService', () => {
   it('says plainly when no headset is connected', async () => {
     const { service, port } = setup();
     port.unplug('mme:mic-jabra');
-    await expect(service.useHeadset()).rejects.toThrow('No headset is connected');
+    expect(await service.useHeadset()).toMatchObject({ ok: false, error: { code: 'audio-device-not-found', detail: { kind: 'headset' } } });
   });
 
   it('keeps a separate ringing device, goes back to the system default with null, and turns echo cancellation off', async () => {
@@ -71,8 +71,8 @@ describe('AudioDeviceService', () => {
     expect(volumes).toEqual([{ inputGainDb: 6, outputGainDb: -3 }]);
     expect(service.selection).toMatchObject({ inputGainDb: 6, outputGainDb: -3 });
     expect(saved.at(-1)).toMatchObject({ inputGainDb: 6, outputGainDb: -3 });
-    await expect(service.choose({ outputGainDb: 40 })).rejects.toMatchObject({ code: 'invalid-payload' });
-    await expect(service.choose({ inputGainDb: Number.NaN })).rejects.toMatchObject({ code: 'invalid-payload' });
+    expect(await service.choose({ outputGainDb: 40 })).toMatchObject({ ok: false, error: { code: 'invalid-value' } });
+    expect(await service.choose({ inputGainDb: Number.NaN })).toMatchObject({ ok: false, error: { code: 'invalid-value' } });
     expect(volumes).toHaveLength(1);
     expect(service.preferences.outputGainDb).toBe(-3);
   });

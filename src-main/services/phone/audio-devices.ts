@@ -9,14 +9,32 @@
  *
  * Preferences are persisted through the injected `save` (the app keeps them in its settings).
  */
+import type { Clock } from '../../base/clock.js';
 import type { Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
-import { Failure } from '../../base/failure.js';
 import type { Logger } from '../../base/logger.js';
-import type { AudioDeviceInfo, AudioDevicePort } from '../../media/audio/audio-port.js';
+import { err, ok, type Result } from '../../base/result.js';
+import type { AudioDeviceError, AudioDeviceInfo, AudioDevicePort } from '../../media/audio/audio-port.js';
 import { pairAudioDevices, type AudioDevicePair } from '../../media/audio/device-pairing.js';
+import { LevelMeter, type PcmLevel } from '../../media/audio/pcm-level.js';
+import { TONES, type ToneSpec } from '../../media/audio/tone-generator.js';
+import { TonePlayer } from '../../media/audio/tone-player.js';
 import type { CallAudioDeviceChoice, CallVolume } from '../../media/call-media.js';
 import type { DeviceSelection } from '../../media/call/call-audio.js';
+import type { Problem } from '../../../src-shared/ipc/errors.js';
+import { problem } from '../problems/problem-catalog.js';
+import type { AudioDevicesView } from '../../../src-shared/model/audio.js';
+import { toAudioDevicesView } from './views/audio-view.js';
+
+/** A steady 1 kHz test tone at −12 dBFS: clearly audible, not loud. */
+const TEST_TONE: ToneSpec = { name: 'test-tone', levelDbfs: -12, repeat: true, segments: [{ frequencies: [1000], durationMs: 1000 }] };
+/** Below this the microphone test says nothing was heard (a muted or dead microphone). */
+const HEARD_THRESHOLD_DBFS = -60;
+
+export function audioProblem(e: AudioDeviceError, context: Record<string, string> = {}): Problem {
+  const code = e.code === 'audio-backend-unavailable' ? 'audio-unavailable' : e.code;
+  return problem(code, context);
+}
 
 export interface AudioPreferences {
   /** Device ids; undefined = the system default. */
@@ -55,7 +73,7 @@ export interface LiveCallAudio {
 export class AudioDeviceService implements Disposable {
   private prefs: AudioPreferences;
   private readonly changes = new Emitter<AudioDeviceList>();
-  /** Hot-plug: the new list with its pairs. */
+  /** Hot-plug or a new choice: the list with its pairs and the preferences. */
   readonly onDevicesChanged: Event<AudioDeviceList> = this.changes.event;
   private readonly sub: Disposable;
 
@@ -91,35 +109,50 @@ export class AudioDeviceService implements Disposable {
     return this.prefs.ringDeviceId ?? this.prefs.playbackDeviceId;
   }
 
-  async list(): Promise<AudioDeviceList> {
+  get backend(): string {
+    return this.port.backend;
+  }
+
+  /** The settings view's model: devices, pairs, the choice. */
+  async view(): Promise<Result<AudioDevicesView, Problem>> {
+    const listed = await this.list();
+    return listed.ok ? ok(toAudioDevicesView(listed.value, this.port.backend)) : listed;
+  }
+
+  /** The same, whenever a device comes or goes or the choice changes. */
+  readonly onViewChanged: Event<AudioDevicesView> = (listener) => this.onDevicesChanged((list) => listener(toAudioDevicesView(list, this.port.backend)));
+
+  async list(): Promise<Result<AudioDeviceList, Problem>> {
     const r = await this.port.listDevices();
-    if (!r.ok) throw new Failure('unavailable', `The audio devices cannot be listed: ${r.error.message}`, { code: r.error.code });
-    return { devices: r.value, pairs: pairAudioDevices(r.value), preferences: this.prefs };
+    if (!r.ok) return err(audioProblem(r.error));
+    return ok({ devices: r.value, pairs: pairAudioDevices(r.value), preferences: this.prefs });
   }
 
   /**
    * Changes the preferences. Device ids must exist now (a typo or a stale id is refused with
    * not-found, nothing changes). Live calls move to the new microphone/speaker at once.
    */
-  async choose(change: AudioPreferencesChange): Promise<AudioPreferences> {
+  async choose(change: AudioPreferencesChange): Promise<Result<AudioPreferences, Problem>> {
     const wanted = [change.captureDeviceId, change.playbackDeviceId, change.ringDeviceId].filter((id): id is string => typeof id === 'string');
     if (wanted.length > 0) {
-      const { devices } = await this.list();
-      const check = (id: string | null | undefined, direction: 'input' | 'output'): void => {
-        if (typeof id !== 'string') return;
+      const listed = await this.list();
+      if (!listed.ok) return listed;
+      const { devices } = listed.value;
+      const missing = (id: string | null | undefined, direction: 'input' | 'output'): Problem | undefined => {
+        if (typeof id !== 'string') return undefined;
         const d = devices.find((x) => x.id === id);
-        if (d === undefined || (direction === 'input' ? d.maxInputChannels : d.maxOutputChannels) === 0) throw new Failure('not-found', `There is no ${direction === 'input' ? 'microphone' : 'speaker'} "${id}" now. Is it plugged in?`, { deviceId: id });
+        if (d === undefined || (direction === 'input' ? d.maxInputChannels : d.maxOutputChannels) === 0) return problem('audio-device-not-found', { kind: direction === 'input' ? 'microphone' : 'speaker', deviceId: id.slice(0, 200) });
+        return undefined;
       };
-      check(change.captureDeviceId, 'input');
-      check(change.playbackDeviceId, 'output');
-      check(change.ringDeviceId, 'output');
+      const refused = missing(change.captureDeviceId, 'input') ?? missing(change.playbackDeviceId, 'output') ?? missing(change.ringDeviceId, 'output');
+      if (refused !== undefined) return err(refused);
     }
     const next = (v: string | null | undefined, current: string | undefined): string | undefined => (v === undefined ? current : (v ?? undefined));
     const capture = next(change.captureDeviceId, this.prefs.captureDeviceId);
     const playback = next(change.playbackDeviceId, this.prefs.playbackDeviceId);
     const ring = next(change.ringDeviceId, this.prefs.ringDeviceId);
     for (const g of [change.inputGainDb, change.outputGainDb]) {
-      if (g !== undefined && !(Number.isFinite(g) && g >= -60 && g <= 20)) throw new Failure('invalid-payload', `A volume must be between -60 and +20 dB (got ${g}).`);
+      if (g !== undefined && !(Number.isFinite(g) && g >= -60 && g <= 20)) return err(problem('invalid-value', { field: 'volume (−60 to +20 dB)' }));
     }
     const inputGainDb = change.inputGainDb ?? this.prefs.inputGainDb;
     const outputGainDb = change.outputGainDb ?? this.prefs.outputGainDb;
@@ -141,16 +174,61 @@ export class AudioDeviceService implements Disposable {
     }
     if (move.captureDeviceId !== undefined || move.playbackDeviceId !== undefined) await this.calls.setCallAudioDevices(move);
     this.logger.info('audio devices chosen', { capture: capture ?? 'default', playback: playback ?? 'default', ring: ring ?? 'speaker' });
-    return this.prefs;
+    const listed = await this.list();
+    if (listed.ok) this.changes.fire(listed.value);
+    return ok(this.prefs);
   }
 
   /** One click: the pair `pairId`, or the first headset found, for both directions (and ringing stays as set). */
-  async useHeadset(pairId?: string): Promise<AudioDevicePair> {
-    const { pairs } = await this.list();
+  async useHeadset(pairId?: string): Promise<Result<AudioDevicePair, Problem>> {
+    const listed = await this.list();
+    if (!listed.ok) return listed;
+    const { pairs } = listed.value;
     const pair = pairId === undefined ? pairs.find((p) => p.headset) : pairs.find((p) => p.id === pairId);
-    if (pair === undefined) throw new Failure('not-found', pairId === undefined ? 'No headset is connected. Plug one in, or pick the microphone and speaker yourself.' : `The device pair ${pairId} is not connected now.`);
-    await this.choose({ captureDeviceId: pair.captureDeviceId, playbackDeviceId: pair.playbackDeviceId });
-    return pair;
+    if (pair === undefined) return err(problem('audio-device-not-found', { kind: pairId === undefined ? 'headset' : 'device pair', deviceId: (pairId ?? '').slice(0, 200) }));
+    const chosen = await this.choose({ captureDeviceId: pair.captureDeviceId, playbackDeviceId: pair.playbackDeviceId });
+    return chosen.ok ? ok(pair) : chosen;
+  }
+
+  /** Plays a 1 kHz test tone on the speaker (or the ringtone on the ringing device) for `durationMs`. */
+  async testTone(target: 'speaker' | 'ring', durationMs: number, clock: Clock): Promise<Result<void, Problem>> {
+    const deviceId = target === 'ring' ? this.ringDeviceId : this.prefs.playbackDeviceId;
+    const started = await TonePlayer.start(this.port, target === 'ring' ? TONES.ringtone : TEST_TONE, clock, deviceId === undefined ? {} : { deviceId });
+    if (!started.ok) return err(audioProblem(started.error, { kind: 'speaker', deviceId: deviceId ?? 'default' }));
+    const player = started.value;
+    clock.setTimer(durationMs, () => player.dispose());
+    return ok(undefined);
+  }
+
+  /**
+   * Listens to the chosen microphone for `durationMs`, reporting the meter every 100 ms to
+   * `onLevel`, and returns the loudest 100 ms window (so a person can see the microphone works).
+   */
+  async testMicrophone(durationMs: number, clock: Clock, onLevel: (level: PcmLevel) => void): Promise<Result<{ deviceId: string; rmsDbfs: number; peakDbfs: number; clipped: boolean; heard: boolean }, Problem>> {
+    const deviceId = this.prefs.captureDeviceId;
+    const opened = await this.port.openCapture({ ...(deviceId === undefined ? {} : { deviceId }), sampleRate: 16000, frameSamples: 320 });
+    if (!opened.ok) return err(audioProblem(opened.error, { kind: 'microphone', deviceId: deviceId ?? 'default' }));
+    const stream = opened.value;
+    const window = new LevelMeter();
+    let best: PcmLevel = { rmsDbfs: -Infinity, peakDbfs: -Infinity, clipped: false };
+    let clipped = false;
+    let frames = 0;
+    stream.onFrame((frame) => {
+      window.add(frame);
+      if (++frames % 5 !== 0) return;
+      const level = window.take();
+      clipped ||= level.clipped;
+      if (level.rmsDbfs > best.rmsDbfs) best = level;
+      onLevel(level);
+    });
+    const failed = new Promise<AudioDeviceError>((resolve) => stream.onError(resolve));
+    stream.start();
+    const outcome = await Promise.race([new Promise<undefined>((resolve) => clock.setTimer(durationMs, () => resolve(undefined))), failed]);
+    const id = stream.deviceId;
+    stream.dispose();
+    if (outcome !== undefined) return err(audioProblem(outcome, { kind: 'microphone', deviceId: id }));
+    const floor = (x: number): number => (Number.isFinite(x) ? Math.max(-100, Math.round(x * 10) / 10) : -100);
+    return ok({ deviceId: id, rmsDbfs: floor(best.rmsDbfs), peakDbfs: floor(best.peakDbfs), clipped, heard: best.rmsDbfs > HEARD_THRESHOLD_DBFS });
   }
 
   dispose(): void {

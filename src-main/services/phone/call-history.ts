@@ -15,9 +15,9 @@ export interface CallRecord {
   readonly startedAt: string;
   readonly durationSeconds: number;
   readonly answered: boolean;
+  /** How it ended: an end code (protocol/sip/ua/end-reason.ts). */
   readonly outcome: string;
   readonly status?: number;
-  readonly reason: string;
   readonly tls: boolean;
   readonly srtp: boolean;
 }
@@ -26,7 +26,7 @@ export const HISTORY_LIMIT = 1000;
 
 export class CallHistory {
   private records: CallRecord[] = [];
-  private saving: Promise<void> = Promise.resolve();
+  private saving: Promise<boolean> = Promise.resolve(true);
 
   constructor(
     private readonly store: HistoryStore,
@@ -48,12 +48,38 @@ export class CallHistory {
   }
 
   /** Adds a record and saves (writes are serialised so none is lost). */
-  add(record: CallRecord): Promise<void> {
+  add(record: CallRecord): Promise<boolean> {
     this.records.push(record);
     if (this.records.length > HISTORY_LIMIT) this.records.splice(0, this.records.length - HISTORY_LIMIT);
+    return this.save();
+  }
+
+  /** Removes the records with these ids; resolves to how many went. */
+  async remove(ids: readonly string[]): Promise<{ removed: number; saved: boolean }> {
+    const drop = new Set(ids);
+    const before = this.records.length;
+    this.records = this.records.filter((r) => !drop.has(r.id));
+    const removed = before - this.records.length;
+    return { removed, saved: removed === 0 ? true : await this.save() };
+  }
+
+  clear(): Promise<boolean> {
+    this.records = [];
+    return this.save();
+  }
+
+  /** Saves a snapshot after the previous save (serialised, so none is lost); false when the store failed (logged). */
+  private save(): Promise<boolean> {
     const snapshot = this.records.slice();
-    this.saving = this.saving.then(() => this.store.save(snapshot)).catch((e: unknown) => this.logger.error('call history could not be saved', { error: e }));
-    return this.saving;
+    const run = this.saving.then(() => this.store.save(snapshot)).then(
+      () => true,
+      (e: unknown) => {
+        this.logger.error('call history could not be saved', { error: e });
+        return false;
+      },
+    );
+    this.saving = run;
+    return run;
   }
 }
 

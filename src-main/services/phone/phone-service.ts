@@ -1,44 +1,84 @@
 /**
- * The phone: accounts, registration, calls and their media, as one service that both faces
- * (the desktop renderer through IPC, and the `softphone` CLI) drive. It emits serializable
- * events only: no key material, no passwords, no raw SIP.
+ * The phone engine: accounts, registration, calls and their media, driven by the view services
+ * (accounts, calls: services/phone/*-service.ts) for the app and the web face, and directly by
+ * the `softphone` CLI. It emits serializable events only (no key material, no passwords, no raw
+ * SIP), and every failure is a value: `Result<…, Problem>` with a code from the closed list.
+ *
+ * Constructed only by createPhone (create-phone.ts): one composition for every face.
  */
 import type { Clock } from '../../base/clock.js';
 import { DisposableStore, type Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
-import { Failure } from '../../base/failure.js';
 import type { Logger } from '../../base/logger.js';
+import { err, ok, type Result } from '../../base/result.js';
 import type { Rng } from '../../base/rng.js';
-import { parseNameAddr } from '../../protocol/sip/message/name-addr.js';
-import type { Uri } from '../../protocol/sip/message/uri.js';
-import type { CallSession, CallState } from '../../protocol/sip/ua/call-session.js';
+import type { CallSession } from '../../protocol/sip/ua/call-session.js';
+import type { CallActionError, CallEvent, CallState } from '../../protocol/sip/ua/call-state.js';
 import type { EndReason } from '../../protocol/sip/ua/end-reason.js';
 import type { MessageSummary } from '../../protocol/sip/ua/message-summary.js';
 import type { RegistrationState } from '../../protocol/sip/ua/registration-client.js';
 import { replacesForDialog } from '../../protocol/sip/ua/replaces.js';
-import type { AudioLevels, CallAudioDeviceChoice, CallAudioDevicesInfo, CallVolume, CallAudioOptions, CallMedia, CallMediaFactory, MediaState, MediaStats } from '../../media/call-media.js';
+import type { Uri } from '../../protocol/sip/message/uri.js';
 import type { SignallingTransport } from '../../protocol/sdes/sdes-config.js';
+import type { AudioLevels, CallAudioDeviceChoice, CallAudioDevicesInfo, CallAudioOptions, CallMedia, CallMediaFactory, CallVolume, MediaFailure, MediaState, MediaStats } from '../../media/call-media.js';
 import type { AccountConfig } from '../../../src-shared/model/account.js';
+import type { Problem } from '../../../src-shared/ipc/errors.js';
+import type { CertificateReport } from '../../platform/tls/certificate-report.js';
+import { problem } from '../problems/problem-catalog.js';
 import { AccountRuntime } from './account-runtime.js';
 import { DeferredMedia } from './deferred-media.js';
+import { connectionProblem } from './connection-problem.js';
 import type { ConnectionState, SipConnectionFactory } from './ports.js';
 import type { CallRecord } from './call-history.js';
+import { formatTarget, targetUri } from './dial-target.js';
 
 export interface CallInfo {
   readonly callId: string;
   readonly accountId: string;
   readonly direction: 'outgoing' | 'incoming';
+  /** The far end as a URI string (`sips:bob@pbx.example.com`, `tel:+4930…`). */
   readonly remote: string;
   readonly remoteName?: string;
+}
+
+/** How the call's signalling is protected, as it was when the call started. */
+export interface SignallingInfo {
+  readonly transport: 'tls' | 'tcp' | 'udp';
+  /** Keys (SDES) may travel on the first hop: verified TLS. */
+  readonly sdesAllowed: boolean;
+  /** sips: on our side or the target's: every hop must be TLS (RFC 3261 §26.2.2). */
+  readonly everyHop: boolean;
+  readonly report?: CertificateReport;
+}
+
+/** Everything the call view needs about one call (mapped once, in views/call-view.ts). */
+export interface CallSnapshot {
+  readonly info: CallInfo;
+  readonly state: CallState;
+  readonly startedAt: number;
+  readonly answeredAt: number | undefined;
+  readonly endedAt: number | undefined;
+  readonly muted: boolean;
+  readonly mediaReady: boolean;
+  readonly media: MediaState | undefined;
+  readonly srtpPolicy: AccountConfig['srtp'];
+  readonly signalling: SignallingInfo;
+  /** The far end asked us to transfer it: this call ends once the new one connects. */
+  readonly transferee: boolean;
+  /** This call consults for an attended transfer of that call. */
+  readonly consultationOf: string | undefined;
+  readonly audio: CallAudioDevicesInfo | undefined;
 }
 
 export type PhoneEvent =
   | { readonly type: 'connection'; readonly accountId: string; readonly state: ConnectionState }
   | { readonly type: 'registration'; readonly accountId: string; readonly state: RegistrationState }
   | { readonly type: 'call'; readonly call: CallInfo; readonly state: CallState }
+  /** Something about a call changed that is not its SIP state (mute, transfer role, media readiness). */
+  | { readonly type: 'call-updated'; readonly call: CallInfo }
   | { readonly type: 'media'; readonly call: CallInfo; readonly media: MediaState }
   | { readonly type: 'dtmf'; readonly call: CallInfo; readonly digit: string; readonly via: 'rfc4733' | 'info' }
-  | { readonly type: 'transfer'; readonly call: CallInfo; readonly status: number; readonly reason: string }
+  | { readonly type: 'transfer'; readonly call: CallInfo; readonly status: number; readonly reasonPhrase: string }
   | { readonly type: 'stats'; readonly call: CallInfo; readonly stats: MediaStats }
   /** Microphone and speaker meters of a call, about every 100 ms. */
   | { readonly type: 'levels'; readonly call: CallInfo; readonly levels: AudioLevels }
@@ -46,7 +86,8 @@ export type PhoneEvent =
   | { readonly type: 'audio-devices'; readonly call: CallInfo; readonly devices: CallAudioDevicesInfo }
   | { readonly type: 'mwi'; readonly accountId: string; readonly summary: MessageSummary }
   | { readonly type: 'history'; readonly record: CallRecord }
-  | { readonly type: 'error'; readonly accountId?: string; readonly callId?: string; readonly code: string; readonly message: string };
+  /** A failure that ended nothing (hold refused, a device lost) or a call that could not be set up. */
+  | { readonly type: 'problem'; readonly accountId?: string; readonly callId?: string; readonly problem: Problem };
 
 export interface PhoneServiceDeps {
   readonly connections: SipConnectionFactory;
@@ -69,20 +110,24 @@ interface LiveCall {
   readonly deferred?: DeferredMedia;
   readonly startedAt: number;
   answeredAt: number | undefined;
+  endedAt: number | undefined;
   srtp: boolean;
   mediaAnnounced: boolean;
-  /** The peer asked us to transfer this call: it ends once the new call connects. */
-  transferring: boolean;
+  muted: boolean;
+  transferee: boolean;
+  consultationOf: string | undefined;
+  audioInfo: CallAudioDevicesInfo | undefined;
+  readonly signalling: SignallingInfo;
   readonly subs: DisposableStore;
   readonly audio: CallAudioOptions | undefined;
 }
 
 export class PhoneService implements Disposable {
   private readonly accounts = new Map<string, AccountRuntime>();
+  private readonly accountSubs = new Map<string, DisposableStore>();
   private readonly calls = new Map<string, LiveCall>();
   private readonly emitter = new Emitter<PhoneEvent>();
   readonly onEvent: Event<PhoneEvent> = this.emitter.event;
-  private readonly store = new DisposableStore();
   private nextCall = 1;
   /** Audio for each incoming call (CLI `answer --play/--record`); the app passes devices instead. */
   incomingAudio: (() => CallAudioOptions | undefined) | undefined;
@@ -92,10 +137,15 @@ export class PhoneService implements Disposable {
   // ------------------------------------------------------------------------------------------
   // Accounts
 
-  async addAccount(id: string, config: AccountConfig): Promise<void> {
-    if (this.accounts.has(id)) throw new Failure('conflict', `An account named ${id} exists already.`);
+  /** Connects an account (and registers it when it registers). */
+  async addAccount(id: string, config: AccountConfig): Promise<Result<void, Problem>> {
+    if (this.accounts.has(id)) return err(problem('account-exists', { id }));
     const connection = await this.deps.connections.create(id, config);
-    if (!connection.ok) throw new Failure('unavailable', `${connection.error.message}${connection.error.hint === undefined ? '' : ` ${connection.error.hint}`}`, { code: connection.error.code });
+    if (!connection.ok) return err(connectionProblem(connection.error));
+    if (this.accounts.has(id)) {
+      connection.value.dispose();
+      return err(problem('account-exists', { id }));
+    }
     const runtime = new AccountRuntime(id, config, connection.value, {
       clock: this.deps.clock,
       rng: this.deps.rng,
@@ -105,16 +155,35 @@ export class PhoneService implements Disposable {
       mediaForIncoming: () => new DeferredMedia(),
     });
     this.accounts.set(id, runtime);
-    const subs = this.store.add(new DisposableStore());
+    const subs = new DisposableStore();
+    this.accountSubs.set(id, subs);
     subs.add(connection.value.onState((state) => this.emit({ type: 'connection', accountId: id, state })));
     subs.add(runtime.registration.onState((state) => this.emit({ type: 'registration', accountId: id, state })));
     subs.add(runtime.ua.onMessageSummary((summary) => this.emit({ type: 'mwi', accountId: id, summary })));
     subs.add(runtime.ua.onIncomingCall((offer) => void this.incoming(runtime, offer.call, offer.replaces)));
     runtime.start();
+    return ok(undefined);
+  }
+
+  /** Hangs up the account's calls, unregisters (bounded wait) and forgets it. */
+  async removeAccount(id: string): Promise<Result<void, Problem>> {
+    const runtime = this.accounts.get(id);
+    if (runtime === undefined) return err(problem('not-found', { what: 'account', id }));
+    this.accounts.delete(id);
+    await runtime.stop();
+    for (const c of [...this.calls.values()]) if (c.runtime === runtime) this.forget(c);
+    this.accountSubs.get(id)?.dispose();
+    this.accountSubs.delete(id);
+    runtime.dispose();
+    return ok(undefined);
   }
 
   account(id: string): AccountRuntime | undefined {
     return this.accounts.get(id);
+  }
+
+  get accountIds(): string[] {
+    return [...this.accounts.keys()];
   }
 
   /** Re-registers every account now (network interface change, VPN up/down, resume from sleep). */
@@ -122,97 +191,171 @@ export class PhoneService implements Disposable {
     for (const a of this.accounts.values()) a.networkChanged();
   }
 
+  /** Retry now: skips any backoff and reconnects/re-registers one account. */
+  retryAccount(id: string): Result<void, Problem> {
+    const a = this.accounts.get(id);
+    if (a === undefined) return err(problem('not-found', { what: 'account', id }));
+    a.networkChanged();
+    return ok(undefined);
+  }
+
   // ------------------------------------------------------------------------------------------
   // Calls
 
   /** Places a call from an account to a number or SIP address. */
-  async call(accountId: string, target: string, audio?: CallAudioOptions): Promise<CallInfo> {
-    const runtime = this.requireAccount(accountId);
-    const uri = targetUri(target, runtime);
+  async call(accountId: string, target: string, audio?: CallAudioOptions): Promise<Result<CallInfo, Problem>> {
+    const runtime = this.accounts.get(accountId);
+    if (runtime === undefined) return err(problem('not-found', { what: 'account', id: accountId }));
+    const uri = targetUri(target, runtime.stack.identity.aor);
+    if (!uri.ok) return uri;
     const endpoint = runtime.connection.endpoint();
-    if (endpoint === undefined) throw new Failure('unavailable', 'The account is not connected to its phone system yet.');
+    if (endpoint === undefined) return err(problem('call-account-not-connected', { accountId }));
     const media = await this.createMedia(runtime, `out-${this.nextCall}`, endpoint.viaHost, audio);
-    const session = runtime.ua.startCall(uri, media);
-    if ('error' in session) {
-      media.dispose();
-      throw new Failure('unavailable', session.error.message, { code: session.error.code });
+    if (!media.ok) return media;
+    const session = runtime.ua.startCall(uri.value, media.value);
+    if (!session.ok) {
+      media.value.dispose();
+      return err(mediaProblem(session.error));
     }
-    const info: CallInfo = { callId: `c${this.nextCall++}`, accountId, direction: 'outgoing', remote: formatTarget(uri) };
-    this.track(info, session, runtime, media, undefined, audio);
-    return info;
+    const info: CallInfo = { callId: `c${this.nextCall++}`, accountId, direction: 'outgoing', remote: formatTarget(uri.value) };
+    this.track(info, session.value, runtime, media.value, undefined, audio, uri.value);
+    return ok(info);
   }
 
-  answer(callId: string): void {
-    const live = this.requireCall(callId);
-    if (live.media === undefined) throw new Failure('unavailable', 'The call media is still being prepared; try again in a moment.');
-    const r = live.session.answer();
-    if (!r.ok) throw new Failure('conflict', r.error.message);
+  answer(callId: string): Result<void, Problem> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
+    if (live.media === undefined) return err(problem('call-media-not-ready'));
+    return actionResult(live.session.answer());
   }
 
-  decline(callId: string, busy = false): void {
-    this.requireCall(callId).session.decline(busy ? 486 : 603);
+  decline(callId: string, busy = false): Result<void, Problem> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
+    if (live.session.state.kind !== 'incoming') return err(problem('call-not-ringing'));
+    live.session.decline(busy ? 486 : 603);
+    return ok(undefined);
   }
 
-  hangup(callId: string): void {
-    this.requireCall(callId).session.hangup();
+  hangup(callId: string): Result<void, Problem> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
+    live.session.hangup();
+    return ok(undefined);
   }
 
-  hold(callId: string, hold: boolean): void {
-    const r = this.requireCall(callId).session.setHold(hold);
-    if (!r.ok) throw new Failure('conflict', r.error.message);
+  hold(callId: string, hold: boolean): Result<void, Problem> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
+    const s = live.session.state;
+    if (s.kind === 'active' && s.localHold === hold && s.change === undefined) return ok(undefined);
+    return actionResult(live.session.setHold(hold));
+  }
+
+  /** Resumes `callId` and holds every other connected call (two lines, one voice). */
+  swap(callId: string): Result<void, Problem> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
+    if (live.session.state.kind !== 'active') return err(problem('call-not-connected'));
+    this.holdOthers(live);
+    return this.hold(callId, false);
   }
 
   /** Sends DTMF: RFC 4733 in the media when negotiated, SIP INFO otherwise. */
-  sendDtmf(callId: string, digits: string, mode: 'auto' | 'info' = 'auto'): void {
-    const live = this.requireCall(callId);
+  sendDtmf(callId: string, digits: string, mode: 'auto' | 'info' = 'auto'): Result<void, Problem> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
     for (const d of digits) {
       const inBand = mode === 'auto' && live.media?.sendDtmf(d) === true;
-      if (!inBand && !live.session.sendDtmfInfo(d)) throw new Failure('conflict', `Cannot send DTMF ${d} now.`);
+      if (inBand) continue;
+      const r = actionResult(live.session.sendDtmfInfo(d));
+      if (!r.ok) return r;
     }
+    return ok(undefined);
   }
 
-  setMuted(callId: string, muted: boolean): void {
-    this.requireCall(callId).media?.setMuted(muted);
+  setMuted(callId: string, muted: boolean): Result<void, Problem> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
+    if (live.media === undefined) return err(problem('call-media-not-ready'));
+    live.media.setMuted(muted);
+    if (live.muted !== muted) {
+      live.muted = muted;
+      this.emit({ type: 'call-updated', call: live.info });
+    }
+    return ok(undefined);
   }
 
   /** Microphone/speaker volume (dB) of one call, or of every live call. */
-  setCallVolume(volume: CallVolume, callId?: string): void {
-    for (const c of this.callsOrAll(callId)) c.media?.setVolume(volume);
+  setCallVolume(volume: CallVolume, callId?: string): Result<void, Problem> {
+    const calls = this.callsOrAll(callId);
+    if (!calls.ok) return calls;
+    for (const c of calls.value) c.media?.setVolume(volume);
+    return ok(undefined);
   }
 
   /**
    * Moves the audio of one call, or of every live call, to other devices (ids, or null for the
-   * system default). A device that cannot be opened leaves the call where it was and raises an
-   * `error` event for it.
+   * system default). A device that cannot be opened leaves the call where it was and raises a
+   * `problem` event for it.
    */
-  async setCallAudioDevices(choice: CallAudioDeviceChoice, callId?: string): Promise<void> {
-    await Promise.all(this.callsOrAll(callId).map((c) => c.media?.setAudioDevices(choice)));
-  }
-
-  private callsOrAll(callId: string | undefined): LiveCall[] {
-    return callId === undefined ? [...this.calls.values()] : [this.requireCall(callId)];
+  async setCallAudioDevices(choice: CallAudioDeviceChoice, callId?: string): Promise<Result<void, Problem>> {
+    const calls = this.callsOrAll(callId);
+    if (!calls.ok) return calls;
+    await Promise.all(calls.value.map((c) => c.media?.setAudioDevices(choice)));
+    return ok(undefined);
   }
 
   /** Blind transfer (REFER, RFC 3515). */
-  transfer(callId: string, target: string): void {
-    const live = this.requireCall(callId);
-    const r = live.session.transfer(targetUri(target, live.runtime));
-    if (!r.ok) throw new Failure('conflict', r.error.message);
+  transfer(callId: string, target: string): Result<void, Problem> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
+    const uri = targetUri(target, live.runtime.stack.identity.aor);
+    if (!uri.ok) return uri;
+    return actionResult(live.session.transfer(uri.value));
   }
 
-  /** Attended transfer: connect the peer of `callId` with the peer of `consultCallId` (REFER with Replaces). */
-  attendedTransfer(callId: string, consultCallId: string): void {
-    const live = this.requireCall(callId);
-    const consult = this.requireCall(consultCallId);
+  /** Attended transfer, step one: hold `callId` and call `target` from the same account. */
+  async consult(callId: string, target: string, audio?: CallAudioOptions): Promise<Result<CallInfo, Problem>> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
+    if (live.session.state.kind !== 'active') return err(problem('call-not-connected'));
+    const held = this.hold(callId, true);
+    if (!held.ok) return held;
+    const placed = await this.call(live.info.accountId, target, audio ?? live.audio);
+    if (!placed.ok) return placed;
+    const consult = this.calls.get(placed.value.callId);
+    if (consult !== undefined) {
+      consult.consultationOf = callId;
+      this.emit({ type: 'call-updated', call: consult.info });
+    }
+    return placed;
+  }
+
+  /** Attended transfer: connect the peer of `callId` with the peer of `consultCallId` (REFER with Replaces, RFC 5589 §7). */
+  attendedTransfer(callId: string, consultCallId: string): Result<void, Problem> {
+    const live = this.calls.get(callId);
+    if (live === undefined) return err(noCall(callId));
+    const consult = this.calls.get(consultCallId);
+    if (consult === undefined) return err(noCall(consultCallId));
     const id = consult.session.dialogId;
-    if (id === undefined) throw new Failure('conflict', 'The consultation call is not connected.');
-    const target = consult.session.remote.uri;
-    const r = live.session.transfer(target, replacesForDialog(id));
-    if (!r.ok) throw new Failure('conflict', r.error.message);
+    if (id === undefined || consult.session.state.kind !== 'active') return err(problem('call-no-consultation'));
+    return actionResult(live.session.transfer(consult.session.remote.uri, replacesForDialog(id)));
   }
 
   get activeCalls(): CallInfo[] {
     return [...this.calls.values()].map((c) => c.info);
+  }
+
+  /** What the call view shows about one call; undefined once it is gone. */
+  snapshot(callId: string): CallSnapshot | undefined {
+    const c = this.calls.get(callId);
+    return c === undefined ? undefined : snapshotOf(c);
+  }
+
+  /** Every call in progress, oldest first. */
+  snapshots(): CallSnapshot[] {
+    return [...this.calls.values()].map(snapshotOf);
   }
 
   /** Hangs up, unregisters every account (bounded wait), and closes the flows. */
@@ -226,13 +369,20 @@ export class PhoneService implements Disposable {
       c.media?.dispose();
     }
     this.calls.clear();
+    for (const s of this.accountSubs.values()) s.dispose();
+    this.accountSubs.clear();
     for (const a of this.accounts.values()) a.dispose();
     this.accounts.clear();
-    this.store.dispose();
     this.emitter.dispose();
   }
 
   // ------------------------------------------------------------------------------------------
+
+  private callsOrAll(callId: string | undefined): Result<LiveCall[], Problem> {
+    if (callId === undefined) return ok([...this.calls.values()]);
+    const c = this.calls.get(callId);
+    return c === undefined ? err(noCall(callId)) : ok([c]);
+  }
 
   private async incoming(runtime: AccountRuntime, session: CallSession, replaces: CallSession | undefined): Promise<void> {
     const remoteUri = session.remote.uri;
@@ -243,39 +393,37 @@ export class PhoneService implements Disposable {
       remote: formatTarget(remoteUri),
       ...(session.remote.displayName === undefined ? {} : { remoteName: session.remote.displayName }),
     };
-    const deferred = this.deferredOf(session);
+    const deferred = session.media instanceof DeferredMedia ? session.media : undefined;
     const audio = this.incomingAudio?.();
-    this.track(info, session, runtime, undefined, deferred, audio);
+    this.track(info, session, runtime, undefined, deferred, audio, remoteUri);
     const endpoint = runtime.connection.endpoint();
-    try {
-      const media = await this.createMedia(runtime, info.callId, endpoint?.viaHost ?? '127.0.0.1', audio);
-      const live = this.calls.get(info.callId);
-      if (live === undefined || session.isEnded) {
-        media.dispose();
-        return;
-      }
-      live.media = media;
-      if (deferred !== undefined) deferred.media = media;
-      this.watchMedia(live, media);
-      if (replaces !== undefined) {
-        // RFC 3891: an INVITE with Replaces for a call we have is answered at once, the old call ended.
-        session.answer();
-        replaces.replaced();
-        return;
-      }
-      session.ring();
-      this.emit({ type: 'call', call: info, state: session.state });
-    } catch (e) {
-      this.emit({ type: 'error', callId: info.callId, code: 'media', message: e instanceof Error ? e.message : String(e) });
+    const media = await this.createMedia(runtime, info.callId, endpoint?.viaHost ?? '127.0.0.1', audio);
+    const live = this.calls.get(info.callId);
+    if (!media.ok) {
+      this.emit({ type: 'problem', callId: info.callId, accountId: runtime.id, problem: media.error });
       session.decline(480);
+      return;
     }
+    if (live === undefined || session.isEnded) {
+      media.value.dispose();
+      return;
+    }
+    live.media = media.value;
+    if (deferred !== undefined) deferred.media = media.value;
+    this.watchMedia(live, media.value);
+    if (replaces !== undefined) {
+      // RFC 3891: an INVITE with Replaces for a call we have is answered at once, the old call ended.
+      session.answer();
+      replaces.replaced();
+      return;
+    }
+    session.ring();
+    // Ringing is announced once the media is ready, so it can be answered at once.
+    this.emit({ type: 'call-updated', call: info });
+    this.emit({ type: 'call', call: info, state: session.state });
   }
 
-  private deferredOf(session: CallSession): DeferredMedia | undefined {
-    return session.media instanceof DeferredMedia ? session.media : undefined;
-  }
-
-  private async createMedia(runtime: AccountRuntime, label: string, localAddress: string, audio: CallAudioOptions | undefined): Promise<CallMedia> {
+  private async createMedia(runtime: AccountRuntime, label: string, localAddress: string, audio: CallAudioOptions | undefined): Promise<Result<CallMedia, Problem>> {
     const state = runtime.connection.state;
     const signalling: SignallingTransport = state.kind === 'connected' ? state.transport : runtime.config.transport;
     // SDES keys only over a verified TLS hop; chain-only counts as TLS but is reported weaker.
@@ -290,11 +438,12 @@ export class PhoneService implements Disposable {
       localAddress,
       ...(audio === undefined ? {} : { audio }),
     });
-    if (!r.ok) throw new Failure('unavailable', r.error.message, { code: r.error.code });
-    return r.value;
+    return r.ok ? r : err(mediaProblem(r.error));
   }
 
-  private track(info: CallInfo, session: CallSession, runtime: AccountRuntime, media: CallMedia | undefined, deferred: DeferredMedia | undefined, audio: CallAudioOptions | undefined): void {
+  private track(info: CallInfo, session: CallSession, runtime: AccountRuntime, media: CallMedia | undefined, deferred: DeferredMedia | undefined, audio: CallAudioOptions | undefined, remote: Uri): void {
+    const state = runtime.connection.state;
+    const report = runtime.connection.certificateReport();
     const live: LiveCall = {
       info,
       session,
@@ -303,9 +452,19 @@ export class PhoneService implements Disposable {
       ...(deferred === undefined ? {} : { deferred }),
       startedAt: this.deps.clock.now(),
       answeredAt: undefined,
+      endedAt: undefined,
       srtp: false,
       mediaAnnounced: false,
-      transferring: false,
+      muted: false,
+      transferee: false,
+      consultationOf: undefined,
+      audioInfo: undefined,
+      signalling: {
+        transport: state.kind === 'connected' ? state.transport : runtime.config.transport,
+        sdesAllowed: state.kind === 'connected' && state.sdesAllowed,
+        everyHop: runtime.stack.identity.aor.scheme === 'sips' || (remote.kind === 'sip' && remote.scheme === 'sips'),
+        ...(report === undefined || runtime.config.transport !== 'tls' ? {} : { report }),
+      },
       subs: new DisposableStore(),
       audio,
     };
@@ -319,6 +478,7 @@ export class PhoneService implements Disposable {
               live.answeredAt = this.deps.clock.now();
               this.holdOthers(live);
             }
+            if (e.state.kind === 'ended') live.endedAt = this.deps.clock.now();
             this.emit({ type: 'call', call: info, state: e.state });
             if (e.state.kind === 'active' && !live.mediaAnnounced && live.media?.state !== undefined) {
               live.mediaAnnounced = true;
@@ -330,27 +490,27 @@ export class PhoneService implements Disposable {
             this.emit({ type: 'dtmf', call: info, digit: e.digit, via: 'info' });
             return;
           case 'transfer-progress':
-            this.emit({ type: 'transfer', call: info, status: e.status, reason: e.reason });
+            this.emit({ type: 'transfer', call: info, status: e.status, reasonPhrase: e.reasonPhrase });
             return;
           case 'refer':
             void this.referred(live, e.referTo.uri, e.replaces);
             return;
           case 'error':
-            this.emit({ type: 'error', callId: info.callId, code: 'call', message: e.message });
+            this.emit({ type: 'problem', callId: info.callId, accountId: info.accountId, problem: problem(SESSION_ERRORS[e.code], e.status === undefined ? undefined : { status: e.status }) });
         }
       }),
     );
     if (session.direction === 'outgoing') this.emit({ type: 'call', call: info, state: session.state });
   }
 
-  /** One active call at a time: answering or connecting a call puts the others on hold (like a desk phone). */
+  /** One active call at a time: answering, connecting or resuming a call holds the others (like a desk phone). */
   private holdOthers(active: LiveCall): void {
     for (const other of this.calls.values()) {
-      if (other === active || other.transferring) continue;
+      if (other === active || other.transferee) continue;
       const s = other.session.state;
-      if (s.kind === 'active' && !s.localHold) {
+      if (s.kind === 'active' && !s.localHold && s.change === undefined) {
         const r = other.session.setHold(true);
-        if (!r.ok) this.deps.logger.warn('could not hold the other call', { call: other.info.callId, reason: r.error.message });
+        if (!r.ok) this.deps.logger.warn('could not hold the other call', { call: other.info.callId, code: r.error.code });
       }
     }
   }
@@ -375,13 +535,15 @@ export class PhoneService implements Disposable {
           case 'latched':
             return;
           case 'audio-devices':
+            live.audioInfo = e.devices;
             this.emit({ type: 'audio-devices', call: live.info, devices: e.devices });
             return;
           case 'levels':
             this.emit({ type: 'levels', call: live.info, levels: e.levels });
             return;
           case 'error':
-            this.emit({ type: 'error', callId: live.info.callId, code: 'media', message: e.message });
+            this.deps.logger.warn('call media problem', { call: live.info.callId, detail: e.message });
+            this.emit({ type: 'problem', callId: live.info.callId, accountId: live.info.accountId, problem: problem('audio-io-error') });
         }
       }),
     );
@@ -389,40 +551,43 @@ export class PhoneService implements Disposable {
 
   /** The peer asked us to call someone else (blind or attended transfer of us, RFC 3515 / 5589). */
   private async referred(live: LiveCall, target: Uri, replaces: string | undefined): Promise<void> {
-    live.transferring = true;
-    try {
-      const endpoint = live.runtime.connection.endpoint();
-      if (endpoint === undefined) throw new Error('not connected');
-      const media = await this.createMedia(live.runtime, `xfer-${this.nextCall}`, endpoint.viaHost, live.audio);
-      const headers: [string, string][] = replaces === undefined ? [] : [['Replaces', replaces]];
-      const session = live.runtime.ua.startCall(target, media, headers);
-      if ('error' in session) {
-        media.dispose();
-        live.session.notifyRefer(503, 'Service Unavailable');
-        return;
-      }
-      const info: CallInfo = { callId: `c${this.nextCall++}`, accountId: live.info.accountId, direction: 'outgoing', remote: formatTarget(target) };
-      this.track(info, session, live.runtime, media, undefined, live.audio);
-      session.onEvent((e) => {
-        if (e.kind !== 'state') return;
-        if (e.state.kind === 'ringing') live.session.notifyRefer(180, 'Ringing');
-        else if (e.state.kind === 'active') {
-          live.session.notifyRefer(200, 'OK');
-          live.session.hangup();
-        } else if (e.state.kind === 'ended' && e.state.reason.status !== undefined && e.state.reason.code !== 'hangup-local' && e.state.reason.code !== 'hangup-remote') {
-          live.session.notifyRefer(e.state.reason.status >= 300 ? e.state.reason.status : 487, e.state.reason.text);
-        }
-      });
-    } catch (e) {
+    live.transferee = true;
+    this.emit({ type: 'call-updated', call: live.info });
+    const endpoint = live.runtime.connection.endpoint();
+    if (endpoint === undefined) {
       live.session.notifyRefer(503, 'Service Unavailable');
-      this.emit({ type: 'error', callId: live.info.callId, code: 'transfer', message: e instanceof Error ? e.message : String(e) });
+      this.emit({ type: 'problem', callId: live.info.callId, problem: problem('call-no-connection') });
+      return;
     }
+    const media = await this.createMedia(live.runtime, `xfer-${this.nextCall}`, endpoint.viaHost, live.audio);
+    if (!media.ok) {
+      live.session.notifyRefer(503, 'Service Unavailable');
+      this.emit({ type: 'problem', callId: live.info.callId, problem: media.error });
+      return;
+    }
+    const headers: [string, string][] = replaces === undefined ? [] : [['Replaces', replaces]];
+    const session = live.runtime.ua.startCall(target, media.value, headers);
+    if (!session.ok) {
+      media.value.dispose();
+      live.session.notifyRefer(503, 'Service Unavailable');
+      return;
+    }
+    const info: CallInfo = { callId: `c${this.nextCall++}`, accountId: live.info.accountId, direction: 'outgoing', remote: formatTarget(target) };
+    this.track(info, session.value, live.runtime, media.value, undefined, live.audio, target);
+    session.value.onEvent((e) => {
+      if (e.kind !== 'state') return;
+      if (e.state.kind === 'ringing') live.session.notifyRefer(180, 'Ringing');
+      else if (e.state.kind === 'active') {
+        live.session.notifyRefer(200, 'OK');
+        live.session.hangup();
+      } else if (e.state.kind === 'ended' && e.state.reason.status !== undefined && e.state.reason.code !== 'hangup-local' && e.state.reason.code !== 'hangup-remote') {
+        live.session.notifyRefer(e.state.reason.status >= 300 ? e.state.reason.status : 487, e.state.reason.peerText ?? 'Failed');
+      }
+    });
   }
 
   private ended(live: LiveCall, reason: EndReason): void {
-    live.subs.dispose();
-    live.media?.dispose();
-    this.calls.delete(live.info.callId);
+    this.forget(live);
     const record: CallRecord = {
       id: `${live.info.accountId}:${live.session.callId}`,
       accountId: live.info.accountId,
@@ -434,24 +599,17 @@ export class PhoneService implements Disposable {
       answered: live.answeredAt !== undefined,
       outcome: reason.code,
       ...(reason.status === undefined ? {} : { status: reason.status }),
-      reason: reason.text,
-      tls: live.runtime.config.transport === 'tls',
+      tls: live.signalling.transport === 'tls',
       srtp: live.srtp,
     };
     this.deps.recordCall?.(record);
     this.emit({ type: 'history', record });
   }
 
-  private requireAccount(id: string): AccountRuntime {
-    const a = this.accounts.get(id);
-    if (a === undefined) throw new Failure('not-found', `There is no account ${id}.`);
-    return a;
-  }
-
-  private requireCall(id: string): LiveCall {
-    const c = this.calls.get(id);
-    if (c === undefined) throw new Failure('not-found', `There is no call ${id}.`);
-    return c;
+  private forget(live: LiveCall): void {
+    live.subs.dispose();
+    live.media?.dispose();
+    this.calls.delete(live.info.callId);
   }
 
   private emit(e: PhoneEvent): void {
@@ -459,30 +617,65 @@ export class PhoneService implements Disposable {
   }
 }
 
-/** A dial string to a URI: full sip:/sips:/tel: URIs, `user@host`, or a number/user at the account's domain. */
-export function targetUri(target: string, runtime: AccountRuntime): Uri {
-  const t = target.trim();
-  const aor = runtime.stack.identity.aor;
-  let text: string;
-  if (/^(sips?|tel):/i.test(t)) text = t;
-  else if (t.includes('@')) text = `${aor.scheme}:${t}`;
-  else {
-    const user = t.replace(/[\s().-]/g, '');
-    if (!/^[+\w*#.!~'-]+$/.test(user)) throw new Failure('invalid-payload', `"${target}" is not a number or SIP address.`);
-    text = `${aor.scheme}:${user}@${aor.host}${aor.port === undefined ? '' : `:${aor.port}`}`;
-  }
-  const na = parseNameAddr(text);
-  if (na === undefined) throw new Failure('invalid-payload', `"${target}" is not a valid SIP address.`);
-  if (na.uri.kind === 'tel') {
-    const tel = na.uri;
-    const converted = parseNameAddr(`${aor.scheme}:${tel.number.replace(/[-.()]/g, '')}@${aor.host};user=phone`);
-    if (converted !== undefined) return converted.uri;
-  }
-  return na.uri;
+function snapshotOf(c: LiveCall): CallSnapshot {
+  return {
+    info: c.info,
+    state: c.session.state,
+    startedAt: c.startedAt,
+    answeredAt: c.answeredAt,
+    endedAt: c.endedAt,
+    muted: c.muted,
+    mediaReady: c.media !== undefined,
+    media: c.media?.state,
+    srtpPolicy: c.runtime.config.srtp,
+    signalling: c.signalling,
+    transferee: c.transferee,
+    consultationOf: c.consultationOf,
+    audio: c.audioInfo,
+  };
 }
 
-function formatTarget(uri: Uri): string {
-  if (uri.kind === 'sip') return `${uri.scheme}:${uri.user === undefined ? '' : `${uri.user}@`}${uri.host}`;
-  if (uri.kind === 'tel') return `tel:${uri.number}`;
-  return `${uri.scheme}:${uri.opaque}`;
+function noCall(id: string): Problem {
+  return problem('not-found', { what: 'call', id });
+}
+
+/** A refused call action as the person sees it. */
+function actionResult(r: Result<void, CallActionError>): Result<void, Problem> {
+  if (r.ok) return ok(undefined);
+  if (r.error.code === 'media-failed') return err(r.error.media === undefined ? problem('media-bad-config') : mediaProblem(r.error.media));
+  return err(problem(ACTION_ERRORS[r.error.code]));
+}
+
+const ACTION_ERRORS: Readonly<Record<Exclude<CallActionError['code'], 'media-failed'>, Problem['code']>> = {
+  'not-ringing': 'call-not-ringing',
+  'not-connected': 'call-not-connected',
+  'change-pending': 'call-change-pending',
+  'transfer-pending': 'call-transfer-pending',
+  'no-connection': 'call-no-connection',
+  'invalid-digit': 'call-invalid-digit',
+};
+
+const SESSION_ERRORS: Readonly<Record<Extract<CallEvent, { kind: 'error' }>['code'], Problem['code']>> = {
+  'hold-refused': 'call-hold-refused',
+  'resume-refused': 'call-resume-refused',
+  'hold-answer-unusable': 'call-hold-answer-unusable',
+  'dtmf-info-refused': 'call-dtmf-refused',
+  'transfer-refused': 'call-transfer-refused',
+};
+
+const MEDIA_CODES: Readonly<Record<MediaFailure['code'], Problem['code']>> = {
+  'insecure-signalling': 'media-insecure-signalling',
+  'no-codecs': 'media-no-codecs',
+  'bad-config': 'media-bad-config',
+  'unparseable-sdp': 'media-unparseable-sdp',
+  'not-acceptable': 'media-not-acceptable',
+  'media-count-mismatch': 'media-count-mismatch',
+  'no-media': 'media-no-media',
+  'socket-failed': 'media-socket-failed',
+};
+
+/** A media failure (CallMedia or the session's SdpHandler) as a problem. */
+export function mediaProblem(failure: { readonly code: string; readonly sipStatus?: number }): Problem {
+  const code = (MEDIA_CODES as Readonly<Record<string, Problem['code']>>)[failure.code] ?? 'media-bad-config';
+  return problem(code, { mediaCode: failure.code });
 }

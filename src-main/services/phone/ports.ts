@@ -10,20 +10,47 @@ import type { TransportAddress, TransportPort } from '../../protocol/sip/transac
 import type { LocalEndpoint } from '../../protocol/sip/ua/local-endpoint.js';
 import type { AccountConfig } from '../../../src-shared/model/account.js';
 import type { CertificateReport } from '../../platform/tls/certificate-report.js';
+import type { TlsErrorCode } from '../../platform/tls/tls-error.js';
+
+/**
+ * Why an account cannot connect: the TLS/connection codes, and local configuration problems.
+ * Every one of them is a code of the closed list in src-shared/ipc/errors.ts (checked below).
+ */
+export type ConnectionErrorCode = TlsErrorCode | 'invalid-account' | 'ca-file-unreadable' | 'client-cert-unreadable';
+
+/** A server tried and passed over (the GeoDNS case: one of several addresses fails). */
+export interface SkippedServer {
+  readonly transport: 'tls' | 'tcp' | 'udp';
+  readonly address: string;
+  readonly port: number;
+  /** The name it was found under (SRV target or the domain). */
+  readonly hostname: string;
+  readonly code: ConnectionErrorCode;
+}
 
 export type ConnectionState =
-  | { readonly kind: 'connecting'; readonly detail: string }
+  | { readonly kind: 'connecting'; readonly phase: 'resolving' }
+  | { readonly kind: 'connecting'; readonly phase: 'connecting'; readonly address: string; readonly port: number; readonly index: number; readonly of: number }
   | {
       readonly kind: 'connected';
       readonly transport: 'tls' | 'tcp' | 'udp';
       readonly remote: string;
       /** Whether SDES keys may travel on this hop (verified TLS only). */
       readonly sdesAllowed: boolean;
-      readonly warning?: string;
+      /** The hop is less than fully secure: chain-only TLS, or plain TCP/UDP. */
+      readonly weakness?: 'chain-only' | 'plaintext' | 'unverified';
       /** Servers tried before this one and why they were skipped. */
-      readonly skipped: readonly string[];
+      readonly skipped: readonly SkippedServer[];
     }
-  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly hint?: string; readonly retryInMs?: number; readonly lost: boolean; readonly skipped: readonly string[] }
+  | {
+      readonly kind: 'failed';
+      readonly code: ConnectionErrorCode;
+      /** Public context for the words (the server, the file, the cause). */
+      readonly detail?: Readonly<Record<string, unknown>>;
+      readonly retryInMs?: number;
+      readonly lost: boolean;
+      readonly skipped: readonly SkippedServer[];
+    }
   | { readonly kind: 'stopped' };
 
 export interface SipConnection extends Disposable {
@@ -46,9 +73,8 @@ export interface SipConnection extends Disposable {
 }
 
 export interface ConnectionError {
-  readonly code: string;
-  readonly message: string;
-  readonly hint?: string;
+  readonly code: ConnectionErrorCode;
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 export interface SipConnectionFactory {

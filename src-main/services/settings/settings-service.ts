@@ -1,7 +1,10 @@
 import type { Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
 import type { Logger } from '../../base/logger.js';
+import { err, ok, type Result } from '../../base/result.js';
 import type { AppSettings, AppSettingsPatch } from '../../../src-shared/model/settings.js';
+import type { Problem } from '../../../src-shared/ipc/errors.js';
+import { problem } from '../problems/problem-catalog.js';
 
 /** Where settings are kept (platform/storage provides a JSON file; tests an in-memory map). */
 export interface KeyValueStore {
@@ -39,12 +42,17 @@ export class SettingsService implements Disposable {
     return this.current;
   }
 
-  async update(patch: AppSettingsPatch): Promise<AppSettings> {
+  async update(patch: AppSettingsPatch): Promise<Result<AppSettings, Problem>> {
     const next: AppSettings = { ...this.current, ...definedOnly(patch) };
-    await this.store.write(KEY, next);
+    try {
+      await this.store.write(KEY, next);
+    } catch (e) {
+      this.logger.error('settings could not be saved', { error: e });
+      return err(problem('storage-write-failed', { what: 'The settings' }));
+    }
     this.current = next;
     this.changed.fire(next);
-    return next;
+    return ok(next);
   }
 
   dispose(): void {

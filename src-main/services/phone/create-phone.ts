@@ -1,0 +1,200 @@
+/**
+ * The one composition of the phone (DESIGN.md "The phone boundary"): everything the phone needs,
+ * built from the platform adapters a face hands in. The Electron app (app/main.ts), the headless
+ * CLI (cli/headless-phone.ts) and the web face (cli/web-face.ts) all call this; nothing else
+ * constructs PhoneService (a dependency-cruiser rule checks it).
+ *
+ *   adapters (platform: TLS/TCP/UDP + DNS, RTP sockets, audio, stores, secrets, certificate inspector)
+ *        └─▶ createPhone ─▶ Phone { accounts, calls, history, voicemail, audio, certificates, tests, … }
+ *                              └─▶ ipc/bindings.ts (the contract) · cli/phone-events.ts (JSON lines)
+ */
+import type { Clock } from '../../base/clock.js';
+import { DisposableStore, type Disposable } from '../../base/disposable.js';
+import { Emitter, type Event } from '../../base/event.js';
+import type { Logger } from '../../base/logger.js';
+import type { Result } from '../../base/result.js';
+import type { Rng } from '../../base/rng.js';
+import type { AudioDevicePort } from '../../media/audio/audio-port.js';
+import type { EchoCancellerFactory } from '../../media/audio/echo-canceller.js';
+import type { CallAudioOptions } from '../../media/call-media.js';
+import { CallMediaEngine, deviceAudioProvider, type CallAudioProvider, type FileAudioFactories, type RtpSocketFactory } from '../../media/call/index.js';
+import type { Problem } from '../../../src-shared/ipc/errors.js';
+import { AppService, type AppIdentity } from '../app/app-service.js';
+import type { CertificateInspector } from '../certificates/ports.js';
+import { CertificateService } from '../certificates/certificate-service.js';
+import { DialerService } from '../dialer/dialer-service.js';
+import { SettingsService, type KeyValueStore } from '../settings/settings-service.js';
+import { AccountStore, type SecretStore } from './account-store.js';
+import { AccountsService, type LockedSettings } from './accounts-service.js';
+import { AudioDeviceService, type AudioPreferences } from './audio-devices.js';
+import { CallAlerts } from './call-alerts.js';
+import { CallHistory } from './call-history.js';
+import { CallsService } from './calls-service.js';
+import { ConnectionTestService } from './connection-test.js';
+import { HistoryService } from './history-service.js';
+import { PhoneService } from './phone-service.js';
+import type { HistoryStore, SipConnectionFactory } from './ports.js';
+import { VoicemailService } from './voicemail-service.js';
+
+export interface PhoneAudioAdapters {
+  /** The sound devices: listing, tests, ringtone and tones, and (with `calls: 'devices'`) the calls. */
+  readonly port: AudioDevicePort;
+  /** Call audio: the chosen devices (the app), or the face's own provider (CLI and web face: files/null). */
+  readonly calls: 'devices' | CallAudioProvider;
+  /** Files for calls that name `playFile`/`recordFile` when `calls` is 'devices'. */
+  readonly files?: FileAudioFactories;
+  readonly echoCanceller?: EchoCancellerFactory;
+  /** Ringtone, ringback, busy and call-waiting tones on the devices. */
+  readonly alerts: boolean;
+}
+
+export interface PhoneAdapters {
+  readonly identity: AppIdentity;
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly logger: Logger;
+  readonly connections: SipConnectionFactory;
+  readonly rtpSockets: RtpSocketFactory;
+  readonly audio: PhoneAudioAdapters;
+  /** Settings, audio preferences and the account list (JSON documents). */
+  readonly store: KeyValueStore;
+  readonly secrets: SecretStore;
+  readonly history: HistoryStore;
+  readonly certificates: CertificateInspector;
+  /** RFC 5626 instance id, persistent per installation. */
+  readonly instanceId: string;
+  readonly userAgent: string;
+  /** Network interfaces changed or the machine woke up: re-register at once. */
+  readonly networkChanges?: Event<void>;
+  /** Audio for calls placed and answered through the contract (the web face plays a file). */
+  readonly callAudio?: () => CallAudioOptions | undefined;
+  /** Locked settings per account (provisioning); none by default. */
+  readonly locked?: LockedSettings;
+}
+
+export interface Phone extends Disposable {
+  readonly app: AppService;
+  readonly settings: SettingsService;
+  readonly dialer: DialerService;
+  readonly accounts: AccountsService;
+  readonly calls: CallsService;
+  readonly history: HistoryService;
+  readonly voicemail: VoicemailService;
+  readonly audio: AudioDeviceService;
+  readonly certificates: CertificateService;
+  readonly tests: ConnectionTestService;
+  /** The engine, for the CLI's own event stream and commands. */
+  readonly engine: PhoneService;
+  readonly clock: Clock;
+  /** The microphone meter during `testMicrophone`. */
+  readonly onMicLevel: Event<MicLevel>;
+  /** Listens to the chosen microphone; the meter arrives on `onMicLevel`. */
+  testMicrophone(durationMs: number): ReturnType<AudioDeviceService['testMicrophone']>;
+  testTone(target: 'speaker' | 'ring', durationMs: number): Promise<Result<void, Problem>>;
+  /** Problems found while starting (a damaged accounts file): logged, and shown once. */
+  readonly startupProblems: readonly Problem[];
+  /** Hangs up, unregisters (bounded) and closes every flow. */
+  shutdown(): Promise<void>;
+}
+
+const AUDIO_PREFS_KEY = 'audio-devices';
+
+export interface MicLevel {
+  readonly rmsDbfs: number;
+  readonly peakDbfs: number;
+  readonly clipped: boolean;
+}
+
+/** dBFS floored at −100 (silence is −Infinity, which JSON cannot carry). */
+const floorDb = (x: number): number => (Number.isFinite(x) ? Math.max(-100, Math.round(x * 10) / 10) : -100);
+
+export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
+  const { clock, rng, logger } = adapters;
+  const store = new DisposableStore();
+  const startupProblems: Problem[] = [];
+
+  const settings = store.add(new SettingsService(adapters.store, logger.child('settings')));
+  await settings.load();
+  const dialer = store.add(new DialerService());
+
+  const savedAudio = (await adapters.store.read(AUDIO_PREFS_KEY).catch(() => undefined)) as Partial<AudioPreferences> | undefined;
+  // Live calls move through the engine, created below (the callbacks run only once calls exist).
+  let engine: PhoneService | undefined;
+  const audio = store.add(
+    new AudioDeviceService(
+      adapters.audio.port,
+      {
+        setCallAudioDevices: async (choice) => void (await engine?.setCallAudioDevices(choice)),
+        setCallVolume: (volume) => void engine?.setCallVolume(volume),
+      },
+      logger.child('audio'),
+      typeof savedAudio === 'object' && savedAudio !== null ? savedAudio : {},
+      (prefs) => void adapters.store.write(AUDIO_PREFS_KEY, prefs).catch((e: unknown) => logger.warn('audio preferences not saved', { cause: String(e) })),
+    ),
+  );
+  const callAudio = adapters.audio.calls === 'devices' ? deviceAudioProvider(adapters.audio.port, () => audio.selection, adapters.audio.files, adapters.audio.echoCanceller) : adapters.audio.calls;
+  const media = new CallMediaEngine({ clock, rng, logger: logger.child('media'), sockets: adapters.rtpSockets, audio: callAudio });
+
+  const callHistory = new CallHistory(adapters.history, logger.child('history'));
+  await callHistory.load();
+  const history = store.add(new HistoryService(callHistory));
+
+  const phone = new PhoneService({
+    connections: adapters.connections,
+    media,
+    clock,
+    rng,
+    logger,
+    instanceId: adapters.instanceId,
+    userAgent: adapters.userAgent,
+    recordCall: (record) => void history.recorded(record),
+  });
+  engine = phone;
+  if (adapters.callAudio !== undefined) phone.incomingAudio = adapters.callAudio;
+
+  const accountStore = new AccountStore(adapters.store, adapters.secrets, logger.child('accounts'));
+  const loaded = await accountStore.load();
+  if (!loaded.ok) startupProblems.push(loaded.error);
+  const accounts = store.add(new AccountsService(accountStore, phone, clock, logger.child('accounts'), adapters.locked));
+  const calls = store.add(new CallsService(phone, clock, { defaultAccount: () => accounts.defaultAccountId(), ...(adapters.callAudio === undefined ? {} : { audioForCall: adapters.callAudio }) }));
+  const voicemail = store.add(new VoicemailService(phone, clock));
+  store.add(
+    accounts.onAccountsChanged(({ accounts: list }) => {
+      for (const m of voicemail.list().mailboxes) if (!list.some((a) => a.id === m.accountId && a.enabled)) voicemail.forget(m.accountId);
+    }),
+  );
+  const certificates = new CertificateService(adapters.certificates, phone, accounts);
+  const tests = store.add(new ConnectionTestService({ connections: adapters.connections, media, clock, rng, logger: logger.child('test'), userAgent: adapters.userAgent }));
+  const micLevel = store.add(new Emitter<MicLevel>());
+
+  if (adapters.audio.alerts) {
+    store.add(new CallAlerts(phone.onEvent, { port: adapters.audio.port, clock, logger: logger.child('alerts'), ringDevice: () => audio.ringDeviceId, speakerDevice: () => audio.preferences.playbackDeviceId }));
+  }
+  if (adapters.networkChanges !== undefined) store.add(adapters.networkChanges(() => phone.networkChanged()));
+
+  await accounts.start();
+
+  return {
+    app: new AppService(adapters.identity),
+    settings,
+    dialer,
+    accounts,
+    calls,
+    history,
+    voicemail,
+    audio,
+    certificates,
+    tests,
+    engine: phone,
+    clock,
+    onMicLevel: micLevel.event,
+    testMicrophone: (durationMs) => audio.testMicrophone(durationMs, clock, (l) => micLevel.fire({ rmsDbfs: floorDb(l.rmsDbfs), peakDbfs: floorDb(l.peakDbfs), clipped: l.clipped })),
+    testTone: (target, durationMs) => audio.testTone(target, durationMs, clock),
+    startupProblems,
+    shutdown: () => phone.shutdown(),
+    dispose: () => {
+      store.dispose();
+      phone.dispose();
+    },
+  };
+}

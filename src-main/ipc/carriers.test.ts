@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { contract } from '../../src-shared/ipc/contract.js';
 import { createLogger } from '../base/logger.js';
-import { MemoryStore } from '../platform/storage/json-file-store.js';
-import { createCoreServices, type CoreServices } from '../services/services.js';
+import type { Phone } from '../services/phone/create-phone.js';
+import { createTestPhone } from '../../test/support/test-phone.js';
 import { createBindings } from './bindings.js';
 import { IpcDispatcher } from './dispatcher.js';
 import { attachElectronCarrier, createSenderPolicy } from './electron-carrier.js';
@@ -14,15 +14,11 @@ import { BRIDGE_CSP, cspForMeta } from './renderer-csp.js';
 import { startWebSocketBridge, type RunningBridge } from './websocket-bridge.js';
 
 const logger = createLogger({ sinks: [] });
-let services: CoreServices;
+let services: Phone;
 let dispatcher: IpcDispatcher<typeof contract>;
 
 beforeEach(async () => {
-  services = await createCoreServices({
-    identity: { name: 'T', version: '9.9.9', platform: 'linux', carrier: 'electron', runtime: { node: '20', electron: null, chrome: null } },
-    store: new MemoryStore(),
-    logger,
-  });
+  services = await createTestPhone();
   dispatcher = new IpcDispatcher(contract, createBindings(services), logger);
 });
 afterEach(() => services.dispose());

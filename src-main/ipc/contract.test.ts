@@ -4,8 +4,9 @@ import { contract } from '../../src-shared/ipc/contract.js';
 import { listChannels, request, type ContractShape } from '../../src-shared/ipc/define.js';
 import { IPC_ERROR_CODES } from '../../src-shared/ipc/errors.js';
 import { createLogger, MemorySink } from '../base/logger.js';
-import { createCoreServices } from '../services/services.js';
-import { MemoryStore } from '../platform/storage/json-file-store.js';
+import { err } from '../base/result.js';
+import { problem } from '../services/problems/problem-catalog.js';
+import { createTestPhone } from '../../test/support/test-phone.js';
 import { createBindings } from './bindings.js';
 import type { Bindings } from './bindings-types.js';
 import { IpcDispatcher } from './dispatcher.js';
@@ -16,13 +17,7 @@ vi.mock('electron', () => ({
   ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
 }));
 
-async function services() {
-  return createCoreServices({
-    identity: { name: 'T', version: '1.2.3', platform: 'linux', carrier: 'websocket', runtime: { node: '20', electron: null, chrome: null } },
-    store: new MemoryStore(),
-    logger: createLogger({ sinks: [] }),
-  });
-}
+const services = () => createTestPhone({ version: '1.2.3' });
 
 describe('IPC contract completeness', () => {
   it('every channel has a unique wire name and a summary', () => {
@@ -85,19 +80,38 @@ describe('IpcDispatcher', () => {
     s.dispose();
   });
 
-  it('answers unknown channels and handler bugs with typed errors, services failures with their code', async () => {
+  it('answers unknown channels and handler bugs with typed errors, service failures with their code, words and fix', async () => {
     const s = await services();
     const d = new IpcDispatcher(contract, createBindings(s), createLogger({ sinks: [] }));
     const ctx = { carrier: 'electron', senderId: '1' } as const;
     expect(await d.dispatch('rpc:nope', {}, ctx)).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
     expect(await d.dispatch(42, {}, ctx)).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
-    expect(await d.dispatch('rpc:dialer.openUri', { uri: 'http://x' }, ctx)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await d.dispatch('rpc:dialer.openUri', { uri: 'http://x' }, ctx)).toMatchObject({ ok: false, error: { code: 'invalid-target', message: expect.stringContaining('not a number or SIP address'), hint: expect.any(String) } });
+    expect(await d.dispatch('rpc:calls.hangup', { callId: 'c99' }, ctx)).toMatchObject({ ok: false, error: { code: 'not-found' } });
     vi.spyOn(s.app, 'getInfo').mockImplementation(() => {
       throw new Error('secret internals');
     });
     const bug = await d.dispatch('rpc:app.getInfo', {}, ctx);
     expect(bug).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(bug)).not.toContain('secret internals');
+    s.dispose();
+  });
+
+  it('a response or event that breaks its schema never leaves main (and unknown fields are dropped)', async () => {
+    const s = await services();
+    const sink = new MemorySink();
+    const d = new IpcDispatcher(contract, createBindings(s), createLogger({ sinks: [sink] }));
+    const ctx = { carrier: 'electron', senderId: '1' } as const;
+    const info = s.app.getInfo();
+    vi.spyOn(s.app, 'getInfo').mockReturnValue({ ...info, password: 'hunter2' } as never);
+    const r = await d.dispatch('rpc:app.getInfo', {}, ctx);
+    expect(r.ok).toBe(true);
+    expect(JSON.stringify(r)).not.toContain('hunter2');
+    vi.spyOn(s.app, 'getInfo').mockReturnValue({ ...info, version: 42 } as never);
+    expect(await d.dispatch('rpc:app.getInfo', {}, ctx)).toMatchObject({ ok: false, error: { code: 'internal' } });
+    vi.spyOn(s.calls, 'hangup').mockReturnValue(err(problem('call-not-connected')));
+    expect(await d.dispatch('rpc:calls.hangup', { callId: 'c1' }, ctx)).toMatchObject({ ok: false, error: { code: 'call-not-connected', message: 'The call is not connected.' } });
+    expect(sink.records.some((rec) => rec.message.includes('does not match its schema'))).toBe(true);
     s.dispose();
   });
 });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createLogger, MemorySink } from '../../src-main/base/logger.js';
 import { startWebFace, type WebFace } from '../../src-main/cli/web-face.js';
 import { chromiumAvailable, launchChromium } from './browser.js';
 
@@ -28,11 +27,12 @@ describe.skipIf(missing.length > 0)('app shell in Chromium through the WebSocket
   let page: Page;
   let closeBrowser: () => Promise<void>;
   let dataDir: string;
-  const sink = new MemorySink();
+  const logs: string[] = [];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'softphone-e2e-'));
-    face = await startWebFace({ rendererDir, dataDir, logger: createLogger({ sinks: [sink], level: 'debug' }) });
+    const io = { stdout: { write: (t: string) => void logs.push(t) }, stderr: { write: (t: string) => void logs.push(t) }, env: {}, cwd: process.cwd() };
+    face = await startWebFace({ io, rendererDir, dataDir, logLevel: 'warn' });
     const launched = await launchChromium();
     closeBrowser = launched.close;
     page = await launched.browser.newPage({ viewport: { width: 420, height: 720 } });
@@ -63,7 +63,7 @@ describe.skipIf(missing.length > 0)('app shell in Chromium through the WebSocket
   it('shows the app version obtained through the app.getInfo request channel', async () => {
     await page.click('[data-nav="settings"]');
     const version = await page.textContent('[data-testid="app-version"]');
-    expect(version).toBe(face.services.app.getInfo().version);
+    expect(version).toBe(face.phone.app.getInfo().version);
     expect(await page.textContent('[data-testid="about"]')).toContain('browser (loopback bridge)');
   });
 
@@ -71,12 +71,12 @@ describe.skipIf(missing.length > 0)('app shell in Chromium through the WebSocket
     await page.click('[data-nav="settings"]');
     await page.check('[data-theme-option="dark"]');
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
-    expect(face.services.settings.get().theme).toBe('dark');
+    expect(face.phone.settings.get().theme).toBe('dark');
   });
 
   it('receives the dialer.dialRequested event when main routes a sip: link', async () => {
     await page.click('[data-nav="history"]');
-    face.services.dialer.openUri('sips:alice@pbx.example.com?subject=hello', 'protocol-link');
+    face.phone.dialer.openUri('sips:alice@pbx.example.com?subject=hello', 'protocol-link');
     await page.waitForSelector('[data-view="phone"]');
     await page.waitForFunction(() => (document.querySelector('[data-testid="dial-target"]') as HTMLInputElement | null)?.value === 'sips:alice@pbx.example.com');
     expect(await page.textContent('[data-testid="dial-source"]')).toContain('link');

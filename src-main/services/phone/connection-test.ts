@@ -22,7 +22,7 @@ import { problem } from '../problems/problem-catalog.js';
 import { AccountRuntime } from './account-runtime.js';
 import { connectionProblem } from './connection-problem.js';
 import { DeferredMedia } from './deferred-media.js';
-import { mediaProblem } from './phone-service.js';
+import { mediaProblem } from './media-problem.js';
 import type { ConnectionErrorCode, ConnectionState, SipConnectionFactory } from './ports.js';
 import { toCertificateReportView } from './views/certificate-view.js';
 import { skippedWords } from './views/registration-view.js';

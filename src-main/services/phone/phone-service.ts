@@ -20,7 +20,7 @@ import type { RegistrationState } from '../../protocol/sip/ua/registration-clien
 import { replacesForDialog } from '../../protocol/sip/ua/replaces.js';
 import type { Uri } from '../../protocol/sip/message/uri.js';
 import type { SignallingTransport } from '../../protocol/sdes/sdes-config.js';
-import type { AudioLevels, CallAudioDeviceChoice, CallAudioDevicesInfo, CallAudioOptions, CallMedia, CallMediaFactory, CallVolume, MediaFailure, MediaState, MediaStats } from '../../media/call-media.js';
+import type { AudioLevels, CallAudioDeviceChoice, CallAudioDevicesInfo, CallAudioOptions, CallMedia, CallMediaFactory, CallVolume, MediaState, MediaStats } from '../../media/call-media.js';
 import type { AccountConfig } from '../../../src-shared/model/account.js';
 import type { Problem } from '../../../src-shared/ipc/errors.js';
 import type { CertificateReport } from '../../platform/tls/certificate-report.js';
@@ -28,6 +28,7 @@ import { problem } from '../problems/problem-catalog.js';
 import { AccountRuntime } from './account-runtime.js';
 import { DeferredMedia } from './deferred-media.js';
 import { connectionProblem } from './connection-problem.js';
+import { mediaProblem } from './media-problem.js';
 import type { ConnectionState, SipConnectionFactory } from './ports.js';
 import type { CallRecord } from './call-history.js';
 import { formatTarget, targetUri } from './dial-target.js';
@@ -663,19 +664,3 @@ const SESSION_ERRORS: Readonly<Record<Extract<CallEvent, { kind: 'error' }>['cod
   'transfer-refused': 'call-transfer-refused',
 };
 
-const MEDIA_CODES: Readonly<Record<MediaFailure['code'], Problem['code']>> = {
-  'insecure-signalling': 'media-insecure-signalling',
-  'no-codecs': 'media-no-codecs',
-  'bad-config': 'media-bad-config',
-  'unparseable-sdp': 'media-unparseable-sdp',
-  'not-acceptable': 'media-not-acceptable',
-  'media-count-mismatch': 'media-count-mismatch',
-  'no-media': 'media-no-media',
-  'socket-failed': 'media-socket-failed',
-};
-
-/** A media failure (CallMedia or the session's SdpHandler) as a problem. */
-export function mediaProblem(failure: { readonly code: string; readonly sipStatus?: number }): Problem {
-  const code = (MEDIA_CODES as Readonly<Record<string, Problem['code']>>)[failure.code] ?? 'media-bad-config';
-  return problem(code, { mediaCode: failure.code });
-}

@@ -24,7 +24,7 @@ export class CliEventMapper {
         const s = e.state;
         if (s.kind === 'registered') return [{ event: 'registered', account: e.accountId, expires: s.expires, contact: s.contact }];
         if (s.kind === 'unregistered') return [{ event: 'unregistered', account: e.accountId }];
-        if (s.kind === 'failed') return [{ event: 'error', account: e.accountId, code: `registration-${s.code}`, status: s.status, message: s.reason, retryInMs: s.retryInMs }];
+        if (s.kind === 'failed') return [{ event: 'error', account: e.accountId, code: `registration-${s.code}`, status: s.status, message: s.reasonPhrase ?? s.code, retryInMs: s.retryInMs, ...(s.digestCode === undefined ? {} : { digestCode: s.digestCode }) }];
         return [];
       }
       case 'call': {

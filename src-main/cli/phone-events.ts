@@ -47,10 +47,24 @@ export class CliEventMapper {
             this.holdState.set(c.callId, hold);
             return out;
           }
-          case 'ended':
+          case 'ended': {
             this.answered.delete(c.callId);
             this.holdState.delete(c.callId);
-            return [{ event: 'ended', ...base, reason: s.reason.code, ...(s.reason.status === undefined ? {} : { status: s.reason.status }), text: s.reason.text }];
+            const r = s.reason;
+            return [
+              {
+                event: 'ended',
+                ...base,
+                reason: r.code,
+                ...(r.status === undefined ? {} : { status: r.status }),
+                // Words are the mapper's job (services); until then the CLI shows the code.
+                text: r.code,
+                ...(r.peerText === undefined ? {} : { peerText: r.peerText }),
+                ...(r.cause === undefined ? {} : { cause: r.cause }),
+                ...(r.mediaCode === undefined ? {} : { mediaCode: r.mediaCode }),
+              },
+            ];
+          }
           default:
             return [];
         }

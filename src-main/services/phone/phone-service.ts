@@ -132,11 +132,12 @@ export class PhoneService implements Disposable {
     const endpoint = runtime.connection.endpoint();
     if (endpoint === undefined) throw new Failure('unavailable', 'The account is not connected to its phone system yet.');
     const media = await this.createMedia(runtime, `out-${this.nextCall}`, endpoint.viaHost, audio);
-    const session = runtime.ua.startCall(uri, media);
-    if ('error' in session) {
+    const started = runtime.ua.startCall(uri, media);
+    if (!started.ok) {
       media.dispose();
-      throw new Failure('unavailable', session.error.message, { code: session.error.code });
+      throw new Failure('unavailable', started.error.message, { code: started.error.code });
     }
+    const session = started.value;
     const info: CallInfo = { callId: `c${this.nextCall++}`, accountId, direction: 'outgoing', remote: formatTarget(uri) };
     this.track(info, session, runtime, media, undefined, audio);
     return info;
@@ -146,7 +147,7 @@ export class PhoneService implements Disposable {
     const live = this.requireCall(callId);
     if (live.media === undefined) throw new Failure('unavailable', 'The call media is still being prepared; try again in a moment.');
     const r = live.session.answer();
-    if (!r.ok) throw new Failure('conflict', r.error.message);
+    if (!r.ok) throw new Failure('conflict', r.error.code);
   }
 
   decline(callId: string, busy = false): void {
@@ -159,7 +160,7 @@ export class PhoneService implements Disposable {
 
   hold(callId: string, hold: boolean): void {
     const r = this.requireCall(callId).session.setHold(hold);
-    if (!r.ok) throw new Failure('conflict', r.error.message);
+    if (!r.ok) throw new Failure('conflict', r.error.code);
   }
 
   /** Sends DTMF: RFC 4733 in the media when negotiated, SIP INFO otherwise. */
@@ -167,7 +168,7 @@ export class PhoneService implements Disposable {
     const live = this.requireCall(callId);
     for (const d of digits) {
       const inBand = mode === 'auto' && live.media?.sendDtmf(d) === true;
-      if (!inBand && !live.session.sendDtmfInfo(d)) throw new Failure('conflict', `Cannot send DTMF ${d} now.`);
+      if (!inBand && !live.session.sendDtmfInfo(d).ok) throw new Failure('conflict', `Cannot send DTMF ${d} now.`);
     }
   }
 
@@ -197,7 +198,7 @@ export class PhoneService implements Disposable {
   transfer(callId: string, target: string): void {
     const live = this.requireCall(callId);
     const r = live.session.transfer(targetUri(target, live.runtime));
-    if (!r.ok) throw new Failure('conflict', r.error.message);
+    if (!r.ok) throw new Failure('conflict', r.error.code);
   }
 
   /** Attended transfer: connect the peer of `callId` with the peer of `consultCallId` (REFER with Replaces). */
@@ -208,7 +209,7 @@ export class PhoneService implements Disposable {
     if (id === undefined) throw new Failure('conflict', 'The consultation call is not connected.');
     const target = consult.session.remote.uri;
     const r = live.session.transfer(target, replacesForDialog(id));
-    if (!r.ok) throw new Failure('conflict', r.error.message);
+    if (!r.ok) throw new Failure('conflict', r.error.code);
   }
 
   get activeCalls(): CallInfo[] {
@@ -330,13 +331,13 @@ export class PhoneService implements Disposable {
             this.emit({ type: 'dtmf', call: info, digit: e.digit, via: 'info' });
             return;
           case 'transfer-progress':
-            this.emit({ type: 'transfer', call: info, status: e.status, reason: e.reason });
+            this.emit({ type: 'transfer', call: info, status: e.status, reason: e.reasonPhrase });
             return;
           case 'refer':
             void this.referred(live, e.referTo.uri, e.replaces);
             return;
           case 'error':
-            this.emit({ type: 'error', callId: info.callId, code: 'call', message: e.message });
+            this.emit({ type: 'error', callId: info.callId, code: 'call', message: e.code });
         }
       }),
     );
@@ -350,7 +351,7 @@ export class PhoneService implements Disposable {
       const s = other.session.state;
       if (s.kind === 'active' && !s.localHold) {
         const r = other.session.setHold(true);
-        if (!r.ok) this.deps.logger.warn('could not hold the other call', { call: other.info.callId, reason: r.error.message });
+        if (!r.ok) this.deps.logger.warn('could not hold the other call', { call: other.info.callId, reason: r.error.code });
       }
     }
   }
@@ -395,12 +396,13 @@ export class PhoneService implements Disposable {
       if (endpoint === undefined) throw new Error('not connected');
       const media = await this.createMedia(live.runtime, `xfer-${this.nextCall}`, endpoint.viaHost, live.audio);
       const headers: [string, string][] = replaces === undefined ? [] : [['Replaces', replaces]];
-      const session = live.runtime.ua.startCall(target, media, headers);
-      if ('error' in session) {
+      const started = live.runtime.ua.startCall(target, media, headers);
+      if (!started.ok) {
         media.dispose();
         live.session.notifyRefer(503, 'Service Unavailable');
         return;
       }
+      const session = started.value;
       const info: CallInfo = { callId: `c${this.nextCall++}`, accountId: live.info.accountId, direction: 'outgoing', remote: formatTarget(target) };
       this.track(info, session, live.runtime, media, undefined, live.audio);
       session.onEvent((e) => {
@@ -410,7 +412,7 @@ export class PhoneService implements Disposable {
           live.session.notifyRefer(200, 'OK');
           live.session.hangup();
         } else if (e.state.kind === 'ended' && e.state.reason.status !== undefined && e.state.reason.code !== 'hangup-local' && e.state.reason.code !== 'hangup-remote') {
-          live.session.notifyRefer(e.state.reason.status >= 300 ? e.state.reason.status : 487, e.state.reason.text);
+          live.session.notifyRefer(e.state.reason.status >= 300 ? e.state.reason.status : 487, e.state.reason.peerText ?? e.state.reason.code);
         }
       });
     } catch (e) {
@@ -434,7 +436,7 @@ export class PhoneService implements Disposable {
       answered: live.answeredAt !== undefined,
       outcome: reason.code,
       ...(reason.status === undefined ? {} : { status: reason.status }),
-      reason: reason.text,
+      reason: reason.code,
       tls: live.runtime.config.transport === 'tls',
       srtp: live.srtp,
     };

@@ -85,8 +85,9 @@ async function connect(p: ReturnType<typeof pair>): Promise<{ caller: CallSessio
     call.answer();
   });
   const target = parseNameAddr('sip:b@example.test')!.uri;
-  const caller = p.a.ua.startCall(target, p.a.media);
-  if ('error' in caller) throw new Error(caller.error.message);
+  const started = p.a.ua.startCall(target, p.a.media);
+  if (!started.ok) throw new Error(started.error.message);
+  const caller = started.value;
   await p.flush();
   expect(caller.state.kind).toBe('active');
   expect(callee?.state.kind).toBe('active');
@@ -145,7 +146,7 @@ describe('CallSession between two user agents (in memory)', () => {
     caller.setHold(false);
     await p.flush();
     expect(callee.state).toMatchObject({ kind: 'active', remoteHold: false });
-    expect(caller.sendDtmfInfo('5')).toBe(true);
+    expect(caller.sendDtmfInfo('5').ok).toBe(true);
     await p.flush();
     expect(calleeEvents.filter((e) => e.kind === 'dtmf')).toEqual([{ kind: 'dtmf', digit: '5', durationMs: 160, via: 'info' }]);
     caller.hangup();

@@ -37,7 +37,7 @@ export class CliEventMapper {
         const s = e.state;
         if (s.kind === 'registered') return [{ event: 'registered', account: e.accountId, expires: s.expires, contact: s.contact }];
         if (s.kind === 'unregistered') return [{ event: 'unregistered', account: e.accountId }];
-        if (s.kind === 'failed') return [problemEvent(problem(`registration-${s.code}`, { status: s.status, ...(s.reasonPhrase === undefined ? {} : { reasonPhrase: s.reasonPhrase }) }), { account: e.accountId, status: s.status, retryInMs: s.retryInMs })];
+        if (s.kind === 'failed') return [problemEvent(problem(`registration-${s.code}`, { status: s.status, ...(s.reasonPhrase === undefined ? {} : { reasonPhrase: s.reasonPhrase }) }), { account: e.accountId, status: s.status, retryInMs: s.retryInMs, ...(s.digestCode === undefined ? {} : { digestCode: s.digestCode }) })];
         return [];
       }
       case 'call': {
@@ -60,10 +60,23 @@ export class CliEventMapper {
             this.holdState.set(c.callId, hold);
             return out;
           }
-          case 'ended':
+          case 'ended': {
             this.answered.delete(c.callId);
             this.holdState.delete(c.callId);
-            return [{ event: 'ended', ...base, reason: s.reason.code, ...(s.reason.status === undefined ? {} : { status: s.reason.status }), text: endReasonWords(s.reason.code, c.direction, s.reason.status) }];
+            const r = s.reason;
+            return [
+              {
+                event: 'ended',
+                ...base,
+                reason: r.code,
+                ...(r.status === undefined ? {} : { status: r.status }),
+                text: endReasonWords(r.code, c.direction, r.status),
+                ...(r.peerText === undefined ? {} : { peerText: r.peerText }),
+                ...(r.cause === undefined ? {} : { cause: r.cause }),
+                ...(r.mediaCode === undefined ? {} : { mediaCode: r.mediaCode }),
+              },
+            ];
+          }
           default:
             return [];
         }

@@ -7,13 +7,19 @@
  *    inbound bytes are framed by the flow, parsed here, and handed up with their source.
  *  - `DatagramSipTransport`: unreliable (the transactions retransmit, §17.1.1.2); one UDP socket.
  *
+ * Inbound bytes go through the protocol's InboundParser: a message is handed up, a keep-alive
+ * (RFC 5626 §4.4.1) is absorbed, and a malformed request is answered with its 400/505 (RFC 3261
+ * §8.2.1, §21.4.1) over the same flow, or to the datagram's source; malformed responses and
+ * garbage are counted and logged (redacted), never answered, never thrown.
+ *
  * Both learn the public address the server sees from the top Via of responses (RFC 3581 §4,
  * `received`/`rport`) for Contact behind NAT (nat-binding.ts).
  */
 import type { Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
 import type { Logger } from '../../base/logger.js';
-import { parseMessage } from '../../protocol/sip/message/parser.js';
+import { randomBytes } from 'node:crypto';
+import { InboundParser, type InboundCounters } from '../../protocol/sip/message/inbound-parser.js';
 import { serializeMessage } from '../../protocol/sip/message/serializer.js';
 import type { SipMessage } from '../../protocol/sip/message/message.js';
 import type { TransportAddress, TransportPort } from '../../protocol/sip/transaction/transport-port.js';
@@ -32,6 +38,11 @@ export interface MessageSink {
   receive(message: SipMessage, source: TransportAddress): void;
 }
 
+/** A To tag for our 400s (RFC 3261 §8.2.6.2: a UAS adds one when the request's To has none). */
+function errorToTag(): string {
+  return randomBytes(4).toString('hex');
+}
+
 function observeVia(tracker: NatBindingTracker | undefined, message: SipMessage): void {
   if (tracker === undefined || message.kind !== 'response') return;
   const via = message.headers.topVia();
@@ -48,17 +59,24 @@ export class FlowSipTransport implements TransportPort, Disposable {
   private readonly stateSubscription: Disposable;
   private tracker: NatBindingTracker | undefined;
   private trackedFlow: string | undefined;
+  private readonly parser: InboundParser;
 
   constructor(
     private readonly flow: AccountFlow,
-    private readonly logger?: Logger,
+    logger?: Logger,
   ) {
+    this.parser = new InboundParser(logger, errorToTag);
     this.subscription = flow.onMessage((m) => this.inbound(m));
     this.stateSubscription = flow.onState((s) => {
       if (s.kind === 'connected') this.bindingFor(s.flow);
     });
     const info = flow.flowInfo;
     if (info !== undefined) this.bindingFor(info);
+  }
+
+  /** What arrived so far: messages, keep-alives, malformed input by parse error code. */
+  get inboundCounters(): InboundCounters {
+    return this.parser.counters;
   }
 
   /** The current flow's NAT binding (public address for Contact), if connected. */
@@ -101,17 +119,22 @@ export class FlowSipTransport implements TransportPort, Disposable {
   }
 
   private inbound(m: InboundMessage): void {
-    const parsed = parseMessage(m.bytes);
-    if (!parsed.ok) {
-      this.logger?.warn('unparseable SIP message on flow discarded', { flow: m.flow.id, code: parsed.error.code });
-      return;
+    const r = this.parser.accept(m.bytes, m.flow.id);
+    switch (r.kind) {
+      case 'message':
+        this.bindingFor(m.flow);
+        observeVia(this.tracker, r.message);
+        this.emitter.fire({
+          message: r.message,
+          source: { transport: m.flow.transport === 'tls' ? 'TLS' : 'TCP', host: m.flow.remote.address, port: m.flow.remote.port, connectionId: m.flow.id },
+        });
+        return;
+      case 'keepalive':
+        return;
+      case 'rejected':
+        // §18.2.2: the answer goes back on the connection the request came in on, if it is still ours.
+        if (r.reply !== undefined && this.flow.flowInfo?.id === m.flow.id) this.flow.send(serializeMessage(r.reply));
     }
-    this.bindingFor(m.flow);
-    observeVia(this.tracker, parsed.value);
-    this.emitter.fire({
-      message: parsed.value,
-      source: { transport: m.flow.transport === 'tls' ? 'TLS' : 'TCP', host: m.flow.remote.address, port: m.flow.remote.port, connectionId: m.flow.id },
-    });
   }
 }
 
@@ -121,13 +144,20 @@ export class DatagramSipTransport implements TransportPort, Disposable {
   readonly onMessage: Event<ReceivedMessage> = this.emitter.event;
   readonly natBinding: NatBindingTracker;
   private readonly subscription: Disposable;
+  private readonly parser: InboundParser;
 
   constructor(
     private readonly udp: UdpSipTransport,
     private readonly logger?: Logger,
   ) {
+    this.parser = new InboundParser(logger, errorToTag);
     this.natBinding = new NatBindingTracker(udp.local);
     this.subscription = udp.onDatagram((d) => this.inbound(d));
+  }
+
+  /** What arrived so far: messages, keep-alives, malformed input by parse error code. */
+  get inboundCounters(): InboundCounters {
+    return this.parser.counters;
   }
 
   connect(sink: MessageSink): Disposable {
@@ -139,10 +169,14 @@ export class DatagramSipTransport implements TransportPort, Disposable {
     // DEVIATION(RFC 3261 §18.1.1): a request over 1300 bytes should move to TCP; an account that
     // chose UDP has no TCP flow here, so it is sent anyway (IP fragmentation) with a warning.
     if (bytes.length > MTU_SAFE_SIZE) this.logger?.warn('SIP message larger than the UDP MTU limit', { bytes: bytes.length });
-    void this.udp.send(bytes, destination.host, destination.port).then((r) => {
+    this.sendBytes(bytes, destination.host, destination.port);
+    return true;
+  }
+
+  private sendBytes(bytes: Uint8Array, host: string, port: number): void {
+    void this.udp.send(bytes, host, port).then((r) => {
       if (!r.ok) this.logger?.warn('UDP send failed', { code: r.error.code });
     });
-    return true;
   }
 
   dispose(): void {
@@ -152,12 +186,17 @@ export class DatagramSipTransport implements TransportPort, Disposable {
   }
 
   private inbound(d: Datagram): void {
-    const parsed = parseMessage(d.bytes);
-    if (!parsed.ok) {
-      this.logger?.debug('unparseable datagram discarded', { from: d.address, code: parsed.error.code });
-      return;
+    const r = this.parser.accept(d.bytes, `${d.address}:${d.port}`);
+    switch (r.kind) {
+      case 'message':
+        observeVia(this.natBinding, r.message);
+        this.emitter.fire({ message: r.message, source: { transport: 'UDP', host: d.address, port: d.port } });
+        return;
+      case 'keepalive':
+        return;
+      case 'rejected':
+        // The Via of a malformed request may be unusable, so the answer goes to the datagram's source.
+        if (r.reply !== undefined) this.sendBytes(serializeMessage(r.reply), d.address, d.port);
     }
-    observeVia(this.natBinding, parsed.value);
-    this.emitter.fire({ message: parsed.value, source: { transport: 'UDP', host: d.address, port: d.port } });
   }
 }

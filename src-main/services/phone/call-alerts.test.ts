@@ -67,7 +67,7 @@ describe('CallAlerts: ringtone, ringback, busy and call waiting', () => {
   it('plays the busy tone for three seconds, then closes the speaker', async () => {
     const { port, clock, alerts, call } = setup();
     call('out-2', 'outgoing', { kind: 'calling' });
-    call('out-2', 'outgoing', { kind: 'ended', reason: { code: 'busy', status: 486, text: 'The other party is busy.' } });
+    call('out-2', 'outgoing', { kind: 'ended', reason: { code: 'busy', status: 486, peerText: 'Busy Here' } });
     await flush();
     expect(alerts.alerts.get('out-2')).toBe('busy');
     const speaker = port.playbacks[0]!;
@@ -87,7 +87,7 @@ describe('CallAlerts: ringtone, ringback, busy and call waiting', () => {
     await flush();
     expect(alerts.alerts.get('b')).toBe('call-waiting');
     expect(port.playbacks[0]!.deviceId).toBe('speaker');
-    call('b', 'incoming', { kind: 'ended', reason: { code: 'cancelled', text: 'Cancelled.' } });
+    call('b', 'incoming', { kind: 'ended', reason: { code: 'cancelled' } });
     await flush();
     expect(port.openStreams).toBe(0);
     alerts.dispose();

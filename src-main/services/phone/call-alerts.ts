@@ -83,6 +83,7 @@ export class CallAlerts implements Disposable {
         if (state.earlyMedia) this.stop(callId);
         else if (this.playing.get(callId)?.kind !== 'ringback') this.play(callId, 'ringback');
         return;
+      case 'cancelling':
       case 'answering':
       case 'active':
         this.stop(callId);

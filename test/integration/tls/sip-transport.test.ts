@@ -1,8 +1,11 @@
 /**
  * The transaction layer's TransportPort over real sockets: SIP over TLS on the account's one flow
  * (requests out, responses and server requests in, CRLF ping answered, NAT binding learned from
- * Via received/rport), and SIP over UDP and TCP with their plaintext warning.
+ * Via received/rport), and SIP over UDP and TCP with their plaintext warning. Malformed input goes
+ * through the InboundParser: a malformed request is answered 400 (RFC 3261 §8.2.1, §21.4.1) on the
+ * same flow or to the datagram's source; a malformed response or garbage is never answered.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../../src-main/base/clock.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
@@ -20,6 +23,14 @@ import { useTlsSuite, noDns } from './support/tls-suite.js';
 import { waitFor } from './support/wait.js';
 
 const suite = useTlsSuite();
+
+/** RFC 4475 §3.1.2.1: a request with a malformed Via (and Contact), answered 400 "Malformed Via Header". */
+const BAD_REQUEST = readFileSync(new URL('../../vectors/rfc4475/badinv01.dat', import.meta.url));
+/** A response with a status code out of range (RFC 4475 §3.1.2.17 "bigcode"-style), which nobody answers. */
+const BAD_RESPONSE = Buffer.from('SIP/2.0 4294967301 better not break the receiver\r\nVia: SIP/2.0/TLS 127.0.0.1;branch=z9hG4bKbig\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: big\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n');
+const OPTIONS = (via: string): string =>
+  `OPTIONS sips:alice@127.0.0.1 SIP/2.0\r\nVia: ${via};branch=z9hG4bKsrv2\r\nFrom: <sips:pbx@sip.example.test>;tag=9\r\nTo: <sips:alice@sip.example.test>\r\nCall-ID: srv-2\r\nCSeq: 8 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`;
+const statusLines = (bytes: Buffer): string[] => [...bytes.toString('latin1').matchAll(/^SIP\/2\.0 \d{3} [^\r\n]*/gm)].map((m) => m[0]);
 
 function msg(text: string): SipMessage {
   const r = parseMessage(Buffer.from(text));
@@ -85,6 +96,29 @@ describe('SIP transport port over the account flow (TLS)', () => {
     expect(flow.flowInfo?.security).toMatchObject({ encrypted: true, level: 'secure', sdesAllowed: true });
   });
 
+  it('answers a malformed request with 400 on the same flow; a malformed response or garbage gets nothing', async () => {
+    const server = await startTlsServer({ credentials: suite.pki.servers.good, behaviour: 'silent' });
+    suite.cleanups.push(() => server.close());
+    const flow = await connectedFlow(server, 'tls');
+    const transport = new FlowSipTransport(flow);
+    suite.cleanups.push(() => transport.dispose());
+    const received: ReceivedMessage[] = [];
+    transport.connect({ receive: (message, source) => received.push({ message, source }) });
+    const peer = server.connections[0]!.socket;
+    peer.write(BAD_REQUEST);
+    peer.write(BAD_RESPONSE);
+    peer.write('this is not SIP at all\r\n\r\n');
+    peer.write(OPTIONS('SIP/2.0/TLS 10.0.0.1'));
+    await waitFor(() => received.length === 1, 2000, 'the valid request after the bad ones');
+    await waitFor(() => statusLines(server.received()).length > 0, 2000, '400 at the server');
+    expect(statusLines(server.received())).toEqual(['SIP/2.0 400 Malformed Via Header']);
+    expect(server.received().toString('latin1')).toMatch(/Call-ID: badinv01\.0ha0isndaksdjasdf3234nas\r\n/);
+    expect(received[0]!.message).toMatchObject({ kind: 'request', method: 'OPTIONS' });
+    // The stream framer resynchronises on what cannot start a message, so not all of it reaches the parser.
+    expect(transport.inboundCounters.messages).toBe(1);
+    expect(transport.inboundCounters.rejected).toBeGreaterThanOrEqual(1);
+  });
+
   it('refuses to send when the flow is down', async () => {
     const server = await startTlsServer({ credentials: suite.pki.servers.good });
     suite.cleanups.push(() => server.close());
@@ -123,5 +157,29 @@ describe('plain transports', () => {
     await waitFor(() => got.length === 1, 2000, 'datagram');
     expect(got[0]!.source).toEqual({ transport: 'UDP', host: '127.0.0.1', port: a.value.local.port });
     expect(a.value.security).toMatchObject({ level: 'plaintext', sdesAllowed: false });
+  });
+
+  it('UDP answers a malformed request with 400 to the datagram\'s source; a malformed response, garbage or a keep-alive gets nothing', async () => {
+    const us = await UdpSipTransport.open({ bindAddress: '127.0.0.1' });
+    const peer = await UdpSipTransport.open({ bindAddress: '127.0.0.1' });
+    if (!us.ok || !peer.ok) throw new Error('bind failed');
+    suite.cleanups.push(() => us.value.close(), () => peer.value.close());
+    const transport = new DatagramSipTransport(us.value);
+    suite.cleanups.push(() => transport.dispose());
+    const got: ReceivedMessage[] = [];
+    transport.connect({ receive: (message, source) => got.push({ message, source }) });
+    const replies: Buffer[] = [];
+    peer.value.onDatagram((d) => replies.push(d.bytes));
+    const to = us.value.local.port;
+    await peer.value.send(BAD_REQUEST, '127.0.0.1', to);
+    await peer.value.send(BAD_RESPONSE, '127.0.0.1', to);
+    await peer.value.send(Buffer.from('garbage'), '127.0.0.1', to);
+    await peer.value.send(Buffer.from('\r\n\r\n'), '127.0.0.1', to);
+    await peer.value.send(Buffer.from(OPTIONS('SIP/2.0/UDP 127.0.0.1')), '127.0.0.1', to);
+    await waitFor(() => got.length === 1 && replies.length > 0, 2000, 'the valid request and the 400');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(replies.flatMap(statusLines)).toEqual(['SIP/2.0 400 Malformed Via Header']);
+    expect(got[0]!.message).toMatchObject({ kind: 'request', method: 'OPTIONS' });
+    expect(transport.inboundCounters).toMatchObject({ messages: 1, keepalives: 1, rejected: 3 });
   });
 });

@@ -35,3 +35,10 @@ export const DEFAULT_TIMERS: TimerValues = { T1: 500, T2: 4000, T4: 5000, D: 32_
 export function timerValues(overrides: Partial<TimerValues> = {}): TimerValues {
   return { ...DEFAULT_TIMERS, ...overrides };
 }
+
+/**
+ * Not an RFC 3261 timer: how long a user agent that sent CANCEL waits for the INVITE's final
+ * response before it reports the call ended anyway. A CANCEL waits for a provisional (§9.1) and the
+ * INVITE transaction may live on until Timer B (64·T1), far too long for a person who hung up.
+ */
+export const CANCEL_GIVE_UP_MS = 4000;

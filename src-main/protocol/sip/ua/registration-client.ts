@@ -22,6 +22,7 @@ import type { NameAddr } from '../message/name-addr.js';
 import { getParam } from '../message/parameters.js';
 import { formatUri, type SipUri } from '../message/uri.js';
 import type { UaStack } from './ua-stack.js';
+import { boundedPeerText } from './peer-text.js';
 import { outcomeStatus, type RequestOutcome, type SentRequest } from './request-sender.js';
 
 export type RegistrationFailureCode =
@@ -37,8 +38,21 @@ export type RegistrationState =
   | { readonly kind: 'unregistered' }
   | { readonly kind: 'registering'; readonly refresh: boolean }
   | { readonly kind: 'registered'; readonly expires: number; readonly contact: string; readonly registeredAt: number }
-  | { readonly kind: 'failed'; readonly code: RegistrationFailureCode; readonly status: number; readonly reason: string; readonly retryInMs: number | null }
+  | {
+      readonly kind: 'failed';
+      readonly code: RegistrationFailureCode;
+      /** The response's status, or 408/503 for a timeout or no connection (§8.1.3.1). */
+      readonly status: number;
+      /** The registrar's reason phrase, verbatim (wire data), when there was a response. */
+      readonly reasonPhrase?: string;
+      readonly retryInMs: number | null;
+      /** DigestError.code when the credentials were refused. */
+      readonly digestCode?: string;
+    }
   | { readonly kind: 'unregistering' };
+
+/** What a failure says, before the retry is scheduled. */
+type Failure = Omit<Extract<RegistrationState, { kind: 'failed' }>, 'kind' | 'retryInMs'>;
 
 export interface RegistrationOptions {
   readonly expires: number;
@@ -101,7 +115,7 @@ export class RegistrationClient implements Disposable {
     if (!this.wanted || this.current.kind === 'unregistered' || this.current.kind === 'unregistering') return;
     this.pending = undefined;
     this.clearTimer();
-    this.setState({ kind: 'failed', code: 'transport', status: 503, reason: 'The connection to the server was lost; reconnecting.', retryInMs: null });
+    this.setState({ kind: 'failed', code: 'transport', status: 503, retryInMs: null });
   }
 
   /** Removes the binding (Expires: 0). Resolves when the server answered or gave up. */
@@ -196,24 +210,24 @@ export class RegistrationClient implements Disposable {
         this.send(false);
         return;
       }
-      this.fail('interval-too-brief', status, 'The server wants a registration interval we cannot use.', true);
+      this.fail({ code: 'interval-too-brief', status, ...phrase(outcome.response) }, true);
       return;
     }
     switch (outcome.kind) {
       case 'auth-failed':
-        this.fail('auth-failed', status, `The server refused the user name or password (${status}). Check the account's credentials.`, false);
+        this.fail({ code: 'auth-failed', status, ...phrase(outcome.response), digestCode: outcome.error.code }, false);
         return;
       case 'timeout':
-        this.fail('timeout', 408, 'The server did not answer the registration in time.', true);
+        this.fail({ code: 'timeout', status: 408 }, true);
         return;
       case 'transport-error':
-        this.fail('transport', 503, 'The registration could not be sent: no connection to the server.', true);
+        this.fail({ code: 'transport', status: 503 }, true);
         return;
       case 'response': {
-        const reason = `${status} ${outcome.response.reason}`.trim();
-        if (status === 403) this.fail('forbidden', status, `The server does not allow this account to register (${reason}).`, false);
-        else if (status >= 500) this.fail('server-error', status, `The server failed the registration (${reason}).`, true);
-        else this.fail('rejected', status, `The server rejected the registration (${reason}).`, status === 408 || status === 480);
+        const failure = { status, ...phrase(outcome.response) };
+        if (status === 403) this.fail({ code: 'forbidden', ...failure }, false);
+        else if (status >= 500) this.fail({ code: 'server-error', ...failure }, true);
+        else this.fail({ code: 'rejected', ...failure }, status === 408 || status === 480);
       }
     }
   }
@@ -222,7 +236,8 @@ export class RegistrationClient implements Disposable {
     const ours = this.stack.contact(true);
     const granted = grantedExpires(response, ours, this.expires);
     if (granted <= 0) {
-      this.fail('rejected', response.status, 'The server accepted the registration but kept no binding for us.', true);
+      // A 2xx that kept no binding for us (expires 0): treated as a rejection, retried.
+      this.fail({ code: 'rejected', status: response.status, ...phrase(response) }, true);
       return;
     }
     this.failures = 0;
@@ -237,7 +252,7 @@ export class RegistrationClient implements Disposable {
     });
   }
 
-  private fail(code: RegistrationFailureCode, status: number, reason: string, retry: boolean): void {
+  private fail(failure: Failure, retry: boolean): void {
     this.failures++;
     let retryInMs: number | null = null;
     if (retry) {
@@ -251,8 +266,8 @@ export class RegistrationClient implements Disposable {
         if (this.wanted) this.send(false);
       });
     }
-    this.logger.warn('registration failed', { code, status, retryInMs });
-    this.setState({ kind: 'failed', code, status, reason, retryInMs });
+    this.logger.warn('registration failed', { code: failure.code, status: failure.status, retryInMs });
+    this.setState({ kind: 'failed', ...failure, retryInMs });
   }
 
   private clearTimer(): void {
@@ -264,6 +279,12 @@ export class RegistrationClient implements Disposable {
     this.current = s;
     this.stateEmitter.fire(s);
   }
+}
+
+/** The registrar's reason phrase as an optional field (absent when empty, bounded: peer-text.ts). */
+function phrase(response: SipResponse): { readonly reasonPhrase?: string } {
+  const text = boundedPeerText(response.reason);
+  return text === undefined ? {} : { reasonPhrase: text };
 }
 
 /**

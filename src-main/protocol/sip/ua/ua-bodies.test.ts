@@ -57,11 +57,13 @@ describe('bodies and headers the user agent reads and writes', () => {
     expect(expiryDelayMs(90)).toBe(60_000);
   });
 
-  it('final responses map to reasons people understand', () => {
+  it('final responses map to end codes (RFC 3261 §21), the peer\'s words kept verbatim and bounded', () => {
     expect(endReasonForStatus(486, 'Busy Here').code).toBe('busy');
     expect(endReasonForStatus(603, 'Decline').code).toBe('declined');
     expect(endReasonForStatus(404, 'Not Found').code).toBe('not-found');
-    expect(endReasonForStatus(488, 'Not Acceptable Here', '399 pbx "no crypto"').text).toContain('no crypto');
-    expect(endReasonForStatus(500, 'Server Internal Error')).toMatchObject({ code: 'failed', status: 500 });
+    expect(endReasonForStatus(488, 'Not Acceptable Here', '399 pbx "no crypto"')).toEqual({ code: 'media-refused', status: 488, peerText: '399 pbx "no crypto"' });
+    expect(endReasonForStatus(500, 'Server Internal Error')).toEqual({ code: 'failed', status: 500, peerText: 'Server Internal Error' });
+    expect(endReasonForStatus(480, '')).toEqual({ code: 'unavailable', status: 480 });
+    expect(endReasonForStatus(499, 'x'.repeat(500)).peerText).toHaveLength(200);
   });
 });

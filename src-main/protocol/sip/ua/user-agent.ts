@@ -9,6 +9,7 @@ import type { Clock } from '../../../base/clock.js';
 import { DisposableStore, type Disposable } from '../../../base/disposable.js';
 import { Emitter, type Event } from '../../../base/event.js';
 import type { Logger } from '../../../base/logger.js';
+import type { Result } from '../../../base/result.js';
 import { createRequest, createResponse } from '../message/builders.js';
 import type { SipRequest } from '../message/message.js';
 import { tagOf } from '../message/name-addr.js';
@@ -16,6 +17,7 @@ import type { Uri } from '../message/uri.js';
 import { dialogIdOfRequest, dialogIdOfResponse, dialogKey } from '../dialog/dialog-id.js';
 import type { IncomingAck, IncomingRequest, StrayResponse } from '../transaction/transaction-layer.js';
 import type { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
+import { DEFAULT_TIMERS } from '../transaction/timer-values.js';
 import { CallSession, type CallSessionOptions, type SdpFailure, type SdpHandler } from './call-session.js';
 import { parseMessageSummary, type MessageSummary } from './message-summary.js';
 import { parseReplaces } from './replaces.js';
@@ -63,10 +65,9 @@ export class UserAgent implements Disposable {
   }
 
   /** Starts an outgoing call; media is created by the caller and handed in. */
-  startCall(target: Uri, media: SdpHandler, extraHeaders: readonly (readonly [string, string])[] = []): CallSession | { error: SdpFailure } {
+  startCall(target: Uri, media: SdpHandler, extraHeaders: readonly (readonly [string, string])[] = []): Result<CallSession, SdpFailure> {
     const session = CallSession.outgoing(target, this.sessionOptions(media), extraHeaders);
-    if ('error' in session) return session;
-    this.track(session);
+    if (session.ok) this.track(session.value);
     return session;
   }
 
@@ -254,9 +255,9 @@ export class UserAgent implements Disposable {
     this.calls.set(call.id + (call.direction === 'incoming' ? ':in' : ':out'), call);
     call.onEvent((e) => {
       if (e.kind === 'state' && e.state.kind === 'ended') {
-        // Keep ended calls briefly to absorb retransmissions (64*T1), then forget them.
+        // Keep ended calls briefly to absorb retransmissions (64·T1, §17.1.1.2), then forget them.
         const timer = this.store.add(
-          this.options.clock.setTimer(32_000, () => {
+          this.options.clock.setTimer(64 * DEFAULT_TIMERS.T1, () => {
             this.store.delete(timer);
             for (const [k, c] of this.calls) if (c === call) this.calls.delete(k);
             call.dispose();

@@ -70,12 +70,10 @@ export class IpcDispatcher<C extends ContractShape = ContractShape> {
       this.logger.warn('request on unknown channel', { channel: String(channel).slice(0, 80), sender: ctx.senderId });
       return fail(problem('unknown-channel'));
     }
+    // Every request payload is an object (valibot's object schemas would take an array for one).
+    if (Array.isArray(payload)) return this.refused(String(channel), ctx, 'an object is expected, not an array');
     const parsed = v.safeParse(route.schema, payload);
-    if (!parsed.success) {
-      const summary = v.summarize(parsed.issues);
-      this.logger.warn('request payload rejected by schema', { channel, sender: ctx.senderId, issues: summary.slice(0, 500) });
-      return fail(problem('invalid-payload', { channel: String(channel), issues: summary.slice(0, 500) }));
-    }
+    if (!parsed.success) return this.refused(String(channel), ctx, v.summarize(parsed.issues));
     let result: Result<unknown, Problem>;
     try {
       result = await route.handler(parsed.output, ctx);
@@ -90,6 +88,11 @@ export class IpcDispatcher<C extends ContractShape = ContractShape> {
       return fail(problem('internal'));
     }
     return { ok: true, value: out.output };
+  }
+
+  private refused(channel: string, ctx: CallContext, issues: string): IpcEnvelope<never> {
+    this.logger.warn('request payload rejected by schema', { channel, sender: ctx.senderId, issues: issues.slice(0, 500) });
+    return fail(problem('invalid-payload', { channel, issues: issues.slice(0, 500) }));
   }
 
   /** Subscribes to every event source and forwards `(channel, payload)`, checked against its schema, to a carrier. */

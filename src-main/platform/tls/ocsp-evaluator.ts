@@ -36,7 +36,7 @@ export interface OcspOptions {
 const OID_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 
 function pkijsCert(c: ParsedCertificate): pkijs.Certificate {
-  return pkijs.Certificate.fromBER(c.der);
+  return pkijs.Certificate.fromBER(new Uint8Array(c.der));
 }
 
 /** Checks a stapled response. `issuer` is the leaf's issuer from the verified path. */
@@ -54,7 +54,7 @@ export async function evaluateStapledOcsp(
     if (responseStatus !== 0) return { status: 'invalid', detail: `responder status ${responseStatus}` };
     const bytes = outer.responseBytes;
     if (bytes === undefined || bytes.responseType !== OID_OCSP_BASIC) return { status: 'invalid', detail: 'not a basic OCSP response' };
-    const basic = pkijs.BasicOCSPResponse.fromBER(bytes.response.valueBlock.valueHexView);
+    const basic = pkijs.BasicOCSPResponse.fromBER(new Uint8Array(bytes.response.valueBlock.valueHexView));
 
     const leafP = pkijsCert(leaf);
     const issuerP = pkijsCert(issuer);

@@ -254,7 +254,8 @@ class LazyCertificate implements ParsedCertificate {
   }
 
   private get cert(): pkijs.Certificate {
-    this.asn ??= pkijs.Certificate.fromBER(this.der);
+    // A copy on a plain ArrayBuffer: pkijs takes a BufferSource (and Node Buffers may sit on a shared pool).
+    this.asn ??= pkijs.Certificate.fromBER(new Uint8Array(this.der));
     return this.asn;
   }
 

@@ -14,7 +14,7 @@ import type { Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
 import type { Logger } from '../../base/logger.js';
 import { err, ok, type Result } from '../../base/result.js';
-import type { AudioDeviceError, AudioDeviceInfo, AudioDevicePort } from '../../media/audio/audio-port.js';
+import type { AudioDeviceError, AudioDevicePort } from '../../media/audio/audio-port.js';
 import { pairAudioDevices, type AudioDevicePair } from '../../media/audio/device-pairing.js';
 import { LevelMeter, type PcmLevel } from '../../media/audio/pcm-level.js';
 import { TONES, type ToneSpec } from '../../media/audio/tone-generator.js';
@@ -25,6 +25,9 @@ import type { Problem } from '../../../src-shared/ipc/errors.js';
 import { problem } from '../problems/problem-catalog.js';
 import type { AudioDevicesView } from '../../../src-shared/model/audio.js';
 import { toAudioDevicesView } from './views/audio-view.js';
+import type { AudioDeviceList, AudioPreferences, AudioPreferencesChange } from './audio-preferences.js';
+
+export type { AudioDeviceList, AudioPreferences, AudioPreferencesChange } from './audio-preferences.js';
 
 /** A steady 1 kHz test tone at −12 dBFS: clearly audible, not loud. */
 const TEST_TONE: ToneSpec = { name: 'test-tone', levelDbfs: -12, repeat: true, segments: [{ frequencies: [1000], durationMs: 1000 }] };
@@ -34,34 +37,6 @@ const HEARD_THRESHOLD_DBFS = -60;
 export function audioProblem(e: AudioDeviceError, context: Record<string, string> = {}): Problem {
   const code = e.code === 'audio-backend-unavailable' ? 'audio-unavailable' : e.code;
   return problem(code, context);
-}
-
-export interface AudioPreferences {
-  /** Device ids; undefined = the system default. */
-  readonly captureDeviceId?: string;
-  readonly playbackDeviceId?: string;
-  /** Where incoming calls ring; undefined = the playback device. */
-  readonly ringDeviceId?: string;
-  readonly echoCancellation: boolean;
-  /** Microphone and speaker volume in dB (0: as the device delivers; −60…+20). */
-  readonly inputGainDb?: number;
-  readonly outputGainDb?: number;
-}
-
-/** A change: an id, null for the system default, a missing key for "unchanged". */
-export interface AudioPreferencesChange {
-  readonly captureDeviceId?: string | null;
-  readonly playbackDeviceId?: string | null;
-  readonly ringDeviceId?: string | null;
-  readonly echoCancellation?: boolean;
-  readonly inputGainDb?: number;
-  readonly outputGainDb?: number;
-}
-
-export interface AudioDeviceList {
-  readonly devices: readonly AudioDeviceInfo[];
-  readonly pairs: readonly AudioDevicePair[];
-  readonly preferences: AudioPreferences;
 }
 
 /** What moves live calls (PhoneService.setCallAudioDevices). */

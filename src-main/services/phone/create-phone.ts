@@ -119,13 +119,13 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
 
   const savedAudio = (await adapters.store.read(AUDIO_PREFS_KEY).catch(() => undefined)) as Partial<AudioPreferences> | undefined;
   // Live calls move through the engine, created below (the callbacks run only once calls exist).
-  let engine: PhoneService | undefined;
+  const late: { engine?: PhoneService } = {};
   const audio = store.add(
     new AudioDeviceService(
       adapters.audio.port,
       {
-        setCallAudioDevices: async (choice) => void (await engine?.setCallAudioDevices(choice)),
-        setCallVolume: (volume) => void engine?.setCallVolume(volume),
+        setCallAudioDevices: async (choice) => void (await late.engine?.setCallAudioDevices(choice)),
+        setCallVolume: (volume) => void late.engine?.setCallVolume(volume),
       },
       logger.child('audio'),
       typeof savedAudio === 'object' && savedAudio !== null ? savedAudio : {},
@@ -149,7 +149,7 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
     userAgent: adapters.userAgent,
     recordCall: (record) => void history.recorded(record),
   });
-  engine = phone;
+  late.engine = phone;
   if (adapters.callAudio !== undefined) phone.incomingAudio = adapters.callAudio;
 
   const accountStore = new AccountStore(adapters.store, adapters.secrets, logger.child('accounts'));

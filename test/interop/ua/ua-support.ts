@@ -9,6 +9,8 @@ import type { PhoneEvent, PhoneService } from '../../../src-main/services/phone/
 import type { AccountConfigInput } from '../../../src-shared/model/account.js';
 import { AccountConfigSchema } from '../../../src-shared/model/account.js';
 import * as v from 'valibot';
+import type { Result } from '../../../src-main/base/result.js';
+import type { Problem } from '../../../src-shared/ipc/errors.js';
 import type { Kamailio } from '../harness/index.js';
 
 /** Every log line and stdout line of every agent in this process (the secrets test greps it). */
@@ -43,15 +45,16 @@ export async function startAgent(name: string, account: AccountConfigInput, home
   const headless: HeadlessPhone = await createHeadlessPhone({ io, logLevel: 'debug' });
   const events: PhoneEvent[] = [];
   const waiters = new Set<() => void>();
-  headless.phone.onEvent((e) => {
+  headless.engine.onEvent((e) => {
     events.push(e);
     capturedOutput.push(JSON.stringify(e));
     for (const w of [...waiters]) w();
   });
-  await headless.phone.addAccount(name, v.parse(AccountConfigSchema, account));
+  const added = await headless.phone.accounts.add({ id: name, config: v.parse(AccountConfigSchema, account), enabled: true, makeDefault: true }, { ephemeral: true });
+  if (!added.ok) throw new Error(`${name}: ${added.error.code}: ${added.error.message}`);
   return {
     name,
-    phone: headless.phone,
+    phone: headless.engine,
     events,
     waitFor(pred, timeoutMs = 10_000, fromIndex = 0) {
       return new Promise((resolve, reject) => {
@@ -72,6 +75,12 @@ export async function startAgent(name: string, account: AccountConfigInput, home
     },
     close: () => headless.close(),
   };
+}
+
+/** The value of a successful result, or the test fails with the problem's code and words. */
+export function unwrap<T>(r: Result<T, Problem>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
 }
 
 export const registered = (e: PhoneEvent): boolean => e.type === 'registration' && e.state.kind === 'registered';

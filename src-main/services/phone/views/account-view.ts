@@ -1,6 +1,6 @@
 /** AccountView: an account's settings as the accounts list and the edit form show them, no secret. */
 import { SrtpSuiteNameSchema, type AccountView, type LockedSetting } from '../../../../src-shared/model/account.js';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { DEFAULT_SDES_SUITES } from '../../../protocol/sdes/sdes-config.js';
 import type { StoredAccount } from '../account-store.js';
 import { shortAddress } from './party-view.js';

@@ -1,6 +1,6 @@
 /** AudioDevicesView: the sound devices, headset pairs and the current choice for the settings view. */
 import type { AudioDevicesView } from '../../../../src-shared/model/audio.js';
-import type { AudioDeviceList } from '../audio-devices.js';
+import type { AudioDeviceList } from '../audio-preferences.js';
 
 export function toAudioDevicesView(list: AudioDeviceList, backend: string): AudioDevicesView {
   const p = list.preferences;

@@ -12,7 +12,7 @@
  *    contains a password, a digest response, an SRTP key or a private key, in any casing or
  *    encoding (raw, JSON-escaped, base64, hex, URL-encoded).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,15 +35,26 @@ const ALICE = { user: 'alice', password: 'Alice-Contract-Pw-7731' };
 const BOB = { user: 'bob', password: 'Bob-Contract-Pw-2290' };
 const CAROL = { user: 'carol', password: 'Carol-Expired-Pw-4417' };
 
-const calls = (c: ContractClient): ((pred: (call: CallView) => boolean, timeoutMs?: number) => Promise<CallView>) => {
-  return async (pred, timeoutMs = 15_000) => {
-    const from = c.events.length;
-    const now = (await c.api.requests.calls.list({})).calls.find(pred);
-    if (now !== undefined) return now;
-    const ev = await c.waitForEvent<{ calls: CallView[] }>('calls.changed', (p) => p.calls.some(pred), timeoutMs, from);
-    return ev.calls.find(pred)!;
+/**
+ * Waits for a call matching `pred` in the calls.changed events since `mark()` was last taken (the
+ * event of a change can arrive before the response of the request that caused it), or now.
+ */
+function callWatcher(c: ContractClient): { mark(): void; wait(pred: (call: CallView) => boolean, timeoutMs?: number): Promise<CallView> } {
+  let from = 0;
+  return {
+    mark: () => {
+      from = c.events.length;
+    },
+    wait: async (pred, timeoutMs = 15_000) => {
+      const start = from;
+      const now = (await c.api.requests.calls.list({})).calls.find(pred);
+      if (now !== undefined) return now;
+      // Events since the mark, including any that arrived while the list was on its way.
+      const ev = await c.waitForEvent<{ calls: CallView[] }>('calls.changed', (p) => p.calls.some(pred), timeoutMs, start);
+      return ev.calls.find(pred)!;
+    },
   };
-};
+}
 
 async function expectProblem(p: Promise<unknown>, code: string): Promise<IpcError> {
   const e = await p.then(
@@ -64,11 +75,15 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
   let client: ContractClient;
   let aliceId: string;
   const invoked = new Set<string>();
-  let waitCall: ReturnType<typeof calls>;
+  let watcher: ReturnType<typeof callWatcher>;
+  const waitCall = (pred: (call: CallView) => boolean, timeoutMs?: number): Promise<CallView> => watcher.wait(pred, timeoutMs);
+  /** Before an action done outside the contract (baresip dials, hangs up). */
+  const mark = (): void => watcher.mark();
 
-  /** Calls a request channel, recording that it was walked. */
+  /** Calls a request channel, recording that it was walked; later call events count from here. */
   const req = <T>(channel: string, run: () => Promise<T>): Promise<T> => {
     invoked.add(`rpc:${channel}`);
+    watcher.mark();
     return run();
   };
 
@@ -84,10 +99,14 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
     await mkdir(recordings, { recursive: true });
     face = await startWebFaceProcess(scope(), ['--data', join(scope().dir, 'web-data'), '--play', tone, '--record', recordings]);
     client = await connectContractClient(face);
-    waitCall = calls(client);
+    watcher = callWatcher(client);
   }, 90_000);
 
-  afterAll(() => client?.close());
+  afterAll(() => {
+    // Kept with the scope's logs when a test failed (INTEROP_KEEP=1 keeps them always).
+    if (client !== undefined) writeFileSync(join(scope().dir, 'contract-events.json'), JSON.stringify(client.events, null, 1));
+    client?.close();
+  });
 
   it('adds an account over the contract: it registers over verified TLS, and RegistrationView says how', async () => {
     const account = await req('accounts.add', () =>
@@ -172,6 +191,7 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
   }, 60_000);
 
   it('baresip calls us and we answer over the contract; a second call is declined busy', async () => {
+    mark();
     await bob.dial(`sip:${ALICE.user}@${kam.domain}`);
     const ringing = await waitCall((c) => c.direction === 'incoming' && c.state === 'ringing' && c.actions.includes('answer'));
     expect(ringing.remote.uri).toBe(`sip:bob@${kam.domain}`);
@@ -179,10 +199,12 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
     await req('calls.answer', () => client.api.requests.calls.answer({ callId: ringing.id }));
     const up = await waitCall((c) => c.id === ringing.id && c.state === 'active' && c.security.media.encrypted);
     expect(up.security.media.suite).toBe('AES_CM_128_HMAC_SHA1_80');
+    mark();
     await bob.hangup();
     const ended = await waitCall((c) => c.id === ringing.id && c.state === 'ended');
     expect(ended.endReason?.code).toBe('hangup-remote');
 
+    mark();
     await bob.dial(`sip:${ALICE.user}@${kam.domain}`);
     const second = await waitCall((c) => c.direction === 'incoming' && c.state === 'ringing' && c.id !== ringing.id);
     await req('calls.decline', () => client.api.requests.calls.decline({ callId: second.id, reason: 'busy' }));
@@ -252,6 +274,7 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
     await client.waitForEvent<TestResultView>('accounts.testFinished', (r) => r.testId === draft.testId, 30_000, testFrom);
 
     // Two lines: call bob, consult bob again, swap back, then end both.
+    mark();
     const first = await client.api.requests.calls.dial({ target: BOB.user });
     await waitCall((c) => c.id === first.id && c.state === 'active');
     const consult = await req('calls.consult', () => client.api.requests.calls.consult({ callId: first.id, target: BOB.user }));
@@ -264,6 +287,7 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
     } else await req('calls.swap', () => expectProblem(client.api.requests.calls.swap({ callId: consult.id }), 'not-found'));
     await req('calls.completeTransfer', () => expectProblem(client.api.requests.calls.completeTransfer({ callId: first.id, consultCallId: 'c-none' }), 'not-found'));
     await req('calls.transfer', () => expectProblem(client.api.requests.calls.transfer({ callId: first.id, target: 'not a <target>' }), 'invalid-target'));
+    mark();
     for (const c of (await client.api.requests.calls.list({})).calls) await client.api.requests.calls.hangup({ callId: c.id });
     await waitCall((c) => c.id === first.id && c.state === 'ended');
 

@@ -228,23 +228,23 @@ describe('re-offers (RFC 3264 §8): hold, resume, new keys only when the media c
     return { p, aliceSession: applied.value, bobSession: a };
   }
 
-  it('hold: sendonly re-offer with a higher version and new keys; the answer is recvonly and re-keys too', () => {
+  it('hold: sendonly re-offer with a higher version and the same keys; the answer is recvonly and keeps its keys (RFC 4568 §7.1.4)', () => {
     const { p, aliceSession, bobSession } = establish();
     const hold = offer({ ...ALICE, direction: 'sendonly' }, new FakeRng(13), aliceSession);
     expect(hold.sdp.origin.sessionId).toBe(p.sdp.origin.sessionId);
     expect(BigInt(hold.sdp.origin.sessionVersion)).toBe(BigInt(p.sdp.origin.sessionVersion) + 1n);
     expect(audio(hold.sdp).attributes.some((a) => a.name === 'sendonly')).toBe(true);
     const oldKey = attributeValues(audio(p.sdp).attributes, 'crypto')[0];
-    expect(attributeValues(audio(hold.sdp).attributes, 'crypto')).not.toContain(oldKey);
+    expect(attributeValues(audio(hold.sdp).attributes, 'crypto')).toEqual([oldKey]);
     const bobAnswer = createAnswer(hold.text, BOB, { rng: new FakeRng(14), previous: bobSession.value.session });
     if (!bobAnswer.ok) throw new Error('answer');
     expect(bobAnswer.value.session.media[0]!.direction).toBe('recvonly');
-    expect(bobAnswer.value.session.media[0]!.rekeyed).toEqual({ send: true, receive: true });
+    expect(bobAnswer.value.session.media[0]!.rekeyed).toEqual({ send: false, receive: false });
     expect(BigInt(bobAnswer.value.sdp.origin.sessionVersion)).toBe(BigInt(bobSession.value.sdp.origin.sessionVersion) + 1n);
     const applied = applyAnswer(hold, bobAnswer.value.text);
     if (!applied.ok) throw new Error('apply');
     expect(applied.value.media[0]!.direction).toBe('sendonly');
-    expect(applied.value.media[0]!.rekeyed).toEqual({ send: true, receive: true });
+    expect(applied.value.media[0]!.rekeyed).toEqual({ send: false, receive: false });
 
     // Resume: back to sendrecv.
     const resume = offer(ALICE, new FakeRng(15), applied.value);

@@ -247,12 +247,17 @@ function sameCodecs(a: readonly CodecSpec[], b: readonly CodecSpec[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Did our side of the stream change since `prev` (anything that warrants new keys)? */
+/**
+ * Did our side of the stream change since `prev` (anything that warrants new keys)? A change of
+ * direction alone (hold, resume) does not: the SRTP contexts do not depend on it, RFC 4568 §7.1.4
+ * lets a re-offer repeat the crypto attribute, and peers that do not apply new keys from a
+ * re-INVITE (baresip 1.0, found by the contract end-to-end suite) lose our audio and DTMF after a
+ * hold/resume otherwise. Re-keying is explicit (`rekey`, lifetimes).
+ */
 function localMediaChanged(config: LocalMediaConfig, prev: LocalMediaConfig): boolean {
   return (
     config.address !== prev.address ||
     config.port !== prev.port ||
-    (config.direction ?? 'sendrecv') !== (prev.direction ?? 'sendrecv') ||
     config.ptime !== prev.ptime ||
     (config.rtcpMux ?? true) !== (prev.rtcpMux ?? true) ||
     !sameCodecs(config.codecs, prev.codecs) ||
@@ -271,8 +276,7 @@ function remoteMediaChanged(now: MediaDescription, nowSd: SessionDescription, be
     now.port !== before.port ||
     now.protocol !== before.protocol ||
     now.formats.join(' ') !== before.formats.join(' ') ||
-    conn(nowSd, now) !== conn(beforeSd, before) ||
-    mediaDirection(nowSd, now) !== mediaDirection(beforeSd, before)
+    conn(nowSd, now) !== conn(beforeSd, before)
   );
 }
 

@@ -59,7 +59,8 @@ export async function connectContractClient(face: WebFaceProcess, origin = face.
   try {
     transport = await connectWebSocketTransport(`${face.origin.replace(/^http/, 'ws')}/ipc?token=${encodeURIComponent(face.token)}`);
   } finally {
-    (globalThis as { WebSocket?: unknown }).WebSocket = previous;
+    // The transport reads WebSocket.OPEN later on: leave a WebSocket class in place (Node 20 has none).
+    (globalThis as { WebSocket?: unknown }).WebSocket = previous ?? WsWebSocket;
   }
   const api = createClientApi(contract, transport);
   const events: [string, unknown][] = [];

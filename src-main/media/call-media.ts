@@ -91,7 +91,8 @@ export type MediaEvent =
   | { readonly kind: 'levels'; readonly levels: AudioLevels }
   /** The audio devices the call uses changed (start, user switch, device loss, hot-plug, OS default). */
   | { readonly kind: 'audio-devices'; readonly devices: CallAudioDevicesInfo }
-  | { readonly kind: 'error'; readonly message: string };
+  /** A device or the echo canceller failed and the call goes on; `cause` is the device error code; `message` is for the log. */
+  | { readonly kind: 'error'; readonly source: 'microphone' | 'speaker' | 'echo-canceller' | 'network'; readonly cause?: string; readonly message: string };
 
 /** Which devices a call's audio uses (ids as AudioDeviceInfo.id). */
 export interface CallAudioDevicesInfo {

@@ -135,7 +135,7 @@ export const MEDIA_ERROR_CODES = [
 ] as const;
 
 /** Sound devices. */
-export const AUDIO_ERROR_CODES = ['audio-unavailable', 'audio-device-not-found', 'audio-format-unsupported', 'audio-open-failed', 'audio-device-lost', 'audio-io-error'] as const;
+export const AUDIO_ERROR_CODES = ['audio-unavailable', 'audio-device-not-found', 'audio-format-unsupported', 'audio-open-failed', 'audio-device-lost', 'audio-io-error', 'audio-echo-cancellation-unavailable'] as const;
 
 /** What the phone keeps on disk. */
 export const STORAGE_ERROR_CODES = ['storage-read-failed', 'storage-write-failed', 'storage-corrupt'] as const;

@@ -269,6 +269,8 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
       ['media', 'passed'],
     ]);
     expect(result.ok).toBe(true);
+    expect(result.steps[2]!.report?.tlsVersion).toMatch(/^TLSv1\.[23]$/); // the certificate panel's report rides on the TLS step
+    expect(result.steps[4]!.summary).toContain('AES_CM_128_HMAC_SHA1_80');
     const draft = await client.api.requests.accounts.test({ config: { uri: `sip:${ALICE.user}@${kam.domain}`, password: ALICE.password, outboundProxy: kam.proxyUri('tls'), tls: { caFiles: [kam.caCertPath] } } });
     await req('accounts.cancelTest', () => client.api.requests.accounts.cancelTest({ testId: draft.testId }).catch(() => ({ done: true as const })));
     await client.waitForEvent<TestResultView>('accounts.testFinished', (r) => r.testId === draft.testId, 30_000, testFrom);

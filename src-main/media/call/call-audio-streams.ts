@@ -33,12 +33,18 @@ import type { AudioLevels, CallAudioDeviceChoice, CallAudioDevicesInfo, CallVolu
 import type { CallAudio } from './call-audio.js';
 import { EchoPath, type EchoPathStats } from './echo-path.js';
 
+/** What failed in a call's audio. */
+export type AudioProblemSource = 'microphone' | 'speaker' | 'echo-canceller';
+/** What failed in a call's media. */
+export type MediaProblemSource = AudioProblemSource | 'network';
+
 export interface AudioStreamHandlers {
   /** One captured frame at `rate` (reused array). */
   capture(frame: Int16Array): void;
   /** Fill one playback frame at `rate`. */
   playback(out: Int16Array): void;
-  error(message: string): void;
+  /** A device or the echo canceller failed; the call goes on (the words are made in services). */
+  error(message: string, source: AudioProblemSource, cause?: string): void;
   /** The devices the call's audio now uses (after start, a switch, a loss or a hot-plug). */
   devices?(devices: CallAudioDevices): void;
   /** Level meters, every `LEVEL_WINDOW_MS` of audio. */
@@ -200,10 +206,10 @@ export class CallAudioStreams implements Disposable {
   private startEchoCanceller(): void {
     const factory = this.audio?.echoCanceller;
     if (factory === undefined || this.capture === undefined || this.playback === undefined) return;
-    const r = EchoPath.create(factory, this.rate, this.frameSamples, this.resamplers, (m) => this.handlers.error(m));
+    const r = EchoPath.create(factory, this.rate, this.frameSamples, this.resamplers, (m) => this.handlers.error(m, 'echo-canceller'));
     if (!r.ok) {
       // A call without echo control still beats no call: say so and go on.
-      this.handlers.error(`echo cancellation unavailable (${r.error.code}): ${r.error.message}`);
+      this.handlers.error(`echo cancellation unavailable (${r.error.code}): ${r.error.message}`, 'echo-canceller', r.error.code);
       return;
     }
     this.echo = r.value;
@@ -255,7 +261,7 @@ export class CallAudioStreams implements Disposable {
       return undefined;
     }
     if (!r.ok) {
-      this.handlers.error(`${kind === 'capture' ? 'microphone' : 'speaker'} unavailable (${r.error.code}): ${r.error.message}`);
+      this.handlers.error(`${kind === 'capture' ? 'microphone' : 'speaker'} unavailable (${r.error.code}): ${r.error.message}`, kind === 'capture' ? 'microphone' : 'speaker', r.error.code);
       return fallBack && deviceId !== undefined ? this.open(kind, undefined, false) : undefined;
     }
     return r.value;
@@ -305,7 +311,7 @@ export class CallAudioStreams implements Disposable {
   private lost(kind: Kind, stream: CaptureStream | PlaybackStream, e: AudioDeviceError): void {
     if (this.disposed) return;
     this.logger.warn(`audio ${kind} device failed; reopening on the default device`, { code: e.code, device: stream.deviceId });
-    this.handlers.error(`${kind} device ${stream.deviceId} failed (${e.code}); switching to the default device`);
+    this.handlers.error(`${kind} device ${stream.deviceId} failed (${e.code}); switching to the default device`, kind === 'capture' ? 'microphone' : 'speaker', e.code);
     if (kind === 'capture' && this.capture === stream) {
       for (const s of this.captureSubs) s.dispose();
       this.captureSubs = [];

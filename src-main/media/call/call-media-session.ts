@@ -35,7 +35,7 @@ import type { CallAudioDeviceChoice, CallVolume, CallMedia, CallMediaOptions, Me
 import { AudioReceiver } from './audio-receiver.js';
 import { AudioSender } from './audio-sender.js';
 import type { CallAudio } from './call-audio.js';
-import { CallAudioStreams, type CallAudioStreamStats } from './call-audio-streams.js';
+import { CallAudioStreams, type CallAudioStreamStats, type MediaProblemSource } from './call-audio-streams.js';
 import { DEFAULT_PTIME_MS, buildLocalMediaConfig, sendPtimeMs } from './local-media-config.js';
 import { MediaTransport } from './media-transport.js';
 import { RtcpSession } from './rtcp-session.js';
@@ -103,7 +103,7 @@ export class CallMediaSession implements CallMedia {
   ) {
     this.log = deps.logger.child('call-media');
     this.srtp = new SrtpFilter(() => deps.clock.monotonic());
-    const onError = (message: string): void => this.error(message);
+    const onError = (message: string): void => this.error(message, 'network');
     this.transport = MediaTransport.fromPair(pair, this.srtp, deps.clock, {
       rtp: (bytes, length, at) => this.receiver.onRtp(bytes, length, at),
       rtcp: (bytes, length, at) => this.rtcp.onRtcp(bytes, length, at),
@@ -315,7 +315,7 @@ export class CallMediaSession implements CallMedia {
       this.rtcpRebind = this.deps.sockets.bind(this.options.localAddress, this.transport.localRtpPort + 1).then((r) => {
         this.rtcpRebind = undefined;
         if (r.ok) this.transport.attachRtcpSocket(r.value);
-        else this.error(`RTCP port ${this.transport.localRtpPort + 1} unavailable: ${r.error.message}`);
+        else this.error(`RTCP port ${this.transport.localRtpPort + 1} unavailable: ${r.error.message}`, 'network', r.error.code);
       });
     }
   }
@@ -325,7 +325,7 @@ export class CallMediaSession implements CallMedia {
     return new CallAudioStreams(this.audio, rate, DEFAULT_PTIME_MS, this.deps.clock, this.log, {
       capture: (frame) => this.sender.onCapture(frame),
       playback: (out) => this.receiver.fill(out, this.deps.clock.monotonic()),
-      error: (message) => this.error(message),
+      error: (message, source, cause) => this.error(message, source, cause),
       devices: (devices) => {
         if (!this.disposed) this.events.fire({ kind: 'audio-devices', devices });
       },
@@ -355,9 +355,9 @@ export class CallMediaSession implements CallMedia {
     };
   }
 
-  private error(message: string): void {
+  private error(message: string, source: MediaProblemSource, cause?: string): void {
     this.log.warn(message, { callId: this.options.callId });
-    if (!this.disposed) this.events.fire({ kind: 'error', message });
+    if (!this.disposed) this.events.fire({ kind: 'error', source, ...(cause === undefined ? {} : { cause }), message });
   }
 }
 

@@ -113,10 +113,13 @@ export class ConnectionTestService implements Disposable {
     this.stepEmitter.fire(view);
   }
 
+  /** Ends the steps not done: a running one fails with `why`, the others are skipped. */
   private skipRest(t: RunningTest, why: string): void {
+    const notRun = t.cancelled ? 'Not run: the test was cancelled.' : 'Not run: an earlier step failed.';
     for (const s of TEST_STEPS) {
       const current = t.steps.get(s);
-      if (current === undefined || current.status === 'running') this.step(t, s, current?.status === 'running' ? 'failed' : 'skipped', current?.status === 'running' ? why : 'Not run: an earlier step failed.', current?.status === 'running' ? { problem: problem('cancelled') } : {});
+      if (current?.status === 'running') this.step(t, s, 'failed', why, { problem: problem('cancelled') });
+      else if (current === undefined) this.step(t, s, 'skipped', notRun);
     }
   }
 
@@ -241,14 +244,14 @@ export class ConnectionTestService implements Disposable {
       return;
     }
     const offer = media.value.createOffer('sendrecv');
-    const state = media.value.state;
     media.value.dispose();
     if (!offer.ok) {
       const p = mediaProblem(offer.error);
       this.step(t, 'media', 'failed', p.message, { problem: p });
       return;
     }
-    const suites = state?.report.media[0]?.cryptoOffered.map((c) => c.suite) ?? [];
+    // The suites the offer carries (names only: the keys stay in main and are discarded here).
+    const suites = [...offer.value.matchAll(/^a=crypto:\d+ (\S+) /gm)].map((m) => m[1]!);
     this.step(t, 'media', 'passed', suites.length > 0 ? `Calls will offer SRTP (${suites.join(', ')}) with keys sent only over this ${transport.toUpperCase()} connection.` : `Calls will offer plain RTP (encryption is ${config.srtp} for this account).`);
   }
 }

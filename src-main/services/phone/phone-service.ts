@@ -543,8 +543,7 @@ export class PhoneService implements Disposable {
             this.emit({ type: 'levels', call: live.info, levels: e.levels });
             return;
           case 'error':
-            this.deps.logger.warn('call media problem', { call: live.info.callId, detail: e.message });
-            this.emit({ type: 'problem', callId: live.info.callId, accountId: live.info.accountId, problem: problem('audio-io-error') });
+            this.emit({ type: 'problem', callId: live.info.callId, accountId: live.info.accountId, problem: audioEventProblem(e.source, e.cause) });
         }
       }),
     );
@@ -634,6 +633,15 @@ function snapshotOf(c: LiveCall): CallSnapshot {
     consultationOf: c.consultationOf,
     audio: c.audioInfo,
   };
+}
+
+/** A device, the echo canceller or a media socket that failed in a call, as a problem; the call goes on. */
+function audioEventProblem(source: 'microphone' | 'speaker' | 'echo-canceller' | 'network', cause: string | undefined): Problem {
+  if (source === 'echo-canceller') return problem('audio-echo-cancellation-unavailable');
+  if (source === 'network') return problem('media-socket-failed', cause === undefined ? undefined : { cause });
+  const known = ['audio-device-not-found', 'audio-format-unsupported', 'audio-open-failed', 'audio-device-lost', 'audio-io-error'] as const;
+  const code = known.find((k) => k === cause) ?? (cause === 'audio-backend-unavailable' ? 'audio-unavailable' : 'audio-io-error');
+  return problem(code, { kind: source });
 }
 
 function noCall(id: string): Problem {

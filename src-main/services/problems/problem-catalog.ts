@@ -105,6 +105,7 @@ const WORDS: Readonly<Record<ErrorCode, Words>> = {
   'audio-open-failed': { message: 'The sound device could not be opened.', hint: 'Another program may be using it; pick another device.' },
   'audio-device-lost': { message: 'The sound device was disconnected.', hint: 'The call goes on with the system default device; pick another one if needed.' },
   'audio-io-error': { message: 'The sound device stopped working.', hint: 'Pick another device, or reconnect it.' },
+  'audio-echo-cancellation-unavailable': { message: 'Echo cancellation is not available; the call goes on without it.', hint: 'Use a headset to avoid echo for the other party.' },
   // storage
   'storage-read-failed': { message: (d) => `Stored ${named(d, 'what', 'data')} could not be read.`, hint: 'Check the permissions of the app’s data folder.' },
   'storage-write-failed': { message: (d) => `${named(d, 'what', 'Data')} could not be saved.`, hint: 'Check the free disk space and the permissions of the app’s data folder.' },

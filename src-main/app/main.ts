@@ -23,6 +23,7 @@ import { JsonFileStore } from '../platform/storage/json-file-store.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
 import { FileSecretStore } from '../platform/storage/secret-store.js';
 import { createPhone, type Phone } from '../services/phone/create-phone.js';
+import { platformOf } from '../services/app/app-service.js';
 import { buildMenuTemplate } from './menu.js';
 import { denyAllPermissions } from './permissions.js';
 import { DIAL_SCHEMES, findDialLink } from './protocol-links.js';
@@ -158,7 +159,7 @@ async function buildPhone(): Promise<Phone> {
     identity: {
       name: app.getName(),
       version: app.getVersion(),
-      platform: process.platform === 'linux' || process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'other',
+      platform: platformOf(process.platform),
       carrier: 'electron',
       runtime: { node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
     },

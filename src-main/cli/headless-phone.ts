@@ -22,6 +22,7 @@ import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
 import { FileSecretStore, MemorySecretStore } from '../platform/storage/secret-store.js';
 import type { CallAudioOptions } from '../media/call-media.js';
 import { createPhone, type Phone } from '../services/phone/create-phone.js';
+import { platformOf } from '../services/app/app-service.js';
 import type { PhoneService } from '../services/phone/phone-service.js';
 import type { CliIo } from './cli-io.js';
 
@@ -80,7 +81,7 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     identity: {
       name: 'Secure Softphone',
       version: pkg.version,
-      platform: process.platform === 'linux' || process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'other',
+      platform: platformOf(process.platform),
       carrier: options.carrier ?? 'websocket',
       runtime: { node: process.versions.node, electron: null, chrome: null },
     },

@@ -11,3 +11,8 @@ export class AppService {
     return this.identity;
   }
 }
+
+/** The OS as the About box names it, from Node's `process.platform`. */
+export function platformOf(nodePlatform: string): AppInfo['platform'] {
+  return nodePlatform === 'linux' || nodePlatform === 'darwin' || nodePlatform === 'win32' ? nodePlatform : 'other';
+}

@@ -92,7 +92,7 @@ describe.skipIf(!peers.available)('SRTP policies against plain RTP, and RFC 4733
       const ended = o.cli.of('ended').at(-1);
       expect(ended, `events: ${o.cli.describeEvents()}`).toMatchObject({ reason: 'media-refused', status: 488 });
       // Codes, not sentences: the reason in words is on the wire (the Warning above); the event names the media code.
-      expect(ended).toMatchObject({ text: 'media-refused', mediaCode: 'not-acceptable', cause: 'offer-not-acceptable' });
+      expect(ended).toMatchObject({ text: 'The call’s audio could not be agreed (no common codec or encryption).', mediaCode: 'not-acceptable', cause: 'offer-not-acceptable' });
       expect(o.cli.of('answered')).toEqual([]);
       expect(o.peerEvents.find((e) => e.type === 'CALL_CLOSED')?.param).toMatch(/488/);
       expect(o.peerEvents.filter((e) => e.type === 'CALL_ESTABLISHED')).toEqual([]);

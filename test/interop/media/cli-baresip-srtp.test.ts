@@ -140,7 +140,7 @@ describe.skipIf(!peers.available)('SDES-SRTP calls between our CLI and baresip 1
       expect(refusal?.message.header('warning')).toMatch(/^399 \S+ ".*(suite|crypto|SRTP).*"$/i);
       const ended = o.cli.of('ended').at(-1);
       expect(ended).toMatchObject({ reason: 'media-refused', status: 488 });
-      expect(ended).toMatchObject({ text: 'media-refused', mediaCode: 'not-acceptable', cause: 'offer-not-acceptable' });
+      expect(ended).toMatchObject({ text: 'The call’s audio could not be agreed (no common codec or encryption).', mediaCode: 'not-acceptable', cause: 'offer-not-acceptable' });
       expect(o.peerEvents.find((e) => e.type === 'CALL_CLOSED')?.param).toMatch(/488/);
     });
   });

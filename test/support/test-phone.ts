@@ -11,6 +11,7 @@ import { MemoryStore } from '../../src-main/platform/storage/json-file-store.js'
 import { MemorySecretStore } from '../../src-main/platform/storage/secret-store.js';
 import { createPhone, type Phone } from '../../src-main/services/phone/create-phone.js';
 import type { HistoryStore } from '../../src-main/services/phone/ports.js';
+import type { LockedSettings } from '../../src-main/services/phone/accounts-service.js';
 import { FakeAudioDevicePort, fakeDevice } from '../fakes/fake-audio-device.js';
 
 export class MemoryHistoryStore implements HistoryStore {
@@ -24,7 +25,7 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 }
 
-export async function createTestPhone(options: { sinks?: LogSink[]; version?: string; history?: MemoryHistoryStore } = {}): Promise<Phone> {
+export async function createTestPhone(options: { sinks?: LogSink[]; version?: string; history?: MemoryHistoryStore; locked?: LockedSettings } = {}): Promise<Phone> {
   const clock = new SystemClock({ unrefTimers: true });
   const rng = new CryptoRng();
   const logger = createLogger({ sinks: options.sinks ?? [], level: 'debug' });
@@ -44,5 +45,6 @@ export async function createTestPhone(options: { sinks?: LogSink[]; version?: st
     history: options.history ?? new MemoryHistoryStore(),
     instanceId: 'urn:uuid:00000000-0000-4000-8000-000000000001',
     userAgent: 'test',
+    ...(options.locked === undefined ? {} : { locked: options.locked }),
   });
 }

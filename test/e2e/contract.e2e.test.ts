@@ -66,6 +66,7 @@ async function expectProblem(p: Promise<unknown>, code: string): Promise<IpcErro
   return e as IpcError;
 }
 
+// Skips (with requirePeers' banner naming the Debian packages) only where Kamailio or baresip is missing; under CI=true requirePeers throws instead.
 describe.skipIf(!peers.available)('the contract end to end: softphone web with Kamailio and baresip', () => {
   const scope = useHarnessScope('contract-e2e');
   let kam: Kamailio;

@@ -65,6 +65,7 @@ export function createBindings(phone: Phone): Bindings<Contract> {
         list: (q) => ok(history.list(q)),
         remove: async ({ ids }) => ack(await history.remove(ids)),
         clear: async () => ack(await history.clear()),
+        markSeen: async () => await history.markSeen(),
       },
       voicemail: {
         list: () => ok(phone.voicemail.list()),
@@ -93,6 +94,7 @@ export function createBindings(phone: Phone): Bindings<Contract> {
       },
     },
     events: {
+      app: { command: phone.app.onCommand },
       settings: { changed: phone.settings.onDidChange },
       dialer: { dialRequested: phone.dialer.onDialRequested },
       accounts: { changed: accounts.onAccountsChanged, testStep: phone.tests.onStep, testFinished: phone.tests.onFinished },

@@ -8,6 +8,7 @@ import { createLogger } from '../base/logger.js';
 import type { Phone } from '../services/phone/create-phone.js';
 import { createTestPhone } from '../../test/support/test-phone.js';
 import { createBindings } from './bindings.js';
+import { DEFAULT_SETTINGS } from '../services/settings/settings-service.js';
 import { IpcDispatcher } from './dispatcher.js';
 import { attachElectronCarrier, createSenderPolicy } from './electron-carrier.js';
 import { BRIDGE_CSP, cspForMeta } from './renderer-csp.js';
@@ -72,7 +73,7 @@ describe('Electron IPC carrier', () => {
     await services.settings.update({ theme: 'dark' });
     services.dialer.openUri('tel:+49 30 1234-56');
     expect(sent).toEqual([
-      ['evt:settings.changed', { theme: 'dark' }],
+      ['evt:settings.changed', { ...DEFAULT_SETTINGS, theme: 'dark' }],
       ['evt:dialer.dialRequested', { target: '+4930123456', source: 'protocol-link' }],
     ]);
   });

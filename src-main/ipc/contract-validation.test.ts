@@ -78,6 +78,7 @@ const CASES: Record<string, Record<string, unknown[]>> = {
     list: [{ limit: 0 }, { limit: 1000 }, { offset: -1 }, { offset: 1.5 }, { filter: 'weird' }, { search: long(200) }],
     remove: [{ ids: [] }, { ids: 'a' }, { ids: [1] }],
     clear: [{ all: true }],
+    markSeen: [{ until: 'now' }, []],
   },
   voicemail: { list: [{ accountId: 'a' }] },
   audio: {

@@ -12,6 +12,7 @@ import {
   AckSchema,
   AppInfoSchema,
   AppSettingsPatchSchema,
+  UiCommandEventSchema,
   AppSettingsSchema,
   AudioChooseSchema,
   AudioDevicesViewSchema,
@@ -108,6 +109,7 @@ export const contract = {
       list: request(HistoryQuerySchema, HistoryPageSchema, 'A page of the call history, newest first, optionally searched and filtered.'),
       remove: request(HistoryRemoveSchema, AckSchema, 'Deletes entries from the history.'),
       clear: request(EmptySchema, AckSchema, 'Deletes the whole history.'),
+      markSeen: request(EmptySchema, HistoryChangedSchema, 'The person looked at the history: clears the missed-call count.'),
     },
     voicemail: {
       list: request(EmptySchema, VoicemailListSchema, 'The voicemail indicator of every account that has one.'),
@@ -126,6 +128,9 @@ export const contract = {
     },
   },
   events: {
+    app: {
+      command: event(UiCommandEventSchema, 'Main asks the window to do something only it can (focus the dialer, open Transfer, show a view), from a menu, the tray or a shortcut.'),
+    },
     settings: {
       changed: event(AppSettingsSchema, 'Settings changed (from this window, another one, or provisioning).'),
     },

@@ -10,3 +10,8 @@ export const AppInfoSchema = v.object({
   runtime: v.object({ node: v.string(), electron: v.nullable(v.string()), chrome: v.nullable(v.string()) }),
 });
 export type AppInfo = v.InferOutput<typeof AppInfoSchema>;
+
+/** What main may ask the window to do (menus, tray, global shortcuts). */
+export const UiCommandSchema = v.picklist(['focus-dialer', 'transfer', 'show-phone', 'show-history', 'show-accounts', 'show-settings']);
+export type UiCommand = v.InferOutput<typeof UiCommandSchema>;
+export const UiCommandEventSchema = v.object({ command: UiCommandSchema });

@@ -8,6 +8,7 @@ export const END_CODES = [
   'hangup-remote',
   'cancelled',
   'missed',
+  'do-not-disturb',
   'busy',
   'declined',
   'unavailable',

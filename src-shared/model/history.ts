@@ -19,6 +19,15 @@ export const HistoryEntryViewSchema = v.object({
   /** Signalling over TLS and media over SRTP. */
   tls: v.boolean(),
   srtp: v.boolean(),
+  /** What protected the call as it ran: the level, the TLS version and how the server was verified, the SRTP suite. */
+  security: v.object({
+    level: v.picklist(['secure', 'weaker', 'insecure', 'unknown']),
+    tlsVersion: v.nullable(v.string()),
+    verification: v.nullable(v.picklist(['full', 'chain-only', 'pinned', 'insecure'])),
+    srtpSuite: v.nullable(v.string()),
+    /** One line: "TLSv1.3, verified · SRTP AES_CM_128_HMAC_SHA1_80". */
+    summary: v.string(),
+  }),
 });
 export type HistoryEntryView = v.InferOutput<typeof HistoryEntryViewSchema>;
 
@@ -27,6 +36,8 @@ export const HistoryPageSchema = v.object({
   /** How many entries match in all (for paging). */
   total: v.number(),
   offset: v.number(),
+  /** Missed calls since the history was last looked at (the badge on the nav item and the tray). */
+  missedUnseen: v.number(),
 });
 export type HistoryPage = v.InferOutput<typeof HistoryPageSchema>;
 
@@ -39,4 +50,5 @@ export const HistoryQuerySchema = v.strictObject({
   filter: v.optional(v.picklist(['all', 'missed', 'incoming', 'outgoing']), 'all'),
 });
 export const HistoryRemoveSchema = v.strictObject({ ids: v.pipe(v.array(v.pipe(v.string(), v.maxLength(256))), v.minLength(1), v.maxLength(1000)) });
-export const HistoryChangedSchema = v.object({ total: v.number() });
+export const HistoryChangedSchema = v.object({ total: v.number(), missedUnseen: v.number() });
+export type HistoryChanged = v.InferOutput<typeof HistoryChangedSchema>;

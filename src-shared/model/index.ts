@@ -9,3 +9,4 @@ export * from './history.js';
 export * from './audio.js';
 export * from './voicemail.js';
 export * from './connection-test.js';
+export * from './shortcuts.js';

@@ -20,6 +20,16 @@ export interface CallRecord {
   readonly status?: number;
   readonly tls: boolean;
   readonly srtp: boolean;
+  /** What protected the call as it ran (absent in records from before it was kept). */
+  readonly security?: CallRecordSecurity;
+}
+
+export interface CallRecordSecurity {
+  readonly level: 'secure' | 'weaker' | 'insecure' | 'pending';
+  readonly tlsVersion: string | null;
+  readonly verification: 'full' | 'chain-only' | 'pinned' | 'insecure' | null;
+  readonly hops: 'every-hop' | 'first-hop' | 'none';
+  readonly srtpSuite: string | null;
 }
 
 export const HISTORY_LIMIT = 1000;

@@ -137,7 +137,8 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
 
   const callHistory = new CallHistory(adapters.history, logger.child('history'));
   await callHistory.load();
-  const history = store.add(new HistoryService(callHistory));
+  const history = store.add(new HistoryService(callHistory, adapters.store));
+  await history.load();
 
   const phone = new PhoneService({
     connections: adapters.connections,
@@ -148,6 +149,10 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
     instanceId: adapters.instanceId,
     userAgent: adapters.userAgent,
     recordCall: (record) => void history.recorded(record),
+    refuseIncoming: () => {
+      const s = settings.get();
+      return s.doNotDisturb ? (s.dndResponse === 'busy' ? 486 : 603) : undefined;
+    },
   });
   late.engine = phone;
   if (adapters.callAudio !== undefined) phone.incomingAudio = adapters.callAudio;
@@ -175,7 +180,7 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   await accounts.start();
 
   return {
-    app: new AppService(adapters.identity),
+    app: store.add(new AppService(adapters.identity)),
     settings,
     dialer,
     accounts,

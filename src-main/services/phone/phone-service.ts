@@ -32,6 +32,7 @@ import { mediaProblem } from './media-problem.js';
 import type { ConnectionState, SipConnectionFactory } from './ports.js';
 import type { CallRecord } from './call-history.js';
 import { formatTarget, targetUri } from './dial-target.js';
+import { callSecurityView } from './views/call-view.js';
 
 export interface CallInfo {
   readonly callId: string;
@@ -101,6 +102,11 @@ export interface PhoneServiceDeps {
   readonly userAgent: string;
   /** Called when a call ends, with what the history should keep. */
   readonly recordCall?: (record: CallRecord) => void;
+  /**
+   * Do not disturb: the status to refuse a new incoming call with (486 Busy Here, 603 Decline),
+   * or undefined to ring. Asked before any RTP socket is bound for the call.
+   */
+  readonly refuseIncoming?: () => 486 | 603 | undefined;
 }
 
 interface LiveCall {
@@ -116,6 +122,8 @@ interface LiveCall {
   mediaAnnounced: boolean;
   muted: boolean;
   transferee: boolean;
+  /** Refused by Do not disturb (the history shows it as missed, with why). */
+  dnd: boolean;
   consultationOf: string | undefined;
   audioInfo: CallAudioDevicesInfo | undefined;
   readonly signalling: SignallingInfo;
@@ -395,6 +403,16 @@ export class PhoneService implements Disposable {
       ...(session.remote.displayName === undefined ? {} : { remoteName: session.remote.displayName }),
     };
     const deferred = session.media instanceof DeferredMedia ? session.media : undefined;
+    const refuse = replaces === undefined ? this.deps.refuseIncoming?.() : undefined;
+    if (refuse !== undefined) {
+      // Do not disturb: refused before media exists (no socket bound); kept in the history as missed.
+      this.track(info, session, runtime, undefined, deferred, undefined, remoteUri);
+      const live = this.calls.get(info.callId);
+      if (live !== undefined) live.dnd = true;
+      this.deps.logger.info('incoming call refused: do not disturb', { callId: info.callId, status: refuse });
+      session.decline(refuse);
+      return;
+    }
     const audio = this.incomingAudio?.();
     this.track(info, session, runtime, undefined, deferred, audio, remoteUri);
     const endpoint = runtime.connection.endpoint();
@@ -458,6 +476,7 @@ export class PhoneService implements Disposable {
       mediaAnnounced: false,
       muted: false,
       transferee: false,
+      dnd: false,
       consultationOf: undefined,
       audioInfo: undefined,
       signalling: {
@@ -587,6 +606,7 @@ export class PhoneService implements Disposable {
   }
 
   private ended(live: LiveCall, reason: EndReason): void {
+    const security = callSecurityView(snapshotOf(live));
     this.forget(live);
     const record: CallRecord = {
       id: `${live.info.accountId}:${live.session.callId}`,
@@ -597,10 +617,18 @@ export class PhoneService implements Disposable {
       startedAt: new Date(live.startedAt).toISOString(),
       durationSeconds: live.answeredAt === undefined ? 0 : Math.round((this.deps.clock.now() - live.answeredAt) / 1000),
       answered: live.answeredAt !== undefined,
-      outcome: reason.code,
+      outcome: live.dnd ? 'do-not-disturb' : reason.code,
       ...(reason.status === undefined ? {} : { status: reason.status }),
       tls: live.signalling.transport === 'tls',
       srtp: live.srtp,
+      // What protected the call as it ran (not the configured transport): the history shows it.
+      security: {
+        level: security.level,
+        tlsVersion: security.signalling.tlsVersion,
+        verification: security.signalling.verification,
+        hops: security.signalling.hops,
+        srtpSuite: live.srtp ? security.media.suite : null,
+      },
     };
     this.deps.recordCall?.(record);
     this.emit({ type: 'history', record });

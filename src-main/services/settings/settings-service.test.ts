@@ -4,19 +4,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, MemorySink } from '../../base/logger.js';
 import { JsonFileStore } from '../../platform/storage/json-file-store.js';
-import { SettingsService } from './settings-service.js';
+import { DEFAULT_SETTINGS, SettingsService } from './settings-service.js';
 
 describe('SettingsService with the JSON file store', () => {
   it('persists updates atomically and announces them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'softphone-settings-'));
     const svc = new SettingsService(new JsonFileStore(dir), createLogger({ sinks: [] }));
     await svc.load();
-    expect(svc.get()).toEqual({ theme: 'system' });
+    expect(svc.get()).toEqual(DEFAULT_SETTINGS);
     const seen: unknown[] = [];
     svc.onDidChange((s) => seen.push(s));
     await svc.update({ theme: 'dark' });
-    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({ theme: 'dark' });
-    expect(seen).toEqual([{ theme: 'dark' }]);
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark' });
+    expect(seen).toEqual([{ ...DEFAULT_SETTINGS, theme: 'dark' }]);
     const again = new SettingsService(new JsonFileStore(dir), createLogger({ sinks: [] }));
     await again.load();
     expect(again.get().theme).toBe('dark');
@@ -30,6 +30,9 @@ describe('SettingsService with the JSON file store', () => {
     const svc = new SettingsService(new JsonFileStore(dir), createLogger({ sinks: [sink] }));
     await svc.load();
     expect(svc.get().theme).toBe('system');
+    await writeFile(join(dir, 'settings.json'), '{"theme": "dark", "closeToTray": "yes", "doNotDisturb": true}');
+    await svc.load();
+    expect(svc.get()).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark', doNotDisturb: true });
     await writeFile(join(dir, 'settings.json'), '{ broken');
     await svc.load();
     expect(svc.get().theme).toBe('system');

@@ -12,7 +12,17 @@ export interface KeyValueStore {
   write(key: string, value: unknown): Promise<void>;
 }
 
-export const DEFAULT_SETTINGS: AppSettings = Object.freeze({ theme: 'system' });
+export const DEFAULT_SETTINGS: AppSettings = Object.freeze({
+  theme: 'system',
+  closeToTray: true,
+  closeHintShown: false,
+  startMinimized: false,
+  startAtLogin: false,
+  doNotDisturb: false,
+  dndResponse: 'busy',
+  globalShortcuts: false,
+  notifications: true,
+});
 
 const KEY = 'settings';
 
@@ -61,15 +71,20 @@ export class SettingsService implements Disposable {
 }
 
 function definedOnly(patch: AppSettingsPatch): Partial<AppSettings> {
-  const out: Partial<AppSettings> = {};
-  if (patch.theme !== undefined) out.theme = patch.theme;
-  return out;
+  const out: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(patch)) if (value !== undefined) out[k] = value;
+  return out as Partial<AppSettings>;
 }
 
+const BOOLEAN_KEYS = ['closeToTray', 'closeHintShown', 'startMinimized', 'startAtLogin', 'doNotDisturb', 'globalShortcuts', 'notifications'] as const;
+
+/** Field by field: a hand-edited or older file keeps what is valid and gets defaults for the rest. */
 function sanitize(raw: unknown): AppSettings {
   if (typeof raw !== 'object' || raw === null) return DEFAULT_SETTINGS;
-  const theme = (raw as { theme?: unknown }).theme;
-  return {
-    theme: theme === 'light' || theme === 'dark' || theme === 'system' ? theme : DEFAULT_SETTINGS.theme,
-  };
+  const r = raw as Record<string, unknown>;
+  const out: AppSettings = { ...DEFAULT_SETTINGS };
+  if (r.theme === 'light' || r.theme === 'dark' || r.theme === 'system') out.theme = r.theme;
+  if (r.dndResponse === 'busy' || r.dndResponse === 'decline') out.dndResponse = r.dndResponse;
+  for (const k of BOOLEAN_KEYS) if (typeof r[k] === 'boolean') out[k] = r[k];
+  return out;
 }

@@ -9,6 +9,7 @@ const WORDS: Readonly<Record<EndCodeName, { readonly incoming?: string; readonly
   'hangup-remote': { any: 'The other party hung up.' },
   cancelled: { outgoing: 'You cancelled the call.', any: 'The call was cancelled.' },
   missed: { any: 'The caller hung up before you answered.' },
+  'do-not-disturb': { any: 'Refused while Do not disturb was on.' },
   busy: { incoming: 'You were busy.', any: 'The other party is busy.' },
   declined: { incoming: 'You declined the call.', any: 'The call was declined.' },
   unavailable: { any: 'The other party is not available right now.' },

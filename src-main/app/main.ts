@@ -1,8 +1,10 @@
 /**
- * Electron composition root: lifecycle, window, menu, protocol links. Builds the concrete
- * adapters and hands them to the services; the renderer reaches them only through the contract.
+ * Electron composition root: lifecycle, window, menu, protocol links, and the desktop shell (tray,
+ * call notifications, close to tray, shortcuts, start at login: desktop-shell.ts). Builds the
+ * concrete adapters and hands them to the services; the renderer reaches them only through the
+ * contract.
  */
-import { app, BrowserWindow, ipcMain, Menu, nativeTheme, powerMonitor, session } from 'electron';
+import { app, BrowserWindow, globalShortcut, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, session, Tray } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SystemClock } from '../base/clock.js';
@@ -24,10 +26,16 @@ import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
 import { FileSecretStore } from '../platform/storage/secret-store.js';
 import { createPhone, type Phone } from '../services/phone/create-phone.js';
 import { platformOf } from '../services/app/app-service.js';
+import { DesktopShell } from './desktop-shell.js';
+import { electronLoginItem, xdgAutostart, type LoginItemPort } from './login-item.js';
 import { buildMenuTemplate } from './menu.js';
 import { denyAllPermissions } from './permissions.js';
 import { DIAL_SCHEMES, findDialLink } from './protocol-links.js';
+import type { WindowControl } from './shell-phone.js';
 import { createMainWindow } from './window.js';
+
+/** Windows ties notifications to the app's AppUserModelID (electron-builder.yml appId). */
+const APP_ID = 'com.example.securesoftphone';
 
 const logger = createLogger({ sinks: [new JsonLinesSink(process.stderr)], level: app.isPackaged ? 'info' : 'debug', scope: 'app' });
 
@@ -41,18 +49,32 @@ async function start(): Promise<void> {
   let pendingLink = findDialLink(process.argv);
   let win: BrowserWindow | null = null;
   let phone: Phone | null = null;
+  let openWindow: ((showWhenReady: boolean) => void) | null = null;
+
+  /** Shows the window (it may be hidden in the tray, minimised, or not open on macOS) and brings it forward. */
+  const windowControl: WindowControl = {
+    show: () => {
+      if (win === null) {
+        openWindow?.(true);
+        return;
+      }
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+      if (process.platform === 'darwin') app.focus({ steal: true });
+    },
+  };
 
   const routeLink = (link: string): void => {
-    if (phone === null) {
+    if (phone === null || win === null) {
+      // Before the phone or while no window is open (macOS): routed once the window has loaded.
       pendingLink = link;
+      if (phone !== null) windowControl.show();
       return;
     }
     const routed = phone.dialer.openUri(link, 'protocol-link');
     if (!routed.ok) logger.warn('ignored an invalid dial link', { code: routed.error.code });
-    if (win !== null) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
+    windowControl.show();
   };
 
   // macOS hands links over through open-url (also before 'ready').
@@ -64,7 +86,7 @@ async function start(): Promise<void> {
   app.on('second-instance', (_event, argv) => {
     const link = findDialLink(argv);
     if (link !== undefined) routeLink(link);
-    else if (win !== null) win.focus();
+    else windowControl.show();
   });
   // Belt and braces for any webContents, including ones created by Electron internals.
   app.on('web-contents-created', (_e, contents) => {
@@ -75,6 +97,7 @@ async function start(): Promise<void> {
     if (process.platform !== 'darwin') app.quit();
   });
 
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   await app.whenReady();
   for (const scheme of DIAL_SCHEMES) app.setAsDefaultProtocolClient(scheme);
   denyAllPermissions(session.defaultSession);
@@ -95,18 +118,49 @@ async function start(): Promise<void> {
     logger: logger.child('ipc'),
   });
 
-  const openWindow = (): void => {
-    win = createMainWindow({
+  const shell = new DesktopShell({
+    electron: {
+      createTray: (image) => new Tray(image),
+      buildMenu: (template) => Menu.buildFromTemplate(template),
+      nativeImage,
+      notifications: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },
+      globalShortcut,
+      app,
+      ...(app.dock === undefined ? {} : { dock: app.dock }),
+    },
+    phone,
+    window: windowControl,
+    currentWindow: () => win,
+    platform: process.platform,
+    appName: app.getName(),
+    logger: logger.child('shell'),
+    ...(app.isPackaged ? { loginItem: loginItemPort() } : {}),
+  });
+  const appMenu = Menu.buildFromTemplate(buildMenuTemplate(process.platform, app.getName(), shell.callMenu()));
+  Menu.setApplicationMenu(appMenu);
+  shell.trackMenu(appMenu);
+  // The OS is shutting down (Linux, macOS; Windows logs off through the window's session-end): quit for real.
+  powerMonitor.on('shutdown', () => {
+    shell.closeToTray.allowQuit();
+    app.quit();
+  });
+
+  openWindow = (showWhenReady: boolean): void => {
+    const created = createMainWindow({
       BrowserWindow,
       preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
       rendererUrl,
       title: app.getName(),
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#1c1d21' : '#f6f7f9',
+      showWhenReady,
     });
-    win.on('closed', () => {
-      win = null;
+    win = created;
+    const closeToTray = shell.attachWindow(created);
+    created.on('closed', () => {
+      closeToTray.dispose();
+      if (win === created) win = null;
     });
-    win.webContents.once('did-finish-load', () => {
+    created.webContents.once('did-finish-load', () => {
       if (pendingLink !== undefined) {
         const link = pendingLink;
         pendingLink = undefined;
@@ -114,10 +168,10 @@ async function start(): Promise<void> {
       }
     });
   };
-  openWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow();
-  });
+  // Start minimised: stay in the tray, unless a dial link started us.
+  openWindow(!(phone.settings.get().startMinimized && pendingLink === undefined));
+  // macOS: a click on the dock icon brings the window back (hidden to the tray, or closed).
+  app.on('activate', () => windowControl.show());
   // Unregister and hang up before quitting (bounded inside PhoneService.shutdown).
   let quitting = false;
   app.on('before-quit', (event) => {
@@ -127,8 +181,22 @@ async function start(): Promise<void> {
     void (phone?.shutdown() ?? Promise.resolve()).finally(() => app.quit());
   });
   app.on('will-quit', () => {
+    // Releases the global shortcuts and the tray first: they listen to the phone.
+    shell.dispose();
     carrier.dispose();
     phone?.dispose();
+  });
+}
+
+/** Start at login: the OS login item on macOS and Windows, an XDG autostart entry on Linux. */
+function loginItemPort(): LoginItemPort {
+  if (process.platform !== 'linux') return electronLoginItem(app);
+  return xdgAutostart({
+    dir: join(app.getPath('appData'), 'autostart'),
+    id: 'secure-softphone',
+    name: app.getName(),
+    // Inside an AppImage the executable is in a temporary mount: autostart the AppImage itself.
+    exec: [process.env.APPIMAGE ?? process.execPath],
   });
 }
 

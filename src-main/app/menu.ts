@@ -3,9 +3,9 @@ import type { MenuItemConstructorOptions } from 'electron';
 /**
  * The application menu, following each platform's conventions: the app menu on macOS (About,
  * Services, Hide, Quit), File → Quit elsewhere; Edit (so copy/paste work in fields), View,
- * Window and Help everywhere.
+ * the phone's Call menu when given (shortcuts.ts: callMenuTemplate), Window and Help everywhere.
  */
-export function buildMenuTemplate(platform: NodeJS.Platform, appName: string): MenuItemConstructorOptions[] {
+export function buildMenuTemplate(platform: NodeJS.Platform, appName: string, callMenu?: MenuItemConstructorOptions): MenuItemConstructorOptions[] {
   const isMac = platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [];
   if (isMac) {
@@ -35,6 +35,7 @@ export function buildMenuTemplate(platform: NodeJS.Platform, appName: string): M
       label: isMac ? 'View' : '&View',
       submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
     },
+    ...(callMenu === undefined ? [] : [callMenu]),
     { label: isMac ? 'Window' : '&Window', submenu: isMac ? [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }] },
     { role: 'help', submenu: isMac ? [] : [{ role: 'about' }] },
   );

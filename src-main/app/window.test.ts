@@ -34,13 +34,14 @@ const { createMainWindow } = await import('./window.js');
 
 const RENDERER_URL = 'file:///opt/softphone/resources/app/out/renderer/index.html';
 
-function makeWindow(): { options: Record<string, unknown>; win: FakeWindow } {
+function makeWindow(showWhenReady?: boolean): { options: Record<string, unknown>; win: FakeWindow } {
   createMainWindow({
     BrowserWindow: electron.BrowserWindow,
     preloadPath: '/opt/softphone/out/preload/index.cjs',
     rendererUrl: RENDERER_URL,
     title: 'Secure Softphone',
     backgroundColor: '#ffffff',
+    ...(showWhenReady === undefined ? {} : { showWhenReady }),
   });
   const last = created.at(-1);
   if (last === undefined) throw new Error('no window created');
@@ -106,6 +107,21 @@ describe('main window factory (security preferences and CSP)', () => {
     expect(on.some(([name]) => name === 'will-attach-webview')).toBe(true);
     const openHandler = win.webContents.setWindowOpenHandler.mock.calls[0]?.[0] as () => { action: string };
     expect(openHandler()).toEqual({ action: 'deny' });
+    expect(win.loadURL).toHaveBeenCalledWith(RENDERER_URL);
+  });
+
+  it('shows the window once ready, created hidden so that nothing flashes', () => {
+    const { options, win } = makeWindow();
+    expect(options.show).toBe(false);
+    const ready = (win.once.mock.calls as [string, () => void][]).find(([name]) => name === 'ready-to-show')?.[1];
+    ready?.();
+    expect(win.show).toHaveBeenCalledTimes(1);
+  });
+
+  it('start minimised: stays hidden in the tray when ready', () => {
+    const { win } = makeWindow(false);
+    expect((win.once.mock.calls as [string][]).some(([name]) => name === 'ready-to-show')).toBe(false);
+    expect(win.show).not.toHaveBeenCalled();
     expect(win.loadURL).toHaveBeenCalledWith(RENDERER_URL);
   });
 });

@@ -11,6 +11,8 @@ export interface MainWindowOptions {
   readonly title: string;
   readonly backgroundColor: string;
   readonly csp?: string;
+  /** false: stay hidden when ready (start minimised to the tray); shown by default. */
+  readonly showWhenReady?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindowType 
 
   installCsp(win.webContents.session, options.csp ?? RENDERER_CSP);
   lockNavigation(win, options.rendererUrl);
-  win.once('ready-to-show', () => win.show());
+  if (options.showWhenReady !== false) win.once('ready-to-show', () => win.show());
   void win.loadURL(options.rendererUrl);
   return win;
 }

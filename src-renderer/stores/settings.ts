@@ -1,12 +1,26 @@
 import { defineStore } from 'pinia';
 import { ref, watchEffect } from 'vue';
-import type { AppSettings, ThemePreference } from '../../src-shared/model/settings';
+import type { AppSettings, AppSettingsPatch, ThemePreference } from '../../src-shared/model/settings';
 import { useApi } from '../bridge';
+import { toShownProblem, type ShownProblem } from './problem';
+
+/** What the window shows before main's snapshot arrives (main's own defaults). */
+export const DEFAULT_SETTINGS: AppSettings = {
+  theme: 'system',
+  closeToTray: true,
+  closeHintShown: false,
+  startMinimized: false,
+  startAtLogin: false,
+  doNotDisturb: false,
+  dndResponse: 'busy',
+  globalShortcuts: false,
+  notifications: true,
+};
 
 /** Application settings, a projection of main's SettingsService (DESIGN.md rule 13). */
 export const useSettingsStore = defineStore('settings', () => {
-  const settings = ref<AppSettings>({ theme: 'system' });
-  const error = ref<string | null>(null);
+  const settings = ref<AppSettings>({ ...DEFAULT_SETTINGS });
+  const error = ref<ShownProblem | null>(null);
 
   async function init(): Promise<void> {
     const api = useApi();
@@ -16,13 +30,28 @@ export const useSettingsStore = defineStore('settings', () => {
     settings.value = await api.requests.settings.get({});
   }
 
-  async function setTheme(theme: ThemePreference): Promise<void> {
+  /**
+   * Changes some settings. The switch moves at once; main's answer (all settings) replaces it, and
+   * a refusal puts the old values back and keeps main's words to show.
+   */
+  async function update(patch: AppSettingsPatch): Promise<void> {
+    const before = settings.value;
+    settings.value = { ...before, ...patch };
     try {
       error.value = null;
-      settings.value = await useApi().requests.settings.update({ theme });
+      settings.value = await useApi().requests.settings.update(patch);
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      settings.value = before;
+      error.value = toShownProblem(e);
     }
+  }
+
+  function setTheme(theme: ThemePreference): Promise<void> {
+    return update({ theme });
+  }
+
+  function dismissError(): void {
+    error.value = null;
   }
 
   watchEffect(() => {
@@ -31,5 +60,5 @@ export const useSettingsStore = defineStore('settings', () => {
     else document.documentElement.dataset.theme = theme;
   });
 
-  return { settings, error, init, setTheme };
+  return { settings, error, init, update, setTheme, dismissError };
 });

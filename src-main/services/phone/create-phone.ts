@@ -35,6 +35,7 @@ import { HistoryService } from './history-service.js';
 import { PhoneService } from './phone-service.js';
 import type { HistoryStore, SipConnectionFactory } from './ports.js';
 import { VoicemailService } from './voicemail-service.js';
+import { callSecurityView } from './views/call-view.js';
 
 export interface PhoneAudioAdapters {
   /** The sound devices: listing, tests, ringtone and tones, and (with `calls: 'devices'`) the calls. */
@@ -149,6 +150,10 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
     instanceId: adapters.instanceId,
     userAgent: adapters.userAgent,
     recordCall: (record) => void history.recorded(record),
+    securityOf: (snapshot) => {
+      const s = callSecurityView(snapshot);
+      return { level: s.level, tlsVersion: s.signalling.tlsVersion, verification: s.signalling.verification, hops: s.signalling.hops, srtpSuite: s.media.suite };
+    },
     refuseIncoming: () => {
       const s = settings.get();
       return s.doNotDisturb ? (s.dndResponse === 'busy' ? 486 : 603) : undefined;

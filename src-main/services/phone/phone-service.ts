@@ -30,9 +30,8 @@ import { DeferredMedia } from './deferred-media.js';
 import { connectionProblem } from './connection-problem.js';
 import { mediaProblem } from './media-problem.js';
 import type { ConnectionState, SipConnectionFactory } from './ports.js';
-import type { CallRecord } from './call-history.js';
+import type { CallRecord, CallRecordSecurity } from './call-history.js';
 import { formatTarget, targetUri } from './dial-target.js';
-import { callSecurityView } from './views/call-view.js';
 
 export interface CallInfo {
   readonly callId: string;
@@ -107,6 +106,8 @@ export interface PhoneServiceDeps {
    * or undefined to ring. Asked before any RTP socket is bound for the call.
    */
   readonly refuseIncoming?: () => 486 | 603 | undefined;
+  /** What protected a call, for its history record (the composition maps it; views sit above this). */
+  readonly securityOf?: (call: CallSnapshot) => CallRecordSecurity;
 }
 
 interface LiveCall {
@@ -606,7 +607,7 @@ export class PhoneService implements Disposable {
   }
 
   private ended(live: LiveCall, reason: EndReason): void {
-    const security = callSecurityView(snapshotOf(live));
+    const security = this.deps.securityOf?.(snapshotOf(live));
     this.forget(live);
     const record: CallRecord = {
       id: `${live.info.accountId}:${live.session.callId}`,
@@ -622,13 +623,7 @@ export class PhoneService implements Disposable {
       tls: live.signalling.transport === 'tls',
       srtp: live.srtp,
       // What protected the call as it ran (not the configured transport): the history shows it.
-      security: {
-        level: security.level,
-        tlsVersion: security.signalling.tlsVersion,
-        verification: security.signalling.verification,
-        hops: security.signalling.hops,
-        srtpSuite: live.srtp ? security.media.suite : null,
-      },
+      ...(security === undefined ? {} : { security: live.srtp ? security : { ...security, srtpSuite: null } }),
     };
     this.deps.recordCall?.(record);
     this.emit({ type: 'history', record });

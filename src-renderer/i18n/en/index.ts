@@ -1,0 +1,9 @@
+import { accounts } from './accounts';
+import { call } from './call';
+import { common } from './common';
+import { history } from './history';
+import { phone } from './phone';
+import { settings } from './settings';
+import { wizard } from './wizard';
+
+export const en = { common, phone, call, accounts, wizard, history, settings };

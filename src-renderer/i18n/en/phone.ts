@@ -1,0 +1,21 @@
+/** English strings: the dialer. */
+export const phone = {
+  title: 'Phone',
+  callFrom: 'Call from',
+  defaultAccount: '{account} (default)',
+  target: 'Number or SIP address',
+  targetPlaceholder: "Number or sip:name{'@'}domain",
+  keypad: 'Keypad',
+  call: 'Call',
+  backspace: 'Delete last character',
+  recent: 'Recent numbers',
+  callRecent: 'Call {label}',
+  fromLink: 'Opened from a link.',
+  fromCommandLine: 'Opened from the command line.',
+  noAccount: 'No account is set up yet. Calls go through an account on your company’s phone system.',
+  addAccount: 'Add account',
+  accountNotReady: '{account} is not registered: calls may fail.',
+  voicemail: '{n} new voicemail message | {n} new voicemail messages',
+  callVoicemail: 'Call voicemail',
+  newCall: 'New call',
+};

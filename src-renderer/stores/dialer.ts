@@ -35,6 +35,8 @@ export const useDialerStore = defineStore('dialer', () => {
   const recent = ref<RecentNumber[]>([]);
   /** Bumped to ask the dialer input to take focus (shortcut, link, menu). */
   const focusRequest = ref(0);
+  /** The last request the dialer acted on (the Phone view may mount after the request). */
+  const focusHandled = ref(0);
 
   async function loadRecent(): Promise<void> {
     try {
@@ -86,5 +88,5 @@ export const useDialerStore = defineStore('dialer', () => {
     focusRequest.value++;
   }
 
-  return { target, lastRequest, accountId, recent, focusRequest, init, press, backspace, set, clear, focus, loadRecent };
+  return { target, lastRequest, accountId, recent, focusRequest, focusHandled, init, press, backspace, set, clear, focus, loadRecent };
 });

@@ -32,11 +32,41 @@ execFileSync(
   { stdio: ['ignore', 'ignore', 'inherit'] },
 );
 
-const lines = readFileSync(out, 'utf8').trim().split('\n').slice(1).filter(Boolean);
-const findings = lines.map((line) => {
-  const cells = [...line.matchAll(/"([^"]*)"|([^,]+)/g)].map((m) => (m[1] ?? m[2] ?? '').trim());
-  return { check: cells[0], severity: cells[1], confidence: cells[2], file: cells[3], location: cells[4] };
-});
+/** RFC 4180 rows: a quoted field may hold commas, doubled quotes and newlines (a CSP parse message does). */
+function csvRows(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell.trim());
+      cell = '';
+    }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell.trim());
+      if (row.some((x) => x !== '')) rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  row.push(cell.trim());
+  if (row.some((x) => x !== '')) rows.push(row);
+  return rows;
+}
+
+const findings = csvRows(readFileSync(out, 'utf8'))
+  .slice(1)
+  .map((cells) => ({ check: cells[0], severity: cells[1], confidence: cells[2], file: cells[3], location: cells[4] }));
 
 let failed = false;
 for (const f of findings) {

@@ -15,7 +15,7 @@ import { SHORTCUTS, type ShortcutCommand } from '../../src-shared/model/shortcut
 import { useHarnessScope } from '../interop/harness/vitest-scope.js';
 import { ALICE, aliceAccount, BOB, cleanUpCalls, dtmfReceivedBy, ensureAliceRegistered, startUiEnvironment, uiPrerequisites, type UiEnvironment } from './support/ui-env.js';
 import { focusInfo, focusRing, isFocused, tabTo } from './support/ui-keyboard.js';
-import { attributeIs, callButton, callPanel, containsText, hidden, historyItem, incomingBanner, navButton, passwordField, until, visible, wizardHeading } from './support/ui-phone.js';
+import { attributeIs, buttonNamed, callPanel, containsText, hidden, historyItem, incomingBanner, navButton, passwordField, until, visible, wizardHeading } from './support/ui-phone.js';
 
 const prerequisites = uiPrerequisites();
 const CALL_MS = 15_000;
@@ -103,7 +103,7 @@ describe.skipIf(!prerequisites.available)('the UI with the keyboard only: wizard
     await bob.waitForEvent('CALL_ESTABLISHED', { fromIndex: from, timeoutMs: CALL_MS });
 
     // Out of the text field (to a call button), digits are DTMF.
-    await tabTo(page, callButton(panel, 'Hold'));
+    await tabTo(page, buttonNamed(panel, 'Hold'));
     await expectFocusRing(page, 'the Hold button');
     const dtmfFrom = bob.events.length;
     await page.keyboard.type('19#');
@@ -145,9 +145,9 @@ describe.skipIf(!prerequisites.available)('the UI with the keyboard only: wizard
     await containsText(panel, 'Connected', CALL_MS);
     await bob.waitForEvent('CALL_ESTABLISHED', { fromIndex: from, timeoutMs: CALL_MS });
     await page.keyboard.press(shortcut('mute'));
-    await visible(callButton(panel, 'Unmute'));
+    await visible(buttonNamed(panel, 'Unmute'));
     await page.keyboard.press(shortcut('mute'));
-    await visible(callButton(panel, 'Mute'));
+    await visible(buttonNamed(panel, 'Mute'));
     const closedFrom = bob.events.length;
     await page.keyboard.press(shortcut('hangup'));
     await bob.waitForEvent('CALL_CLOSED', { fromIndex: closedFrom, timeoutMs: CALL_MS });

@@ -196,7 +196,8 @@ export function incomingBanner(page: Page, label: string): Locator {
   return page.getByRole('alertdialog', { name: named('Incoming call from ', label) });
 }
 
-export function callButton(scope: Locator | Page, name: string): Locator {
+/** The button whose accessible name is exactly `name`, inside `scope`. */
+export function buttonNamed(scope: Locator | Page, name: string): Locator {
   return scope.getByRole('button', { name, exact: true });
 }
 

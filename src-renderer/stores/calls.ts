@@ -39,6 +39,8 @@ export const useCallsStore = defineStore('calls', () => {
   const incoming = computed(() => live.value.filter(isIncomingRinging));
   /** The calls the phone view shows (a ringing incoming call is the banner's, until answered). */
   const shown = computed(() => calls.value.filter((c) => !isIncomingRinging(c)));
+  /** The calls in progress the list offers to switch between (ended ones only linger in the panel). */
+  const ongoing = computed(() => live.value.filter((c) => !isIncomingRinging(c)));
   const upCalls = computed(() => live.value.filter(isUp));
   /** The call in front: the chosen one, else the one talking, else a call being set up, else the newest. */
   const current = computed<CallView | null>(() => {
@@ -160,6 +162,7 @@ export const useCallsStore = defineStore('calls', () => {
   return {
     calls,
     shown,
+    ongoing,
     live,
     incoming,
     upCalls,

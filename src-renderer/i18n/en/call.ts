@@ -69,6 +69,7 @@ export const call = {
   cancelTransfer: 'Cancel transfer',
   calls: 'Calls',
   switchTo: 'Switch to {label}',
+  switchToShort: 'Switch to',
   endWith: 'End call with {label}',
   incoming: {
     title: 'Incoming call from {label}',

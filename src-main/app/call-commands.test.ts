@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activeCall, callView } from '../../test/fakes/fake-shell.js';
-import { callStep, isCallCommand, pickCall } from './pick-call.js';
+import { callStep, isCallCommand, pickCall } from '../../src-shared/model/call-commands.js';
 
 describe('pickCall: which call a call command acts on', () => {
   it('answer and decline take the ringing incoming call, never the connected one', () => {

@@ -7,7 +7,7 @@
 import { DisposableStore, type Disposable } from '../base/disposable.js';
 import { Emitter, type Event } from '../base/event.js';
 import type { CallView } from '../../src-shared/model/call.js';
-import { isRingingIncoming } from './pick-call.js';
+import { isRingingIncoming } from '../../src-shared/model/call-commands.js';
 import type { ShellCalls } from './shell-phone.js';
 
 /** How a call stopped ringing. */

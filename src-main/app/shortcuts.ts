@@ -11,7 +11,7 @@ import { DisposableStore, type Disposable } from '../base/disposable.js';
 import type { Logger } from '../base/logger.js';
 import type { CallView } from '../../src-shared/model/call.js';
 import { SHORTCUTS, type ShortcutCommand } from '../../src-shared/model/shortcuts.js';
-import { callStep, isCallCommand, pickCall } from './pick-call.js';
+import { callStep, isCallCommand, pickCall } from '../../src-shared/model/call-commands.js';
 import type { ShellPhone, WindowControl } from './shell-phone.js';
 
 export interface ShortcutRunnerDeps {

@@ -1,8 +1,9 @@
 import { onBeforeUnmount, onMounted } from 'vue';
+import { callStep, pickCall } from '../../src-shared/model/call-commands';
 import { SHORTCUTS, matchesAccelerator, type ShortcutCommand } from '../../src-shared/model/shortcuts';
 import { can, useCallsStore } from '../stores/calls';
 
-/** What a command acts on: answer/decline the ringing call; the rest the call in front. */
+/** What only the window can do for a shortcut. */
 export interface ShortcutHandlers {
   transfer(): void;
   focusDialer(): void;
@@ -25,43 +26,40 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
   const isMac = navigator.platform.toLowerCase().includes('mac');
 
   function run(command: ShortcutCommand): boolean {
-    const current = calls.current;
-    const ringing = calls.incoming[0] ?? null;
-    switch (command) {
-      case 'answer':
-        if (ringing === null) return false;
-        void calls.answer(ringing.id);
-        return true;
-      case 'decline':
-        if (ringing === null) return false;
-        void calls.decline(ringing.id);
-        return true;
-      case 'hangup': {
-        const target = current !== null && can(current, 'hangup') ? current : (calls.live.find((c) => can(c, 'hangup')) ?? null);
-        if (target === null) return false;
-        void calls.hangup(target.id);
-        return true;
-      }
-      case 'mute':
-        if (current === null) return false;
-        if (can(current, 'mute')) void calls.setMuted(current.id, true);
-        else if (can(current, 'unmute')) void calls.setMuted(current.id, false);
-        else return false;
-        return true;
-      case 'hold':
-        if (current === null) return false;
-        if (can(current, 'hold')) void calls.hold(current.id);
-        else if (can(current, 'resume')) void calls.resume(current.id);
-        else return false;
-        return true;
-      case 'transfer':
-        if (!can(current, 'transfer') && !can(current, 'attended-transfer')) return false;
-        handlers.transfer();
-        return true;
-      case 'focus-dialer':
-        handlers.focusDialer();
-        return true;
+    if (command === 'focus-dialer') {
+      handlers.focusDialer();
+      return true;
     }
+    const current = calls.current;
+    if (command === 'transfer') {
+      if (!can(current, 'transfer') && !can(current, 'attended-transfer')) return false;
+      handlers.transfer();
+      return true;
+    }
+    // The call on screen when the command applies to it (the person switched to it), else the one
+    // the Call menu and global shortcuts would pick (one rule: src-shared/model/call-commands.ts).
+    const shownFits = current !== null && current.state !== 'ended' && command !== 'answer' && command !== 'decline' && pickCall([current], command) !== undefined;
+    const target = shownFits ? current : pickCall(calls.live, command);
+    if (target === undefined) return false;
+    const step = callStep(target, command);
+    switch (step.kind) {
+      case 'answer':
+        void calls.answer(step.callId);
+        break;
+      case 'decline':
+        void calls.decline(step.callId);
+        break;
+      case 'hangup':
+        void calls.hangup(step.callId);
+        break;
+      case 'mute':
+        void calls.setMuted(step.callId, step.muted);
+        break;
+      case 'hold':
+        void (step.hold ? calls.hold(step.callId) : calls.resume(step.callId));
+        break;
+    }
+    return true;
   }
 
   function onKeydown(e: KeyboardEvent): void {

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { CallAction, CallQualityView, CallView, LevelsView } from '../../src-shared/model/call';
+import { isRingingIncoming } from '../../src-shared/model/call-commands';
 import { useApi } from '../bridge';
 import { fromProblem, toShownProblem, type ShownProblem } from './problem';
 
@@ -12,9 +13,8 @@ export function isUp(c: CallView): boolean {
   return c.state === 'active' || c.state === 'held' || c.state === 'remote-held' || c.state === 'transferring';
 }
 
-export function isIncomingRinging(c: CallView): boolean {
-  return c.direction === 'incoming' && c.state === 'ringing';
-}
+/** A ringing incoming call (the rule main's shell uses too). */
+export const isIncomingRinging = isRingingIncoming;
 
 export function can(c: CallView | null | undefined, action: CallAction): boolean {
   return c !== null && c !== undefined && c.actions.includes(action);
@@ -55,7 +55,7 @@ export const useCallsStore = defineStore('calls', () => {
     for (const c of list) if (c.state === 'ended') linger(c);
     // A call that vanished without an ended frame (should not happen) goes too.
     live.value = now;
-    for (const id of Object.keys(quality.value)) if (!now.some((c) => c.id === id)) drop(id);
+    for (const id of new Set([...Object.keys(quality.value), ...Object.keys(levels.value)])) if (!now.some((c) => c.id === id)) drop(id);
     if (chosenId.value !== null && !now.some((c) => c.id === chosenId.value)) chosenId.value = null;
   }
 

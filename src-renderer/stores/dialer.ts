@@ -60,8 +60,7 @@ export const useDialerStore = defineStore('dialer', () => {
     api.events.dialer.dialRequested((req) => {
       lastRequest.value = req;
       target.value = req.target;
-      useNavigationStore().go('phone');
-      focusRequest.value++;
+      focus();
     });
     api.events.history.changed(() => void loadRecent());
     void loadRecent();
@@ -84,7 +83,11 @@ export const useDialerStore = defineStore('dialer', () => {
     lastRequest.value = null;
   }
 
+  /** Brings the dialer forward with the keyboard focus in it (a shortcut, the Call menu, New call). */
   function focus(): void {
+    const nav = useNavigationStore();
+    nav.closeWizard();
+    nav.go('phone');
     focusRequest.value++;
   }
 

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { UiCommand } from '../../src-shared/model/app-info';
 
 /** The nav items, in order (labels are i18n keys under `common.nav`). */
 export const VIEWS = [{ id: 'phone' }, { id: 'history' }, { id: 'accounts' }, { id: 'certificates' }, { id: 'settings' }] as const;
@@ -13,8 +14,30 @@ export const useNavigationStore = defineStore('navigation', () => {
   /** For the certificate panel (issue 13): the account whose certificate to show. */
   const certificateAccount = ref<string | null>(null);
 
+  /** Bumped to ask the call on screen to open its Transfer dialog (a shortcut, the Call menu). */
+  const transferRequest = ref(0);
+  const transferHandled = ref(0);
+
   function go(view: ViewId): void {
     current.value = view;
+  }
+
+  /** Opens Transfer for the call on screen (the Phone view acts on the request, also when it mounts after it). */
+  function requestTransfer(): void {
+    current.value = 'phone';
+    transferRequest.value++;
+  }
+
+  /** What main asks the window to do that is about views (focus-dialer is the dialer store's). */
+  function run(command: Exclude<UiCommand, 'focus-dialer'>): void {
+    switch (command) {
+      case 'transfer':
+        requestTransfer();
+        return;
+      default:
+        wizard.value = null;
+        current.value = command.slice('show-'.length) as ViewId;
+    }
   }
 
   function openWizard(edit?: string): void {
@@ -31,5 +54,5 @@ export const useNavigationStore = defineStore('navigation', () => {
     current.value = 'certificates';
   }
 
-  return { current, wizard, certificateAccount, go, openWizard, closeWizard, showCertificate };
+  return { current, wizard, certificateAccount, transferRequest, transferHandled, go, requestTransfer, run, openWizard, closeWizard, showCertificate };
 });

@@ -14,10 +14,10 @@ export const useRegistrationStore = defineStore('registration', () => {
   }
 
   /** The snapshot from accounts.list (events that arrived first win: they are newer). */
-  function seed(list: readonly RegistrationView[], keepNewer = true): void {
+  function seed(list: readonly RegistrationView[]): void {
     const next: Record<string, RegistrationView> = {};
     for (const r of list) next[r.accountId] = r;
-    byAccount.value = keepNewer ? { ...next, ...byAccount.value } : next;
+    byAccount.value = { ...next, ...byAccount.value };
   }
 
   function forget(accountId: string): void {

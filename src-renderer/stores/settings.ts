@@ -1,21 +1,11 @@
 import { defineStore } from 'pinia';
 import { ref, watchEffect } from 'vue';
-import type { AppSettings, AppSettingsPatch, ThemePreference } from '../../src-shared/model/settings';
+import { DEFAULT_SETTINGS, type AppSettings, type AppSettingsPatch, type ThemePreference } from '../../src-shared/model/settings';
 import { useApi } from '../bridge';
 import { toShownProblem, type ShownProblem } from './problem';
 
-/** What the window shows before main's snapshot arrives (main's own defaults). */
-export const DEFAULT_SETTINGS: AppSettings = {
-  theme: 'system',
-  closeToTray: true,
-  closeHintShown: false,
-  startMinimized: false,
-  startAtLogin: false,
-  doNotDisturb: false,
-  dndResponse: 'busy',
-  globalShortcuts: false,
-  notifications: true,
-};
+/** What the window shows before main's snapshot arrives: main's own defaults, defined once in src-shared. */
+export { DEFAULT_SETTINGS };
 
 /** Application settings, a projection of main's SettingsService (DESIGN.md rule 13). */
 export const useSettingsStore = defineStore('settings', () => {

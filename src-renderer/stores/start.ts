@@ -5,6 +5,7 @@ import { useCallsStore } from './calls';
 import { useDialerStore } from './dialer';
 import { useHistoryStore } from './history';
 import { useSettingsStore } from './settings';
+import { followUiCommands } from './ui-commands';
 
 /**
  * Subscribes every store to main's events and loads the first snapshot. Events are subscribed
@@ -13,5 +14,6 @@ import { useSettingsStore } from './settings';
 export async function startStores(): Promise<void> {
   await Promise.all([useAccountsStore().init(), useCallsStore().init(), useSettingsStore().init(), useHistoryStore().init(), useAudioStore().init()]);
   useDialerStore().init();
+  followUiCommands();
   void useAppStore().load();
 }

@@ -159,6 +159,30 @@ export type TlsProblemCode = (typeof TLS_ERROR_CODES)[number];
 
 export const ERROR_CODES: readonly ErrorCode[] = Object.values(ERROR_CODE_GROUPS).flat();
 
+/**
+ * The TLS codes that are about the server's certificate or the handshake itself (not the network):
+ * the certificate panel explains them, and no screen offers to save or connect "anyway" past them.
+ */
+export const CERTIFICATE_PROBLEM_CODES: readonly TlsProblemCode[] = [
+  'expired',
+  'not-yet-valid',
+  'unknown-authority',
+  'incomplete-chain',
+  'self-signed',
+  'invalid-chain',
+  'hostname-mismatch',
+  'pin-mismatch',
+  'revoked',
+  'revocation-unknown',
+  'weak-key',
+  'weak-signature',
+  'protocol-version',
+  'handshake-failure',
+  'not-tls',
+  'insecure-not-allowed',
+  'policy-violation',
+];
+
 export const ErrorCodeSchema = v.picklist(ERROR_CODES as [ErrorCode, ...ErrorCode[]]);
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -1,11 +1,11 @@
 /**
- * Which call a call command (a Call-menu item, a global shortcut, the tray) acts on, in one pure
+ * Which call a call command (a Call-menu item, a global shortcut, the tray, an in-window key) acts on, in one pure
  * function: answer and decline take the ringing incoming call that has rung longest; hang up,
  * mute and hold take the current call (a connected call before one being dialled before one on
  * hold). Main's `actions` decide whether the command is allowed on that call now.
  */
-import type { CallAction, CallStateName, CallView } from '../../src-shared/model/call.js';
-import type { ShortcutCommand } from '../../src-shared/model/shortcuts.js';
+import type { CallAction, CallStateName, CallView } from './call.js';
+import type { ShortcutCommand } from './shortcuts.js';
 
 /** The shortcut commands that act on a call (transfer and focus-dialer are the window's). */
 export type CallCommand = Extract<ShortcutCommand, 'answer' | 'decline' | 'hangup' | 'mute' | 'hold'>;

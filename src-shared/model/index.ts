@@ -10,3 +10,4 @@ export * from './audio.js';
 export * from './voicemail.js';
 export * from './connection-test.js';
 export * from './shortcuts.js';
+export * from './call-commands.js';

@@ -27,6 +27,19 @@ export const AppSettingsSchema = v.object({
 });
 export type AppSettings = v.InferOutput<typeof AppSettingsSchema>;
 
+/** The settings of a new installation; a stored file keeps what is valid and takes these for the rest. */
+export const DEFAULT_SETTINGS: AppSettings = Object.freeze({
+  theme: 'system',
+  closeToTray: true,
+  closeHintShown: false,
+  startMinimized: false,
+  startAtLogin: false,
+  doNotDisturb: false,
+  dndResponse: 'busy',
+  globalShortcuts: false,
+  notifications: true,
+});
+
 /** A partial update; every field optional, unknown fields rejected. */
 export const AppSettingsPatchSchema = v.strictObject({
   theme: v.optional(ThemePreferenceSchema),

@@ -2,7 +2,7 @@ import type { Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
 import type { Logger } from '../../base/logger.js';
 import { err, ok, type Result } from '../../base/result.js';
-import type { AppSettings, AppSettingsPatch } from '../../../src-shared/model/settings.js';
+import { DEFAULT_SETTINGS, type AppSettings, type AppSettingsPatch } from '../../../src-shared/model/settings.js';
 import type { Problem } from '../../../src-shared/ipc/errors.js';
 import { problem } from '../problems/problem-catalog.js';
 
@@ -12,17 +12,8 @@ export interface KeyValueStore {
   write(key: string, value: unknown): Promise<void>;
 }
 
-export const DEFAULT_SETTINGS: AppSettings = Object.freeze({
-  theme: 'system',
-  closeToTray: true,
-  closeHintShown: false,
-  startMinimized: false,
-  startAtLogin: false,
-  doNotDisturb: false,
-  dndResponse: 'busy',
-  globalShortcuts: false,
-  notifications: true,
-});
+/** Re-exported for the services' callers; defined once in src-shared (the renderer shows them before main's snapshot). */
+export { DEFAULT_SETTINGS };
 
 const KEY = 'settings';
 

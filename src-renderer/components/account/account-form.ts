@@ -83,8 +83,8 @@ export function addressToUri(address: string): string | null {
   return /^sips?:([^@\s:]+(:[^@\s]*)?@)?[^@\s;:]+(:\d+)?(;[^@\s]*)?$/i.test(uri) && uri.includes('@') ? uri : null;
 }
 
-/** The account schema from the form (the password only when typed). */
-export function configOf(f: AccountForm, keepPassword: boolean): AccountConfigInput | null {
+/** The account schema from the form (the password only when typed: left out, main keeps the stored one). */
+export function configOf(f: AccountForm): AccountConfigInput | null {
   const uri = addressToUri(f.address);
   if (uri === null) return null;
   const caFiles = f.caFiles
@@ -100,7 +100,7 @@ export function configOf(f: AccountForm, keepPassword: boolean): AccountConfigIn
     uri,
     ...(f.displayName.trim() === '' ? {} : { displayName: f.displayName.trim() }),
     ...(f.authUser.trim() === '' ? {} : { authUser: f.authUser.trim() }),
-    ...(f.password === '' || !keepPassword ? {} : { password: f.password }),
+    ...(f.password === '' ? {} : { password: f.password }),
     ...(server === '' ? {} : { outboundProxy: server }),
     transport: /^sips:/i.test(uri) ? 'tls' : f.transport,
     tls,

@@ -84,6 +84,10 @@ describe('CallView: the person’s state of a call (RFC 3261 §13–§14, RFC 35
     expect(callActions(snap({ kind: 'incoming' }), [])).toEqual(['answer', 'decline', 'hangup']);
     expect(callActions(snap({ kind: 'incoming' }, { mediaReady: false }), [])).toEqual(['decline', 'hangup']); // no answer before the media is ready
     expect(callActions(snap({ kind: 'calling' }), [])).toEqual(['hangup']);
+    // Answered, waiting for the ACK: shown as connected, and the microphone can be muted already.
+    expect(callActions(snap({ kind: 'answering' }), [])).toEqual(['hangup', 'mute']);
+    expect(callActions(snap({ kind: 'answering' }, { muted: true }), [])).toEqual(['hangup', 'unmute']);
+    expect(callActions(snap({ kind: 'answering' }, { mediaReady: false }), [])).toEqual(['hangup']);
     expect(callActions(snap({ kind: 'cancelling' }), [])).toEqual([]);
     expect(callActions(snap(active), [])).toEqual(['hangup', 'hold', 'mute', 'dtmf', 'transfer']);
     expect(callActions(snap(active, { muted: true }), [])).toContain('unmute');

@@ -48,8 +48,11 @@ export function callActions(s: CallSnapshot, others: readonly CallSnapshot[]): C
       return s.mediaReady ? ['answer', 'decline', 'hangup'] : ['decline', 'hangup'];
     case 'calling':
     case 'ringing':
-    case 'answering':
       return ['hangup'];
+    case 'answering':
+      // Our 200 OK is out and the audio flows (the screen says "Connected"); only the ACK is
+      // missing. Muting is local to our media, so it is offered at once.
+      return s.mediaReady ? ['hangup', s.muted ? 'unmute' : 'mute'] : ['hangup'];
     case 'cancelling':
     case 'ended':
       return [];

@@ -53,6 +53,19 @@ import {
   VoicemailListSchema,
   VoicemailViewSchema,
   CallProblemSchema,
+  SipLogQuerySchema,
+  SipLogPageSchema,
+  SipLogEntryViewSchema,
+  SipLogExportSchema,
+  TlsEventListSchema,
+  TlsEventViewSchema,
+  ExplainSdpSchema,
+  SdpExplanationSchema,
+  BundleRequestSchema,
+  BundleResultSchema,
+  TrustCaSchema,
+  PinSchema,
+  ChainOnlySchema,
 } from './schemas.js';
 import { event, request } from './define.js';
 
@@ -125,6 +138,16 @@ export const contract = {
       checkAccountAddresses: request(AccountReportRequestSchema, InspectionViewSchema, 'Checks every address behind an account’s server (A/AAAA of each SRV target) with the account’s TLS settings.'),
       inspect: request(InspectSchema, InspectionViewSchema, 'Connects to any host[:port] with a server name and optional CAs and reports each address.'),
       exportChain: request(ExportChainSchema, PemExportSchema, 'The certificate chain of an account’s server or an inspected address, as PEM.'),
+      tlsEvents: request(AccountReportRequestSchema, TlsEventListSchema, 'The TLS event log of an account: every connection, reconnection (re-verified) and failure, newest last.'),
+      trustCa: request(TrustCaSchema, AccountViewSchema, 'Trust a CA of the account’s last chain for this account (policy permitting) and reconnect.'),
+      pin: request(PinSchema, AccountViewSchema, 'Pin the server’s key or certificate from the account’s last chain (policy permitting) and reconnect.'),
+      useChainOnly: request(ChainOnlySchema, AccountViewSchema, 'Verify the account’s server by its chain only, without the name check (weaker; policy permitting).'),
+    },
+    diagnostics: {
+      sipLog: request(SipLogQuerySchema, SipLogPageSchema, 'The SIP messages of an account (or all), newest last, secrets masked; optionally of one call.'),
+      exportSipLog: request(SipLogQuerySchema, SipLogExportSchema, 'The SIP log as text for a file (masked).'),
+      explainSdp: request(ExplainSdpSchema, SdpExplanationSchema, 'What the phone would answer to a pasted SDP offer, and why (keys masked).'),
+      writeBundle: request(BundleRequestSchema, BundleResultSchema, 'Writes the diagnostics zip for IT (trace, TLS events, tests, call quality, versions, settings), masked.'),
     },
   },
   events: {
@@ -141,6 +164,12 @@ export const contract = {
       changed: event(AccountsChangedSchema, 'The account list or an account’s settings changed.'),
       testStep: event(TestStepViewSchema, 'A step of a running connection test started or finished.'),
       testFinished: event(TestResultSchema, 'A connection test finished (or was cancelled).'),
+    },
+    certificates: {
+      tlsEvent: event(TlsEventViewSchema, 'An account’s flow connected, reconnected (re-verified) or failed its TLS handshake.'),
+    },
+    diagnostics: {
+      sipMessage: event(SipLogEntryViewSchema, 'A SIP message was sent or received (masked); only while a SIP log is open is it worth showing.'),
     },
     registration: {
       changed: event(RegistrationViewSchema, 'An account’s registration changed (connecting, registered, failed with the reason).'),

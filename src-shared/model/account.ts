@@ -41,6 +41,11 @@ export const AccountTlsSchema = v.strictObject({
   verify: v.optional(TlsVerifyModeSchema, 'full'),
   /** Extra CA certificates (PEM files) trusted for this account, on top of the system store. */
   caFiles: v.optional(v.array(v.string()), []),
+  /**
+   * CA certificates (PEM text) trusted for this account, added with "Trust this CA" in the
+   * certificate panel or by provisioning; on top of caFiles.
+   */
+  trustedCas: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(20_000), v.regex(/-----BEGIN CERTIFICATE-----/, 'must be a PEM certificate'))), v.maxLength(16)), []),
   /** Trust only these CAs (no system store). */
   caOnly: v.optional(v.boolean(), false),
   /** `sha256/BASE64` SPKI pin (or a SHA-256 certificate fingerprint in hex) for `pinned`. */
@@ -129,6 +134,8 @@ export const AccountViewSchema = v.object({
   pin: v.nullable(v.string()),
   minTlsVersion: v.picklist(['TLSv1.2', 'TLSv1.3']),
   caFiles: v.array(v.string()),
+  /** CAs trusted from the certificate panel (or provisioning), by subject and fingerprint. */
+  trustedCas: v.array(v.object({ subject: v.string(), fingerprintSha256: v.string() })),
   caOnly: v.boolean(),
   revocation: v.picklist(['off', 'soft-fail', 'hard-fail']),
   clientCertificate: v.nullable(v.object({ kind: v.picklist(['pkcs12', 'pem']), file: v.string(), hasPassword: v.boolean() })),

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { CryptoLineViewSchema } from './diagnostics.js';
 import { ProblemSchema } from '../ipc/errors.js';
 import { SrtpPolicySchema, TlsVerifyModeSchema, TransportSchema } from './account.js';
 
@@ -79,6 +80,12 @@ export const CallSecurityViewSchema = v.object({
     why: v.string(),
     summary: v.string(),
     warnings: v.array(v.string()),
+    /** Who made the offer the `lines` come from: us (we called or re-offered) or the far end; null before any. */
+    offeredBy: v.nullable(v.picklist(['us', 'them'])),
+    /** Every a=crypto line of the offer with its verdict and the reason (no key material). */
+    lines: v.array(CryptoLineViewSchema),
+    /** The media profile the far end answered or offered (RTP/SAVP, RTP/AVP), or null. */
+    remoteProfile: v.nullable(v.string()),
   }),
 });
 export type CallSecurityView = v.InferOutput<typeof CallSecurityViewSchema>;

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { ProblemSchema } from '../ipc/errors.js';
 import { TlsVerifyModeSchema } from './account.js';
 import { SecurityLevelSchema } from './registration.js';
+import { TrustActionsViewSchema } from './diagnostics.js';
 
 /** One certificate of a chain, as the certificate panel shows it (public data only). */
 export const CertificateEntryViewSchema = v.object({
@@ -94,7 +95,12 @@ export const InspectionViewSchema = v.object({
 });
 export type InspectionView = v.InferOutput<typeof InspectionViewSchema>;
 
-export const AccountCertificateSchema = v.object({ accountId: v.string(), report: v.nullable(CertificateReportViewSchema) });
+export const AccountCertificateSchema = v.object({
+  accountId: v.string(),
+  report: v.nullable(CertificateReportViewSchema),
+  /** What the panel may offer for this account, as policy decides. */
+  actions: TrustActionsViewSchema,
+});
 
 const HostSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(300), v.regex(/^(\[[0-9a-fA-F:.]+\]|[^\s/@:[\]]+)(:\d{1,5})?$/, 'must be host or host:port'));
 const PemSchema = v.pipe(v.string(), v.maxLength(200_000), v.regex(/-----BEGIN CERTIFICATE-----/, 'must be a PEM certificate'));

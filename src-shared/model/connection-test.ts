@@ -3,7 +3,8 @@ import { ProblemSchema } from '../ipc/errors.js';
 import { AccountConfigSchema } from './account.js';
 import { CertificateReportViewSchema } from './certificate.js';
 
-export const TEST_STEPS = ['dns', 'connect', 'tls', 'register', 'media'] as const;
+/** DNS walk → TCP connect (per address) → TLS handshake → certificate verdict → REGISTER → media check. */
+export const TEST_STEPS = ['dns', 'connect', 'tls', 'certificate', 'register', 'media'] as const;
 export const TestStepNameSchema = v.picklist(TEST_STEPS);
 
 /** One step of an account's connection test, streamed as it runs (`accounts.testStep`). */
@@ -14,6 +15,11 @@ export const TestStepViewSchema = v.object({
   /** What was found, in words ("203.0.113.7:5061 via SRV", "TLSv1.3 TLS_AES_128_GCM_SHA256"). */
   summary: v.string(),
   durationMs: v.nullable(v.number()),
+  /**
+   * What the step found, line by line: the DNS walk (NAPTR → SRV → A/AAAA), each address tried
+   * and how it went, the TLS parameters. Empty while running.
+   */
+  details: v.array(v.string()),
   problem: v.nullable(ProblemSchema),
   /** The certificate step carries the report for the certificate panel. */
   report: v.nullable(CertificateReportViewSchema),

@@ -9,5 +9,6 @@ export * from './history.js';
 export * from './audio.js';
 export * from './voicemail.js';
 export * from './connection-test.js';
+export * from './diagnostics.js';
 export * from './shortcuts.js';
 export * from './call-commands.js';

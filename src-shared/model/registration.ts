@@ -45,5 +45,13 @@ export const RegistrationViewSchema = v.object({
   nextRetryAt: v.nullable(v.string()),
   /** What is happening while connecting ("connecting to 203.0.113.7:5061 (1 of 2)"). */
   progress: v.nullable(v.string()),
+  /**
+   * The server's chain runs out within 30 days (or has): the soonest certificate, the threshold
+   * crossed (30, 14, 7; 0 once expired) and the words. Drives the account badge and the daily
+   * notification.
+   */
+  certificateExpiry: v.nullable(
+    v.object({ subject: v.string(), daysLeft: v.number(), threshold: v.picklist([30, 14, 7, 0]), message: v.string() }),
+  ),
 });
 export type RegistrationView = v.InferOutput<typeof RegistrationViewSchema>;

@@ -20,7 +20,7 @@ export function callView(id: string, over: Partial<CallView> = {}, actions: Call
     security: {
       level: 'secure',
       signalling: { transport: 'tls', tlsVersion: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', verification: 'full', hops: 'first-hop', summary: 'Signalling is encrypted with TLSv1.3.' },
-      media: { encrypted: true, suite: 'AES_CM_128_HMAC_SHA1_80', policy: 'mandatory', reasonCode: null, offered: ['AES_CM_128_HMAC_SHA1_80'], chosen: 'AES_CM_128_HMAC_SHA1_80', why: 'Both sides agreed.', summary: 'Audio is encrypted with SRTP.', warnings: [] },
+      media: { encrypted: true, suite: 'AES_CM_128_HMAC_SHA1_80', policy: 'mandatory', reasonCode: null, offered: ['AES_CM_128_HMAC_SHA1_80'], chosen: 'AES_CM_128_HMAC_SHA1_80', why: 'Both sides agreed.', summary: 'Audio is encrypted with SRTP.', warnings: [], offeredBy: 'us', lines: [{ tag: 1, suite: 'AES_CM_128_HMAC_SHA1_80', verdict: 'accepted', reason: 'The first suite both sides support.', chosen: true }], remoteProfile: 'RTP/SAVP' },
     },
     audio: null,
     ...over,

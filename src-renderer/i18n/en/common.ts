@@ -8,6 +8,7 @@ export const common = {
     historyMissed: 'History, {n} missed',
     accounts: 'Accounts',
     certificates: 'Certificates',
+    diagnostics: 'Diagnostics',
     settings: 'Settings',
   },
   status: {

@@ -3,7 +3,7 @@ import { ref } from 'vue';
 import type { UiCommand } from '../../src-shared/model/app-info';
 
 /** The nav items, in order (labels are i18n keys under `common.nav`). */
-export const VIEWS = [{ id: 'phone' }, { id: 'history' }, { id: 'accounts' }, { id: 'certificates' }, { id: 'settings' }] as const;
+export const VIEWS = [{ id: 'phone' }, { id: 'history' }, { id: 'accounts' }, { id: 'certificates' }, { id: 'diagnostics' }, { id: 'settings' }] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -13,6 +13,11 @@ export const useNavigationStore = defineStore('navigation', () => {
   const wizard = ref<'new' | { edit: string } | null>(null);
   /** For the certificate panel (issue 13): the account whose certificate to show. */
   const certificateAccount = ref<string | null>(null);
+  /**
+   * For the SIP log (Diagnostics): which call to show (null: every call). `n` is bumped on each
+   * request so the view acts on it also when it is already open, or mounts after it.
+   */
+  const sipLogRequest = ref<{ callId: string | null; n: number }>({ callId: null, n: 0 });
 
   /** Bumped to ask the call on screen to open its Transfer dialog (a shortcut, the Call menu). */
   const transferRequest = ref(0);
@@ -54,5 +59,12 @@ export const useNavigationStore = defineStore('navigation', () => {
     current.value = 'certificates';
   }
 
-  return { current, wizard, certificateAccount, transferRequest, transferHandled, go, requestTransfer, run, openWizard, closeWizard, showCertificate };
+  /** Opens Diagnostics → SIP log, filtered to one call (its SIP Call-ID: CallView.id) or to none. */
+  function showSipLog(callId?: string): void {
+    sipLogRequest.value = { callId: callId ?? null, n: sipLogRequest.value.n + 1 };
+    wizard.value = null;
+    current.value = 'diagnostics';
+  }
+
+  return { current, wizard, certificateAccount, sipLogRequest, transferRequest, transferHandled, go, requestTransfer, run, openWizard, closeWizard, showCertificate, showSipLog };
 });

@@ -31,6 +31,8 @@ export interface TrustServer {
   readonly port: number;
   /** `127.0.0.1:PORT` (or `[::1]:PORT`): what the form's "Server" field takes. */
   readonly hostPort: string;
+  /** TCP connections accepted (whatever became of their handshake). */
+  connections(): number;
   /** Handshakes completed on this server. */
   handshakes(): number;
   /** Handshakes that failed on the server side (OpenSSL codes or messages). */
@@ -90,6 +92,7 @@ export async function startHoldingTlsServer(o: StartOptions): Promise<TrustServe
   const handshakeErrors: string[] = [];
   const sockets = new Set<net.Socket>();
   let handshakes = 0;
+  let connections = 0;
   const server = tls.createServer({
     key: o.credentials.keyPem,
     cert: o.credentials.certChainPem,
@@ -101,6 +104,7 @@ export async function startHoldingTlsServer(o: StartOptions): Promise<TrustServe
     ...o.extra,
   });
   server.on('connection', (s: net.Socket) => {
+    connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
@@ -124,6 +128,7 @@ export async function startHoldingTlsServer(o: StartOptions): Promise<TrustServe
     host,
     port,
     hostPort: host === '::1' ? `[::1]:${port}` : `${host}:${port}`,
+    connections: () => connections,
     handshakes: () => handshakes,
     handshakeErrors,
     serverNames,

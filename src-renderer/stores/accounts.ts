@@ -1,20 +1,25 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AccountConfigInput, AccountView } from '../../src-shared/model/account';
-import type { TestResultView, TestStepView } from '../../src-shared/model/connection-test';
+import { TEST_STEPS, type TestResultView, type TestStepView } from '../../src-shared/model/connection-test';
 import { useApi } from '../bridge';
 import { toShownProblem, type ShownProblem } from './problem';
 import { useRegistrationStore } from './registration';
 
-/** A connection test as the wizard shows it: its steps live, then the result. */
+/**
+ * A connection test as the wizard and the per-account dialog show it: its steps live (in the
+ * order of TEST_STEPS: dns, connect, tls, certificate, register, media), then the result.
+ */
 export interface ConnectionTestRun {
   readonly testId: string | null;
+  /** The stored account tested, or null for a draft (the wizard before saving). */
+  readonly accountId: string | null;
   readonly steps: readonly TestStepView[];
   readonly result: TestResultView | null;
   readonly running: boolean;
 }
 
-const IDLE: ConnectionTestRun = { testId: null, steps: [], result: null, running: false };
+const IDLE: ConnectionTestRun = { testId: null, accountId: null, steps: [], result: null, running: false };
 
 /**
  * The accounts: a projection of main's AccountsService. A password goes inward once (add, update,
@@ -29,6 +34,10 @@ export const useAccountsStore = defineStore('accounts', () => {
   const stepsByTest = new Map<string, TestStepView[]>();
   const resultsByTest = new Map<string, TestResultView>();
   const waiters = new Map<string, (r: TestResultView) => void>();
+  /** "Stop test" pressed before main named the test: cancelled as soon as it does. */
+  let cancelWanted = false;
+  /** Bumped by every runTest and resetTest: a test whose start answers after it was left is stopped. */
+  let runSerial = 0;
 
   const defaultAccount = computed<AccountView | null>(() => accounts.value.find((a) => a.isDefault) ?? accounts.value.find((a) => a.enabled) ?? accounts.value[0] ?? null);
   const hasAccounts = computed(() => accounts.value.length > 0);
@@ -48,7 +57,7 @@ export const useAccountsStore = defineStore('accounts', () => {
     });
     api.events.accounts.testFinished((result) => {
       resultsByTest.set(result.testId, result);
-      if (test.value.testId === result.testId) test.value = { testId: result.testId, steps: result.steps, result, running: false };
+      if (test.value.testId === result.testId) test.value = { ...test.value, steps: inOrder(result.steps), result, running: false };
       waiters.get(result.testId)?.(result);
       waiters.delete(result.testId);
     });
@@ -98,8 +107,16 @@ export const useAccountsStore = defineStore('accounts', () => {
    * finished (steps stream into `test` meanwhile), or null when it could not start.
    */
   async function runTest(subject: { config: AccountConfigInput } | { accountId: string }): Promise<TestResultView | null> {
-    test.value = { ...IDLE, running: true };
+    const accountId = 'accountId' in subject ? subject.accountId : null;
+    test.value = { ...IDLE, accountId, running: true };
+    cancelWanted = false;
+    const serial = ++runSerial;
     const started = await run(() => useApi().requests.accounts.test(subject));
+    if (serial !== runSerial) {
+      // Closed (or restarted) before main named the test: nobody shows it any more.
+      if (started !== null) useApi().requests.accounts.cancelTest({ testId: started.testId }).catch(() => undefined);
+      return null;
+    }
     if (started === null) {
       test.value = IDLE;
       return null;
@@ -107,19 +124,23 @@ export const useAccountsStore = defineStore('accounts', () => {
     const { testId } = started;
     const done = resultsByTest.get(testId);
     if (done !== undefined) {
-      test.value = { testId, steps: done.steps, result: done, running: false };
+      test.value = { testId, accountId, steps: inOrder(done.steps), result: done, running: false };
       return done;
     }
-    test.value = { testId, steps: stepsByTest.get(testId) ?? [], result: null, running: true };
+    test.value = { testId, accountId, steps: stepsByTest.get(testId) ?? [], result: null, running: true };
+    if (cancelWanted) void cancelTest();
     return new Promise((resolve) => waiters.set(testId, resolve));
   }
 
   async function cancelTest(): Promise<void> {
     const id = test.value.testId;
-    if (id !== null && test.value.running) await run(() => useApi().requests.accounts.cancelTest({ testId: id }));
+    if (!test.value.running) return;
+    if (id === null) cancelWanted = true;
+    else await run(() => useApi().requests.accounts.cancelTest({ testId: id }));
   }
 
   function resetTest(): void {
+    runSerial++;
     test.value = IDLE;
   }
 
@@ -130,7 +151,12 @@ export const useAccountsStore = defineStore('accounts', () => {
   return { accounts, loaded, problem, test, defaultAccount, hasAccounts, init, add, update, remove, setEnabled, setDefault, retry, runTest, cancelTest, resetTest, byId };
 });
 
+/** The step replaced (running → passed) or added, the list kept in the walk's order. */
 function upsert(steps: readonly TestStepView[], step: TestStepView): TestStepView[] {
   const i = steps.findIndex((s) => s.step === step.step);
-  return i < 0 ? [...steps, step] : steps.map((s, j) => (j === i ? step : s));
+  return inOrder(i < 0 ? [...steps, step] : steps.map((s, j) => (j === i ? step : s)));
+}
+
+function inOrder(steps: readonly TestStepView[]): TestStepView[] {
+  return [...steps].sort((a, b) => TEST_STEPS.indexOf(a.step) - TEST_STEPS.indexOf(b.step));
 }

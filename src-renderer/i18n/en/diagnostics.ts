@@ -72,6 +72,7 @@ export const diagnostics = {
     total: '{size} in {n} files, created {time}',
   },
   test: {
+    open: 'Test connection',
     dialog: 'Connection test for {account}',
     runAgain: 'Run again',
     stop: 'Stop test',

@@ -71,6 +71,16 @@ export const diagnostics = {
     contents: 'Bundle contents',
     total: '{size} in {n} files, created {time}',
   },
+  /** The call security dialog's SRTP negotiation (components/call/SecurityDialog.vue). */
+  callSecurity: {
+    weOffered: 'We offered',
+    theyOffered: 'They offered',
+    profile: 'Their media profile',
+    lines: 'Crypto lines',
+    noLines: 'No a=crypto lines were offered.',
+    hops: 'Hops',
+    showSip: 'Show SIP messages',
+  },
   test: {
     open: 'Test connection',
     dialog: 'Connection test for {account}',

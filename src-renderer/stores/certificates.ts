@@ -236,6 +236,7 @@ export async function copyText(text: string): Promise<boolean> {
   area.style.opacity = '0';
   const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   document.body.append(area);
+  area.focus();
   area.select();
   let done: boolean;
   try {

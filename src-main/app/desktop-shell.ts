@@ -19,6 +19,9 @@ import type { ShellPhone, WindowControl } from './shell-phone.js';
 import { CallMenuState, callMenuTemplate, GlobalShortcuts, runShortcut } from './shortcuts.js';
 import type { NativeImageFactory } from './tray-icon.js';
 import { TrayController, type TrayPort } from './tray.js';
+import { CertificateExpiryNotifier } from './certificate-expiry-notifier.js';
+import type { Clock } from '../base/clock.js';
+import type { KeyValueStore } from '../services/settings/settings-service.js';
 
 export interface ShellElectron<Image = NativeImage, M = Menu> {
   readonly createTray: (image: Image) => TrayPort<Image, M>;
@@ -42,6 +45,8 @@ export interface DesktopShellOptions<Image = NativeImage, M = Menu> {
   readonly logger: Logger;
   /** The OS login item; none in development (a dev build must not register itself). */
   readonly loginItem?: LoginItemPort;
+  /** Certificate expiry notifications (once a day per account): the clock and where the days notified are kept. */
+  readonly expiry?: { readonly clock: Clock; readonly store: KeyValueStore };
 }
 
 export class DesktopShell<Image = NativeImage, M = Menu> implements Disposable {
@@ -54,6 +59,7 @@ export class DesktopShell<Image = NativeImage, M = Menu> implements Disposable {
   readonly closeToTray: CloseToTray;
   readonly globalShortcuts: GlobalShortcuts;
   readonly loginItem: LoginItemSync | undefined;
+  readonly expiry: CertificateExpiryNotifier | undefined;
 
   constructor(private readonly o: DesktopShellOptions<Image, M>) {
     const { electron, phone, window, platform, appName, logger } = o;
@@ -64,6 +70,8 @@ export class DesktopShell<Image = NativeImage, M = Menu> implements Disposable {
     this.closeToTray = this.store.add(new CloseToTray({ app: electron.app, settings: phone.settings, notifications: electron.notifications, appName, platform, logger }));
     this.globalShortcuts = this.store.add(new GlobalShortcuts(electron.globalShortcut, phone.settings, (c) => this.run(c), logger.child('shortcuts')));
     this.loginItem = o.loginItem === undefined ? undefined : this.store.add(new LoginItemSync(phone.settings, o.loginItem, logger));
+    this.expiry =
+      o.expiry === undefined ? undefined : this.store.add(new CertificateExpiryNotifier({ notifications: electron.notifications, phone, window, clock: o.expiry.clock, store: o.expiry.store, logger: logger.child('expiry') }));
   }
 
   /** Carries out a shortcut command (Call menu, global shortcut). */

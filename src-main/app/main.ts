@@ -23,6 +23,7 @@ import { createSipPlatform } from '../platform/net/sip-platform.js';
 import { loadInstanceId } from '../platform/storage/instance-id.js';
 import { JsonFileStore } from '../platform/storage/json-file-store.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
+import { ZipBundleWriter } from '../platform/storage/bundle-writer.js';
 import { FileSecretStore } from '../platform/storage/secret-store.js';
 import { createPhone, type Phone } from '../services/phone/create-phone.js';
 import { platformOf } from '../services/app/app-service.js';
@@ -135,6 +136,7 @@ async function start(): Promise<void> {
     appName: app.getName(),
     logger: logger.child('shell'),
     ...(app.isPackaged ? { loginItem: loginItemPort() } : {}),
+    expiry: { clock: phone.clock, store: new JsonFileStore(app.getPath('userData')) },
   });
   const appMenu = Menu.buildFromTemplate(buildMenuTemplate(process.platform, app.getName(), shell.callMenu()));
   Menu.setApplicationMenu(appMenu);
@@ -247,6 +249,7 @@ async function buildPhone(): Promise<Phone> {
     secrets: new FileSecretStore(userData),
     history: new JsonHistoryStore(userData),
     instanceId: await loadInstanceId(userData),
+    bundleWriter: new ZipBundleWriter(join(userData, 'diagnostics')),
     userAgent: `SecureSoftphone/${app.getVersion()} (${process.platform})`,
     networkChanges: changes.event,
   });

@@ -19,6 +19,7 @@ import { createSipPlatform } from '../platform/net/sip-platform.js';
 import { loadInstanceId } from '../platform/storage/instance-id.js';
 import { JsonFileStore, MemoryStore } from '../platform/storage/json-file-store.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
+import { ZipBundleWriter } from '../platform/storage/bundle-writer.js';
 import { FileSecretStore, MemorySecretStore } from '../platform/storage/secret-store.js';
 import type { CallAudioOptions } from '../media/call-media.js';
 import { createPhone, type Phone } from '../services/phone/create-phone.js';
@@ -35,6 +36,8 @@ export interface HeadlessPhoneOptions {
   readonly extraSinks?: readonly LogSink[];
   /** Keep accounts, settings and secrets in this folder (the web face's `--data DIR`); default: this run only. */
   readonly dataDir?: string;
+  /** Resolve names through this DNS server (`IP[:PORT]`) instead of the system's. */
+  readonly dnsServer?: string;
   /** Which face this is, for the About box. */
   readonly carrier?: 'websocket';
   /** Audio of calls placed and answered through the contract (the web face's `--play`/`--record`). */
@@ -67,7 +70,7 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     level: 'debug',
     scope: 'softphone',
   });
-  const platform = createSipPlatform({ clock, rng, logger });
+  const platform = createSipPlatform({ clock, rng, logger, ...(options.dnsServer === undefined ? {} : { dnsServers: [options.dnsServer] }) });
   const home = softphoneHome(options.io);
   // Re-register at once when an interface address appears or goes away (VPN, Wi-Fi switch).
   const network = new NetworkMonitor(new SystemClock({ unrefTimers: true }));
@@ -103,6 +106,7 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     secrets: options.dataDir === undefined ? new MemorySecretStore() : new FileSecretStore(options.dataDir),
     history: new JsonHistoryStore(options.dataDir ?? home),
     instanceId: await loadInstanceId(options.dataDir ?? home),
+    bundleWriter: new ZipBundleWriter(join(options.dataDir ?? home, 'diagnostics')),
     userAgent: `SecureSoftphone/${pkg.version} (headless)`,
     networkChanges: changes.event,
     ...(options.callAudio === undefined ? {} : { callAudio: options.callAudio }),

@@ -41,6 +41,8 @@ export interface WebFaceOptions {
   readonly playFile?: string;
   /** A folder where each call's received audio is recorded (`call-N.wav`). */
   readonly recordDir?: string;
+  /** Resolve names through this DNS server (`IP[:PORT]`) instead of the system's. */
+  readonly dnsServer?: string;
 }
 
 export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
@@ -54,6 +56,7 @@ export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
     logLevel: options.logLevel ?? 'info',
     dataDir: options.dataDir,
     carrier: 'websocket',
+    ...(options.dnsServer === undefined ? {} : { dnsServer: options.dnsServer }),
     ...(options.extraSinks === undefined ? {} : { extraSinks: options.extraSinks }),
     ...(callAudio === undefined ? {} : { callAudio }),
   });
@@ -77,15 +80,15 @@ export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
   };
 }
 
-export const WEB_USAGE = 'web [--port N] [--data DIR] [--account FILE]... [--play WAV] [--record DIR] [--verbose]';
+export const WEB_USAGE = 'web [--port N] [--data DIR] [--account FILE]... [--play WAV] [--record DIR] [--dns-server IP[:PORT]] [--verbose]';
 
 export const webCommand: CliCommand = async (args, io) => {
-  const parsed = parseOptions(args, { port: 'number', data: 'string', account: 'strings', play: 'string', record: 'string', verbose: 'boolean', help: 'boolean' });
+  const parsed = parseOptions(args, { port: 'number', data: 'string', account: 'strings', play: 'string', record: 'string', 'dns-server': 'string', verbose: 'boolean', help: 'boolean' });
   if (!parsed.ok) return usage(io, parsed.error);
   const o = parsed.options;
   if (o.help === true) {
     io.stdout.write(
-      `softphone ${WEB_USAGE}\n  Serves the built UI (out/renderer) on 127.0.0.1 with the full phone behind it and prints its URL with a one-time token.\n  --data DIR keeps accounts and history there (default: a new temporary folder); --account FILE adds an account for this run.\n`,
+      `softphone ${WEB_USAGE}\n  Serves the built UI (out/renderer) on 127.0.0.1 with the full phone behind it and prints its URL with a one-time token.\n  --data DIR keeps accounts and history there (default: a new temporary folder); --account FILE adds an account for this run; --dns-server IP[:PORT] resolves names through that server.\n`,
     );
     return EXIT_OK;
   }
@@ -98,6 +101,7 @@ export const webCommand: CliCommand = async (args, io) => {
     ...(o.port === undefined ? {} : { port: o.port }),
     ...(o.play === undefined ? {} : { playFile: resolve(io.cwd, o.play) }),
     ...(o.record === undefined ? {} : { recordDir: resolve(io.cwd, o.record) }),
+    ...(o['dns-server'] === undefined ? {} : { dnsServer: o['dns-server'] }),
   });
   for (const file of o.account ?? []) {
     const account = await loadAccountFile(file, io.cwd);

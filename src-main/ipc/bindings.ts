@@ -91,6 +91,19 @@ export function createBindings(phone: Phone): Bindings<Contract> {
         checkAccountAddresses: ({ accountId }) => certificates.checkAccountAddresses(accountId),
         inspect: (req) => certificates.inspect(req),
         exportChain: (req) => certificates.exportChain(req),
+        tlsEvents: ({ accountId }) => {
+          const view = accounts.view(accountId);
+          return view.ok ? ok({ events: phone.tlsEvents.list(accountId) }) : view;
+        },
+        trustCa: ({ accountId, fingerprintSha256 }) => certificates.trustCa(accountId, fingerprintSha256),
+        pin: ({ accountId, what }) => certificates.pin(accountId, what),
+        useChainOnly: ({ accountId }) => certificates.useChainOnly(accountId),
+      },
+      diagnostics: {
+        sipLog: (q) => ok(phone.diagnostics.sipLog(q)),
+        exportSipLog: (q) => ok(phone.diagnostics.exportSipLog(q)),
+        explainSdp: (req) => ok(phone.diagnostics.explainSdp(req)),
+        writeBundle: ({ accountId }) => phone.diagnostics.writeBundle(accountId),
       },
     },
     events: {
@@ -98,6 +111,8 @@ export function createBindings(phone: Phone): Bindings<Contract> {
       settings: { changed: phone.settings.onDidChange },
       dialer: { dialRequested: phone.dialer.onDialRequested },
       accounts: { changed: accounts.onAccountsChanged, testStep: phone.tests.onStep, testFinished: phone.tests.onFinished },
+      certificates: { tlsEvent: phone.tlsEvents.onEvent },
+      diagnostics: { sipMessage: phone.diagnostics.onSipMessage },
       registration: { changed: accounts.onRegistrationChanged },
       calls: { changed: calls.onCallsChanged, quality: calls.onQuality, levels: calls.onLevels, dtmfReceived: calls.onDtmfReceived, problem: calls.onProblem },
       history: { changed: history.onChanged },

@@ -92,6 +92,16 @@ const CASES: Record<string, Record<string, unknown[]>> = {
     checkAccountAddresses: [{ accountId: 1 }],
     inspect: [{}, { host: '' }, { host: 'a b' }, { host: 'pbx.example.com', servername: 'bad name!' }, { host: 'pbx.example.com', caPems: ['not a pem'] }, { host: 'pbx.example.com', mode: 'insecure' }, { host: 'http://pbx' }],
     exportChain: [{}, { accountId: 'a', host: 'b' }],
+    tlsEvents: [{}, { accountId: '' }],
+    trustCa: [{ accountId: 'a' }, { accountId: 'a', fingerprintSha256: 'short' }, { accountId: 'a', fingerprintSha256: 'A'.repeat(200) }],
+    pin: [{ accountId: 'a' }, { accountId: 'a', what: 'spki' }],
+    useChainOnly: [{ accountId: 'a' }, { accountId: 'a', acknowledgeWeaker: false }],
+  },
+  diagnostics: {
+    sipLog: [{ limit: 0 }, { limit: 100_000 }, { callId: '' }, { accountId: 'x'.repeat(65) }],
+    exportSipLog: [{ limit: -1 }, { extra: true }],
+    explainSdp: [{}, { sdp: '' }, { sdp: 'v=0', policy: 'required' }, { sdp: 'v=0', transport: 'wss' }, { sdp: 'x'.repeat(70_000) }, { sdp: 'v=0', suites: ['NULL_CIPHER'] }],
+    writeBundle: [{ accountId: '' }, { path: '/etc' }],
   },
 };
 

@@ -12,6 +12,6 @@ export const AppInfoSchema = v.object({
 export type AppInfo = v.InferOutput<typeof AppInfoSchema>;
 
 /** What main may ask the window to do (menus, tray, global shortcuts). */
-export const UiCommandSchema = v.picklist(['focus-dialer', 'transfer', 'show-phone', 'show-history', 'show-accounts', 'show-settings']);
+export const UiCommandSchema = v.picklist(['focus-dialer', 'transfer', 'show-phone', 'show-history', 'show-accounts', 'show-certificates', 'show-settings']);
 export type UiCommand = v.InferOutput<typeof UiCommandSchema>;
 export const UiCommandEventSchema = v.object({ command: UiCommandSchema });

@@ -70,7 +70,8 @@ export const TlsEventViewSchema = v.object({
   cipher: v.nullable(v.string()),
   level: SecurityLevelSchema,
   revocation: v.string(),
-  durationMs: v.number(),
+  /** How long the handshake took, when known. */
+  durationMs: v.nullable(v.number()),
   chain: v.array(v.object({ subject: v.string(), fingerprintSha256: v.string(), notAfter: v.string() })),
   /** One line: "TLSv1.3 TLS_AES_256_GCM_SHA384, verified (full) · 2 certificates". */
   summary: v.string(),

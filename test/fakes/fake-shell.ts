@@ -45,7 +45,7 @@ export function callView(overrides: Partial<CallView> = {}): CallView {
     security: {
       level: 'secure',
       signalling: { transport: 'tls', tlsVersion: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', verification: 'full', hops: 'every-hop', summary: '' },
-      media: { encrypted: true, suite: 'AES_CM_128_HMAC_SHA1_80', policy: 'mandatory', reasonCode: null, offered: [], chosen: null, why: '', summary: '', warnings: [] },
+      media: { encrypted: true, suite: 'AES_CM_128_HMAC_SHA1_80', policy: 'mandatory', reasonCode: null, offered: [], chosen: null, why: '', summary: '', warnings: [], offeredBy: 'us', lines: [], remoteProfile: null },
     },
     audio: null,
     ...overrides,
@@ -82,6 +82,7 @@ export function accountView(id: string, enabled = true): AccountView {
     pin: null,
     minTlsVersion: 'TLSv1.2',
     caFiles: [],
+    trustedCas: [],
     caOnly: false,
     revocation: 'off',
     clientCertificate: null,
@@ -101,7 +102,7 @@ export function accountView(id: string, enabled = true): AccountView {
 }
 
 export function registrationView(accountId: string, state: RegistrationStateName): RegistrationView {
-  return { accountId, state, since: '2026-01-01T12:00:00.000Z', expiresAt: null, expiresSeconds: null, flow: null, failure: null, nextRetryAt: null, progress: null };
+  return { accountId, state, since: '2026-01-01T12:00:00.000Z', expiresAt: null, expiresSeconds: null, flow: null, failure: null, nextRetryAt: null, progress: null, certificateExpiry: null };
 }
 
 // ---- the phone -----------------------------------------------------------------------------

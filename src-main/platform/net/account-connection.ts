@@ -108,6 +108,8 @@ export async function tlsSettingsFor(account: AccountConfig, now: number): Promi
       return err({ code: 'ca-file-unreadable', detail: { file, cause: String((e as { code?: unknown }).code ?? 'unreadable') } });
     }
   }
+  // CAs trusted from the certificate panel ("Trust this CA") or provisioning, kept in the account.
+  customCaPems.push(...t.trustedCas);
   let clientCredentials: TlsAccountSettings['clientCredentials'];
   if (t.clientCert !== undefined) {
     let source: ClientCertificateSource;
@@ -150,7 +152,7 @@ function flowState(s: AccountFlowState): ConnectionState {
     case 'resolving':
       return { kind: 'connecting', phase: 'resolving' };
     case 'connecting':
-      return { kind: 'connecting', phase: 'connecting', address: s.target.address, port: s.target.port, index: s.index, of: s.of };
+      return { kind: 'connecting', phase: 'connecting', address: s.target.address, port: s.target.port, index: s.index, of: s.of, dns: s.dns };
     case 'connected':
       return {
         kind: 'connected',

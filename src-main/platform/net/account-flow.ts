@@ -35,7 +35,7 @@ import type { TcpConnector } from './tcp-connector.js';
 export type AccountFlowState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'resolving' }
-  | { readonly kind: 'connecting'; readonly target: ResolvedTarget; readonly index: number; readonly of: number }
+  | { readonly kind: 'connecting'; readonly target: ResolvedTarget; readonly index: number; readonly of: number; readonly dns: readonly string[] }
   | { readonly kind: 'connected'; readonly flow: FlowInfo; readonly attempts: readonly AttemptRecord[] }
   /** Failed (or lost) and waiting to retry; `retryInMs` is absent once stopped. */
   | {
@@ -178,11 +178,13 @@ export class AccountFlow implements Disposable {
       return;
     }
     const targets = located.value.targets;
+    // The DNS walk in words (RFC 3263: NAPTR → SRV → A/AAAA) and the targets it gave, for the connection test.
+    const dns = [...located.value.trace, ...targets.map((t, i) => `target ${i + 1}: ${t.transport.toUpperCase()} ${t.family === 6 ? `[${t.address}]` : t.address}:${t.port} (${t.hostname}, from ${t.source})`)];
     const result = await connectWithFailover(targets, (t) => this.attempt(t, abort.signal), {
       clock,
       signal: abort.signal,
       onAttempt: (target, index) => {
-        if (gen === this.generation) this.setState({ kind: 'connecting', target, index, of: targets.length });
+        if (gen === this.generation) this.setState({ kind: 'connecting', target, index, of: targets.length, dns });
       },
     });
     if (gen !== this.generation) {

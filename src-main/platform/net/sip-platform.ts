@@ -24,11 +24,11 @@ export interface SipPlatform {
   readonly trustStore: TrustStore;
 }
 
-export function createSipPlatform(deps: { readonly clock: Clock; readonly rng: Rng; readonly logger: Logger }): SipPlatform {
+export function createSipPlatform(deps: { readonly clock: Clock; readonly rng: Rng; readonly logger: Logger; readonly dnsServers?: readonly string[] }): SipPlatform {
   const { clock, rng, logger } = deps;
   const tlsEvents = new TlsEventLog(logger.child('tls'));
   const trustStore = new TrustStore();
-  const dns = new NodeDnsPort();
+  const dns = new NodeDnsPort(deps.dnsServers === undefined ? {} : { servers: deps.dnsServers });
   const locator = new Rfc3263Resolver(dns, rng);
   const tls = new NodeTlsConnector({ clock, eventLog: tlsEvents });
   const connections = new AccountConnectionFactory({ clock, rng, logger, locator, tls, tcp: new NodeTcpConnector({ clock }), trustStore });

@@ -16,6 +16,7 @@ import { err, ok, type Result } from '../../base/result.js';
 import type { CallMediaFactory } from '../../media/call-media.js';
 import type { AccountConfig } from '../../../src-shared/model/account.js';
 import type { TestResultView, TestStepView } from '../../../src-shared/model/connection-test.js';
+import type { CertificateReportView } from '../../../src-shared/model/certificate.js';
 import { TEST_STEPS } from '../../../src-shared/model/connection-test.js';
 import type { Problem } from '../../../src-shared/ipc/errors.js';
 import { problem } from '../problems/problem-catalog.js';
@@ -42,12 +43,37 @@ export interface ConnectionTestDeps {
 
 const DNS_CODES: readonly ConnectionErrorCode[] = ['dns-failure', 'no-targets', 'invalid-account'];
 const CONNECT_CODES: readonly ConnectionErrorCode[] = ['connection-refused', 'connection-reset', 'host-unreachable', 'timeout', 'aborted', 'flow-closed'];
+/** The handshake itself failed (no certificate verdict could be reached). */
+const HANDSHAKE_CODES: readonly ConnectionErrorCode[] = [
+  'protocol-version',
+  'handshake-failure',
+  'not-tls',
+  'client-cert-required',
+  'client-cert-rejected',
+  'client-cert-invalid',
+  'client-cert-password',
+  'client-cert-unreadable',
+  'insecure-not-allowed',
+  'policy-violation',
+];
 
 /** Which step a connection failure belongs to. */
 export function failedStep(code: ConnectionErrorCode): StepName {
   if (DNS_CODES.includes(code)) return 'dns';
   if (CONNECT_CODES.includes(code)) return 'connect';
-  return 'tls';
+  if (HANDSHAKE_CODES.includes(code)) return 'tls';
+  return 'certificate';
+}
+
+/** The trace of a DNS failure (the resolver puts it in the error's detail). */
+function traceOf(detail: Readonly<Record<string, unknown>> | undefined): string[] {
+  const t = detail?.['trace'];
+  const failures = detail?.['failures'];
+  return [...(Array.isArray(t) ? t.map(String) : []), ...(Array.isArray(failures) ? failures.map((f) => `failed: ${String(f)}`) : [])];
+}
+
+function addressWords(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 interface RunningTest {
@@ -57,6 +83,8 @@ interface RunningTest {
   readonly store: DisposableStore;
   cancelled: boolean;
   finish: (() => void) | undefined;
+  /** Addresses tried so far by the connect step, in words. */
+  tried: string[];
 }
 
 export class ConnectionTestService implements Disposable {
@@ -71,7 +99,7 @@ export class ConnectionTestService implements Disposable {
 
   /** Starts a test; its steps arrive as events after this returns the id. */
   start(config: AccountConfig): { testId: string } {
-    const test: RunningTest = { id: `t${this.next++}`, steps: new Map(), started: new Map(), store: new DisposableStore(), cancelled: false, finish: undefined };
+    const test: RunningTest = { id: `t${this.next++}`, steps: new Map(), started: new Map(), store: new DisposableStore(), cancelled: false, finish: undefined, tried: [] };
     this.running.set(test.id, test);
     // On the next turn, so that the caller has the id before the first step arrives.
     test.store.add(this.deps.clock.setTimer(0, () => void this.run(test, config)));
@@ -97,7 +125,7 @@ export class ConnectionTestService implements Disposable {
     this.finishedEmitter.dispose();
   }
 
-  private step(t: RunningTest, step: StepName, status: TestStepView['status'], summary: string, extra: { problem?: Problem; report?: TestStepView['report'] } = {}): void {
+  private step(t: RunningTest, step: StepName, status: TestStepView['status'], summary: string, extra: { problem?: Problem; report?: TestStepView['report']; details?: readonly string[] } = {}): void {
     if (status === 'running') t.started.set(step, this.deps.clock.monotonic());
     const began = t.started.get(step);
     const view: TestStepView = {
@@ -106,6 +134,7 @@ export class ConnectionTestService implements Disposable {
       status,
       summary,
       durationMs: status === 'running' || status === 'skipped' || began === undefined ? null : Math.round(this.deps.clock.monotonic() - began),
+      details: [...(extra.details ?? [])],
       problem: extra.problem ?? null,
       report: extra.report ?? null,
     };
@@ -137,7 +166,7 @@ export class ConnectionTestService implements Disposable {
     const created = await this.deps.connections.create(`test-${t.id}`, config);
     if (!created.ok) {
       const p = connectionProblem(created.error);
-      this.step(t, failedStep(created.error.code), 'failed', p.message, { problem: p });
+      this.step(t, failedStep(created.error.code), 'failed', p.message, { problem: p, details: traceOf(created.error.detail) });
       if (failedStep(created.error.code) !== 'dns') this.step(t, 'dns', 'skipped', 'Not run: the settings cannot be used.');
       this.skipRest(t, '');
       this.finishTest(t);
@@ -186,20 +215,38 @@ export class ConnectionTestService implements Disposable {
   private connectionStep(t: RunningTest, config: AccountConfig, s: ConnectionState, runtime: AccountRuntime): void {
     switch (s.kind) {
       case 'connecting':
-        if (s.phase === 'connecting' && t.steps.get('dns')?.status === 'running') {
-          this.step(t, 'dns', 'passed', `Found ${s.of} address${s.of === 1 ? '' : 'es'}; trying ${s.address}:${s.port} first.`);
-          this.step(t, 'connect', 'running', `Connecting to ${s.address}:${s.port}…`);
+        if (s.phase !== 'connecting') return;
+        if (t.steps.get('dns')?.status === 'running') {
+          this.step(t, 'dns', 'passed', `Found ${s.of} address${s.of === 1 ? '' : 'es'}; trying ${addressWords(s.address, s.port)} first.`, { details: s.dns ?? [] });
+          t.tried = [];
+          this.step(t, 'connect', 'running', `Connecting to ${addressWords(s.address, s.port)}…`);
+        } else if (t.steps.get('connect')?.status === 'running') {
+          this.step(t, 'connect', 'running', `Connecting to ${addressWords(s.address, s.port)} (${s.index + 1} of ${s.of})…`, { details: t.tried });
         }
         return;
       case 'connected': {
         if (t.steps.get('dns')?.status === 'running') this.step(t, 'dns', 'passed', `Found ${s.remote}.`);
-        const skipped = s.skipped.length === 0 ? '' : ` (skipped: ${s.skipped.map(skippedWords).join('; ')})`;
-        if (t.steps.get('connect')?.status !== 'passed') this.step(t, 'connect', 'passed', `Connected to ${s.remote} over ${s.transport.toUpperCase()}${skipped}.`);
+        const tried = s.skipped.map((k) => `${skippedWords(k)} — tried the next one`);
+        const skipped = s.skipped.length === 0 ? '' : ` after ${s.skipped.length} server${s.skipped.length === 1 ? '' : 's'} failed`;
+        if (t.steps.get('connect')?.status !== 'passed') {
+          this.step(t, 'connect', 'passed', `Connected to ${s.remote} over ${s.transport === 'udp' ? 'UDP' : 'TCP'}${skipped}.`, { details: [...tried, `${s.remote}: connected`] });
+        }
         const report = runtime.connection.certificateReport();
-        if (s.transport !== 'tls') this.step(t, 'tls', 'skipped', `SIP over ${s.transport.toUpperCase()} is not encrypted.`);
-        else {
+        if (s.transport !== 'tls') {
+          this.step(t, 'tls', 'skipped', `SIP over ${s.transport.toUpperCase()} is not encrypted.`);
+          this.step(t, 'certificate', 'skipped', 'No TLS: there is no certificate to check.');
+        } else {
+          const view = report === undefined ? undefined : toCertificateReportView(report);
           const cipher = report?.cipher?.standardName ?? report?.cipher?.name ?? '';
-          this.step(t, 'tls', 'passed', `${report?.protocol ?? 'TLS'} ${cipher}; the certificate was verified (${report?.mode ?? config.tls.verify}).`, report === undefined ? {} : { report: toCertificateReportView(report) });
+          this.step(t, 'tls', 'passed', `${report?.protocol ?? 'TLS'} ${cipher}`.trim() + '.', {
+            details: [
+              `version: ${report?.protocol ?? 'unknown'}`,
+              `cipher: ${cipher || 'unknown'}`,
+              `SNI sent: ${report?.target.sni ?? 'none (numeric host)'}`,
+              `server sent ${report?.presentedCount ?? 0} certificate${report?.presentedCount === 1 ? '' : 's'}`,
+            ],
+          });
+          this.step(t, 'certificate', 'passed', view === undefined ? 'The certificate was verified.' : certificateSummary(view), { ...(view === undefined ? {} : { report: view, details: certificateDetails(view) }) });
         }
         if (config.register) this.step(t, 'register', 'running', 'Registering…');
         else {
@@ -211,10 +258,16 @@ export class ConnectionTestService implements Disposable {
       case 'failed': {
         const p = connectionProblem(s);
         const at = failedStep(s.code);
+        const tried = s.skipped.map(skippedWords);
         if (at !== 'dns' && t.steps.get('dns')?.status === 'running') this.step(t, 'dns', 'passed', 'The server was found.');
-        if (at === 'tls' && t.steps.get('connect')?.status !== 'passed') this.step(t, 'connect', 'passed', 'The server accepted the connection.');
+        if ((at === 'tls' || at === 'certificate') && t.steps.get('connect')?.status !== 'passed') this.step(t, 'connect', 'passed', 'The server accepted the connection.', { details: tried });
+        if (at === 'certificate' && t.steps.get('tls')?.status !== 'passed') {
+          const r = runtime.connection.certificateReport();
+          this.step(t, 'tls', 'passed', r?.protocol === undefined ? 'The TLS handshake reached the certificate check.' : `${r.protocol} ${r.cipher?.standardName ?? r.cipher?.name ?? ''}`.trim() + '.');
+        }
         const report = runtime.connection.certificateReport();
-        this.step(t, at, 'failed', p.message, { problem: p, ...(at === 'tls' && report !== undefined ? { report: toCertificateReportView(report) } : {}) });
+        const details = at === 'dns' ? traceOf(s.detail) : at === 'connect' ? tried : [];
+        this.step(t, at, 'failed', p.message, { problem: p, details, ...((at === 'tls' || at === 'certificate') && report !== undefined ? { report: toCertificateReportView(report) } : {}) });
         this.skipRest(t, '');
         t.finish?.();
         return;
@@ -254,6 +307,24 @@ export class ConnectionTestService implements Disposable {
     const suites = [...offer.value.matchAll(/^a=crypto:\d+ (\S+) /gm)].map((m) => m[1]!);
     this.step(t, 'media', 'passed', suites.length > 0 ? `Calls will offer SRTP (${suites.join(', ')}) with keys sent only over this ${transport.toUpperCase()} connection.` : `Calls will offer plain RTP (encryption is ${config.srtp} for this account).`);
   }
+}
+
+/** The certificate step in one line: how it was verified, the name matched, the soonest expiry. */
+function certificateSummary(r: CertificateReportView): string {
+  const mode = r.mode === 'chain-only' ? 'verified by its chain only (weaker: the name is not checked)' : r.mode === 'pinned' ? 'matches the pinned key' : 'verified';
+  const leaf = r.chain[0];
+  const name = r.identity?.matched === null || r.identity?.matched === undefined ? '' : ` for ${r.identity.matched}`;
+  const expiry = leaf === undefined ? '' : `; valid ${leaf.daysLeft} more day${leaf.daysLeft === 1 ? '' : 's'}`;
+  return `The certificate${name} is ${mode}${expiry}.`;
+}
+
+function certificateDetails(r: CertificateReportView): string[] {
+  return [
+    ...(r.identity === null ? [] : [`name checked: ${r.identity.reference} — ${r.identity.summary}`]),
+    ...r.chain.map((c) => `${c.role}: ${c.subject} (issued by ${c.issuer}; until ${c.notAfter.slice(0, 10)}; ${c.presented ? 'sent by the server' : 'from the trust store'})`),
+    `revocation: ${r.revocation.status}`,
+    ...r.expiryWarnings.map((w) => w.message),
+  ];
 }
 
 /** An RFC 4122 version-4 UUID from the injected randomness. */

@@ -36,6 +36,11 @@ import { PhoneService } from './phone-service.js';
 import type { HistoryStore, SipConnectionFactory } from './ports.js';
 import { VoicemailService } from './voicemail-service.js';
 import { callSecurityView } from './views/call-view.js';
+import { toCertificateReportView } from './views/certificate-view.js';
+import { TlsEventService } from '../certificates/tls-events.js';
+import type { TrustPolicy } from '../certificates/trust-policy.js';
+import { DiagnosticsService, type BundleWriter } from '../diagnostics/diagnostics-service.js';
+import { SipTrace, tracingConnections } from '../diagnostics/sip-trace.js';
 
 export interface PhoneAudioAdapters {
   /** The sound devices: listing, tests, ringtone and tones, and (with `calls: 'devices'`) the calls. */
@@ -71,6 +76,10 @@ export interface PhoneAdapters {
   readonly callAudio?: () => CallAudioOptions | undefined;
   /** Locked settings per account (provisioning); none by default. */
   readonly locked?: LockedSettings;
+  /** What the certificate panel may change (provisioning); everything by default. */
+  readonly trustPolicy?: TrustPolicy;
+  /** Where the diagnostics bundle is written (the user-data folder's diagnostics/); none: the bundle is unavailable. */
+  readonly bundleWriter?: BundleWriter;
 }
 
 export interface Phone extends Disposable {
@@ -84,6 +93,10 @@ export interface Phone extends Disposable {
   readonly audio: AudioDeviceService;
   readonly certificates: CertificateService;
   readonly tests: ConnectionTestService;
+  /** The TLS event log of every account. */
+  readonly tlsEvents: TlsEventService;
+  /** SIP log, SDP check and the diagnostics bundle. */
+  readonly diagnostics: DiagnosticsService;
   /** The engine, for the CLI's own event stream and commands. */
   readonly engine: PhoneService;
   readonly clock: Clock;
@@ -141,8 +154,11 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   const history = store.add(new HistoryService(callHistory, adapters.store));
   await history.load();
 
+  // Every message of every flow (accounts and connection tests) goes to the SIP log, masked.
+  const trace = store.add(new SipTrace(clock));
+  const connections = tracingConnections(adapters.connections, trace);
   const phone = new PhoneService({
-    connections: adapters.connections,
+    connections,
     media,
     clock,
     rng,
@@ -173,10 +189,33 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
       for (const m of voicemail.list().mailboxes) if (!list.some((a) => a.id === m.accountId && a.enabled)) voicemail.forget(m.accountId);
     }),
   );
-  const certificates = new CertificateService(adapters.certificates, phone, accounts);
-  const tests = store.add(new ConnectionTestService({ connections: adapters.connections, media, clock, rng, logger: logger.child('test'), userAgent: adapters.userAgent }));
+  const certificates = new CertificateService(adapters.certificates, phone, accounts, adapters.trustPolicy);
+  const tlsEvents = store.add(new TlsEventService({ onEvent: phone.onEvent, reportOf: (id) => phone.account(id)?.connection.certificateReport() }, clock));
+  const tests = store.add(new ConnectionTestService({ connections, media, clock, rng, logger: logger.child('test'), userAgent: adapters.userAgent }));
   const micLevel = store.add(new Emitter<MicLevel>());
 
+  const app = store.add(new AppService(adapters.identity));
+  const diagnostics = store.add(
+    new DiagnosticsService({
+      trace,
+      clock,
+      rng,
+      writer: adapters.bundleWriter,
+      onTestFinished: tests.onFinished,
+      onQuality: calls.onQuality,
+      sources: {
+        about: () => app.getInfo(),
+        settings: () => settings.get(),
+        accounts: () => accounts.list(),
+        certificates: () =>
+          accounts.list().accounts.map((a) => {
+            const r = phone.account(a.id)?.connection.certificateReport();
+            return { accountId: a.id, report: r === undefined ? null : toCertificateReportView(r) };
+          }),
+        tlsEvents: (id) => (id === undefined ? tlsEvents.all() : tlsEvents.list(id)),
+      },
+    }),
+  );
   if (adapters.audio.alerts) {
     store.add(new CallAlerts(phone.onEvent, { port: adapters.audio.port, clock, logger: logger.child('alerts'), ringDevice: () => audio.ringDeviceId, speakerDevice: () => audio.preferences.playbackDeviceId }));
   }
@@ -185,7 +224,7 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   await accounts.start();
 
   return {
-    app: store.add(new AppService(adapters.identity)),
+    app,
     settings,
     dialer,
     accounts,
@@ -195,6 +234,8 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
     audio,
     certificates,
     tests,
+    tlsEvents,
+    diagnostics,
     engine: phone,
     clock,
     onMicLevel: micLevel.event,

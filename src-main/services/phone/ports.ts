@@ -30,7 +30,16 @@ export interface SkippedServer {
 
 export type ConnectionState =
   | { readonly kind: 'connecting'; readonly phase: 'resolving' }
-  | { readonly kind: 'connecting'; readonly phase: 'connecting'; readonly address: string; readonly port: number; readonly index: number; readonly of: number }
+  | {
+      readonly kind: 'connecting';
+      readonly phase: 'connecting';
+      readonly address: string;
+      readonly port: number;
+      readonly index: number;
+      readonly of: number;
+      /** What DNS was asked and answered, and the targets in order (RFC 3263), in words. */
+      readonly dns?: readonly string[];
+    }
   | {
       readonly kind: 'connected';
       readonly transport: 'tls' | 'tcp' | 'udp';

@@ -32,7 +32,7 @@ const WORDS: Readonly<Record<ErrorCode, Words>> = {
   'invalid-value': { message: (d) => `The value for ${named(d, 'field', 'this setting')} is out of range.`, hint: null },
   'account-exists': { message: (d) => `An account “${named(d, 'id', '')}” exists already.`, hint: 'Edit the existing account, or give the new one another name.' },
   // policy
-  'policy-denied': { message: 'Your organisation’s policy does not allow this.', hint: 'Ask your administrator.' },
+  'policy-denied': { message: (d) => `Your organisation’s policy does not allow ${typeof d.action === 'string' ? d.action : 'this'}${typeof d.reason === 'string' ? `: ${d.reason}` : '.'}`, hint: 'Ask your administrator.' },
   'setting-locked': { message: (d) => `The setting ${named(d, 'setting', '')} is locked by your administrator${typeof d.reason === 'string' ? `: ${d.reason}` : ''}.`, hint: 'Ask your administrator to change it.' },
   // registration
   'registration-auth-failed': { message: (d) => `The server refused the user name or password${status(d)}.`, hint: 'Check the password and the authentication user of the account.' },

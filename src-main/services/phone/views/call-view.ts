@@ -5,6 +5,7 @@
  */
 import type { CallAction, CallQualityView, CallSecurityView, CallStateName, CallView, LevelsView } from '../../../../src-shared/model/call.js';
 import type { CallState } from '../../../protocol/sip/ua/call-state.js';
+import type { CryptoLineReport } from '../../../protocol/sdes/negotiation-report.js';
 import type { AudioLevels, MediaState, MediaStats } from '../../../media/call-media.js';
 import type { CallSnapshot } from '../phone-service.js';
 import { endReasonView } from './end-reason-words.js';
@@ -110,7 +111,7 @@ function verificationWords(mode: string | null): string {
 
 function mediaSecurity(media: MediaState | undefined, policy: CallSnapshot['srtpPolicy']): CallSecurityView['media'] {
   if (media === undefined) {
-    return { encrypted: false, suite: null, policy, reasonCode: null, offered: [], chosen: null, why: 'The call’s media is not negotiated yet.', summary: 'Negotiating media…', warnings: [] };
+    return { encrypted: false, suite: null, policy, reasonCode: null, offered: [], chosen: null, why: 'The call’s media is not negotiated yet.', summary: 'Negotiating media…', warnings: [], offeredBy: null, lines: [], remoteProfile: null };
   }
   const report = media.report;
   const audio = report.media.find((m) => m.media === 'audio') ?? report.media[0];
@@ -132,7 +133,15 @@ function mediaSecurity(media: MediaState | undefined, policy: CallSnapshot['srtp
     why,
     summary,
     warnings: report.warnings.map((w) => MEDIA_WARNING_WORDS[w.code]),
+    offeredBy: report.role === 'offerer' ? 'us' : 'them',
+    lines: cryptoLineViews(audio?.cryptoOffered ?? [], audio?.chosen?.tag),
+    remoteProfile: (report.role === 'offerer' ? audio?.answeredProfile : audio?.offeredProfile) ?? null,
   };
+}
+
+/** The a=crypto lines of an offer with their verdicts, for the security dialog and the SDP check (no keys). */
+export function cryptoLineViews(lines: readonly CryptoLineReport[], chosenTag: number | undefined): CallSecurityView['media']['lines'] {
+  return lines.map((c) => ({ tag: c.tag, suite: c.canonicalSuite ?? c.suite, verdict: c.verdict, reason: c.reason, chosen: c.verdict === 'chosen' || (chosenTag !== undefined && c.tag === chosenTag && c.verdict !== 'malformed') }));
 }
 
 export function toCallView(s: CallSnapshot, others: readonly CallSnapshot[]): CallView {

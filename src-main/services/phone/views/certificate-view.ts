@@ -5,6 +5,7 @@
  * the expiry warnings at 30/14/7 days, and the verdict with its typed error in plain words.
  */
 import type { AddressReportView, CertificateReportView, InspectionView } from '../../../../src-shared/model/certificate.js';
+import type { RegistrationView } from '../../../../src-shared/model/registration.js';
 import type { Problem } from '../../../../src-shared/ipc/errors.js';
 import type { CertificateReport, VerdictNote } from '../../../platform/tls/certificate-report.js';
 import { problem, publicDetail } from '../../problems/problem-catalog.js';
@@ -33,7 +34,7 @@ export function noteWords(n: VerdictNote): string {
   }
 }
 
-function expiryWords(subject: string, daysLeft: number, threshold: number): string {
+export function expiryWords(subject: string, daysLeft: number, threshold: number): string {
   const cn = /CN=([^,]+)/.exec(subject)?.[1] ?? subject;
   if (threshold === 0) return `The certificate “${cn}” has expired.`;
   return `The certificate “${cn}” expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}.`;
@@ -117,4 +118,11 @@ export function inspectionView(target: { host: string; port: number; servername:
     problem: failure ?? null,
     addresses: addresses.map(addressReportView),
   };
+}
+
+/** The soonest expiry warning of a chain (30/14/7 days, 0 once expired), for the account badge. */
+export function certificateExpiryOf(r: CertificateReport | undefined): RegistrationView['certificateExpiry'] {
+  if (r === undefined || r.expiryWarnings.length === 0) return null;
+  const w = [...r.expiryWarnings].sort((a, b) => a.daysLeft - b.daysLeft)[0]!;
+  return { subject: w.subject, daysLeft: w.daysLeft, threshold: w.threshold, message: expiryWords(w.subject, w.daysLeft, w.threshold) };
 }

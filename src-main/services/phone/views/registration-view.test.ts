@@ -5,7 +5,7 @@ import type { CertificateReport } from '../../../platform/tls/certificate-report
 import { toRegistrationView, type RegistrationInputs } from './registration-view.js';
 
 const T = Date.UTC(2026, 11, 6, 12, 0, 0);
-const tls = { mode: 'full', protocol: 'TLSv1.3', cipher: { name: 'TLS_AES_256_GCM_SHA384', standardName: 'TLS_AES_256_GCM_SHA384' }, verdict: { ok: true, level: 'secure', notes: [] } } as unknown as CertificateReport;
+const tls = { mode: 'full', protocol: 'TLSv1.3', cipher: { name: 'TLS_AES_256_GCM_SHA384', standardName: 'TLS_AES_256_GCM_SHA384' }, verdict: { ok: true, level: 'secure', notes: [] }, expiryWarnings: [] } as unknown as CertificateReport;
 const base: RegistrationInputs = { accountId: 'a', enabled: true, registers: true, connection: undefined, registration: undefined, lastRegistered: undefined, report: undefined, since: T };
 const connected = { kind: 'connected', transport: 'tls', remote: '203.0.113.7:5061', sdesAllowed: true, skipped: [] } as const;
 

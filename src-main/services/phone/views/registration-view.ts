@@ -10,6 +10,7 @@ import { problem } from '../../problems/problem-catalog.js';
 import { connectionProblem } from '../connection-problem.js';
 import type { ConnectionState, SkippedServer } from '../ports.js';
 import { hopWarning } from './security-words.js';
+import { certificateExpiryOf } from './certificate-view.js';
 
 export interface RegistrationInputs {
   readonly accountId: string;
@@ -49,7 +50,7 @@ export function flowView(c: Extract<ConnectionState, { kind: 'connected' }>, rep
 }
 
 export function toRegistrationView(i: RegistrationInputs): RegistrationView {
-  const base: RegistrationView = { accountId: i.accountId, state: 'unregistered', since: iso(i.since), expiresAt: null, expiresSeconds: null, flow: null, failure: null, nextRetryAt: null, progress: null };
+  const base: RegistrationView = { accountId: i.accountId, state: 'unregistered', since: iso(i.since), expiresAt: null, expiresSeconds: null, flow: null, failure: null, nextRetryAt: null, progress: null, certificateExpiry: certificateExpiryOf(i.report) };
   const c = i.connection;
   if (!i.enabled || c === undefined || c.kind === 'stopped') return { ...base, progress: i.enabled ? null : 'Disabled' };
   if (c.kind === 'connecting') {

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import type { BundleResult, ExplainSdp, SdpExplanation, SipLogEntryView, SipLogPage } from '../../src-shared/model/diagnostics';
 import { useApi } from '../bridge';
 import { toShownProblem, type ShownProblem } from './problem';
@@ -22,7 +22,8 @@ export interface SipLogFilter {
  * the SDP check and the diagnostics bundle. Everything shown is masked by main before it crosses.
  */
 export const useDiagnosticsStore = defineStore('diagnostics', () => {
-  const entries = ref<SipLogEntryView[]>([]);
+  // Immutable view models, replaced whole: shallow, so 2000 messages are not made deeply reactive.
+  const entries = shallowRef<readonly SipLogEntryView[]>([]);
   const calls = ref<SipLogCall[]>([]);
   const dropped = ref(0);
   const filter = ref<SipLogFilter>({ accountId: null, callId: null });
@@ -41,7 +42,7 @@ export const useDiagnosticsStore = defineStore('diagnostics', () => {
   let pending: SipLogEntryView[] | null = null;
   let loadSerial = 0;
 
-  const shown = computed<SipLogEntryView[]>(() => {
+  const shown = computed<readonly SipLogEntryView[]>(() => {
     const q = search.value.trim().toLowerCase();
     return q === '' ? entries.value : entries.value.filter((e) => e.firstLine.toLowerCase().includes(q));
   });

@@ -21,6 +21,8 @@ import type { CallView } from '../../src-shared/model/call.js';
 import type { InspectionView } from '../../src-shared/model/certificate.js';
 import type { RegistrationView } from '../../src-shared/model/registration.js';
 import type { TestResultView } from '../../src-shared/model/connection-test.js';
+import type { BundleResult } from '../../src-shared/model/diagnostics.js';
+import { readZip } from '../support/zip-reader.js';
 import { listChannels } from '../../src-shared/ipc/define.js';
 import { contract } from '../../src-shared/ipc/contract.js';
 import { IpcError } from '../../src-shared/ipc/errors.js';
@@ -76,6 +78,7 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
   let client: ContractClient;
   let aliceId: string;
   const invoked = new Set<string>();
+  let bundle: BundleResult | undefined;
   let watcher: ReturnType<typeof callWatcher>;
   const waitCall = (pred: (call: CallView) => boolean, timeoutMs?: number): Promise<CallView> => watcher.wait(pred, timeoutMs);
   /** Before an action done outside the contract (baresip dials, hangs up). */
@@ -269,12 +272,14 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
       ['dns', 'passed'],
       ['connect', 'passed'],
       ['tls', 'passed'],
+      ['certificate', 'passed'],
       ['register', 'passed'],
       ['media', 'passed'],
     ]);
     expect(result.ok).toBe(true);
-    expect(result.steps[2]!.report?.tlsVersion).toMatch(/^TLSv1\.[23]$/); // the certificate panel's report rides on the TLS step
-    expect(result.steps[4]!.summary).toContain('AES_CM_128_HMAC_SHA1_80');
+    expect(result.steps[0]!.details.length).toBeGreaterThan(0); // the DNS walk, in words
+    expect(result.steps[3]!.report?.tlsVersion).toMatch(/^TLSv1\.[23]$/); // the certificate panel's report rides on the certificate step
+    expect(result.steps[5]!.summary).toContain('AES_CM_128_HMAC_SHA1_80');
     const draft = await client.api.requests.accounts.test({ config: { uri: `sip:${ALICE.user}@${kam.domain}`, password: ALICE.password, outboundProxy: kam.proxyUri('tls'), tls: { caFiles: [kam.caCertPath] } } });
     await req('accounts.cancelTest', () => client.api.requests.accounts.cancelTest({ testId: draft.testId }).catch(() => ({ done: true as const })));
     await client.waitForEvent<TestResultView>('accounts.testFinished', (r) => r.testId === draft.testId, 30_000, testFrom);
@@ -315,6 +320,39 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
     expect((await client.api.requests.history.list({})).total).toBe(history.total - 1);
     await req('history.clear', () => client.api.requests.history.clear({}));
 
+    // Trust and diagnostics (issue 13).
+    const events = await req('certificates.tlsEvents', () => client.api.requests.certificates.tlsEvents({ accountId: aliceId }));
+    expect(events.events.some((e) => e.kind === 'connected' && /^TLSv1\.[23]$/.test(e.tlsVersion ?? ''))).toBe(true);
+    expect(events.events.some((e) => e.kind === 'reconnected')).toBe(true); // re-verified after the update and the re-enable
+    const panel = await client.api.requests.certificates.forAccount({ accountId: aliceId });
+    const anchor = panel.report?.chain.find((c) => c.isCa && c.subject === c.issuer);
+    expect(anchor).toBeDefined();
+    const trusted = await req('certificates.trustCa', () => client.api.requests.certificates.trustCa({ accountId: aliceId, fingerprintSha256: anchor!.fingerprintSha256 }));
+    expect(trusted.trustedCas.map((c) => c.fingerprintSha256)).toEqual([anchor!.fingerprintSha256]);
+    const pinned = await req('certificates.pin', () => client.api.requests.certificates.pin({ accountId: aliceId, what: 'key' }));
+    expect(pinned).toMatchObject({ verification: 'pinned', pin: panel.report?.chain[0]?.spkiPin });
+    await client.waitForEvent<RegistrationView>('registration.changed', (r) => r.accountId === aliceId && r.state === 'registered' && r.flow?.verification === 'pinned', 20_000, client.events.length - 1);
+    const chainOnly = await req('certificates.useChainOnly', () => client.api.requests.certificates.useChainOnly({ accountId: aliceId, acknowledgeWeaker: true }));
+    expect(chainOnly.verification).toBe('chain-only');
+    await client.waitForEvent<RegistrationView>('registration.changed', (r) => r.accountId === aliceId && r.state === 'registered' && r.flow?.verification === 'chain-only', 20_000, client.events.length - 1);
+    const sipLog = await req('diagnostics.sipLog', () => client.api.requests.diagnostics.sipLog({ accountId: aliceId }));
+    expect(sipLog.entries.some((e) => e.direction === 'sent' && e.method === 'REGISTER' && /Authorization: Digest username="alice"/i.test(e.text) && e.text.includes('response="[masked]"'))).toBe(true);
+    expect(sipLog.entries.some((e) => e.direction === 'received' && e.status === 200 && e.method === 'INVITE')).toBe(true);
+    expect(sipLog.calls.some((c) => c.callId === first.id)).toBe(true);
+    const ofCall = await client.api.requests.diagnostics.sipLog({ callId: first.id });
+    expect(ofCall.entries.length).toBeGreaterThan(2);
+    expect(ofCall.entries.every((e) => e.callId === first.id)).toBe(true);
+    const exported = await req('diagnostics.exportSipLog', () => client.api.requests.diagnostics.exportSipLog({ accountId: aliceId }));
+    expect(exported.count).toBeGreaterThanOrEqual(sipLog.entries.length);
+    expect(exported.text).toContain('Passwords, digest responses and SRTP keys are masked.');
+    const invite = ofCall.entries.find((e) => e.direction === 'received' && e.status === 200)!;
+    const explained = await req('diagnostics.explainSdp', () => client.api.requests.diagnostics.explainSdp({ sdp: invite.text.slice(invite.text.indexOf('v=0')) }));
+    // bob's answer from the log, pasted as an offer: its key is masked, so the line is judged unusable and the words say so.
+    expect(explained.streams[0]?.offered[0]).toMatchObject({ suite: 'AES_CM_128_HMAC_SHA1_80', chosen: false });
+    expect(explained.summary.length).toBeGreaterThan(10);
+    bundle = await req('diagnostics.writeBundle', () => client.api.requests.diagnostics.writeBundle({}));
+    expect(bundle.files.map((f) => f.name)).toEqual(['README.txt', 'about.json', 'settings.json', 'accounts.json', 'certificates.json', 'tls-events.json', 'connection-tests.json', 'call-quality.json', 'sip-trace.txt']);
+
     const requests = listChannels(contract).filter((c) => c.kind === 'request').map((c) => c.channel);
     expect(requests.filter((c) => !invoked.has(c))).toEqual([]);
     const eventChannels = new Set(client.events.map(([ch]) => `evt:${ch}`));
@@ -345,6 +383,25 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
     expect(client.frames.length).toBeGreaterThan(100);
     const lower = all.toLowerCase();
     for (const secret of secrets) for (const v of variants(secret)) expect(lower.includes(v.toLowerCase()), `a frame contains a secret (${v.slice(0, 6)}…)`).toBe(false);
+
+    // Issue 13 acceptance 4: the diagnostics bundle of this session (a real call through Kamailio) holds the trace and the
+    // reports, and no file in it holds a secret, in any casing or encoding.
+    expect(bundle, 'the bundle was written by the channel walk').toBeDefined();
+    const files = readZip(readFileSync(bundle!.path));
+    expect(files.size).toBe(9);
+    const text = (name: string): string => [...files].find(([n]) => n.endsWith(`/${name}`))![1].toString('utf8');
+    expect(text('sip-trace.txt')).toMatch(/INVITE sips?:bob@/);
+    expect(text('sip-trace.txt')).toContain('a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:[masked]');
+    expect(text('sip-trace.txt')).toMatch(/response="\[masked\]"/);
+    expect(JSON.parse(text('tls-events.json')).length).toBeGreaterThan(1);
+    expect(JSON.parse(text('connection-tests.json')).some((t: TestResultView) => t.ok)).toBe(true);
+    expect(JSON.parse(text('call-quality.json')).length).toBeGreaterThan(0);
+    expect(JSON.parse(text('certificates.json'))[0].report.chain.length).toBeGreaterThan(0);
+    expect(JSON.parse(text('about.json')).system.os).toBeTruthy();
+    for (const [name, content] of files) {
+      const body = content.toString('utf8').toLowerCase();
+      for (const secret of secrets) for (const v of variants(secret)) expect(body.includes(v.toLowerCase()), `${name} contains a secret (${v.slice(0, 6)}…)`).toBe(false);
+    }
   });
 
   it('a page from another origin cannot open the door', async () => {

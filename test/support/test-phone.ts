@@ -12,6 +12,8 @@ import { MemorySecretStore } from '../../src-main/platform/storage/secret-store.
 import { createPhone, type Phone } from '../../src-main/services/phone/create-phone.js';
 import type { HistoryStore } from '../../src-main/services/phone/ports.js';
 import type { LockedSettings } from '../../src-main/services/phone/accounts-service.js';
+import type { TrustPolicy } from '../../src-main/services/certificates/trust-policy.js';
+import { ZipBundleWriter } from '../../src-main/platform/storage/bundle-writer.js';
 import { FakeAudioDevicePort, fakeDevice } from '../fakes/fake-audio-device.js';
 
 export class MemoryHistoryStore implements HistoryStore {
@@ -25,7 +27,7 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 }
 
-export async function createTestPhone(options: { sinks?: LogSink[]; version?: string; history?: MemoryHistoryStore; locked?: LockedSettings } = {}): Promise<Phone> {
+export async function createTestPhone(options: { sinks?: LogSink[]; version?: string; history?: MemoryHistoryStore; locked?: LockedSettings; trustPolicy?: TrustPolicy; bundleDir?: string } = {}): Promise<Phone> {
   const clock = new SystemClock({ unrefTimers: true });
   const rng = new CryptoRng();
   const logger = createLogger({ sinks: options.sinks ?? [], level: 'debug' });
@@ -46,5 +48,7 @@ export async function createTestPhone(options: { sinks?: LogSink[]; version?: st
     instanceId: 'urn:uuid:00000000-0000-4000-8000-000000000001',
     userAgent: 'test',
     ...(options.locked === undefined ? {} : { locked: options.locked }),
+    ...(options.trustPolicy === undefined ? {} : { trustPolicy: options.trustPolicy }),
+    ...(options.bundleDir === undefined ? {} : { bundleWriter: new ZipBundleWriter(options.bundleDir) }),
   });
 }

@@ -22,11 +22,14 @@ function maskCredentials(value: string): string {
 }
 
 export function maskSipText(text: string): string {
-  return redactText(
-    text
-      .replace(AUTH_LINE, (_m, head: string, value: string) => `${head}${maskCredentials(value)}`)
-      .replace(/\binline:[^\s|]+/gi, `inline:${MASK}`)
-      .replace(/^(a=key-mgmt:\S+)[ \t]+[^\r\n]*/gim, `$1 ${MASK}`)
-      .replace(/^k=[^\r\n]*/gim, `k=${MASK}`),
-  );
+  // The credentials, already masked field by field, are set aside while the logger's redaction
+  // runs (it would wipe the whole header value, and with it the username and realm IT needs).
+  const kept: string[] = [];
+  const masked = text
+    .replace(/\u0000/g, '')
+    .replace(AUTH_LINE, (_m, head: string, value: string) => `\u0000${kept.push(`${head}${maskCredentials(value)}`) - 1}\u0000`)
+    .replace(/\binline:[^\s|]+/gi, `inline:${MASK}`)
+    .replace(/^(a=key-mgmt:\S+)[ \t]+[^\r\n]*/gim, `$1 ${MASK}`)
+    .replace(/^k=[^\r\n]*/gim, `k=${MASK}`);
+  return redactText(masked).replace(/\u0000(\d+)\u0000/g, (_m, i: string) => kept[Number(i)] ?? MASK);
 }

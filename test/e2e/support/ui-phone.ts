@@ -12,7 +12,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const named = (prefix: string, label: string): RegExp => new RegExp(`^${escape(prefix)}${escape(label)}\\b`, 'i');
 
 export const WIZARD_HEADING = 'Set up your phone account';
-export const TEST_STEPS = ['DNS', 'Connect', 'TLS', 'Register', 'Media'] as const;
+export const TEST_STEPS = ['DNS', 'Connect', 'TLS handshake', 'Certificate', 'Register', 'Media'] as const;
 
 // ---- waiting, with messages that say what was expected and what was there ----
 

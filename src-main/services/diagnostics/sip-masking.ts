@@ -26,10 +26,10 @@ export function maskSipText(text: string): string {
   // runs (it would wipe the whole header value, and with it the username and realm IT needs).
   const kept: string[] = [];
   const masked = text
-    .replace(/\u0000/g, '')
-    .replace(AUTH_LINE, (_m, head: string, value: string) => `\u0000${kept.push(`${head}${maskCredentials(value)}`) - 1}\u0000`)
+    .replace(/\uE000/g, '')
+    .replace(AUTH_LINE, (_m, head: string, value: string) => `\uE000${kept.push(`${head}${maskCredentials(value)}`) - 1}\uE000`)
     .replace(/\binline:[^\s|]+/gi, `inline:${MASK}`)
     .replace(/^(a=key-mgmt:\S+)[ \t]+[^\r\n]*/gim, `$1 ${MASK}`)
     .replace(/^k=[^\r\n]*/gim, `k=${MASK}`);
-  return redactText(masked).replace(/\u0000(\d+)\u0000/g, (_m, i: string) => kept[Number(i)] ?? MASK);
+  return redactText(masked).replace(/\uE000(\d+)\uE000/g, (_m, i: string) => kept[Number(i)] ?? MASK);
 }

@@ -46,6 +46,7 @@ export const certificates = {
     region: "Certificate report for {target}",
     verified: "Verified",
     fix: "How to fix: {hint}",
+    fixLabel: "How to fix:",
     verification: { full: "Verified: full", "chain-only": "Verified: chain only (weaker)", pinned: "Verified: pinned", failed: "Not verified" },
     chainOnlyNote: "The server's name was not checked against its certificate.",
     checkedAt: "Checked {when}",

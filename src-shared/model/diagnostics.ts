@@ -37,7 +37,7 @@ export type SipLogEntryView = v.InferOutput<typeof SipLogEntryViewSchema>;
 
 export const SipLogQuerySchema = v.strictObject({
   accountId: v.optional(AccountId),
-  /** Only the messages of one call (its SIP Call-ID: CallView.id). */
+  /** Only the messages of one call: its CallView.id, or its SIP Call-ID (as SipLogPage.calls and entries give it). */
   callId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
   /** Newest N (default 500). */
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5000)), 500),
@@ -48,7 +48,7 @@ export const SipLogPageSchema = v.object({
   entries: v.array(SipLogEntryViewSchema),
   /** Messages no longer kept (the log keeps the newest few thousand per account). */
   dropped: v.number(),
-  /** Calls seen in the log, newest first, for the filter. */
+  /** Calls seen in the log (by SIP Call-ID), newest first, for the filter. */
   calls: v.array(v.object({ callId: v.string(), accountId: v.string(), firstLine: v.string(), time: v.string() })),
 });
 export type SipLogPage = v.InferOutput<typeof SipLogPageSchema>;

@@ -51,6 +51,8 @@ export class DiagnosticsService implements Disposable {
   private readonly tests: TestResultView[] = [];
   /** The quality reports of recent calls, by call id, oldest call first. */
   private readonly quality = new Map<string, CallQualityView[]>();
+  /** The phone's call ids (CallView.id) and their SIP Call-IDs, newest last. */
+  private readonly sipCallIds = new Map<string, string>();
 
   constructor(
     private readonly deps: {
@@ -87,12 +89,23 @@ export class DiagnosticsService implements Disposable {
     return this.deps.trace.onMessage;
   }
 
+  /** A call's SIP Call-ID became known (the filter by call takes either id). */
+  noteCall(callId: string, sipCallId: string | undefined): void {
+    if (sipCallId === undefined || this.sipCallIds.get(callId) === sipCallId) return;
+    this.sipCallIds.set(callId, sipCallId);
+    if (this.sipCallIds.size > 500) this.sipCallIds.delete(this.sipCallIds.keys().next().value!);
+  }
+
+  private resolve(q: SipLogQuery): SipLogQuery {
+    return q.callId === undefined ? q : { ...q, callId: this.sipCallIds.get(q.callId) ?? q.callId };
+  }
+
   sipLog(q: SipLogQuery): SipLogPage {
-    return this.deps.trace.query(q);
+    return this.deps.trace.query(this.resolve(q));
   }
 
   exportSipLog(q: SipLogQuery): { text: string; count: number; fileName: string } {
-    return this.deps.trace.exportText(q, this.deps.clock.now());
+    return this.deps.trace.exportText(this.resolve(q), this.deps.clock.now());
   }
 
   explainSdp(req: ExplainSdp): SdpExplanation {

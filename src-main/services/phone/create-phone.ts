@@ -216,6 +216,12 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
       },
     }),
   );
+  store.add(
+    phone.onEvent((e) => {
+      if (e.type === 'call' || e.type === 'call-updated') diagnostics.noteCall(e.call.callId, phone.sipCallId(e.call.callId));
+    }),
+  );
+
   if (adapters.audio.alerts) {
     store.add(new CallAlerts(phone.onEvent, { port: adapters.audio.port, clock, logger: logger.child('alerts'), ringDevice: () => audio.ringDeviceId, speakerDevice: () => audio.preferences.playbackDeviceId }));
   }

@@ -192,6 +192,11 @@ export class PhoneService implements Disposable {
     return this.accounts.get(id);
   }
 
+  /** The SIP Call-ID of a call (once it has a dialog), for the SIP log's filter by call. */
+  sipCallId(callId: string): string | undefined {
+    return this.calls.get(callId)?.session.dialogId?.callId;
+  }
+
   get accountIds(): string[] {
     return [...this.accounts.keys()];
   }

@@ -38,6 +38,9 @@ describe('certificate-format', () => {
     expect(originWords(t, entry())).toBe('Sent by the server');
     expect(originWords(t, ROOT)).toBe('From the trust store (system)');
     expect(originWords(t, { ...ROOT, anchorSource: 'custom' })).toBe('From the trust store (account)');
+    expect(originWords(t, { ...ROOT, anchorSource: 'custom' }, 'check')).toBe('From the trust store (CA file of this check)');
+    // A root the server sent as well: the anchor is still the trust store's copy.
+    expect(originWords(t, { ...ROOT, presented: true })).toBe('From the trust store (system); the server sent it too');
     expect(expiryShort(t, 6)).toBe('Expires in 6 days');
     expect(expiryShort(t, 1)).toBe('Expires in 1 day');
     expect(expiryShort(t, -3)).toBe('Expired 3 days ago');

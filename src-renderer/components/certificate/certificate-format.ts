@@ -86,11 +86,18 @@ export function keyWords(t: Translate, key: CertificateEntryView['key']): string
   return key.bits === null ? key.type.toUpperCase() : t('certificates.chain.keyOther', { type: key.type.toUpperCase(), bits: key.bits });
 }
 
-/** "Sent by the server", or "From the trust store (system|bundled|account)". */
-export function originWords(t: Translate, c: CertificateEntryView): string {
-  if (c.presented) return t('certificates.chain.sent');
-  if (c.anchorSource === null) return t('certificates.chain.store');
-  return t('certificates.chain.storeSource', { source: t(`certificates.chain.source.${c.anchorSource}`) });
+/** Whose CAs a `custom` trust anchor is: the account's (trusted from the panel, its CA files) or the check's own CA files. */
+export type CustomCas = 'account' | 'check';
+
+/**
+ * "Sent by the server", or "From the trust store (system|bundled|account)". A trust anchor is
+ * always the trust store's copy (path building ends there), also when the server sent one too.
+ */
+export function originWords(t: Translate, c: CertificateEntryView, custom: CustomCas = 'account'): string {
+  if (c.presented && !c.trustAnchor) return t('certificates.chain.sent');
+  const source = c.anchorSource === null ? null : c.anchorSource === 'custom' && custom === 'check' ? 'customCheck' : c.anchorSource;
+  const store = source === null ? t('certificates.chain.store') : t('certificates.chain.storeSource', { source: t(`certificates.chain.source.${source}`) });
+  return c.presented ? t('certificates.chain.alsoSent', { origin: store }) : store;
 }
 
 /** "12 days left" / "expired 3 days ago" / "expires today", from main's daysLeft. */
@@ -208,7 +215,7 @@ export function trustCandidate(r: CertificateReportView): CertificateEntryView |
  * the name check, every certificate with fingerprints and validity, the gap, expiry warnings and
  * notes. Dates in ISO form (unambiguous in a ticket).
  */
-export function diagnosisText(t: Translate, r: CertificateReportView): string {
+export function diagnosisText(t: Translate, r: CertificateReportView, custom: CustomCas = 'account'): string {
   const target = `${r.target.address}:${r.target.port}`;
   const none = t('certificates.report.none');
   const lines: string[] = [t('certificates.diagnosis.title', { target }), t('certificates.diagnosis.domain', { domain: r.target.domain }), t('certificates.diagnosis.checkedAt', { when: r.checkedAt }), ''];
@@ -234,7 +241,7 @@ export function diagnosisText(t: Translate, r: CertificateReportView): string {
     const more = [
       t('certificates.diagnosis.issuer', { issuer: c.issuer }),
       ...(sanList(c).length > 0 ? [t('certificates.diagnosis.sans', { sans: sanList(c).join(', ') })] : []),
-      t('certificates.diagnosis.origin', { origin: originWords(t, c) }),
+      t('certificates.diagnosis.origin', { origin: originWords(t, c, custom) }),
       t('certificates.diagnosis.validity', { from: iso(c.notBefore), until: iso(c.notAfter), left: daysLeftWords(t, c.daysLeft) }),
       t('certificates.diagnosis.key', { key: keyWords(t, c.key), signature: c.signatureAlgorithm }),
       t('certificates.diagnosis.fingerprint', { value: c.fingerprintSha256 }),

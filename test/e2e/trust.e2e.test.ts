@@ -81,9 +81,14 @@ describe.skipIf(!prerequisites.available)('the certificate panel in Chromium, by
     return reportCard(page, s.host, s.port);
   };
 
-  /** Scrolls `l` to the top of its scroller and takes the screenshots of the state. */
+  /** Scrolls `l` near the top of its scroller (what precedes it just in view) and takes the screenshots of the state. */
   const shoot = async (l: Locator, state: string): Promise<void> => {
-    await l.first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await l.first().evaluate((el) => {
+      el.scrollIntoView({ block: 'start' });
+      let scroller = el.parentElement;
+      while (scroller !== null && scroller.scrollTop === 0) scroller = scroller.parentElement;
+      if (scroller !== null) scroller.scrollTop -= 56;
+    });
     await captureState(page, 'certificates', state);
   };
 

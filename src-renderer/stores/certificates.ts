@@ -46,6 +46,8 @@ export const useCertificatesStore = defineStore('certificates', () => {
   const inspection = ref<InspectionView | null>(null);
   const inspecting = ref(false);
   const inspectProblem = ref<ShownProblem | null>(null);
+  /** Whether the shown inspection asked for every address behind the name. */
+  const inspectedAll = ref(false);
 
   let started = false;
   /** Per account, the generation of the newest report request (older answers are dropped). */
@@ -151,6 +153,7 @@ export const useCertificatesStore = defineStore('certificates', () => {
       const result = await useApi().requests.certificates.inspect(form);
       if (mine !== inspectGeneration) return null;
       inspection.value = result;
+      inspectedAll.value = form.allAddresses === true;
       return result;
     } catch (e) {
       if (mine === inspectGeneration) {
@@ -203,7 +206,7 @@ export const useCertificatesStore = defineStore('certificates', () => {
     }
   }
 
-  return { panels, inspection, inspecting, inspectProblem, panel, init, open, forAccount, tlsEvents, checkAddresses, inspect, dismissInspectProblem, trustCa, pin, useChainOnly, exportChain, copyText };
+  return { panels, inspection, inspecting, inspectProblem, inspectedAll, panel, init, open, forAccount, tlsEvents, checkAddresses, inspect, dismissInspectProblem, trustCa, pin, useChainOnly, exportChain, copyText };
 });
 
 /** Saves text as a file through the page (a Blob behind an `a[download]`), as a browser download. */

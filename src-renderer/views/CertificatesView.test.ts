@@ -200,6 +200,18 @@ describe('CertificatesView', () => {
     expect(buttonNames(named(bad, 'group', 'Certificate actions'))).toEqual(['Export chain (PEM)', 'Copy diagnosis']);
   });
 
+  it('with one address behind the name: just its report, and says so', async () => {
+    const api = setup();
+    const geo = geoInspection();
+    api.handle('certificates.checkAccountAddresses', () => ({ ...geo, ok: true, addresses: [geo.addresses[0]!] }));
+    const w = await mountView();
+    await button(w, 'Check every address').trigger('click');
+    await flushPromises();
+    expect(w.find('table').exists()).toBe(false);
+    expect(w.text()).toContain('Only one address was found behind this name.');
+    expect(w.findAll('[role="region"]').filter((r) => accessibleName(r.element) === 'Certificate report for 127.0.0.1:5061')).toHaveLength(2);
+  });
+
   it('offers only what policy allows, and says why', async () => {
     setup(expiredReport(), NO_ACTIONS);
     const w = await mountView();

@@ -261,7 +261,10 @@ export async function waitForTestFinished(scope: Locator, timeoutMs = 30_000): P
   const read = async (): Promise<StepShown[]> =>
     (await stepTexts(scope)).map((text, i) => {
       const label = STEP_LABELS[i] ?? (`#${i}` as StepLabel);
-      const status = text.includes('Running…') ? 'Running…' : (FINAL_STATUSES.find((s) => new RegExp(`\\b${s}\\b`).test(text)) ?? 'pending');
+      // The step's status word is the first one in its text (a summary or detail line may use such words later).
+      const words = [...FINAL_STATUSES, 'Running…'] as const;
+      const at = words.map((w) => ({ w, i: text.search(new RegExp(`(^|[^A-Za-z])${w}`)) })).filter((x) => x.i >= 0);
+      const status = at.length === 0 ? 'pending' : at.reduce((a, b) => (b.i < a.i ? b : a)).w;
       return { label, text, status };
     });
   const steps = await until('the connection test to finish (six steps, each Passed, Failed or Skipped)', read, (s) => s.length === STEP_LABELS.length && s.every((x) => x.status !== 'Running…' && x.status !== 'pending'), timeoutMs);

@@ -24,6 +24,7 @@ export const DEBIAN_PEERS = [
   { pkg: 'sox', probe: '/usr/bin/sox', why: 'measuring recorded audio' },
   { pkg: 'espeak-ng', probe: '/usr/bin/espeak-ng', why: 'speech test audio' },
   { pkg: 'unzip', probe: '/usr/bin/unzip', why: 'checking the diagnostics bundle with Info-ZIP' },
+  { pkg: 'patchelf', probe: '/usr/bin/patchelf', why: "packaging: naudiodon's RUNPATH made relative (build/after-pack.mjs), checked by test/packaging" },
   { pkg: 'gcc', probe: '/usr/bin/cc', why: 'building small C test helpers against libsrtp2/spandsp' },
   { pkg: 'pkg-config', probe: '/usr/bin/pkg-config', why: 'locating C libraries for test helpers' },
 ];

@@ -4,7 +4,7 @@
  * concrete adapters and hands them to the services; the renderer reaches them only through the
  * contract.
  */
-import { app, BrowserWindow, globalShortcut, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, session, Tray } from 'electron';
+import { app, BrowserWindow, globalShortcut, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, safeStorage, session, Tray } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SystemClock } from '../base/clock.js';
@@ -24,7 +24,10 @@ import { loadInstanceId } from '../platform/storage/instance-id.js';
 import { JsonFileStore } from '../platform/storage/json-file-store.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
 import { ZipBundleWriter } from '../platform/storage/bundle-writer.js';
-import { FileSecretStore } from '../platform/storage/secret-store.js';
+import { RotatingFileSink } from '../platform/storage/rotating-file-sink.js';
+import { SafeStorageSecretStore, type SafeStoragePort } from '../platform/storage/safe-storage-secret-store.js';
+import { problem } from '../services/problems/problem-catalog.js';
+import type { Problem } from '../../src-shared/ipc/errors.js';
 import { createPhone, type Phone } from '../services/phone/create-phone.js';
 import { platformOf } from '../services/app/app-service.js';
 import { DesktopShell } from './desktop-shell.js';
@@ -38,7 +41,16 @@ import { createMainWindow } from './window.js';
 /** Windows ties notifications to the app's AppUserModelID (electron-builder.yml appId). */
 const APP_ID = 'com.example.securesoftphone';
 
-const logger = createLogger({ sinks: [new JsonLinesSink(process.stderr)], level: app.isPackaged ? 'info' : 'debug', scope: 'app' });
+/** Rotating log files in the user-data folder (logs/softphone.log, 5 × 2 MB), masked by the logger before any sink. */
+const logger = createLogger({ sinks: [new JsonLinesSink(process.stderr), logFileSink()], level: app.isPackaged ? 'info' : 'debug', scope: 'app' });
+
+function logFileSink(): RotatingFileSink | { write(): void } {
+  try {
+    return new RotatingFileSink(join(app.getPath('userData'), 'logs', 'softphone.log'));
+  } catch {
+    return { write: () => undefined };
+  }
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -190,6 +202,16 @@ async function start(): Promise<void> {
   });
 }
 
+/** The port over Electron's safeStorage (the only place that touches it). */
+function electronSafeStorage(): SafeStoragePort {
+  return {
+    isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
+    encryptString: (text) => safeStorage.encryptString(text),
+    decryptString: (data) => safeStorage.decryptString(data),
+    ...(process.platform === 'linux' ? { getSelectedStorageBackend: () => safeStorage.getSelectedStorageBackend() } : {}),
+  };
+}
+
 /** Start at login: the OS login item on macOS and Windows, an XDG autostart entry on Linux. */
 function loginItemPort(): LoginItemPort {
   if (process.platform !== 'linux') return electronLoginItem(app);
@@ -209,8 +231,9 @@ function loginItemPort(): LoginItemPort {
  * history in the user-data folder. A network change or a resume from sleep re-registers every
  * account at once. Built by createPhone, the one composition shared with the CLI and web face.
  *
- * Secrets: until the keychain-backed store lands (Electron safeStorage), passwords are kept in a
- * 0600 file in the user-data folder (platform/storage/secret-store.ts).
+ * Secrets: encrypted by the OS through Electron safeStorage (Keychain / DPAPI / libsecret); on
+ * Linux without a keyring (`basic_text`) they are not stored unless policy allows it, and the
+ * person is told (platform/storage/safe-storage-secret-store.ts).
  */
 async function buildPhone(): Promise<Phone> {
   const clock = new SystemClock();
@@ -225,7 +248,14 @@ async function buildPhone(): Promise<Phone> {
     network.dispose();
     changes.dispose();
   });
+  const secrets = new SafeStorageSecretStore(userData, electronSafeStorage(), { allowBasicText: false, logger: logger.child('secrets') });
+  const notices: Problem[] = [];
+  if (secrets.status !== 'encrypted') {
+    logger.warn('passwords cannot be protected by the OS here', { backend: secrets.backend, status: secrets.status });
+    notices.push(problem('password-not-stored', { account: 'your accounts', backend: secrets.backend }));
+  }
   return createPhone({
+    startupProblems: notices,
     identity: {
       name: app.getName(),
       version: app.getVersion(),
@@ -246,7 +276,7 @@ async function buildPhone(): Promise<Phone> {
       alerts: true,
     },
     store: new JsonFileStore(userData),
-    secrets: new FileSecretStore(userData),
+    secrets,
     history: new JsonHistoryStore(userData),
     instanceId: await loadInstanceId(userData),
     bundleWriter: new ZipBundleWriter(join(userData, 'diagnostics')),

@@ -19,8 +19,9 @@ import { createSipPlatform } from '../platform/net/sip-platform.js';
 import { loadInstanceId } from '../platform/storage/instance-id.js';
 import { JsonFileStore, MemoryStore } from '../platform/storage/json-file-store.js';
 import { JsonHistoryStore } from '../platform/storage/json-history-store.js';
+import { RotatingFileSink } from '../platform/storage/rotating-file-sink.js';
 import { ZipBundleWriter } from '../platform/storage/bundle-writer.js';
-import { FileSecretStore, MemorySecretStore } from '../platform/storage/secret-store.js';
+import { MemorySecretStore, PlaintextFileSecretStore } from '../platform/storage/secret-store.js';
 import type { CallAudioOptions } from '../media/call-media.js';
 import { createPhone, type Phone } from '../services/phone/create-phone.js';
 import { platformOf } from '../services/app/app-service.js';
@@ -66,7 +67,13 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
   if (options.logFile !== undefined) fileSink = bufferedFile(options.logFile);
   const levelFilter = (min: LogLevel, sink: LogSink): LogSink => ({ write: (r) => (rank(r.level) >= rank(min) ? sink.write(r) : undefined) });
   const logger = createLogger({
-    sinks: [levelFilter(options.logLevel, sinks[0]!), ...sinks.slice(1), ...(fileSink === undefined ? [] : [new JsonLinesSink(fileSink)])],
+    sinks: [
+      levelFilter(options.logLevel, sinks[0]!),
+      ...sinks.slice(1),
+      ...(fileSink === undefined ? [] : [new JsonLinesSink(fileSink)]),
+      // A data folder (the web face's --data) keeps rotating logs like the app's user-data folder.
+      ...(options.dataDir === undefined ? [] : [levelFilter('info', new RotatingFileSink(join(options.dataDir, 'logs', 'softphone.log')))]),
+    ],
     level: 'debug',
     scope: 'softphone',
   });
@@ -103,7 +110,7 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
       alerts: false,
     },
     store: options.dataDir === undefined ? new MemoryStore() : new JsonFileStore(options.dataDir),
-    secrets: options.dataDir === undefined ? new MemorySecretStore() : new FileSecretStore(options.dataDir),
+    secrets: options.dataDir === undefined ? new MemorySecretStore() : new PlaintextFileSecretStore(options.dataDir, logger.child('secrets')),
     history: new JsonHistoryStore(options.dataDir ?? home),
     instanceId: await loadInstanceId(options.dataDir ?? home),
     bundleWriter: new ZipBundleWriter(join(options.dataDir ?? home, 'diagnostics')),

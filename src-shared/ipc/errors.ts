@@ -138,7 +138,13 @@ export const MEDIA_ERROR_CODES = [
 export const AUDIO_ERROR_CODES = ['audio-unavailable', 'audio-device-not-found', 'audio-format-unsupported', 'audio-open-failed', 'audio-device-lost', 'audio-io-error', 'audio-echo-cancellation-unavailable'] as const;
 
 /** What the phone keeps on disk. */
-export const STORAGE_ERROR_CODES = ['storage-read-failed', 'storage-write-failed', 'storage-corrupt'] as const;
+export const STORAGE_ERROR_CODES = [
+  'storage-read-failed',
+  'storage-write-failed',
+  'storage-corrupt',
+  /** The account's password is not kept on this computer (no keyring): it is asked for at each start. */
+  'password-not-stored',
+] as const;
 
 export const ERROR_CODE_GROUPS = {
   ipc: IPC_ERROR_CODES,

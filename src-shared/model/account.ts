@@ -148,6 +148,11 @@ export const AccountViewSchema = v.object({
   voicemail: v.boolean(),
   allowInsecureSdes: v.boolean(),
   hasPassword: v.boolean(),
+  /**
+   * The password is not kept on this computer (Linux without a keyring) and has not been entered
+   * since the app started: the account waits for it (accounts.update with the password).
+   */
+  passwordNeeded: v.optional(v.boolean()),
   enabled: v.boolean(),
   isDefault: v.boolean(),
   /** Settings IT has locked, and why (empty until provisioning). */

@@ -1,10 +1,13 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { writeFileAtomic } from './atomic-file.js';
 
 /**
  * RFC 5626 §4.1: one `+sip.instance` URN per installation, kept in the app's folder so the
  * registrar recognises this device across restarts. A read-only folder still gets a per-run id.
+ * The file is one line (the URN, self-describing, so it needs no schema envelope), written
+ * atomically (atomic-file.ts).
  */
 export async function loadInstanceId(dir: string): Promise<string> {
   const file = join(dir, 'instance-id');
@@ -16,8 +19,7 @@ export async function loadInstanceId(dir: string): Promise<string> {
   }
   const id = `urn:uuid:${randomUUID()}`;
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFile(file, `${id}\n`, { mode: 0o600 });
+    await writeFileAtomic(file, `${id}\n`);
   } catch {
     // read-only folder: the id lives for this run only
   }

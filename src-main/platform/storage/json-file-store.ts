@@ -1,31 +1,50 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KeyValueStore } from '../../services/settings/settings-service.js';
+import type { KeyValueStore, StoredDocumentProblem } from '../../services/settings/settings-service.js';
+import { readDocument, setAside, WRAP_V0, writeDocument, type DocumentSpec } from './versioned-document.js';
 
 /**
- * A key → JSON document store in a directory, one file per key. Writes are atomic
- * (write a temp file, then rename) so a crash never leaves a half-written settings file.
+ * A key → JSON document store in a folder, one file per key (`settings.json`, `accounts.json`…).
+ * Every write is atomic and serialized per file (atomic-file.ts); every document carries its
+ * schema version (versioned-document.ts) and older documents are migrated when read. A damaged
+ * file is moved aside as `KEY.json.corrupt-<time>`, the key reads as absent (the caller's
+ * default) and the problem is kept for `takeProblems()` (the composition tells the person).
  */
-let writeCounter = 0;
-
 export class JsonFileStore implements KeyValueStore {
-  constructor(private readonly dir: string) {}
+  private problems: StoredDocumentProblem[] = [];
+
+  constructor(
+    private readonly dir: string,
+    /** Schema per key; keys not named here are at version 1 (the v0 document wrapped). */
+    private readonly specs: Readonly<Record<string, DocumentSpec>> = {},
+  ) {}
 
   async read(key: string): Promise<unknown> {
-    try {
-      return JSON.parse(await readFile(this.path(key), 'utf8')) as unknown;
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') return undefined;
-      throw e;
+    const r = await readDocument(this.path(key), this.spec(key));
+    if (r.kind === 'absent') return undefined;
+    if (r.kind === 'corrupt') {
+      this.problems.push({ what: key, movedTo: r.movedTo, reason: r.reason });
+      return undefined;
     }
+    return r.data;
   }
 
-  async write(key: string, value: unknown): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const target = this.path(key);
-    const tmp = `${target}.${process.pid}.${++writeCounter}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, target);
+  write(key: string, value: unknown): Promise<void> {
+    return writeDocument(this.path(key), this.spec(key), value);
+  }
+
+  async setAside(key: string): Promise<string | undefined> {
+    // The caller reports it (it knows why the document does not validate).
+    return setAside(this.path(key));
+  }
+
+  takeProblems(): readonly StoredDocumentProblem[] {
+    const p = this.problems;
+    this.problems = [];
+    return p;
+  }
+
+  private spec(key: string): DocumentSpec {
+    return this.specs[key] ?? WRAP_V0;
   }
 
   private path(key: string): string {

@@ -1,7 +1,11 @@
 import type { HistoryStore } from '../../services/phone/ports.js';
+import type { StoredDocumentProblem } from '../../services/settings/settings-service.js';
 import { JsonFileStore } from './json-file-store.js';
 
-/** Call history as `history.json` in the app's data folder (atomic writes, see JsonFileStore). */
+/**
+ * Call history as `history.json` in the app's data folder: atomic, serialized, versioned writes
+ * (JsonFileStore); a damaged file is set aside and history starts empty (reported).
+ */
 export class JsonHistoryStore implements HistoryStore {
   private readonly files: JsonFileStore;
   constructor(dir: string) {
@@ -12,5 +16,8 @@ export class JsonHistoryStore implements HistoryStore {
   }
   save(entries: unknown): Promise<void> {
     return this.files.write('history', entries);
+  }
+  takeProblems(): readonly StoredDocumentProblem[] {
+    return this.files.takeProblems();
   }
 }

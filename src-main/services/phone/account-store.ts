@@ -19,6 +19,12 @@ export interface SecretStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * False when secrets set now live for this run only (Linux without a keyring: safeStorage's
+   * `basic_text` backend, which policy does not allow): the account then asks for its password
+   * at each start. Absent: stored.
+   */
+  readonly storesAtRest?: boolean;
 }
 
 export interface StoredAccount {
@@ -30,6 +36,11 @@ export interface StoredAccount {
   readonly hasClientCertPassword: boolean;
   /** Kept in memory for this run only (`--account FILE` of the web face): never written. */
   readonly ephemeral: boolean;
+  /**
+   * The password is not stored at rest (SecretStore.storesAtRest false) and was not entered in
+   * this run: the account cannot register until `accounts.update` brings it.
+   */
+  readonly passwordNeeded: boolean;
 }
 
 const KEY = 'accounts';
@@ -37,7 +48,7 @@ const KEY = 'accounts';
 const StoredFileSchema = v.object({
   version: v.literal(1),
   defaultAccountId: v.nullable(v.string()),
-  accounts: v.array(v.object({ id: v.string(), enabled: v.boolean(), config: v.unknown() })),
+  accounts: v.array(v.object({ id: v.string(), enabled: v.boolean(), config: v.unknown(), askPassword: v.optional(v.boolean()) })),
 });
 
 const passwordKey = (id: string): string => `account:${id}:password`;
@@ -76,8 +87,10 @@ export class AccountStore {
     if (raw === undefined) return ok(undefined);
     const file = v.safeParse(StoredFileSchema, raw);
     if (!file.success) {
-      this.logger.error('accounts file is not valid; keeping it untouched and starting without accounts', { issues: v.summarize(file.issues).slice(0, 300) });
-      return err(problem('storage-corrupt', { what: 'accounts' }));
+      // Set aside (kept for IT, never overwritten by the next save) and start without accounts.
+      const movedTo = await this.store.setAside?.(KEY);
+      this.logger.error('accounts file is not valid; set aside, starting without accounts', { issues: v.summarize(file.issues).slice(0, 300), movedTo });
+      return err(problem('storage-corrupt', { what: 'accounts', ...(movedTo === undefined ? {} : { file: movedTo }) }));
     }
     const loaded: StoredAccount[] = [];
     for (const a of file.output.accounts) {
@@ -86,13 +99,15 @@ export class AccountStore {
         this.logger.warn('stored account skipped: its settings no longer validate', { account: a.id, issues: v.summarize(config.issues).slice(0, 300) });
         continue;
       }
+      const hasPassword = (await this.secrets.get(passwordKey(a.id))) !== undefined;
       loaded.push({
         id: a.id,
         enabled: a.enabled,
         config: config.output,
-        hasPassword: (await this.secrets.get(passwordKey(a.id))) !== undefined,
+        hasPassword,
         hasClientCertPassword: (await this.secrets.get(certPasswordKey(a.id))) !== undefined,
         ephemeral: false,
+        passwordNeeded: a.askPassword === true && !hasPassword,
       });
     }
     this.accounts = loaded;
@@ -132,7 +147,7 @@ export class AccountStore {
     const ephemeral = options.ephemeral === true;
     const saved = await this.saveSecrets(id, config, ephemeral, false);
     if (!saved.ok) return saved;
-    const account: StoredAccount = { id, enabled: options.enabled, config: withoutSecrets(config), ...saved.value, ephemeral };
+    const account: StoredAccount = { id, enabled: options.enabled, config: withoutSecrets(config), ...saved.value, ephemeral, passwordNeeded: false };
     this.accounts = [...this.accounts, account];
     if (options.makeDefault || this.defaultId === null) this.defaultId = id;
     const written = await this.persist();
@@ -146,7 +161,7 @@ export class AccountStore {
     if (current === undefined) return err(problem('not-found', { what: 'account', id }));
     const saved = await this.saveSecrets(id, config, current.ephemeral, clearPassword, current);
     if (!saved.ok) return saved;
-    const next: StoredAccount = { ...current, config: withoutSecrets(config), ...saved.value };
+    const next: StoredAccount = { ...current, config: withoutSecrets(config), ...saved.value, passwordNeeded: current.passwordNeeded && !saved.value.hasPassword };
     this.accounts = this.accounts.map((a) => (a.id === id ? next : a));
     const written = await this.persist();
     if (!written.ok) return written;
@@ -247,7 +262,10 @@ export class AccountStore {
     const snapshot = {
       version: 1 as const,
       defaultAccountId: this.defaultId !== null && this.get(this.defaultId)?.ephemeral !== true ? this.defaultId : null,
-      accounts: this.accounts.filter((a) => !a.ephemeral).map((a) => ({ id: a.id, enabled: a.enabled, config: a.config })),
+      // askPassword: a password this store cannot keep at rest (no keyring) is asked for at the next start.
+      accounts: this.accounts
+        .filter((a) => !a.ephemeral)
+        .map((a) => ({ id: a.id, enabled: a.enabled, config: a.config, ...((a.hasPassword || a.passwordNeeded) && this.secrets.storesAtRest === false ? { askPassword: true } : {}) })),
     };
     const run = this.writing.then(async (): Promise<Result<void, Problem>> => {
       try {

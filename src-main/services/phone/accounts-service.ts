@@ -202,6 +202,9 @@ export class AccountsService implements Disposable {
   }
 
   private async run(id: string): Promise<Result<void, Problem>> {
+    const stored = this.accounts.get(id);
+    // No keyring: the password was not kept; the account waits until it is entered (accounts.update).
+    if (stored?.passwordNeeded === true) return err(problem('password-not-stored', { account: stored.config.displayName ?? stored.config.uri }));
     const config = await this.accounts.config(id);
     if (!config.ok) return config;
     this.live.set(id, { connection: undefined, registration: undefined, lastRegistered: undefined, since: this.clock.now() });

@@ -32,7 +32,8 @@ export interface CallRecordSecurity {
   readonly srtpSuite: string | null;
 }
 
-export const HISTORY_LIMIT = 1000;
+/** How many records are kept by default (the oldest go first); PhoneAdapters.historyLimit changes it. */
+export const HISTORY_LIMIT = 10_000;
 
 export class CallHistory {
   private records: CallRecord[] = [];
@@ -41,12 +42,13 @@ export class CallHistory {
   constructor(
     private readonly store: HistoryStore,
     private readonly logger: Logger,
+    private readonly limit: number = HISTORY_LIMIT,
   ) {}
 
   async load(): Promise<void> {
     try {
       const raw = await this.store.load();
-      this.records = Array.isArray(raw) ? raw.filter(isRecord).slice(-HISTORY_LIMIT) : [];
+      this.records = Array.isArray(raw) ? raw.filter(isRecord).slice(-this.limit) : [];
     } catch (e) {
       this.logger.warn('call history could not be read; starting empty', { error: e });
       this.records = [];
@@ -60,7 +62,7 @@ export class CallHistory {
   /** Adds a record and saves (writes are serialised so none is lost). */
   add(record: CallRecord): Promise<boolean> {
     this.records.push(record);
-    if (this.records.length > HISTORY_LIMIT) this.records.splice(0, this.records.length - HISTORY_LIMIT);
+    if (this.records.length > this.limit) this.records.splice(0, this.records.length - this.limit);
     return this.save();
   }
 

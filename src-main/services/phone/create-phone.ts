@@ -19,6 +19,7 @@ import type { EchoCancellerFactory } from '../../media/audio/echo-canceller.js';
 import type { CallAudioOptions } from '../../media/call-media.js';
 import { CallMediaEngine, deviceAudioProvider, type CallAudioProvider, type FileAudioFactories, type RtpSocketFactory } from '../../media/call/index.js';
 import type { Problem } from '../../../src-shared/ipc/errors.js';
+import { problem } from '../problems/problem-catalog.js';
 import { AppService, type AppIdentity } from '../app/app-service.js';
 import type { CertificateInspector } from '../certificates/ports.js';
 import { CertificateService } from '../certificates/certificate-service.js';
@@ -78,6 +79,10 @@ export interface PhoneAdapters {
   readonly locked?: LockedSettings;
   /** What the certificate panel may change (provisioning); everything by default. */
   readonly trustPolicy?: TrustPolicy;
+  /** How many call-history records are kept (the oldest go first); default 10,000. */
+  readonly historyLimit?: number;
+  /** Problems the face found before the phone (secrets at rest not protected, provisioning refused): shown with the others. */
+  readonly startupProblems?: readonly Problem[];
   /** Where the diagnostics bundle is written (the user-data folder's diagnostics/); none: the bundle is unavailable. */
   readonly bundleWriter?: BundleWriter;
 }
@@ -125,7 +130,7 @@ const floorDb = (x: number): number => (Number.isFinite(x) ? Math.max(-100, Math
 export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   const { clock, rng, logger } = adapters;
   const store = new DisposableStore();
-  const startupProblems: Problem[] = [];
+  const startupProblems: Problem[] = [...(adapters.startupProblems ?? [])];
 
   const settings = store.add(new SettingsService(adapters.store, logger.child('settings')));
   await settings.load();
@@ -149,7 +154,7 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   const callAudio = adapters.audio.calls === 'devices' ? deviceAudioProvider(adapters.audio.port, () => audio.selection, adapters.audio.files, adapters.audio.echoCanceller) : adapters.audio.calls;
   const media = new CallMediaEngine({ clock, rng, logger: logger.child('media'), sockets: adapters.rtpSockets, audio: callAudio });
 
-  const callHistory = new CallHistory(adapters.history, logger.child('history'));
+  const callHistory = new CallHistory(adapters.history, logger.child('history'), adapters.historyLimit);
   await callHistory.load();
   const history = store.add(new HistoryService(callHistory, adapters.store));
   await history.load();
@@ -228,6 +233,14 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   if (adapters.networkChanges !== undefined) store.add(adapters.networkChanges(() => phone.networkChanged()));
 
   await accounts.start();
+  for (const a of accountStore.list()) if (a.passwordNeeded && a.enabled) startupProblems.push(problem('password-not-stored', { account: a.config.displayName ?? a.config.uri, accountId: a.id }));
+  // Damaged documents found while loading: set aside (kept), defaults used, the person told.
+  for (const source of [adapters.store, adapters.history, adapters.secrets] as readonly Partial<Pick<KeyValueStore, 'takeProblems'>>[]) {
+    for (const p of source.takeProblems?.() ?? []) {
+      logger.error('a stored document was damaged and set aside', { what: p.what, movedTo: p.movedTo, reason: p.reason });
+      startupProblems.push(problem('storage-corrupt', { what: p.what, ...(p.movedTo === undefined ? {} : { file: p.movedTo }) }));
+    }
+  }
 
   return {
     app,

@@ -109,6 +109,10 @@ const WORDS: Readonly<Record<ErrorCode, Words>> = {
   // storage
   'storage-read-failed': { message: (d) => `Stored ${named(d, 'what', 'data')} could not be read.`, hint: 'Check the permissions of the app’s data folder.' },
   'storage-write-failed': { message: (d) => `${named(d, 'what', 'Data')} could not be saved.`, hint: 'Check the free disk space and the permissions of the app’s data folder.' },
+  'password-not-stored': {
+    message: (d) => `The password of ${named(d, 'account', 'this account')} is not kept on this computer (no keyring is available to protect it). Enter your password to connect.`,
+    hint: 'Edit the account and enter the password; it is used until the app quits. Installing a keyring (GNOME Keyring, KWallet) lets the app keep it.',
+  },
   'storage-corrupt': { message: (d) => `Stored ${named(d, 'what', 'data')} was damaged and has been set aside.`, hint: 'The damaged file was kept next to the new one for your administrator.' },
 };
 

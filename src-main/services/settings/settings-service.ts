@@ -10,6 +10,18 @@ import { problem } from '../problems/problem-catalog.js';
 export interface KeyValueStore {
   read(key: string): Promise<unknown>;
   write(key: string, value: unknown): Promise<void>;
+  /** Moves a document that does not validate aside (kept for IT, never overwritten); where it went. */
+  setAside?(key: string): Promise<string | undefined>;
+  /** Documents found damaged since the last call (set aside, defaults used): the person is told. */
+  takeProblems?(): readonly StoredDocumentProblem[];
+}
+
+/** A stored document that was damaged: what it held, and where the damaged file was kept. */
+export interface StoredDocumentProblem {
+  /** What the document holds, for the words ('settings', 'accounts', 'call history', 'passwords'). */
+  readonly what: string;
+  readonly movedTo: string | undefined;
+  readonly reason: string;
 }
 
 /** Re-exported for the services' callers; defined once in src-shared (the renderer shows them before main's snapshot). */

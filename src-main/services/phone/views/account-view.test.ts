@@ -9,7 +9,7 @@ import { partyView } from './party-view.js';
 describe('AccountView and HistoryEntryView', () => {
   it('an account view shows the settings form’s values and no secret', () => {
     const config = v.parse(AccountConfigSchema, { uri: 'sips:alice@pbx.example.com', password: 'Hunter2-Secret', tls: { verify: 'pinned', pin: 'sha256/AAAA', clientCert: { pkcs12: '/x/alice.p12', password: 'P12-Secret' } } });
-    const view = toAccountView({ id: 'alice', enabled: true, config, hasPassword: true, hasClientCertPassword: true, ephemeral: false }, true, [{ setting: 'tls.verify', reason: 'company policy' }]);
+    const view = toAccountView({ id: 'alice', enabled: true, config, hasPassword: true, hasClientCertPassword: true, ephemeral: false, passwordNeeded: false }, true, [{ setting: 'tls.verify', reason: 'company policy' }]);
     expect(v.safeParse(AccountViewSchema, view).success).toBe(true);
     expect(view).toMatchObject({ shortAddress: 'alice@pbx.example.com', tlsScope: 'every-hop', verification: 'pinned', pin: 'sha256/AAAA', hasPassword: true, clientCertificate: { kind: 'pkcs12', file: '/x/alice.p12', hasPassword: true }, isDefault: true, locked: [{ setting: 'tls.verify', reason: 'company policy' }] });
     expect(view.srtpSuites[0]).toBe('AES_CM_128_HMAC_SHA1_80');

@@ -37,6 +37,7 @@ export function toAccountView(a: StoredAccount, isDefault: boolean, locked: read
     voicemail: c.mwi,
     allowInsecureSdes: c.allowInsecureSdes,
     hasPassword: a.hasPassword,
+    passwordNeeded: a.passwordNeeded,
     enabled: a.enabled,
     isDefault,
     locked: [...locked],

@@ -15,7 +15,8 @@
 //    prebuild/{node_abi}-napi-v{n}-{platform}-{arch}-{libc}-{libc_version}/: under Electron
 //    node_abi is `electron-vXX.Y` (not the `node-vNNN` that `npm ci` built) and libc_version is the
 //    user's glibc, so the packaged binary would never be found. The binary is ABI-stable (Node-API),
-//    so the packaged package.json's binary.module_path names the folder it was built in, literally.
+//    so the packaged package.json's binary.module_path names the folder it was built in, literally
+//    but for the {napi_build_version} placeholder node-pre-gyp requires.
 // 3. naudiodon requires segfault-handler, a NAN addon: built against Node's ABI by `npm ci`, it
 //    cannot load in Electron (NODE_MODULE_VERSION differs) and would take naudiodon down with it;
 //    and all it does is install a SIGSEGV handler that writes crash.log into the current folder,
@@ -104,7 +105,8 @@ function stableOpusPath(unpacked, platform, arch) {
   }
   const pkgFile = join(pkgDir, 'package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
-  pkg.binary.module_path = `./prebuild/${built[0]}/`;
+  // node-pre-gyp insists on the {napi_build_version} placeholder (it evaluates to the version built).
+  pkg.binary.module_path = `./prebuild/${built[0].replace(/-napi-v\d+-/, '-napi-v{napi_build_version}-')}/`;
   writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
 }
 

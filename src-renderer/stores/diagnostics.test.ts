@@ -82,6 +82,19 @@ describe('diagnostics store: the SIP log', () => {
     expect(store.entries.some((e) => e.seq === 13)).toBe(false);
   });
 
+  it('a call asked for by its CallView id follows main’s SIP Call-ID for it (loaded and live)', async () => {
+    fake.handle('diagnostics.sipLog', (q) => ((q as SipLogQuery).callId === 'c1' ? { ...page, entries: [sipEntry(30, { callId: 'a84b4c76e66710@pc33', method: 'INVITE' })] } : page));
+    const store = useDiagnosticsStore();
+    await store.showCall('c1');
+    await store.open();
+    expect(fake.calls.at(-1)?.payload).toEqual({ callId: 'c1', limit: 1000 });
+    expect(store.entries.map((e) => e.seq)).toEqual([30]);
+    expect(store.filter.callId).toBe('a84b4c76e66710@pc33');
+    fake.emit('diagnostics.sipMessage', sipEntry(31, { callId: 'a84b4c76e66710@pc33', method: 'INVITE' }));
+    fake.emit('diagnostics.sipMessage', sipEntry(33));
+    expect(store.entries.map((e) => e.seq)).toEqual([30, 31]);
+  });
+
   it('a call first seen live joins the Call filter; closing stops listening', async () => {
     const store = useDiagnosticsStore();
     await store.open();

@@ -54,11 +54,13 @@ export const useDiagnosticsStore = defineStore('diagnostics', () => {
   }
 
   function onMessage(e: SipLogEntryView): void {
-    if (!follow.value || !matches(e)) return;
+    if (!follow.value) return;
     if (pending !== null) {
+      // Judged once the load answers: the call filter may be resolved by then.
       pending.push(e);
       return;
     }
+    if (!matches(e)) return;
     entries.value = merge(entries.value, [e]);
     noteCall(e);
   }
@@ -96,8 +98,15 @@ export const useDiagnosticsStore = defineStore('diagnostics', () => {
         limit: SIP_LOG_LOAD,
       });
       if (serial !== loadSerial) return;
-      const live = pending ?? [];
-      entries.value = merge(page.entries.filter(matches), live);
+      // A call asked for by its CallView id comes back under its SIP Call-ID: the filter (and so
+      // the live messages and the Call combobox) follows main's name for it.
+      const sipCallId = page.entries[0]?.callId ?? null;
+      if (f.callId !== null && sipCallId !== null && sipCallId !== f.callId && page.entries.every((e) => e.callId === sipCallId)) filter.value = { ...filter.value, callId: sipCallId };
+      const live = (pending ?? []).filter(matches);
+      entries.value = merge(
+        page.entries.filter((e) => f.accountId === null || e.accountId === f.accountId),
+        live,
+      );
       calls.value = page.calls;
       for (const e of live) noteCall(e);
       dropped.value = page.dropped;

@@ -11,6 +11,9 @@ import { MemoryStore } from '../../src-main/platform/storage/json-file-store.js'
 import { MemorySecretStore } from '../../src-main/platform/storage/secret-store.js';
 import { createPhone, type Phone } from '../../src-main/services/phone/create-phone.js';
 import type { HistoryStore } from '../../src-main/services/phone/ports.js';
+import type { SecretStore } from '../../src-main/services/phone/account-store.js';
+import type { KeyValueStore } from '../../src-main/services/settings/settings-service.js';
+import type { PhoneAdapters } from '../../src-main/services/phone/create-phone.js';
 import type { LockedSettings } from '../../src-main/services/phone/accounts-service.js';
 import type { TrustPolicy } from '../../src-main/services/certificates/trust-policy.js';
 import { ZipBundleWriter } from '../../src-main/platform/storage/bundle-writer.js';
@@ -27,7 +30,18 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 }
 
-export async function createTestPhone(options: { sinks?: LogSink[]; version?: string; history?: MemoryHistoryStore; locked?: LockedSettings; trustPolicy?: TrustPolicy; bundleDir?: string } = {}): Promise<Phone> {
+export async function createTestPhone(options: {
+    sinks?: LogSink[];
+    version?: string;
+    history?: HistoryStore;
+    locked?: LockedSettings;
+    trustPolicy?: TrustPolicy;
+    bundleDir?: string;
+    store?: KeyValueStore;
+    secrets?: SecretStore;
+    /** Anything else of the composition (provisioning policy, startup problems). */
+    extra?: Partial<PhoneAdapters>;
+  } = {}): Promise<Phone> {
   const clock = new SystemClock({ unrefTimers: true });
   const rng = new CryptoRng();
   const logger = createLogger({ sinks: options.sinks ?? [], level: 'debug' });
@@ -42,13 +56,14 @@ export async function createTestPhone(options: { sinks?: LogSink[]; version?: st
     rtpSockets: platform.rtpSockets,
     certificates: platform.certificates,
     audio: { port, calls: 'devices', alerts: false },
-    store: new MemoryStore(),
-    secrets: new MemorySecretStore(),
+    store: options.store ?? new MemoryStore(),
+    secrets: options.secrets ?? new MemorySecretStore(),
     history: options.history ?? new MemoryHistoryStore(),
     instanceId: 'urn:uuid:00000000-0000-4000-8000-000000000001',
     userAgent: 'test',
     ...(options.locked === undefined ? {} : { locked: options.locked }),
     ...(options.trustPolicy === undefined ? {} : { trustPolicy: options.trustPolicy }),
     ...(options.bundleDir === undefined ? {} : { bundleWriter: new ZipBundleWriter(options.bundleDir) }),
+    ...options.extra,
   });
 }

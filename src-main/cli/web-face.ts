@@ -104,7 +104,7 @@ export const webCommand: CliCommand = async (args, io) => {
     ...(o['dns-server'] === undefined ? {} : { dnsServer: o['dns-server'] }),
   });
   for (const file of o.account ?? []) {
-    const account = await loadAccountFile(file, io.cwd);
+    const account = await loadAccountFile(file, io.cwd, { env: io.env, warn: (m) => io.stderr.write(`softphone web: ${m}\n`) });
     if (!account.ok) {
       io.stderr.write(`softphone web: ${account.error}\n`);
       await face.close();

@@ -17,11 +17,11 @@ import type { Result } from '../../base/result.js';
 import type { Problem } from '../../../src-shared/ipc/errors.js';
 import type { PhoneEvent } from '../../services/phone/phone-service.js';
 
-const COMMON = { account: 'string', json: 'boolean', verbose: 'boolean', log: 'string', duration: 'number', help: 'boolean' } as const satisfies OptionSpec;
+const COMMON = { account: 'string', 'password-env': 'string', json: 'boolean', verbose: 'boolean', log: 'string', duration: 'number', help: 'boolean' } as const satisfies OptionSpec;
 
-export const REGISTER_USAGE = 'register --account FILE [--duration S] [--json] [--verbose] [--log FILE]';
-export const CALL_USAGE = 'call --account FILE --to URI [--play WAV] [--record WAV] [--duration S] [--dtmf DIGITS] [--dtmf-mode auto|info] [--hold-after S] [--transfer-to URI] [--timeout S] [--json]';
-export const ANSWER_USAGE = 'answer --account FILE [--calls N] [--play WAV] [--record WAV] [--duration S] [--answer-after S] [--json]';
+export const REGISTER_USAGE = 'register --account FILE [--password-env VAR] [--duration S] [--json] [--verbose] [--log FILE]';
+export const CALL_USAGE = 'call --account FILE [--password-env VAR] --to URI [--play WAV] [--record WAV] [--duration S] [--dtmf DIGITS] [--dtmf-mode auto|info] [--hold-after S] [--transfer-to URI] [--timeout S] [--json]';
+export const ANSWER_USAGE = 'answer --account FILE [--password-env VAR] [--calls N] [--play WAV] [--record WAV] [--duration S] [--answer-after S] [--json]';
 
 interface Session {
   readonly phone: HeadlessPhone;
@@ -110,12 +110,12 @@ const isFatal = (e: PhoneEvent): boolean =>
   (e.type === 'connection' && e.state.kind === 'failed' && !e.state.lost);
 
 /** Connects and registers (when the account registers); undefined on success, else the exit code. */
-async function start(session: Session, accountFile: string | undefined, io: CliIo, timeoutMs: number): Promise<{ ok: true; register: boolean } | { ok: false; code: number }> {
+async function start(session: Session, accountFile: string | undefined, io: CliIo, timeoutMs: number, passwordEnv?: string): Promise<{ ok: true; register: boolean } | { ok: false; code: number }> {
   if (accountFile === undefined) {
     io.stderr.write('softphone: --account FILE is required\n');
     return { ok: false, code: EXIT_USAGE };
   }
-  const account = await loadAccountFile(accountFile, io.cwd);
+  const account = await loadAccountFile(accountFile, io.cwd, { env: io.env, warn: (m) => io.stderr.write(`softphone: ${m}\n`), ...(passwordEnv === undefined ? {} : { passwordEnv }) });
   if (!account.ok) {
     session.emit({ event: 'error', code: 'account-file', message: account.error });
     return { ok: false, code: EXIT_USAGE };
@@ -147,7 +147,7 @@ export const registerCommand: CliCommand = async (args, io) => {
   const o = parsed.options;
   if (o.help === true) return help(io, REGISTER_USAGE, 'Registers the account and stays registered (refreshing, re-registering after network changes) for --duration seconds or until Ctrl+C, then unregisters.');
   const session = await openSession(io, o.json === true, o.verbose === true, o.log);
-  const started = await start(session, o.account, io, 30_000);
+  const started = await start(session, o.account, io, 30_000, o['password-env']);
   if (!started.ok) return finish(session, started.code);
   if (o.duration !== undefined) await Promise.race([session.sleep(o.duration * 1000), stopSignal(session)]);
   else await stopSignal(session);
@@ -173,7 +173,7 @@ export const callCommand: CliCommand = async (args, io) => {
   const dtmfMode = o['dtmf-mode'] ?? 'auto';
   if (dtmfMode !== 'auto' && dtmfMode !== 'info') return usage(io, '--dtmf-mode must be auto or info', CALL_USAGE);
   const session = await openSession(io, o.json === true, o.verbose === true, o.log);
-  const started = await start(session, o.account, io, 30_000);
+  const started = await start(session, o.account, io, 30_000, o['password-env']);
   if (!started.ok) return finish(session, started.code);
   const phone = session.phone.engine;
   const placed = await phone.call('default', o.to, {
@@ -241,7 +241,7 @@ export const answerCommand: CliCommand = async (args, io) => {
     const record = recordFor();
     return { ...(o.play === undefined ? {} : { playFile: resolve(io.cwd, o.play) }), ...(record === undefined ? {} : { recordFile: record }) };
   };
-  const started = await start(session, o.account, io, 30_000);
+  const started = await start(session, o.account, io, 30_000, o['password-env']);
   if (!started.ok) return finish(session, started.code);
   let endedCalls = 0;
   let failed = false;

@@ -54,6 +54,18 @@ function isElf(file) {
   return head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
 }
 
+/**
+ * Writes `file` as a new file. electron-builder may hard-link packaged files to their sources
+ * (USE_HARD_LINKS=true), and writing through such a link would change the build machine's
+ * node_modules: so the old name is unlinked first.
+ * @param {string} file @param {string | Buffer} content
+ */
+function replaceFile(file, content) {
+  const { mode } = statSync(file);
+  rmSync(file);
+  writeFileSync(file, content, { mode });
+}
+
 function requirePatchelf() {
   try {
     execFileSync('patchelf', ['--version'], { stdio: 'ignore' });
@@ -74,12 +86,8 @@ function relativizeRunpaths(unpacked) {
   const addon = join(release, 'naudiodon.node');
   if (!existsSync(addon)) throw new Error(`afterPack: ${addon} is missing (is naudiodon built? run npm ci)`);
   if (!existsSync(join(release, 'libportaudio.so.2'))) throw new Error(`afterPack: libportaudio.so.2 is not beside ${addon}`);
-  // patchelf rewrites in place: never through a hard link into someone's node_modules.
-  if (statSync(addon).nlink > 1) {
-    const bytes = readFileSync(addon);
-    rmSync(addon);
-    writeFileSync(addon, bytes, { mode: 0o755 });
-  }
+  // patchelf rewrites in place: never through a hard link into the build machine's node_modules.
+  if (statSync(addon).nlink > 1) replaceFile(addon, readFileSync(addon));
   execFileSync('patchelf', ['--set-rpath', '$ORIGIN', addon]);
   const absolute = [];
   for (const file of walk(unpacked)) {
@@ -107,7 +115,7 @@ function stableOpusPath(unpacked, platform, arch) {
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
   // node-pre-gyp insists on the {napi_build_version} placeholder (it evaluates to the version built).
   pkg.binary.module_path = `./prebuild/${built[0].replace(/-napi-v\d+-/, '-napi-v{napi_build_version}-')}/`;
-  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+  replaceFile(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
 const SEGFAULT_HANDLER_NOOP = `'use strict';
@@ -123,7 +131,7 @@ function noopSegfaultHandler(unpacked) {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`afterPack: ${dir} is missing (naudiodon requires it)`);
   const leftovers = walk(dir).filter((f) => f.endsWith('.node'));
   if (leftovers.length > 0) throw new Error(`afterPack: segfault-handler's native files should be excluded by electron-builder.yml files: ${leftovers.join(', ')}`);
-  writeFileSync(join(dir, 'index.js'), SEGFAULT_HANDLER_NOOP);
+  replaceFile(join(dir, 'index.js'), SEGFAULT_HANDLER_NOOP);
 }
 
 /** @param {{ appOutDir: string, electronPlatformName: string, arch: number, packager: { getResourcesDir(appOutDir: string): string } }} context */

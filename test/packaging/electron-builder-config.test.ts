@@ -120,7 +120,7 @@ describe('electron-builder.yml', () => {
 
   it('Linux: AppImage and deb', () => {
     expect(loaded.config.linux?.target).toEqual(['AppImage', 'deb']);
-    expect(loaded.config.deb?.depends).toContain('libasound2');
+    expect(loaded.config.deb?.depends).toContain('libasound2t64 | libasound2');
   });
 
   it('bundles build/provisioning.json as resources/provisioning.json, a template with no accounts', () => {

@@ -27,6 +27,8 @@ import { ZipBundleWriter } from '../platform/storage/bundle-writer.js';
 import { RotatingFileSink } from '../platform/storage/rotating-file-sink.js';
 import { SafeStorageSecretStore, type SafeStoragePort } from '../platform/storage/safe-storage-secret-store.js';
 import { problem } from '../services/problems/problem-catalog.js';
+import { ProvisioningService } from '../services/provisioning/provisioning-service.js';
+import { commandLineSource, fileSource, httpsSource, systemProvisioningPath } from '../platform/provisioning/provisioning-sources.js';
 import type { Problem } from '../../src-shared/ipc/errors.js';
 import { createPhone, type Phone } from '../services/phone/create-phone.js';
 import { platformOf } from '../services/app/app-service.js';
@@ -202,6 +204,14 @@ async function start(): Promise<void> {
   });
 }
 
+/** `--provision FILE|URL` or `--provision=FILE|URL` on the app's command line. */
+function provisionArgument(argv: readonly string[]): string | undefined {
+  const eq = argv.find((a) => a.startsWith('--provision='));
+  if (eq !== undefined) return eq.slice('--provision='.length);
+  const i = argv.indexOf('--provision');
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
 /** The port over Electron's safeStorage (the only place that touches it). */
 function electronSafeStorage(): SafeStoragePort {
   return {
@@ -248,7 +258,22 @@ async function buildPhone(): Promise<Phone> {
     network.dispose();
     changes.dispose();
   });
-  const secrets = new SafeStorageSecretStore(userData, electronSafeStorage(), { allowBasicText: false, logger: logger.child('secrets') });
+  // Provisioning: the bundled file, the system-wide file, its URL, then --provision FILE|URL.
+  const store = new JsonFileStore(userData);
+  const provisionArg = provisionArgument(process.argv);
+  const provisioning = new ProvisioningService({
+    files: [fileSource('bundled', join(process.resourcesPath, 'provisioning.json')), fileSource('system', systemProvisioningPath(process.platform, process.env))],
+    urlSource: (url, trusted) => httpsSource('url', url, trusted, { clock }),
+    ...(provisionArg === undefined ? {} : { commandLine: provisionArg }),
+    commandLineSource: (arg, trusted) => commandLineSource(arg, trusted, { clock }),
+    store,
+    clock,
+    logger: logger.child('provisioning'),
+  });
+  await provisioning.load();
+  provisioning.schedule();
+  const allowBasicText = provisioning.document?.policy.allowPasswordsWithoutKeyring === true;
+  const secrets = new SafeStorageSecretStore(userData, electronSafeStorage(), { allowBasicText, logger: logger.child('secrets') });
   const notices: Problem[] = [];
   if (secrets.status !== 'encrypted') {
     logger.warn('passwords cannot be protected by the OS here', { backend: secrets.backend, status: secrets.status });
@@ -256,6 +281,7 @@ async function buildPhone(): Promise<Phone> {
   }
   return createPhone({
     startupProblems: notices,
+    provisioning,
     identity: {
       name: app.getName(),
       version: app.getVersion(),
@@ -275,7 +301,7 @@ async function buildPhone(): Promise<Phone> {
       echoCanceller: speexEchoCancellerFactory(),
       alerts: true,
     },
-    store: new JsonFileStore(userData),
+    store,
     secrets,
     history: new JsonHistoryStore(userData),
     instanceId: await loadInstanceId(userData),

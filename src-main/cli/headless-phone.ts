@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import pkg from '../../package.json';
 import { SystemClock } from '../base/clock.js';
 import { Emitter } from '../base/event.js';
@@ -26,6 +26,8 @@ import type { CallAudioOptions } from '../media/call-media.js';
 import { createPhone, type Phone } from '../services/phone/create-phone.js';
 import { platformOf } from '../services/app/app-service.js';
 import type { PhoneService } from '../services/phone/phone-service.js';
+import { ProvisioningService } from '../services/provisioning/provisioning-service.js';
+import { commandLineSource, fileSource, systemProvisioningPath } from '../platform/provisioning/provisioning-sources.js';
 import type { CliIo } from './cli-io.js';
 
 export interface HeadlessPhoneOptions {
@@ -43,6 +45,10 @@ export interface HeadlessPhoneOptions {
   readonly carrier?: 'websocket';
   /** Audio of calls placed and answered through the contract (the web face's `--play`/`--record`). */
   readonly callAudio?: () => CallAudioOptions | undefined;
+  /** `--provision FILE|URL`: a provisioning document for this phone (after the system-wide file). */
+  readonly provision?: string;
+  /** Read the system-wide provisioning file too (default false for the headless faces: tests must not see the machine's). */
+  readonly systemProvisioning?: boolean;
 }
 
 export interface HeadlessPhone {
@@ -87,7 +93,21 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     changes.fire();
   });
   const nullPort = new NullAudioPort(clock);
+  const store = options.dataDir === undefined ? new MemoryStore() : new JsonFileStore(options.dataDir);
+  let provisioning: ProvisioningService | undefined;
+  if (options.provision !== undefined || options.systemProvisioning === true) {
+    provisioning = new ProvisioningService({
+      files: options.systemProvisioning === true ? [fileSource('system', systemProvisioningPath(process.platform, options.io.env))] : [],
+      ...(options.provision === undefined ? {} : { commandLine: /^https:\/\//i.test(options.provision) ? options.provision : resolvePath(options.io.cwd, options.provision) }),
+      commandLineSource: (arg, trusted) => commandLineSource(arg, trusted, { clock }),
+      store,
+      clock,
+      logger: logger.child('provisioning'),
+    });
+    await provisioning.load();
+  }
   const phone = await createPhone({
+    ...(provisioning === undefined ? {} : { provisioning }),
     identity: {
       name: 'Secure Softphone',
       version: pkg.version,
@@ -109,7 +129,7 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
       }),
       alerts: false,
     },
-    store: options.dataDir === undefined ? new MemoryStore() : new JsonFileStore(options.dataDir),
+    store,
     secrets: options.dataDir === undefined ? new MemorySecretStore() : new PlaintextFileSecretStore(options.dataDir, logger.child('secrets')),
     history: new JsonHistoryStore(options.dataDir ?? home),
     instanceId: await loadInstanceId(options.dataDir ?? home),

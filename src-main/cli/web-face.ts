@@ -43,6 +43,8 @@ export interface WebFaceOptions {
   readonly recordDir?: string;
   /** Resolve names through this DNS server (`IP[:PORT]`) instead of the system's. */
   readonly dnsServer?: string;
+  /** `--provision FILE|URL`: a provisioning document (policy, locked settings, accounts). */
+  readonly provision?: string;
 }
 
 export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
@@ -57,6 +59,7 @@ export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
     dataDir: options.dataDir,
     carrier: 'websocket',
     ...(options.dnsServer === undefined ? {} : { dnsServer: options.dnsServer }),
+    ...(options.provision === undefined ? {} : { provision: options.provision }),
     ...(options.extraSinks === undefined ? {} : { extraSinks: options.extraSinks }),
     ...(callAudio === undefined ? {} : { callAudio }),
   });
@@ -80,10 +83,10 @@ export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
   };
 }
 
-export const WEB_USAGE = 'web [--port N] [--data DIR] [--account FILE]... [--play WAV] [--record DIR] [--dns-server IP[:PORT]] [--verbose]';
+export const WEB_USAGE = 'web [--port N] [--data DIR] [--account FILE]... [--play WAV] [--record DIR] [--dns-server IP[:PORT]] [--provision FILE|URL] [--verbose]';
 
 export const webCommand: CliCommand = async (args, io) => {
-  const parsed = parseOptions(args, { port: 'number', data: 'string', account: 'strings', play: 'string', record: 'string', 'dns-server': 'string', verbose: 'boolean', help: 'boolean' });
+  const parsed = parseOptions(args, { port: 'number', data: 'string', account: 'strings', play: 'string', record: 'string', 'dns-server': 'string', provision: 'string', verbose: 'boolean', help: 'boolean' });
   if (!parsed.ok) return usage(io, parsed.error);
   const o = parsed.options;
   if (o.help === true) {
@@ -102,6 +105,7 @@ export const webCommand: CliCommand = async (args, io) => {
     ...(o.play === undefined ? {} : { playFile: resolve(io.cwd, o.play) }),
     ...(o.record === undefined ? {} : { recordDir: resolve(io.cwd, o.record) }),
     ...(o['dns-server'] === undefined ? {} : { dnsServer: o['dns-server'] }),
+    ...(o.provision === undefined ? {} : { provision: o.provision }),
   });
   for (const file of o.account ?? []) {
     const account = await loadAccountFile(file, io.cwd, { env: io.env, warn: (m) => io.stderr.write(`softphone web: ${m}\n`) });

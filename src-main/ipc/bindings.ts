@@ -22,6 +22,9 @@ export function createBindings(phone: Phone): Bindings<Contract> {
     requests: {
       app: {
         getInfo: () => ok(phone.app.getInfo()),
+        provisioning: () =>
+          ok(phone.provisioning?.view() ?? { provisioned: false, sources: [], usersMayAddAccounts: true, usersMayEditAccounts: true, reason: null, branding: { productName: null, accentColor: null } }),
+        startupProblems: () => ok([...phone.startupProblems]),
       },
       settings: {
         get: () => ok(phone.settings.get()),

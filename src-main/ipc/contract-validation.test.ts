@@ -44,7 +44,7 @@ const account = { uri: 'sips:alice@pbx.example.com', password: 'pw' };
 
 /** Bad payloads per domain (channel name → payloads that must be refused). */
 const CASES: Record<string, Record<string, unknown[]>> = {
-  app: { getInfo: [{ verbose: true }] },
+  app: { getInfo: [{ verbose: true }], provisioning: [{ reload: true }, null], startupProblems: [{ all: 1 }, 'x'] },
   settings: { get: [{ theme: 'dark' }], update: [{ theme: 'purple' }, { theme: 1 }, { theme: 'dark', unknown: true }] },
   dialer: { openUri: [{}, { uri: 42 }, { uri: long(3000) }] },
   accounts: {

@@ -68,6 +68,9 @@ import {
   ChainOnlySchema,
 } from './schemas.js';
 import { event, request } from './define.js';
+import { ProvisioningViewSchema } from '../model/provisioning.js';
+import { ProblemSchema } from './errors.js';
+import * as v from 'valibot';
 
 /**
  * The one door between processes (DESIGN.md rule 2). Every channel is named here once:
@@ -83,6 +86,8 @@ export const contract = {
   requests: {
     app: {
       getInfo: request(EmptySchema, AppInfoSchema, 'Name, version, platform and carrier of the running app.'),
+      provisioning: request(EmptySchema, ProvisioningViewSchema, 'Where provisioning came from (each source applied, refused with the field named, or absent) and what it allows.'),
+      startupProblems: request(EmptySchema, v.array(ProblemSchema), 'Problems found while starting (a damaged file set aside, a password not kept, provisioning refused), to tell the person.'),
     },
     settings: {
       get: request(EmptySchema, AppSettingsSchema, 'The current application settings.'),

@@ -51,6 +51,8 @@ export const POLICY_ERROR_CODES = [
   'policy-denied',
   /** The setting is locked by the administrator. */
   'setting-locked',
+  /** A provisioning document was refused whole (the field named); the previous good one stays in force. */
+  'provisioning-refused',
 ] as const;
 
 /** Registration outcomes (RFC 3261 §10). */

@@ -252,6 +252,8 @@ describe.skipIf(!peers.available)('the contract end to end: softphone web with K
 
   it('walks every other channel of the contract', async () => {
     await req('app.getInfo', () => client.api.requests.app.getInfo({}));
+    await req('app.provisioning', () => client.api.requests.app.provisioning({}));
+    await req('app.startupProblems', () => client.api.requests.app.startupProblems({}));
     await req('settings.get', () => client.api.requests.settings.get({}));
     await req('settings.update', () => client.api.requests.settings.update({ theme: 'dark' }));
     await req('dialer.openUri', () => client.api.requests.dialer.openUri({ uri: 'sips:bob@pbx.test' }));

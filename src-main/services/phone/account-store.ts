@@ -54,7 +54,8 @@ const StoredFileSchema = v.object({
 const passwordKey = (id: string): string => `account:${id}:password`;
 const certPasswordKey = (id: string): string => `account:${id}:client-cert-password`;
 
-function withoutSecrets(config: AccountConfig): AccountConfig {
+/** The settings as stored (and shown): no password, no client-certificate password. */
+export function withoutSecrets(config: AccountConfig): AccountConfig {
   const { password: _password, ...rest } = config;
   const cert = rest.tls.clientCert;
   if (cert === undefined) return rest;

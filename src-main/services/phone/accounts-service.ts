@@ -14,11 +14,12 @@ import type { AccountAdd, AccountConfig, AccountUpdate, AccountView, LockedSetti
 import type { RegistrationView } from '../../../src-shared/model/registration.js';
 import type { Problem } from '../../../src-shared/ipc/errors.js';
 import { problem } from '../problems/problem-catalog.js';
-import type { AccountStore, StoredAccount } from './account-store.js';
+import { withoutSecrets, type AccountStore, type StoredAccount } from './account-store.js';
 import type { PhoneService } from './phone-service.js';
 import type { ConnectionState } from './ports.js';
 import { toAccountView } from './views/account-view.js';
 import { toRegistrationView } from './views/registration-view.js';
+import { OPEN_ACCOUNT_POLICY, type AccountPolicy } from '../provisioning/provisioning-policy.js';
 
 interface LiveState {
   connection: ConnectionState | undefined;
@@ -46,6 +47,7 @@ export class AccountsService implements Disposable {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly locked: LockedSettings = () => [],
+    private readonly policy: AccountPolicy = OPEN_ACCOUNT_POLICY,
   ) {
     this.store.add(
       engine.onEvent((e) => {
@@ -91,6 +93,9 @@ export class AccountsService implements Disposable {
 
   add(req: AccountAdd, options: { ephemeral?: boolean } = {}): Promise<Result<AccountView, Problem>> {
     return this.serial(async () => {
+      // Provisioning's policy (main decides; the renderer's view is never trusted).
+      const refused = (options.ephemeral === true ? undefined : this.policy.mayAdd()) ?? this.policy.check(req.config);
+      if (refused !== undefined) return err(refused);
       const id = req.id ?? this.accounts.newId(req.config.uri);
       const stored = await this.accounts.add(id, req.config, { enabled: req.enabled, makeDefault: req.makeDefault, ...(options.ephemeral === undefined ? {} : { ephemeral: options.ephemeral }) });
       if (!stored.ok) return stored;
@@ -113,6 +118,10 @@ export class AccountsService implements Disposable {
       if (before === undefined) return err(problem('not-found', { what: 'account', id: req.id }));
       const lockedChange = this.lockedChange(req.id, before.config, req.config);
       if (lockedChange !== undefined) return err(problem('setting-locked', { setting: lockedChange.setting, reason: lockedChange.reason }));
+      const editDenied = this.policy.mayEdit(req.id);
+      if (editDenied !== undefined && JSON.stringify(withoutSecrets(req.config)) !== JSON.stringify(before.config)) return err(editDenied);
+      const refused = this.policy.check(req.config);
+      if (refused !== undefined) return err(refused);
       const previous = await this.accounts.config(req.id);
       const stored = await this.accounts.update(req.id, req.config, req.clearPassword);
       if (!stored.ok) return stored;
@@ -134,6 +143,8 @@ export class AccountsService implements Disposable {
   remove(id: string): Promise<Result<void, Problem>> {
     return this.serial(async () => {
       if (this.accounts.get(id) === undefined) return err(problem('not-found', { what: 'account', id }));
+      const denied = this.policy.mayRemove(id);
+      if (denied !== undefined) return err(denied);
       await this.stop(id);
       const r = await this.accounts.remove(id);
       this.changed();

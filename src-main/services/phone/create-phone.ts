@@ -42,6 +42,7 @@ import { TlsEventService } from '../certificates/tls-events.js';
 import type { TrustPolicy } from '../certificates/trust-policy.js';
 import { DiagnosticsService, type BundleWriter } from '../diagnostics/diagnostics-service.js';
 import { SipTrace, tracingConnections } from '../diagnostics/sip-trace.js';
+import type { ProvisioningService } from '../provisioning/provisioning-service.js';
 
 export interface PhoneAudioAdapters {
   /** The sound devices: listing, tests, ringtone and tones, and (with `calls: 'devices'`) the calls. */
@@ -79,6 +80,12 @@ export interface PhoneAdapters {
   readonly locked?: LockedSettings;
   /** What the certificate panel may change (provisioning); everything by default. */
   readonly trustPolicy?: TrustPolicy;
+  /**
+   * Provisioning, loaded by the face (bundled, system-wide, URL, --provision): its accounts are
+   * added or updated at start, its policy locks settings, refuses accounts and trust actions.
+   * Overrides `locked` and `trustPolicy`.
+   */
+  readonly provisioning?: ProvisioningService;
   /** How many call-history records are kept (the oldest go first); default 10,000. */
   readonly historyLimit?: number;
   /** Problems the face found before the phone (secrets at rest not protected, provisioning refused): shown with the others. */
@@ -110,6 +117,8 @@ export interface Phone extends Disposable {
   /** Listens to the chosen microphone; the meter arrives on `onMicLevel`. */
   testMicrophone(durationMs: number): ReturnType<AudioDeviceService['testMicrophone']>;
   testTone(target: 'speaker' | 'ring', durationMs: number): Promise<Result<void, Problem>>;
+  /** Provisioning in force (none: nothing provisioned). */
+  readonly provisioning: ProvisioningService | undefined;
   /** Problems found while starting (a damaged accounts file): logged, and shown once. */
   readonly startupProblems: readonly Problem[];
   /** Hangs up, unregisters (bounded) and closes every flow. */
@@ -186,7 +195,19 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   const accountStore = new AccountStore(adapters.store, adapters.secrets, logger.child('accounts'));
   const loaded = await accountStore.load();
   if (!loaded.ok) startupProblems.push(loaded.error);
-  const accounts = store.add(new AccountsService(accountStore, phone, clock, logger.child('accounts'), adapters.locked));
+  const provisioning = adapters.provisioning;
+  if (provisioning !== undefined) {
+    startupProblems.push(...provisioning.problems);
+    const doc = provisioning.document;
+    for (const a of doc?.accounts ?? []) {
+      // Bundled CA certificates are trusted by every provisioned account.
+      const config = { ...a.config, tls: { ...a.config.tls, trustedCas: [...new Set([...a.config.tls.trustedCas, ...(doc?.caCertificates ?? [])])].slice(0, 16) } };
+      const r = accountStore.get(a.id) === undefined ? await accountStore.add(a.id, config, { enabled: a.enabled, makeDefault: a.makeDefault }) : await accountStore.update(a.id, config, false);
+      if (!r.ok) logger.warn('a provisioned account could not be stored', { account: a.id, code: r.error.code });
+    }
+  }
+  const locked = provisioning?.locked ?? adapters.locked;
+  const accounts = store.add(new AccountsService(accountStore, phone, clock, logger.child('accounts'), locked, provisioning?.accountPolicy));
   const calls = store.add(new CallsService(phone, clock, { defaultAccount: () => accounts.defaultAccountId(), ...(adapters.callAudio === undefined ? {} : { audioForCall: adapters.callAudio }) }));
   const voicemail = store.add(new VoicemailService(phone, clock));
   store.add(
@@ -194,7 +215,27 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
       for (const m of voicemail.list().mailboxes) if (!list.some((a) => a.id === m.accountId && a.enabled)) voicemail.forget(m.accountId);
     }),
   );
-  const certificates = new CertificateService(adapters.certificates, phone, accounts, adapters.trustPolicy);
+  const trustPolicy =
+    provisioning === undefined
+      ? adapters.trustPolicy
+      : {
+          get trustCa() {
+            return provisioning.trustPolicy().trustCa;
+          },
+          get pin() {
+            return provisioning.trustPolicy().pin;
+          },
+          get chainOnly() {
+            return provisioning.trustPolicy().chainOnly;
+          },
+          get exportPem() {
+            return provisioning.trustPolicy().exportPem;
+          },
+          get reason() {
+            return provisioning.trustPolicy().reason;
+          },
+        };
+  const certificates = new CertificateService(adapters.certificates, phone, accounts, trustPolicy);
   const tlsEvents = store.add(new TlsEventService({ onEvent: phone.onEvent, reportOf: (id) => phone.account(id)?.connection.certificateReport() }, clock));
   const tests = store.add(new ConnectionTestService({ connections, media, clock, rng, logger: logger.child('test'), userAgent: adapters.userAgent }));
   const micLevel = store.add(new Emitter<MicLevel>());
@@ -261,9 +302,11 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
     testMicrophone: (durationMs) => audio.testMicrophone(durationMs, clock, (l) => micLevel.fire({ rmsDbfs: floorDb(l.rmsDbfs), peakDbfs: floorDb(l.peakDbfs), clipped: l.clipped })),
     testTone: (target, durationMs) => audio.testTone(target, durationMs, clock),
     startupProblems,
+    provisioning,
     shutdown: () => phone.shutdown(),
     dispose: () => {
       store.dispose();
+      provisioning?.dispose();
       phone.dispose();
     },
   };

@@ -34,6 +34,10 @@ const WORDS: Readonly<Record<ErrorCode, Words>> = {
   // policy
   'policy-denied': { message: (d) => `Your organisation’s policy does not allow ${typeof d.action === 'string' ? d.action : 'this'}${typeof d.reason === 'string' ? `: ${d.reason}` : '.'}`, hint: 'Ask your administrator.' },
   'setting-locked': { message: (d) => `The setting ${named(d, 'setting', '')} is locked by your administrator${typeof d.reason === 'string' ? `: ${d.reason}` : ''}.`, hint: 'Ask your administrator to change it.' },
+  'provisioning-refused': {
+    message: (d) => `The provisioning from ${named(d, 'source', 'your administrator')} was refused: ${typeof d.error === 'string' ? d.error : 'it is not valid'}.`,
+    hint: 'The previous settings stay in force. Tell your administrator.',
+  },
   // registration
   'registration-auth-failed': { message: (d) => `The server refused the user name or password${status(d)}.`, hint: 'Check the password and the authentication user of the account.' },
   'registration-forbidden': { message: (d) => `The server does not allow this account to register${status(d)}.`, hint: 'Ask the administrator whether the account is enabled for this device.' },

@@ -79,6 +79,8 @@ export function httpsSource(kind: SourceKind, url: string, trusted: Provisioning
     const tlsConn = await connector.connect({ address: await resolveHost(target.hostname), port, domain: target.hostname, settings: settings.value, anchors: trustStore.anchorsFor(settings.value.trust), timeoutMs: deps.timeoutMs ?? 10_000 });
     if (!tlsConn.ok) return { error: `TLS to ${target.host} failed: ${tlsConn.error.error.code}` };
     const stream = tlsConn.value.adopt();
+    if (stream.ended || stream.pendingError !== undefined) return { error: `${target.host} closed the connection` };
+    stream.socket.resume();
     return new Promise((resolve) => {
       const req = http.request(
         { createConnection: () => stream.socket, host: target.hostname, path: `${target.pathname}${target.search}`, method: 'GET', headers: { host: target.host, accept: 'application/json', ...(etag === undefined ? {} : { 'if-none-match': etag }), connection: 'close' } },

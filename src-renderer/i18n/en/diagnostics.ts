@@ -69,7 +69,7 @@ export const diagnostics = {
     creating: 'Creating…',
     saved: 'Saved to {path}',
     contents: 'Bundle contents',
-    total: '{size} in {n} files, created {time}',
+    total: 'A {size} zip with {n} files, created {time}',
   },
   /** The call security dialog's SRTP negotiation (components/call/SecurityDialog.vue). */
   callSecurity: {

@@ -57,4 +57,5 @@ export const wizard = {
   saveAnyway: 'Save anyway',
   saved: 'Account saved.',
   locked: 'Set by your IT department: {reason}',
+  passwordNeeded: 'Enter your password: it is not kept on this computer (no keyring), so the account waits for it after each start.',
 };

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountConfigSchema } from '../../../src-shared/model/account.js';
-import { createTestPhone } from '../../../test/support/test-phone.js';
-import { fakeSafeStorage } from '../../../test/fakes/fake-safe-storage.js';
-import { JsonFileStore } from './json-file-store.js';
-import { JsonHistoryStore } from './json-history-store.js';
-import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
+import { createTestPhone } from '../../support/test-phone.js';
+import { fakeSafeStorage } from '../../fakes/fake-safe-storage.js';
+import { JsonFileStore } from '../../../src-main/platform/storage/json-file-store.js';
+import { JsonHistoryStore } from '../../../src-main/platform/storage/json-history-store.js';
+import { SafeStorageSecretStore } from '../../../src-main/platform/storage/safe-storage-secret-store.js';
 
 const SIP_PASSWORD = 'Sip-Secret_ü/+= 42!';
 const P12_PASSWORD = 'p12:Tresor&"quoted"';

@@ -129,6 +129,8 @@ export class ProvisioningService implements Disposable {
   private async apply(): Promise<void> {
     const docs: ProvisioningDocument[] = [];
     const views: ProvisioningView['sources'][number][] = [];
+    /** The view of each document in `docs` (same index). */
+    const docViews: ProvisioningView['sources'][number][] = [];
     const read = async (source: ProvisioningSource): Promise<void> => {
       const key = `${source.kind}:${source.location}`;
       const previous = this.lastGood[key];
@@ -154,10 +156,14 @@ export class ProvisioningService implements Disposable {
         this.problemList.push(problem('provisioning-refused', { source: source.location, error }));
         text = previous?.text;
       }
-      views.push({ kind: source.kind, location: source.location, state: error === null ? 'applied' : 'refused', error });
+      const view: ProvisioningView['sources'][number] = { kind: source.kind, location: source.location, state: error === null ? 'applied' : 'refused', error };
+      views.push(view);
       if (text !== undefined) {
         const parsed = parseProvisioning(text);
-        if (parsed.ok) docs.push(parsed.value);
+        if (parsed.ok) {
+          docs.push(parsed.value);
+          docViews.push(view);
+        }
       }
     };
     for (const f of this.deps.files) await read(f);
@@ -166,7 +172,7 @@ export class ProvisioningService implements Disposable {
     if (this.deps.commandLine !== undefined && this.deps.commandLineSource !== undefined) await read(this.deps.commandLineSource(this.deps.commandLine, trusted));
     const { merged, ignoredFrom } = mergeProvisioning(docs);
     if (ignoredFrom !== undefined) {
-      for (const v of views.filter((x) => x.state === 'applied').slice(ignoredFrom)) Object.assign(v, { state: 'ignored', error: 'an earlier provisioning document does not allow later sources (policy.allowLaterSources)' });
+      for (const v of docViews.slice(ignoredFrom)) Object.assign(v, { state: 'ignored', error: 'an earlier provisioning document does not allow later sources (policy.allowLaterSources)' });
     }
     this.doc = merged;
     this.sourcesView = views;

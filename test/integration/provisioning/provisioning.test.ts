@@ -67,6 +67,15 @@ describe('provisioning sources', () => {
     expect(p.locked('any')).toEqual([{ setting: 'transport', reason: 'Set by Acme IT.' }]);
   });
 
+  it('policy.allowLaterSources false: later sources are shown as ignored and change nothing', async () => {
+    const system = await file('final.json', doc({ policy: { allowLaterSources: false, pin: false } }));
+    const cli = await file('later.json', doc({ policy: { pin: true } }));
+    const p = service([fileSource('system', join(dir, 'nothing.json')), fileSource('system', system)], { commandLine: cli, commandLineSource: (arg) => fileSource('command-line', arg) });
+    await p.load();
+    expect(p.trustPolicy().pin).toBe(false);
+    expect(p.view().sources.map((s) => s.state)).toEqual(['absent', 'applied', 'ignored']);
+  });
+
   it('a bad document is refused whole, naming the field; the last good one stays in force', async () => {
     const store = new MemoryStore();
     const path = await file('changing.json', doc({ policy: { usersMayEditAccounts: false } }));

@@ -258,7 +258,8 @@ export class ConnectionTestService implements Disposable {
       case 'failed': {
         const p = connectionProblem(s);
         const at = failedStep(s.code);
-        const tried = s.skipped.map(skippedWords);
+        // Per address: a connect failure in its words; one that got past TCP says so (its failure belongs to a later step).
+        const tried = s.skipped.map((k) => (failedStep(k.code) === 'connect' ? skippedWords(k) : `${addressWords(k.address, k.port)} (${k.hostname}): TCP connection made; then ${problem(k.code).message.charAt(0).toLowerCase()}${problem(k.code).message.slice(1)}`));
         if (at !== 'dns' && t.steps.get('dns')?.status === 'running') this.step(t, 'dns', 'passed', 'The server was found.');
         if ((at === 'tls' || at === 'certificate') && t.steps.get('connect')?.status !== 'passed') this.step(t, 'connect', 'passed', 'The server accepted the connection.', { details: tried });
         if (at === 'certificate' && t.steps.get('tls')?.status !== 'passed') {

@@ -120,6 +120,9 @@ async function start(): Promise<void> {
 
   phone = await buildPhone();
   for (const p of phone.startupProblems) logger.warn('startup problem', { code: p.code });
+  // The person is told once (a damaged file set aside, a password not kept, provisioning refused);
+  // the window can list them again (rpc:app.startupProblems).
+  if (Notification.isSupported()) for (const p of phone.startupProblems.slice(0, 3)) new Notification({ title: app.getName(), body: p.hint === null ? p.message : `${p.message} ${p.hint}` }).show();
 
   const rendererFile = join(import.meta.dirname, '../renderer/index.html');
   const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;

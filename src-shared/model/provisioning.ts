@@ -63,6 +63,8 @@ export const ProvisioningSchema = v.strictObject({
   branding: v.optional(
     v.strictObject({
       productName: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+      /** Reverse-DNS application id of a branded build (scripts/branded-build.mjs passes it to electron-builder). */
+      appId: v.optional(v.pipe(v.string(), v.maxLength(128), v.regex(/^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+$/, 'must be a reverse-DNS id such as com.acme.phone'))),
       /** Path of the icon (PNG), relative to the document (used by the branded-build script). */
       icon: v.optional(v.pipe(v.string(), v.maxLength(512))),
       accentColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #0a66c2'))),

@@ -8,6 +8,8 @@
  *        └─▶ createPhone ─▶ Phone { accounts, calls, history, voicemail, audio, certificates, tests, … }
  *                              └─▶ ipc/bindings.ts (the contract) · cli/phone-events.ts (JSON lines)
  */
+import * as v from 'valibot';
+import { AccountConfigSchema } from '../../../src-shared/model/account.js';
 import type { Clock } from '../../base/clock.js';
 import { DisposableStore, type Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
@@ -126,6 +128,9 @@ export interface Phone extends Disposable {
 }
 
 const AUDIO_PREFS_KEY = 'audio-devices';
+/** The account schema's default codec list (an account that leaves `codecs` out gets it). */
+const DEFAULT_CODECS = v.parse(AccountConfigSchema, { uri: 'sip:x@example.invalid' }).codecs;
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export interface MicLevel {
   readonly rmsDbfs: number;
@@ -142,7 +147,9 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   const startupProblems: Problem[] = [...(adapters.startupProblems ?? [])];
 
   const settings = store.add(new SettingsService(adapters.store, logger.child('settings')));
-  await settings.load();
+  // Provisioning's defaults stand in for the built-in ones wherever the person has not chosen.
+  const provisioned = adapters.provisioning?.document?.defaults;
+  await settings.load(provisioned?.startAtLogin === undefined ? {} : { startAtLogin: provisioned.startAtLogin });
   const dialer = store.add(new DialerService());
 
   const savedAudio = (await adapters.store.read(AUDIO_PREFS_KEY).catch(() => undefined)) as Partial<AudioPreferences> | undefined;
@@ -156,7 +163,12 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
         setCallVolume: (volume) => void late.engine?.setCallVolume(volume),
       },
       logger.child('audio'),
-      typeof savedAudio === 'object' && savedAudio !== null ? savedAudio : {},
+      {
+        ...(provisioned?.devices?.capture === undefined ? {} : { captureDeviceId: provisioned.devices.capture }),
+        ...(provisioned?.devices?.playback === undefined ? {} : { playbackDeviceId: provisioned.devices.playback }),
+        ...(provisioned?.devices?.ring === undefined ? {} : { ringDeviceId: provisioned.devices.ring }),
+        ...(typeof savedAudio === 'object' && savedAudio !== null ? savedAudio : {}),
+      },
       (prefs) => void adapters.store.write(AUDIO_PREFS_KEY, prefs).catch((e: unknown) => logger.warn('audio preferences not saved', { cause: String(e) })),
     ),
   );
@@ -201,7 +213,9 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
     const doc = provisioning.document;
     for (const a of doc?.accounts ?? []) {
       // Bundled CA certificates are trusted by every provisioned account.
-      const config = { ...a.config, tls: { ...a.config.tls, trustedCas: [...new Set([...a.config.tls.trustedCas, ...(doc?.caCertificates ?? [])])].slice(0, 16) } };
+      // The document's default codecs for an account that does not name its own (the schema's default list).
+      const codecs = doc?.defaults?.codecs !== undefined && sameList(a.config.codecs, DEFAULT_CODECS) ? doc.defaults.codecs : a.config.codecs;
+      const config = { ...a.config, codecs, tls: { ...a.config.tls, trustedCas: [...new Set([...a.config.tls.trustedCas, ...(doc?.caCertificates ?? [])])].slice(0, 16) } };
       const r = accountStore.get(a.id) === undefined ? await accountStore.add(a.id, config, { enabled: a.enabled, makeDefault: a.makeDefault }) : await accountStore.update(a.id, config, false);
       if (!r.ok) logger.warn('a provisioned account could not be stored', { account: a.id, code: r.error.code });
     }

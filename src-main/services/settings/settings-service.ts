@@ -40,14 +40,18 @@ export class SettingsService implements Disposable {
     private readonly logger: Logger,
   ) {}
 
-  /** Reads stored settings; anything unreadable or invalid falls back to defaults field by field. */
-  async load(): Promise<void> {
+  /**
+   * Reads stored settings; anything unreadable or invalid falls back to defaults field by field.
+   * `defaults` (provisioning's) replace the built-in defaults for what the person never set.
+   */
+  async load(defaults: Partial<AppSettings> = {}): Promise<void> {
+    const base: AppSettings = { ...DEFAULT_SETTINGS, ...definedOnly(defaults) };
     try {
       const raw = await this.store.read(KEY);
-      this.current = sanitize(raw);
+      this.current = sanitize(raw, base);
     } catch (e) {
       this.logger.warn('settings could not be read; using defaults', { error: e });
-      this.current = DEFAULT_SETTINGS;
+      this.current = base;
     }
   }
 
@@ -82,10 +86,10 @@ function definedOnly(patch: AppSettingsPatch): Partial<AppSettings> {
 const BOOLEAN_KEYS = ['closeToTray', 'closeHintShown', 'startMinimized', 'startAtLogin', 'doNotDisturb', 'globalShortcuts', 'notifications'] as const;
 
 /** Field by field: a hand-edited or older file keeps what is valid and gets defaults for the rest. */
-function sanitize(raw: unknown): AppSettings {
-  if (typeof raw !== 'object' || raw === null) return DEFAULT_SETTINGS;
+function sanitize(raw: unknown, base: AppSettings): AppSettings {
+  if (typeof raw !== 'object' || raw === null) return base;
   const r = raw as Record<string, unknown>;
-  const out: AppSettings = { ...DEFAULT_SETTINGS };
+  const out: AppSettings = { ...base };
   if (r.theme === 'light' || r.theme === 'dark' || r.theme === 'system') out.theme = r.theme;
   if (r.dndResponse === 'busy' || r.dndResponse === 'decline') out.dndResponse = r.dndResponse;
   for (const k of BOOLEAN_KEYS) if (typeof r[k] === 'boolean') out[k] = r[k];

@@ -198,3 +198,30 @@ describe('policies applied: main refuses through IPC', () => {
     }
   });
 });
+
+describe('defaults applied where the person has not chosen', () => {
+  it('start at login, the sound devices and the codecs of a provisioned account that names none', async () => {
+    const path = await file('defaults.json', doc({
+      accounts: [
+        { id: 'work', config: { uri: 'sips:alice@pbx.example.com' }, enabled: false },
+        { id: 'own', config: { uri: 'sips:carol@pbx.example.com', codecs: ['PCMA'] }, enabled: false },
+      ],
+      defaults: { startAtLogin: true, codecs: ['G722', 'PCMU'], devices: { capture: 'fake:mic', playback: 'fake:spk' } },
+    }));
+    const provisioning = service([fileSource('system', path)]);
+    await provisioning.load();
+    const phone = await createTestPhone({ extra: { provisioning } });
+    try {
+      expect(phone.settings.get().startAtLogin).toBe(true);
+      const accounts = phone.accounts.list().accounts;
+      expect(accounts.find((a) => a.id === 'work')?.codecs).toEqual(['G722', 'PCMU']);
+      expect(accounts.find((a) => a.id === 'own')?.codecs).toEqual(['PCMA']);
+      expect(phone.audio.preferences).toMatchObject({ captureDeviceId: 'fake:mic', playbackDeviceId: 'fake:spk' });
+      // The person's own choice wins over the default from then on.
+      await phone.settings.update({ startAtLogin: false });
+      expect(phone.settings.get().startAtLogin).toBe(false);
+    } finally {
+      phone.dispose();
+    }
+  });
+});

@@ -27,8 +27,8 @@ const EXPLAINED = {
 };
 
 execFileSync(
-  join(root, 'node_modules/.bin/electronegativity'),
-  ['-i', join(root, 'src-main'), '-e', pkg.version, '-x', 'AvailableSecurityFixesGlobalCheck', '-o', out, '-r', '-v', 'false'],
+  process.execPath,
+  ['--import', new URL('./electronegativity-ordered-writes.mjs', import.meta.url).href, join(root, 'node_modules/@doyensec/electronegativity/dist/index.js'), '-i', join(root, 'src-main'), '-e', pkg.version, '-x', 'AvailableSecurityFixesGlobalCheck', '-o', out, '-r', '-v', 'false'],
   { stdio: ['ignore', 'ignore', 'inherit'] },
 );
 
@@ -70,6 +70,12 @@ const findings = csvRows(readFileSync(out, 'utf8'))
 
 let failed = false;
 for (const f of findings) {
+  // A row that does not start with a check's name means the report itself is damaged: never pass on it.
+  if (!/^[A-Z0-9_]+$/.test(f.check ?? '')) {
+    console.log(`electronegativity: the report is damaged (a row starts with ${JSON.stringify((f.check ?? '').slice(0, 30))}) → FAIL`);
+    failed = true;
+    continue;
+  }
   const key = `${f.check}@${f.file}`;
   const severe = f.severity === 'HIGH' || f.severity === 'CRITICAL';
   const reason = EXPLAINED[key];

@@ -18,6 +18,7 @@ export const common = {
     failed: 'Not registered',
     unregistered: 'Offline',
   },
+  startup: { title: 'Problems found while starting', dismiss: 'Dismiss' },
   dnd: { on: 'Do not disturb is on: calls are declined without ringing.', turnOff: 'Turn off' },
   close: 'Close',
   cancel: 'Cancel',

@@ -225,3 +225,33 @@ describe('defaults applied where the person has not chosen', () => {
     }
   });
 });
+
+describe('provisioning over mutual TLS (no signature needed)', () => {
+  it('a document from a server that verified our client certificate is applied; without the certificate it is refused', async () => {
+    const body = doc({ policy: { chainOnly: false, reason: 'Chain-only is not allowed here.' } });
+    const server = createServer({ key: pki.servers.good.keyPem, cert: pki.servers.good.certChainPem, requestCert: true, rejectUnauthorized: true, ca: pki.client.caPem }, (req, res) => {
+      if (req.url?.endsWith('.sig') === true) return void res.writeHead(404).end();
+      res.writeHead(200, { etag: '"m1"', 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `https://${pki.domain}:${(server.address() as AddressInfo).port}/prov.json`;
+    try {
+      const withCert = JSON.parse(doc({ url, urlCaCertificates: [pki.rootPem], urlClientCertificate: { pkcs12: pki.files.clientP12, password: pki.client.password } })) as never;
+      const bundledOk = await file('mtls.json', JSON.stringify(withCert));
+      const applied = service([fileSource('bundled', bundledOk)], { urlSource: (u, t) => httpsSource('url', u, t, { clock, resolve: () => Promise.resolve('127.0.0.1'), timeoutMs: 5000 }) });
+      await applied.load();
+      expect(applied.view().sources.map((s) => [s.kind, s.state])).toEqual([
+        ['bundled', 'applied'],
+        ['url', 'applied'],
+      ]);
+      expect(applied.trustPolicy()).toMatchObject({ chainOnly: false, reason: 'Chain-only is not allowed here.' });
+      const noCert = await file('no-cert.json', doc({ url, urlCaCertificates: [pki.rootPem] }));
+      const refused = service([fileSource('bundled', noCert)], { urlSource: (u, t) => httpsSource('url', u, t, { clock, resolve: () => Promise.resolve('127.0.0.1'), timeoutMs: 5000 }) });
+      await refused.load();
+      expect(refused.view().sources[1]?.state).toBe('refused');
+      expect(refused.trustPolicy().chainOnly).toBe(true);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

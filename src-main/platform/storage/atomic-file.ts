@@ -11,7 +11,7 @@
  * Writes to one path are queued so they never interleave: the last one queued wins, and a
  * reader sees either the previous document or the new one, never a mixture or a truncated file.
  */
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const queues = new Map<string, Promise<void>>();
@@ -28,9 +28,42 @@ export function writeFileAtomic(path: string, text: string): Promise<void> {
   return run;
 }
 
+const swept = new Set<string>();
+const TEMP_NAME = /^\..+\.(\d+)\.\d+\.tmp$/;
+
+/** Whether a process with this id runs now (a temp file of a live writer must stay). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files a killed writer left in `dir` (step 1 done, step 3 never reached):
+ * only those of processes that no longer run. Returns the names removed.
+ */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const stale = names.filter((n) => {
+    const m = TEMP_NAME.exec(n);
+    return m !== null && !alive(Number(m[1]));
+  });
+  await Promise.all(stale.map((n) => unlink(join(dir, n)).catch(() => undefined)));
+  return stale;
+}
+
 async function replace(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Once per folder and run: what an earlier, killed run left half-way is swept away first.
+  if (!swept.has(dir)) {
+    swept.add(dir);
+    await removeStaleTempFiles(dir);
+  }
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
   try {
     const fh = await open(tmp, 'w', 0o600);

@@ -49,6 +49,7 @@ describe('CLI secrets', () => {
     expect(!missing.ok && missing.error).toMatch(/SIP_PW/);
   });
 
+  // Skipped on Windows only: POSIX group/other permission bits do not exist there (ACLs do); CI runs on Linux.
   it.skipIf(process.platform === 'win32')('warns when an account file holding a password is readable by group or others', async () => {
     const file = join(dir, 'b.json');
     await writeFile(file, JSON.stringify({ uri: 'sips:alice@pbx.example.com', password: 'pw' }));

@@ -5,7 +5,7 @@ const disposables: { dispose(): void }[] = [];
 afterEach(() => {
   for (const d of disposables.splice(0)) d.dispose();
 });
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(() => r(), ms));
 
 describe('SystemClock with the real timers (issue 15: no timer fires early)', () => {
   it('a delay above 2^31−1 ms does not fire after 1 ms as Node’s setTimeout would; nor does Infinity', async () => {

@@ -72,12 +72,43 @@ describe('SipStreamFramer (RFC 3261 §18.3, RFC 5626 §4.4.1)', () => {
     expect(kinds(events)).toEqual(['error:too-large:fatal']);
   });
 
-  it('skips a well-framed message that is too large or has too many headers, then carries on', () => {
-    const f = new SipStreamFramer({ maxMessageBytes: 1000, maxHeaderCount: 10 });
+  it('is fatal when a declared Content-Length takes the message past the limit (the flow must be replaced, issue 15)', () => {
+    const f = new SipStreamFramer({ maxMessageBytes: 1000 });
     const big = msg('x'.repeat(2000));
-    expect(kinds(feed(f, big.slice(0, 500), big.slice(500), msg('ok')))).toEqual(['error:too-large:skip', 'message']);
+    expect(kinds(feed(f, big.slice(0, 500), big.slice(500), msg('ok')))).toEqual(['error:too-large:fatal']);
+    expect(f.pending).toBe('none');
+    // An absurd length arrives with its header section alone: fatal at once, no body awaited.
+    const absurd = new SipStreamFramer();
+    expect(kinds(feed(absurd, msg().replace('Content-Length: 0', 'Content-Length: 4294967295')))).toEqual(['error:too-large:fatal']);
+    expect(kinds(feed(absurd, msg()))).toEqual([]);
+    // The same for a header block that is not SIP: nothing is skipped for gigabytes.
+    const notSip = new SipStreamFramer();
+    expect(kinds(feed(notSip, 'GET / HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n'))).toEqual(['error:too-large:fatal']);
+    // Just within the limit is still a message.
+    const edge = msg('y'.repeat(100));
+    expect(kinds(feed(new SipStreamFramer({ maxMessageBytes: Buffer.byteLength(edge) }), edge))).toEqual(['message']);
+    expect(kinds(feed(new SipStreamFramer({ maxMessageBytes: Buffer.byteLength(edge) - 1 }), edge))).toEqual(['error:too-large:fatal']);
+  });
+
+  it('skips a well-framed message with too many headers, then carries on', () => {
+    const f = new SipStreamFramer({ maxMessageBytes: 1000, maxHeaderCount: 10 });
     const many = msg('', 'X-A: 1\r\nX-B: 2\r\nX-C: 3\r\nX-D: 4\r\nX-E: 5\r\n');
     expect(kinds(feed(f, many + msg()))).toEqual(['error:too-many-headers:skip', 'message']);
+  });
+
+  it('says what it holds: nothing, part of a header section, or a body', () => {
+    const f = new SipStreamFramer();
+    expect(f.pending).toBe('none');
+    feed(f, '\r\n\r\n');
+    expect(f.pending).toBe('none');
+    feed(f, 'OPTIONS sip:a@b SIP/2.0\r\nVia: x');
+    expect(f.pending).toBe('header');
+    const whole = msg('hello');
+    const f2 = new SipStreamFramer();
+    feed(f2, whole.slice(0, whole.length - 3));
+    expect(f2.pending).toBe('body');
+    expect(kinds(feed(f2, whole.slice(whole.length - 3)))).toEqual(['message']);
+    expect(f2.pending).toBe('none');
   });
 
   it('resynchronises after a header block that is not SIP', () => {

@@ -4,17 +4,26 @@
  * CRLF is a "ping", a single CRLF a "pong"; §7.5's "ignore CRLF before the start line" is the same
  * rule seen from the parser.
  *
- * Limits bound memory: a header section that grows past `maxMessageBytes` without ending, or a
- * broken Content-Length, is fatal (the connection should be closed: nothing says where the next
- * message starts, RFC 4475 §3.1.2.3, §3.3.9). A message that is well framed but too large or has too
- * many headers is skipped with a non-fatal error, as is a header block whose first line is not a
- * SIP start line (resynchronisation at the next message boundary).
+ * Limits bound memory: a header section that grows past `maxMessageBytes` without ending, a
+ * broken Content-Length, or a declared Content-Length that takes the message past
+ * `maxMessageBytes` is fatal: the connection must be closed and replaced (nothing says where the
+ * next message starts, RFC 4475 §3.1.2.3, §3.3.9; and skipping a declared 4 GB body would keep a
+ * hostile peer's flow "alive" while it streams, issue 15). A well-framed message with too many
+ * headers is skipped with a non-fatal error (it is bounded by the size limit), as is a header block
+ * whose first line is not a SIP start line and whose length is within the limit (resynchronisation
+ * at the next message boundary).
+ *
+ * The framer has no clock (protocol code is pure): `pending` says whether a message is under way,
+ * so the flow can bound how long its header section may take (sip-stream-flow.ts).
  *
  * A lone CRLF at the end of a chunk is reported as a pong at once rather than waiting to see
  * whether a second CRLF (a ping split across segments) follows: peers send pings in one write.
  */
 import { parseContentLength } from './scalars.js';
 import { sipParseError, type SipParseError } from './sip-parse-error.js';
+
+/** What the framer holds between messages: nothing, part of a header section, or a body being read. */
+export type FramerPending = 'none' | 'header' | 'body';
 
 export type FramerEvent =
   | { kind: 'message'; bytes: Buffer }
@@ -91,6 +100,17 @@ export class SipStreamFramer {
     return this.len - this.pos;
   }
 
+  /**
+   * Whether a message is under way: `header` while its header section has not ended (any bytes
+   * held that are not a whole keep-alive), `body` once the header section is complete and its body
+   * is awaited, `none` at a message boundary (or after a fatal error).
+   */
+  get pending(): FramerPending {
+    if (this.failed) return 'none';
+    if (this.need >= 0 || this.discard > 0) return 'body';
+    return this.len > this.pos ? 'header' : 'none';
+  }
+
   /** Size of the internal buffer; bounded by about twice maxMessageBytes plus one chunk. */
   get capacity(): number {
     return this.buf.length;
@@ -164,6 +184,9 @@ export class SipStreamFramer {
     }
     const headLength = bodyStart - this.pos;
     if (!REQUEST_LINE.test(firstLine) && !STATUS_LINE.test(firstLine)) {
+      if (lengthError === undefined && contentLength !== undefined && headLength + contentLength > this.maxMessageBytes) {
+        return this.fail(events, sipParseError('too-large', 'Message Too Large', `declared length of ${headLength + contentLength} octets exceeds ${this.maxMessageBytes}`));
+      }
       // Resynchronise: drop this header block (and its body when its length is known).
       events.push({ kind: 'error', error: sipParseError('bad-start-line', 'Malformed Start Line', `not a SIP start line: "${firstLine.slice(0, 40)}"`), fatal: false });
       this.pos = bodyStart;
@@ -180,15 +203,11 @@ export class SipStreamFramer {
     for (let i = firstEnd + 1; i < head.length; i++) {
       if (head.charCodeAt(i - 1) === LF && head.charCodeAt(i) !== 0x20 && head.charCodeAt(i) !== 0x09) headerCount++;
     }
-    if (total > this.maxMessageBytes || headerCount > this.maxHeaderCount) {
-      const tooLarge = total > this.maxMessageBytes;
-      events.push({
-        kind: 'error',
-        error: tooLarge
-          ? sipParseError('too-large', 'Message Too Large', `message of ${total} octets exceeds ${this.maxMessageBytes}`)
-          : sipParseError('too-many-headers', 'Too Many Headers', `${headerCount} header fields exceed ${this.maxHeaderCount}`),
-        fatal: false,
-      });
+    if (total > this.maxMessageBytes) {
+      return this.fail(events, sipParseError('too-large', 'Message Too Large', `declared length of ${total} octets exceeds ${this.maxMessageBytes}`));
+    }
+    if (headerCount > this.maxHeaderCount) {
+      events.push({ kind: 'error', error: sipParseError('too-many-headers', 'Too Many Headers', `${headerCount} header fields exceed ${this.maxHeaderCount}`), fatal: false });
       const have = Math.min(total, this.len - this.pos);
       this.pos += have;
       this.discard = total - have;

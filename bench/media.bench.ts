@@ -328,6 +328,15 @@ class LegProcess {
     return answer;
   }
 
+  /** Ends the child: it exits by itself after its result (so `--cpu-prof` profiles get written); killed after a bound. */
+  async stop(boundMs = 5000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    const timer = setTimeout(() => this.child.kill(), boundMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
   kill(): void {
     if (this.child.exitCode === null) this.child.kill();
   }
@@ -386,6 +395,7 @@ async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<v
       target: { cpuPctOfOneCorePerCall: 2, rssMB: 120 },
     });
     emitDelays(args, dir, rate, sources, 0, { a: ra, b: rb });
+    await Promise.all([a.stop(), b.stop()]);
   } finally {
     a.kill();
     b.kill();

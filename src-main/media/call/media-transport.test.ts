@@ -115,7 +115,7 @@ describe('MediaTransport', () => {
     expect(h.got.latched.map((l) => l.endpoint)).toEqual([stranger]);
   });
 
-  it('SRTP: a forged packet from elsewhere never moves the latch; an authentic one does', () => {
+  it('SRTP: while the latched source is live, other sources are dropped before authentication; after it fell quiet, a forged packet never moves the latch and an authentic one does', () => {
     const h = harness(muxed);
     const ours = generateKey('AES_CM_128_HMAC_SHA1_80', new FakeRng(1)).params;
     const theirs = generateKey('AES_CM_128_HMAC_SHA1_80', new FakeRng(2)).params;
@@ -126,12 +126,23 @@ describe('MediaTransport', () => {
     h.clock.advance(1);
     const forged = Uint8Array.from(peer.protectRtp(rtp(2))!);
     forged[forged.length - 1]! ^= 1;
-    h.net.inject(forged, { address: HOST, port: 50000 }, HOST, h.ourPort);
+    h.net.inject(Uint8Array.from(forged), { address: HOST, port: 50000 }, HOST, h.ourPort);
+    // Even an authentic packet from elsewhere is not looked at while the latched source is live.
+    h.net.inject(peer.protectRtp(rtp(3))!, { address: HOST, port: 50002 }, HOST, h.ourPort);
+    h.clock.advance(1);
+    expect(h.got.latched).toEqual([]);
+    expect(h.transport.stats().strangers).toBe(2);
+    expect(h.transport.stats().unprotectFailures).toBe(0);
+    expect(h.srtp.stats().authFailures).toBe(0);
+    // The latched source fell quiet (a new NAT binding): a forged packet is authenticated, fails and moves nothing...
+    h.clock.advance(300);
+    h.net.inject(Uint8Array.from(forged), { address: HOST, port: 50000 }, HOST, h.ourPort);
     h.clock.advance(1);
     expect(h.got.latched).toEqual([]);
     expect(h.transport.stats().unprotectFailures).toBe(1);
-    // The peer moved (new NAT binding): its authentic packets take the latch at once.
-    h.net.inject(peer.protectRtp(rtp(3))!, { address: HOST, port: 50002 }, HOST, h.ourPort);
+    // ...and the peer's authentic packets from its new binding take the latch.
+    h.clock.advance(25);
+    h.net.inject(peer.protectRtp(rtp(4))!, { address: HOST, port: 50002 }, HOST, h.ourPort);
     h.clock.advance(1);
     expect(h.got.latched.map((l) => l.endpoint.port)).toEqual([50002]);
   });

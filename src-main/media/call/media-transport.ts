@@ -8,6 +8,12 @@
  *  - with SRTP, a packet from a new source that authenticates under the current key moves the
  *    latch (only the peer holds the key); one that only fits the previous key (re-keying, RFC
  *    4568 §7.1.4) is played if it comes from where we send, but never moves the latch;
+ *  - strangers cost a comparison (issue 15): once latched, while the latched source is live
+ *    (heard within `srtpRelatchAfterMs`, 250 ms, with SRTP; `relatchAfterMs` with plain RTP), a
+ *    packet from any other source is dropped before SRTP authentication and counted in
+ *    `strangers`; after that quiet time, at most one stranger packet per `strangerAuthEveryMs`
+ *    (20 ms) is authenticated, so a NAT rebinding is followed within ~a quarter second while a
+ *    flood from elsewhere never buys SRTP work per packet;
  *  - with plain RTP a new source is taken only when the latched one fell silent for
  *    `relatchAfterMs`, so a stray sender cannot hijack an active stream;
  *  - when a re-negotiation moves the peer (transfer), the source we were latched to is retired:
@@ -40,6 +46,8 @@ export interface TransportStats {
   readonly rtcpPacketsOut: number;
   /** Not RTP/RTCP, arrived before negotiation, or from a source we did not latch to. */
   readonly dropped: number;
+  /** Of `dropped`: packets from another source than the latched one, dropped before SRTP authentication. */
+  readonly strangers: number;
   /** Packets that failed SRTP/SRTCP (details in the SRTP filter's counters). */
   readonly unprotectFailures: number;
   readonly sendErrors: number;
@@ -59,6 +67,8 @@ interface Latch {
   target: MediaEndpoint | undefined;
   latched: boolean;
   lastFromTargetMs: number;
+  /** When a stranger's packet was last let through to SRTP authentication (quiet latch only). */
+  strangerAuthAtMs: number;
   /** Sources of earlier negotiations (at most a few). */
   retired: MediaEndpoint[];
 }
@@ -66,10 +76,10 @@ interface Latch {
 export class MediaTransport implements Disposable {
   private rtcpSocket: RtpSocket | undefined;
   private remote: RemoteTransport | undefined;
-  private readonly rtpLatch: Latch = { target: undefined, latched: false, lastFromTargetMs: 0, retired: [] };
-  private readonly rtcpLatch: Latch = { target: undefined, latched: false, lastFromTargetMs: 0, retired: [] };
+  private readonly rtpLatch: Latch = { target: undefined, latched: false, lastFromTargetMs: 0, strangerAuthAtMs: -Infinity, retired: [] };
+  private readonly rtcpLatch: Latch = { target: undefined, latched: false, lastFromTargetMs: 0, strangerAuthAtMs: -Infinity, retired: [] };
   private readonly subs: Disposable[] = [];
-  private s = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, dropped: 0, unprotectFailures: 0, latches: 0 };
+  private s = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, dropped: 0, strangers: 0, unprotectFailures: 0, latches: 0 };
   private disposed = false;
 
   constructor(
@@ -79,6 +89,8 @@ export class MediaTransport implements Disposable {
     private readonly clock: Clock,
     private readonly sink: TransportSink,
     private readonly relatchAfterMs = 1000,
+    private readonly srtpRelatchAfterMs = 250,
+    private readonly strangerAuthEveryMs = 20,
   ) {
     this.subs.push(rtpSocket.onDatagram((d) => this.onRtpSocket(d)));
     if (rtcpSocket !== undefined) this.attachRtcpSocket(rtcpSocket);
@@ -164,6 +176,7 @@ export class MediaTransport implements Disposable {
       rtpPacketsOut: this.s.rtpOut,
       rtcpPacketsOut: this.s.rtcpOut,
       dropped: this.s.dropped,
+      strangers: this.s.strangers,
       unprotectFailures: this.s.unprotectFailures,
       sendErrors: this.rtpSocket.sendErrors + (this.rtcpSocket?.sendErrors ?? 0),
       latches: this.s.latches,
@@ -191,7 +204,7 @@ export class MediaTransport implements Disposable {
       else this.s.dropped++;
       return;
     }
-    if (d.bytes.length < 12) {
+    if (d.bytes.length < 12 || this.stranger(this.rtpLatch, d)) {
       this.s.dropped++;
       return;
     }
@@ -214,6 +227,10 @@ export class MediaTransport implements Disposable {
   }
 
   private onRtcp(d: RtpDatagram, latch: Latch): void {
+    if (this.stranger(latch, d)) {
+      this.s.dropped++;
+      return;
+    }
     const n = this.srtp.unprotectRtcp(d.bytes);
     if (n < 0) {
       this.s.unprotectFailures++;
@@ -222,6 +239,33 @@ export class MediaTransport implements Disposable {
     if (!this.accept(latch, d, latch === this.rtpLatch ? 'rtp' : 'rtcp')) return;
     this.s.rtcpIn++;
     this.sink.rtcp(d.bytes, n, this.clock.monotonic());
+  }
+
+  /**
+   * The cheap check before any SRTP work: true (counted) for a packet from another source than
+   * the latched one while that source is live, from a retired source, or beyond the quiet
+   * latch's stranger budget. False lets the packet on to authentication and `accept`.
+   */
+  private stranger(latch: Latch, d: RtpDatagram): boolean {
+    const t = latch.target;
+    if (t !== undefined && t.port === d.port && (t.address === d.address || sameAddress(t.address, d.address))) return false;
+    if (!latch.latched) return false;
+    const retired = latch.retired;
+    for (let i = 0; i < retired.length; i++) {
+      const r = retired[i]!;
+      if (r.port === d.port && sameAddress(r.address, d.address)) {
+        this.s.strangers++;
+        return true;
+      }
+    }
+    const now = this.clock.monotonic();
+    const quietAfter = this.srtp.active ? this.srtpRelatchAfterMs : this.relatchAfterMs;
+    if (now - latch.lastFromTargetMs <= quietAfter || (this.srtp.active && now - latch.strangerAuthAtMs < this.strangerAuthEveryMs)) {
+      this.s.strangers++;
+      return true;
+    }
+    if (this.srtp.active) latch.strangerAuthAtMs = now;
+    return false;
   }
 
   /** Symmetric RTP: follow the source the peer really sends from (see the file comment). */
@@ -259,6 +303,7 @@ function resetLatch(latch: Latch, target: MediaEndpoint | undefined): void {
   latch.target = target;
   latch.latched = false;
   latch.lastFromTargetMs = 0;
+  latch.strangerAuthAtMs = -Infinity;
 }
 
 function usable(e: MediaEndpoint): MediaEndpoint | undefined {

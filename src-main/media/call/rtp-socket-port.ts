@@ -11,6 +11,10 @@ import type { Disposable } from '../../base/disposable.js';
 import type { Event } from '../../base/event.js';
 import type { CodedError, Result } from '../../base/result.js';
 
+/**
+ * One received datagram. The record itself is valid only during the listener call (a socket may
+ * reuse it for the next datagram); `bytes` is the receiver's to keep.
+ */
 export interface RtpDatagram {
   /** The datagram. Owned by the receiver: the pipeline may decrypt it in place and keep views into it. */
   readonly bytes: Uint8Array;

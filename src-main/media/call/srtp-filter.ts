@@ -138,7 +138,7 @@ export class SrtpFilter {
       this.protectFailures++;
       return undefined;
     }
-    return out.subarray(0, n);
+    return n === out.length ? out : out.subarray(0, n);
   }
 
   protectRtcp(packet: Uint8Array): Uint8Array | undefined {

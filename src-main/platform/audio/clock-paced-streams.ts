@@ -58,6 +58,8 @@ export class FramePacer {
   private timer: Disposable | undefined;
   private origin = 0;
   private ticks = 0;
+  /** One callback for every tick (no closure per frame). */
+  private readonly onTimer = (): void => this.fire();
 
   private constructor(
     private readonly clock: Clock,
@@ -97,7 +99,7 @@ export class FramePacer {
 
   private arm(): void {
     const next = this.origin + (this.ticks + 1) * this.periodMs;
-    this.timer = this.clock.setTimer(Math.max(0, next - this.clock.monotonic()), () => this.fire());
+    this.timer = this.clock.setTimer(Math.max(0, next - this.clock.monotonic()), this.onTimer);
   }
 
   private fire(): void {

@@ -135,6 +135,8 @@ export class WavRecorder {
   private pendingBytes = 0;
   private dataBytes = 0;
   private closed = false;
+  /** Byte view of the last frame array appended (streams reuse one array: no view per frame). */
+  private frameView: { frame: Int16Array; bytes: Uint8Array } | undefined;
 
   constructor(
     readonly path: string,
@@ -148,7 +150,12 @@ export class WavRecorder {
 
   append(frame: Int16Array): void {
     if (this.closed) return;
-    const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
+    let view = this.frameView;
+    if (view?.frame !== frame) {
+      view = { frame, bytes: new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength) };
+      this.frameView = view;
+    }
+    const bytes = view.bytes;
     if (this.pendingBytes + bytes.length > this.pending.length) this.flush();
     if (bytes.length > this.pending.length) {
       writeSync(this.fd, bytes);

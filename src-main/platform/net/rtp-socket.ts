@@ -9,8 +9,9 @@
  *
  * Hot-path economy (measured with `npm run bench -- media`): no per-send callback (Node then
  * completes a synchronous send without a process.nextTick; errors arrive as 'error' events),
- * addresses are IP literals resolved without a DNS hop, and listeners are called without copying
- * the listener list per datagram.
+ * addresses are IP literals resolved without a DNS hop (the last one remembered), listeners are
+ * called without copying the listener list per datagram, and one datagram record is reused for
+ * every message (listeners must not keep it; they may keep its `bytes`).
  */
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
@@ -37,11 +38,26 @@ function errorCode(e: NodeJS.ErrnoException): RtpSocketErrorCode {
   }
 }
 
-/** IP literals as they are; anything else (an FQDN in a c= line) through the system resolver. */
-function literalLookup(host: string, options: dns.LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
-  const family = isIP(host);
-  if (family !== 0) callback(null, host, family);
-  else dns.lookup(host, options, callback);
+/**
+ * IP literals as they are; anything else (an FQDN in a c= line) through the system resolver.
+ * node:dgram looks the destination up on every send: the last literal is remembered, so a call's
+ * packets (always to the same peer) skip `isIP`'s regular expressions.
+ */
+function literalLookup(): (host: string, options: dns.LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void) => void {
+  let lastHost = '';
+  let lastFamily = 0;
+  return (host, options, callback) => {
+    if (host === lastHost) {
+      callback(null, host, lastFamily);
+      return;
+    }
+    const family = isIP(host);
+    if (family !== 0) {
+      lastHost = host;
+      lastFamily = family;
+      callback(null, host, family);
+    } else dns.lookup(host, options, callback);
+  };
 }
 
 /** Listeners in an array replaced on (un)subscribe, so delivery needs no copy. */
@@ -71,6 +87,8 @@ class Listeners<T> {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+
 class NodeRtpSocket implements RtpSocket {
   private readonly datagrams = new Listeners<RtpDatagram>();
   private readonly errors = new Emitter<RtpSocketError>();
@@ -85,9 +103,15 @@ class NodeRtpSocket implements RtpSocket {
     const a = socket.address();
     this.localAddress = a.address;
     this.localPort = a.port;
+    // One datagram record for every message (the port's listeners read it during the call only).
+    const datagram: { bytes: Uint8Array; address: string; port: number } = { bytes: EMPTY, address: '', port: 0 };
     socket.on('message', (bytes, rinfo) => {
       if (this.state !== 'open' || bytes.length === 0) return;
-      this.datagrams.fire({ bytes, address: rinfo.address, port: rinfo.port });
+      datagram.bytes = bytes;
+      datagram.address = rinfo.address;
+      datagram.port = rinfo.port;
+      this.datagrams.fire(datagram);
+      datagram.bytes = EMPTY;
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       // Without send callbacks, failed sends (ECONNREFUSED from ICMP, ENETUNREACH...) land here.
@@ -133,7 +157,7 @@ export class NodeRtpSocketFactory implements RtpSocketFactory {
   bind(address: string, port: number): Promise<Result<RtpSocket, RtpSocketError>> {
     const family = isIP(address);
     if (family === 0) return Promise.resolve(err({ code: 'address-unavailable', message: `not an IP address: ${address}` }));
-    const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup, ...(this.options.receiveBufferBytes === undefined ? {} : { recvBufferSize: this.options.receiveBufferBytes }) });
+    const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup(), ...(this.options.receiveBufferBytes === undefined ? {} : { recvBufferSize: this.options.receiveBufferBytes }) });
     return new Promise((resolve) => {
       const onError = (e: NodeJS.ErrnoException): void => {
         socket.close();

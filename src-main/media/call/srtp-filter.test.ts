@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeRng } from '../../../test/fakes/fake-rng.js';
 import { serializeRtpPacket } from '../../protocol/rtp/index.js';
 import { generateKey, type SrtpKeyBundle } from '../../protocol/sdes/index.js';
-import type { SrtpKeyParams, SrtpSuiteName } from '../../protocol/srtp/index.js';
-import { SrtpFilter } from './srtp-filter.js';
+import { SrtpSession, type SrtpKeyParams, type SrtpSuiteName } from '../../protocol/srtp/index.js';
+import { MAX_SRTP_STREAMS, SrtpFilter } from './srtp-filter.js';
 
 const rng = new FakeRng(7);
 const key = (suite: SrtpSuiteName = 'AES_CM_128_HMAC_SHA1_80'): SrtpKeyParams => generateKey(suite, rng).params;
@@ -156,5 +156,24 @@ describe('SrtpFilter', () => {
     const { ours } = pairOf();
     expect(JSON.stringify(ours.stats())).not.toMatch(/masterKey|masterSalt/);
   });
-});
 
+  it('a peer holding the key cannot make us keep more than MAX_SRTP_STREAMS SSRC streams; refusals are counted and the first stream keeps playing', () => {
+    const { ours, kOurs, kTheirs } = pairOf();
+    // The peer's own sender is not capped (it is the one trying to make us hold streams).
+    const peer = new SrtpSession({ send: kTheirs, receive: kOurs }, { maxStreams: 1000 });
+    const send = (ssrc: number): number => {
+      const p = peer.protectRtp(rtp(ssrc));
+      if (!p.ok) throw new Error('protect failed');
+      return ours.unprotectRtp(Uint8Array.from(p.value));
+    };
+    const results: number[] = [];
+    for (let i = 0; i < MAX_SRTP_STREAMS + 40; i++) results.push(send(0x5000 + i));
+    expect(results.slice(0, MAX_SRTP_STREAMS).every((n) => n > 0)).toBe(true);
+    expect(results.slice(MAX_SRTP_STREAMS).every((n) => n < 0)).toBe(true);
+    const st = ours.stats();
+    expect(st.receiveStreams).toBe(MAX_SRTP_STREAMS);
+    expect(st.streamLimitRefusals).toBe(40);
+    expect(st.authFailures).toBe(0);
+    expect(send(0x5000)).toBeGreaterThan(0);
+  });
+});

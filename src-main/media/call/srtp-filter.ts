@@ -14,12 +14,25 @@
  * signalling round trip. With `deferSend`, we keep protecting under the old send key until a
  * packet under the offerer's new key arrives (proof it has processed the answer; it keeps our old
  * key as its fallback until then) or `maxSendDeferMs` passes - no packet is lost either way.
+ *
+ * Caps (issue 15): a receive context keeps at most `MAX_SRTP_STREAMS` SSRC streams (replay
+ * windows, keystream batches); packets of a further SSRC are refused before authentication and
+ * counted in `streamLimitRefusals`. Streams are created only for packets that authenticate, so
+ * only a holder of the peer's key can use the cap up; a session holds at most two receive
+ * contexts (the current key and, during a re-key, the previous one).
  */
 import { SrtpSession, type SrtpContextStats, type SrtpKeyParams } from '../../protocol/srtp/index.js';
 import type { SrtpKeyBundle } from '../../protocol/sdes/index.js';
 
+/** SSRC streams per SRTP context (each direction). A call's peer sends one or two. */
+export const MAX_SRTP_STREAMS = 32;
+
 export interface SrtpFilterStats {
   readonly suite: string | undefined;
+  /** SSRC streams held by the current receive context. */
+  readonly receiveStreams: number;
+  /** Packets of a new SSRC refused because the receive context holds MAX_SRTP_STREAMS (included in otherFailures). */
+  readonly streamLimitRefusals: number;
   readonly authFailures: number;
   readonly replays: number;
   /** Malformed, too old, unknown MKI, expired key, stream limit, SSRC collision. */
@@ -38,14 +51,16 @@ interface Counts {
   auth: number;
   replay: number;
   other: number;
+  streamLimit: number;
 }
 
 function contextCounts(s: SrtpContextStats | undefined): Counts {
-  const c: Counts = { auth: 0, replay: 0, other: 0 };
+  const c: Counts = { auth: 0, replay: 0, other: 0, streamLimit: 0 };
   if (s === undefined) return c;
   for (const e of [s.unattributed, ...s.streams]) {
     c.auth += e.authFailed;
     c.replay += e.replayed;
+    c.streamLimit += e.streamLimit;
     c.other += e.malformed + e.tooOld + e.unknownMki + e.keyExpired + e.streamLimit + e.ssrcCollision;
   }
   return c;
@@ -71,7 +86,7 @@ export class SrtpFilter {
   private session: SrtpSession | undefined;
   private bundle: SrtpKeyBundle | undefined;
   /** Failures counted by receive contexts that were replaced. */
-  private carried: Counts = { auth: 0, replay: 0, other: 0 };
+  private carried: Counts = { auth: 0, replay: 0, other: 0, streamLimit: 0 };
   private protectFailures = 0;
   private rekeys = 0;
   private underPrevious = false;
@@ -111,7 +126,7 @@ export class SrtpFilter {
       return 'stopped';
     }
     if (this.session === undefined || current === undefined) {
-      this.session = new SrtpSession({ send: bundle.send, receive: bundle.receive }, { replayWindowSize: bundle.replayWindowSize });
+      this.session = new SrtpSession({ send: bundle.send, receive: bundle.receive }, { replayWindowSize: bundle.replayWindowSize, maxStreams: MAX_SRTP_STREAMS });
       this.bundle = bundle;
       return 'started';
     }
@@ -188,6 +203,8 @@ export class SrtpFilter {
     const c = contextCounts(st?.receive);
     return {
       suite: this.bundle?.suite,
+      receiveStreams: st?.receive.streams.filter((x) => x.direction === 'inbound').length ?? 0,
+      streamLimitRefusals: this.carried.streamLimit + c.streamLimit,
       authFailures: this.carried.auth + c.auth,
       replays: this.carried.replay + c.replay,
       otherFailures: this.carried.other + c.other,
@@ -214,6 +231,6 @@ export class SrtpFilter {
 
   private carryReceiveOnly(): void {
     const c = contextCounts(this.session?.stats().receive);
-    this.carried = { auth: this.carried.auth + c.auth, replay: this.carried.replay + c.replay, other: this.carried.other + c.other };
+    this.carried = { auth: this.carried.auth + c.auth, replay: this.carried.replay + c.replay, other: this.carried.other + c.other, streamLimit: this.carried.streamLimit + c.streamLimit };
   }
 }

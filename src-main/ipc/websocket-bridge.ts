@@ -7,7 +7,7 @@ import type { Logger } from '../base/logger.js';
 import type { Disposable } from '../base/disposable.js';
 import type { IpcEnvelope } from '../../src-shared/ipc/errors.js';
 import type { IpcDispatcher } from './dispatcher.js';
-import { WS_MAX_FRAME_BYTES, WS_PATH } from './websocket-protocol.js';
+import { readRequestFrame, WS_MAX_FRAME_BYTES, WS_PATH } from './websocket-protocol.js';
 import { problem } from '../services/problems/problem-catalog.js';
 
 /**
@@ -129,19 +129,11 @@ export async function startWebSocketBridge(options: WebSocketBridgeOptions): Pro
   });
 
   async function handleFrame(ws: WebSocket, senderId: string, text: string | null): Promise<void> {
-    let frame: unknown;
-    try {
-      frame = text === null ? undefined : JSON.parse(text);
-    } catch {
-      frame = undefined;
-    }
-    const id = isRecord(frame) && (typeof frame.id === 'number' || typeof frame.id === 'string') ? frame.id : null;
-    let envelope: IpcEnvelope<unknown>;
-    if (!isRecord(frame) || frame.t !== 'req' || id === null) {
-      envelope = { ok: false, error: problem('invalid-payload', { frame: 'malformed' }) };
-    } else {
-      envelope = await dispatcher.dispatch(frame.ch, frame.p, { carrier: 'websocket', senderId });
-    }
+    const read = readRequestFrame(text);
+    const id = read.ok ? read.frame.id : read.id;
+    const envelope: IpcEnvelope<unknown> = read.ok
+      ? await dispatcher.dispatch(read.frame.ch, read.frame.p, { carrier: 'websocket', senderId })
+      : { ok: false, error: problem('invalid-payload', { frame: 'malformed' }) };
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'res', id, r: envelope }));
   }
 
@@ -178,8 +170,4 @@ export async function startWebSocketBridge(options: WebSocketBridgeOptions): Pro
     close,
     dispose: () => void close(),
   };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

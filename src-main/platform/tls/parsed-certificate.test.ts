@@ -1,4 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getTestPki, type TestPki } from '../../../test/fixtures/pki/test-pki.js';
@@ -55,6 +56,22 @@ describe('certificate parsing', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('certificates whose key OpenSSL cannot decode (fuzz crashers, issue 15)', () => {
+  it('are read without throwing: key type unknown, SPKI pin from the certificate bytes', () => {
+    const dir = new URL('../../../test/corpus/certificate/crashers/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.bin'));
+    expect(files.length).toBeGreaterThan(0);
+    let undecodable = 0;
+    for (const f of files) {
+      const c = parseCertificate(readFileSync(new URL(f, dir)));
+      expect(() => JSON.stringify(c), f).not.toThrow();
+      expect(c.spkiPin).toMatch(/^sha256\/[A-Za-z0-9+/]+=*$/);
+      if (c.publicKey.type === 'unknown') undecodable++;
+    }
+    expect(undecodable).toBeGreaterThan(0);
   });
 });
 

@@ -3,7 +3,7 @@
  * Node's `X509Certificate` does signatures and keys; pkijs reads the extensions exactly (SANs as
  * typed values, not Node's display string).
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { toHex } from '../../base/bytes.js';
 
@@ -140,7 +140,13 @@ function ipText(bytes: Uint8Array): string {
 }
 
 function keyFacts(x509: X509Certificate): PublicKeyFacts {
-  const key = x509.publicKey;
+  let key: KeyObject;
+  try {
+    key = x509.publicKey;
+  } catch {
+    // OpenSSL accepts the certificate but cannot decode its key (found by fuzzing, test/corpus/certificate/crashers).
+    return { type: 'unknown' };
+  }
   const type = key.asymmetricKeyType ?? 'unknown';
   const d = key.asymmetricKeyDetails ?? {};
   if (type === 'ec') {
@@ -313,7 +319,15 @@ class LazyCertificate implements ParsedCertificate {
     return this.x509.fingerprint256;
   }
   get spkiPin(): string {
-    return this.once('pin', () => `sha256/${createHash('sha256').update(this.x509.publicKey.export({ type: 'spki', format: 'der' })).digest('base64')}`);
+    return this.once('pin', () => `sha256/${createHash('sha256').update(this.spkiDer()).digest('base64')}`);
+  }
+  /** The DER SubjectPublicKeyInfo; from the certificate's own bytes when OpenSSL cannot decode the key. */
+  private spkiDer(): Uint8Array {
+    try {
+      return this.x509.publicKey.export({ type: 'spki', format: 'der' });
+    } catch {
+      return new Uint8Array(this.cert.subjectPublicKeyInfo.toSchema().toBER(false));
+    }
   }
   get selfIssued(): boolean {
     return this.once('self', () => {

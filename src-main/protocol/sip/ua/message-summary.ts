@@ -13,6 +13,16 @@ export interface MessageSummary {
   readonly account?: string;
 }
 
+/**
+ * Largest count kept. DEVIATION(RFC 3842 §5.2): the grammar allows any number of digits; a count
+ * past this is clamped so that it stays a safe integer for the view and the IPC schema (found by fuzzing).
+ */
+export const MAX_MESSAGE_COUNT = 999_999;
+
+function count(digits: string | undefined): number {
+  return digits === undefined ? 0 : Math.min(Number(digits), MAX_MESSAGE_COUNT);
+}
+
 export function parseMessageSummary(body: string): MessageSummary | undefined {
   let waiting: boolean | undefined;
   let account: string | undefined;
@@ -26,7 +36,7 @@ export function parseMessageSummary(body: string): MessageSummary | undefined {
     else if (name === 'message-account') account = value;
     else if (name === 'voice-message') {
       const v = /^(\d+)\/(\d+)(?:\s*\((\d+)\/(\d+)\))?/.exec(value);
-      if (v !== null) counts = { newMessages: Number(v[1]), oldMessages: Number(v[2]), urgentNew: Number(v[3] ?? 0), urgentOld: Number(v[4] ?? 0) };
+      if (v !== null) counts = { newMessages: count(v[1]), oldMessages: count(v[2]), urgentNew: count(v[3]), urgentOld: count(v[4]) };
     }
   }
   if (waiting === undefined) return undefined;

@@ -4,7 +4,7 @@ import { parseNameAddr } from '../message/name-addr.js';
 import { createVia } from '../message/via.js';
 import { formatDtmfRelay, parseDtmfInfo } from './dtmf-info.js';
 import { endReasonForStatus } from './end-reason.js';
-import { parseMessageSummary } from './message-summary.js';
+import { MAX_MESSAGE_COUNT, parseMessageSummary } from './message-summary.js';
 import { parseReplaces, replacesForDialog } from './replaces.js';
 import { expiryDelayMs, parseMinSe, parseSessionExpires, refreshDelayMs } from './session-timer.js';
 import { formatSipfrag, parseSipfragStatus } from './sipfrag.js';
@@ -29,6 +29,11 @@ describe('bodies and headers the user agent reads and writes', () => {
     const body = 'Messages-Waiting: yes\r\nMessage-Account: sip:alice@vmail.example.com\r\nVoice-Message: 4/8 (1/2)\r\n';
     expect(parseMessageSummary(body)).toEqual({ waiting: true, newMessages: 4, oldMessages: 8, urgentNew: 1, urgentOld: 2, account: 'sip:alice@vmail.example.com' });
     expect(parseMessageSummary('Messages-Waiting: no\r\n')).toMatchObject({ waiting: false, newMessages: 0 });
+  });
+
+  it('clamps message counts of any length to MAX_MESSAGE_COUNT (RFC 3842 grammar is unbounded; fuzz crasher in test/corpus/message-summary)', () => {
+    const s = parseMessageSummary(`Messages-Waiting: yes\r\nVoice-Message: ${'9'.repeat(25)}/12 (100000000000000000000/3)\r\n`);
+    expect(s).toEqual({ waiting: true, newMessages: MAX_MESSAGE_COUNT, oldMessages: 12, urgentNew: MAX_MESSAGE_COUNT, urgentOld: 3 });
     expect(parseMessageSummary('garbage')).toBeUndefined();
   });
 

@@ -25,7 +25,7 @@ import type { AnchorSet, TrustStore } from '../tls/trust-store.js';
 import { AccountFlow, type AccountFlowState } from './account-flow.js';
 import type { AttemptRecord } from './connect-failover.js';
 import type { SipServerLocator } from './rfc3263-resolver.js';
-import { parseHostPort, type HopAddress, type LocateRequest, type SipTransport } from './sip-hop.js';
+import { normalizeAddress, parseHostPort, type HopAddress, type LocateRequest, type SipTransport } from './sip-hop.js';
 import { DatagramSipTransport, FlowSipTransport } from './sip-transport.js';
 import type { TcpConnector } from './tcp-connector.js';
 import { UdpSipTransport } from './udp-transport.js';
@@ -40,6 +40,11 @@ export interface AccountConnectionDeps {
   readonly trustStore: TrustStore;
   /** Keep-alive interval override (tests). */
   readonly keepAliveIntervalMs?: number;
+  /** Bounds a peer gets (tests shorten them; defaults in sip-stream-flow.ts and sip-transport.ts). */
+  readonly headerTimeoutMs?: number;
+  readonly unansweredRegisterMs?: number;
+  /** The machine's addresses (default: its interfaces); tests simulate an address going away. */
+  readonly localAddresses?: () => ReadonlySet<string>;
 }
 
 export class AccountConnectionFactory implements SipConnectionFactory {
@@ -49,7 +54,7 @@ export class AccountConnectionFactory implements SipConnectionFactory {
     const hop = locateRequestFor(account);
     if (!hop.ok) return hop;
     if (account.transport === 'udp') {
-      const udp = await UdpSipTransport.open({ bindAddress: hop.value.host.includes(':') ? '::' : '0.0.0.0' });
+      const udp = await UdpSipTransport.open({ bindAddress: udpBindAddress(hop.value.host) });
       if (!udp.ok) return err(udp.error);
       return ok(new UdpConnection(accountId, hop.value, udp.value, this.deps));
     }
@@ -65,11 +70,31 @@ export class AccountConnectionFactory implements SipConnectionFactory {
         hop: hop.value,
         ...(tls === undefined ? {} : { tls }),
         ...(this.deps.keepAliveIntervalMs === undefined ? {} : { keepAlive: { intervalMs: this.deps.keepAliveIntervalMs } }),
+        ...(this.deps.headerTimeoutMs === undefined ? {} : { headerTimeoutMs: this.deps.headerTimeoutMs }),
       },
-      { locator: this.deps.locator, tls: this.deps.tls, tcp: this.deps.tcp, clock: this.deps.clock, rng: this.deps.rng, logger: this.deps.logger.child('flow') },
+      {
+        locator: this.deps.locator,
+        tls: this.deps.tls,
+        tcp: this.deps.tcp,
+        clock: this.deps.clock,
+        rng: this.deps.rng,
+        logger: this.deps.logger.child('flow'),
+        ...(this.deps.localAddresses === undefined ? {} : { localAddresses: this.deps.localAddresses }),
+      },
     );
-    return ok(new FlowConnection(flow, this.deps.logger));
+    return ok(new FlowConnection(flow, this.deps));
   }
+}
+
+/**
+ * The UDP socket's local address: loopback for a loopback registrar (nothing else may reach it),
+ * else all addresses of the registrar's family.
+ */
+function udpBindAddress(host: string): string {
+  const h = normalizeAddress(host);
+  if (h === '::1') return '::1';
+  if (/^127\./.test(h)) return '127.0.0.1';
+  return h.includes(':') ? '::' : '0.0.0.0';
 }
 
 /** The RFC 3263 input for an account: its domain (or registrar override), transport, sips:, outbound proxy. */
@@ -188,9 +213,12 @@ class FlowConnection implements SipConnection {
 
   constructor(
     private readonly flow: AccountFlow,
-    logger: Logger,
+    deps: AccountConnectionDeps,
   ) {
-    this.sip = new FlowSipTransport(flow, logger.child('sip'));
+    this.sip = new FlowSipTransport(flow, deps.logger.child('sip'), {
+      clock: deps.clock,
+      ...(deps.unansweredRegisterMs === undefined ? {} : { unansweredRegisterMs: deps.unansweredRegisterMs }),
+    });
     this.store.add(
       flow.onState((s) => {
         this.current = flowState(s);
@@ -239,8 +267,9 @@ class FlowConnection implements SipConnection {
     this.flow.stop();
   }
 
+  /** Skips the backoff of a failed flow; replaces at once a flow whose local address is gone. */
   reconnectNow(): void {
-    this.flow.reconnectNow();
+    this.flow.networkChanged();
   }
 
   setServerFlowTimer(seconds: number): void {
@@ -279,7 +308,7 @@ class UdpConnection implements SipConnection {
     private readonly udp: UdpSipTransport,
     private readonly deps: AccountConnectionDeps,
   ) {
-    this.sip = new DatagramSipTransport(udp, deps.logger.child('sip'));
+    this.sip = new DatagramSipTransport(udp, deps.logger.child('sip'), { clock: deps.clock });
     this.bindingSub = this.sip.natBinding.onChange(() => this.bindingEmitter.fire());
   }
 

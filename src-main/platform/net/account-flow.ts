@@ -9,8 +9,15 @@
  *                    └──(dns failure)──────────────────────────────→ waiting
  *   any ─stop→ stopped
  *
+ * A flow found dead while open (no pong, a REGISTER unanswered: `abandon`) or whose peer sent what
+ * cannot be framed sends its target to the back of the list for `demoteForMs`, so the reconnect
+ * moves to the next target (RFC 3263 §4.3) instead of the same black hole. A flow whose local
+ * address vanished (`networkChanged`: Wi-Fi switch, VPN down) is replaced at once, without waiting
+ * for the keep-alive to give up and without backoff.
+ *
  * UDP is not a flow: see udp-transport.ts.
  */
+import { networkInterfaces } from 'node:os';
 import type { Clock } from '../../base/clock.js';
 import type { Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
@@ -27,7 +34,7 @@ import { hopSecurity } from './hop-security.js';
 import type { KeepAliveOptions } from './keep-alive.js';
 import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff.js';
 import type { SipServerLocator } from './rfc3263-resolver.js';
-import type { LocateRequest, ResolvedTarget } from './sip-hop.js';
+import { normalizeAddress, type LocateRequest, type ResolvedTarget } from './sip-hop.js';
 import { SipStreamFlow, type FlowCloseReason, type FlowInfo } from './sip-stream-flow.js';
 import { defaultFramerFactory, type StreamFramerFactory } from './stream-framing.js';
 import type { TcpConnector } from './tcp-connector.js';
@@ -61,7 +68,20 @@ export interface AccountFlowConfig {
   readonly connectTimeoutMs?: number;
   /** A flow that lived this long resets the failure count (default 30 s). */
   readonly stableAfterMs?: number;
+  /** Longest a header section / a whole message may take on the flow (sip-stream-flow.ts defaults). */
+  readonly headerTimeoutMs?: number;
+  readonly messageTimeoutMs?: number;
+  /** How long a target found dead stays at the back of the list (default 5 min). */
+  readonly demoteForMs?: number;
 }
+
+/** The machine's interface addresses, loopback included (a flow to 127.0.0.1 is on loopback). */
+export function machineAddresses(read: () => ReturnType<typeof networkInterfaces> = networkInterfaces): Set<string> {
+  const out = new Set<string>();
+  for (const addrs of Object.values(read())) for (const a of addrs ?? []) out.add(normalizeAddress(a.address));
+  return out;
+}
+
 
 export interface AccountFlowDeps {
   readonly locator: SipServerLocator;
@@ -72,6 +92,8 @@ export interface AccountFlowDeps {
   /** Default: the SIP stream framer from protocol/sip/message. */
   readonly framerFactory?: StreamFramerFactory;
   readonly logger?: Logger;
+  /** The machine's current addresses (default `machineAddresses()`); tests simulate a network change. */
+  readonly localAddresses?: () => ReadonlySet<string>;
 }
 
 export interface InboundMessage {
@@ -94,6 +116,10 @@ export class AccountFlow implements Disposable {
   private generation = 0;
   private readonly backoff: ReconnectBackoff;
   private lastReport: CertificateReport | undefined;
+  /** The target of the current flow. */
+  private flowTarget: ResolvedTarget | undefined;
+  /** Targets found dead while open, by key, with when (monotonic). */
+  private readonly demoted = new Map<string, number>();
 
   constructor(
     private readonly config: AccountFlowConfig,
@@ -127,6 +153,39 @@ export class AccountFlow implements Disposable {
     this.retryTimer?.dispose();
     this.retryTimer = undefined;
     void this.connect();
+  }
+
+  /**
+   * The network changed (an address appeared or went away, or the machine woke up): a failed flow
+   * reconnects now; a connected flow whose local address is no longer the machine's is replaced
+   * at once (it cannot carry anything any more, and the keep-alive would take up to 40 s to say
+   * so). Returns whether a new connection was started.
+   */
+  networkChanged(): boolean {
+    if (this.current.kind === 'failed') {
+      this.reconnectNow();
+      return true;
+    }
+    const flow = this.flow;
+    if (this.current.kind !== 'connected' || flow === undefined) return false;
+    const local = normalizeAddress(flow.info.local.address);
+    if (local === '' || (this.deps.localAddresses ?? machineAddresses)().has(local)) return false;
+    this.deps.logger?.info('the flow\'s local address is gone: replacing the flow now', { account: this.config.account });
+    this.flow = undefined;
+    flow.close({ kind: 'address-gone', error: tlsError('flow-closed', { reason: 'local address no longer present' }) });
+    this.setState({ kind: 'failed', error: tlsError('flow-closed', { reason: 'address-gone' }), attempts: [], consecutiveFailures: this.backoff.consecutiveFailures, retryInMs: 0, lost: 'address-gone' });
+    void this.connect();
+    return true;
+  }
+
+  /**
+   * The current flow is open but dead (a REGISTER on it got no response at all): close it, send
+   * its target to the back of the list, and reconnect after the usual backoff (to the next target).
+   */
+  abandon(flowId: string, reason: string): void {
+    const flow = this.flow;
+    if (flow === undefined || flow.info.id !== flowId) return;
+    flow.close({ kind: 'unresponsive', error: tlsError('timeout', { reason }) });
   }
 
   /** Sends bytes on the account's flow; fails with `flow-closed` when there is none. */
@@ -177,7 +236,7 @@ export class AccountFlow implements Disposable {
       this.failed(located.error, []);
       return;
     }
-    const targets = located.value.targets;
+    const targets = this.ordered(located.value.targets);
     // The DNS walk in words (RFC 3263: NAPTR → SRV → A/AAAA) and the targets it gave, for the connection test.
     const dns = [...located.value.trace, ...targets.map((t, i) => `target ${i + 1}: ${t.transport.toUpperCase()} ${t.family === 6 ? `[${t.address}]` : t.address}:${t.port} (${t.hostname}, from ${t.source})`)];
     const result = await connectWithFailover(targets, (t) => this.attempt(t, abort.signal), {
@@ -197,6 +256,7 @@ export class AccountFlow implements Disposable {
     }
     const flow = result.value.value;
     this.flow = flow;
+    this.flowTarget = result.value.target;
     this.flowSince = clock.monotonic();
     if (flow.info.report !== undefined) this.lastReport = flow.info.report;
     flow.onMessage((bytes) => this.messageEmitter.fire({ bytes, flow: flow.info }));
@@ -217,6 +277,8 @@ export class AccountFlow implements Disposable {
       rng: this.deps.rng,
       framer: (this.deps.framerFactory ?? defaultFramerFactory)(),
       keepAlive: this.config.keepAlive ?? {},
+      ...(this.config.headerTimeoutMs === undefined ? {} : { headerTimeoutMs: this.config.headerTimeoutMs }),
+      ...(this.config.messageTimeoutMs === undefined ? {} : { messageTimeoutMs: this.config.messageTimeoutMs }),
       ...(this.deps.logger === undefined ? {} : { logger: this.deps.logger }),
     };
     if (target.transport === 'tls') {
@@ -250,10 +312,27 @@ export class AccountFlow implements Disposable {
   private flowClosed(flow: SipStreamFlow, reason: FlowCloseReason): void {
     if (this.flow !== flow) return;
     this.flow = undefined;
-    if (reason.kind === 'local') return;
+    if (reason.kind === 'local' || reason.kind === 'address-gone') return;
+    if ((reason.kind === 'dead' || reason.kind === 'unresponsive' || reason.kind === 'framing') && this.flowTarget !== undefined) {
+      this.demoted.set(targetKey(this.flowTarget), this.deps.clock.monotonic());
+    }
     if (this.deps.clock.monotonic() - this.flowSince >= (this.config.stableAfterMs ?? 30_000)) this.backoff.reset();
     const error = 'error' in reason ? reason.error : tlsError('flow-closed', { reason: reason.kind });
     this.failed(error, [], reason.kind);
+  }
+
+  /**
+   * The located targets with those found dead lately moved to the back (oldest demotion first),
+   * the others in RFC 3263 order; demotions older than `demoteForMs` are forgotten.
+   */
+  private ordered(targets: readonly ResolvedTarget[]): readonly ResolvedTarget[] {
+    const now = this.deps.clock.monotonic();
+    const keep = this.config.demoteForMs ?? 300_000;
+    for (const [key, at] of this.demoted) if (now - at >= keep) this.demoted.delete(key);
+    if (this.demoted.size === 0) return targets;
+    const fresh = targets.filter((t) => !this.demoted.has(targetKey(t)));
+    const dead = targets.filter((t) => this.demoted.has(targetKey(t))).sort((a, b) => this.demoted.get(targetKey(a))! - this.demoted.get(targetKey(b))!);
+    return [...fresh, ...dead];
   }
 
   private failed(error: TlsError, attempts: readonly AttemptRecord[], lost?: FlowCloseReason['kind']): void {
@@ -273,4 +352,8 @@ export class AccountFlow implements Disposable {
       if (gen === this.generation) void this.connect();
     });
   }
+}
+
+function targetKey(t: ResolvedTarget): string {
+  return `${t.transport} ${normalizeAddress(t.address)} ${t.port}`;
 }

@@ -4,7 +4,9 @@
  * within 10 seconds; otherwise the flow has failed and must be replaced (§4.4.1, §4.5).
  *
  * States (house rule 9): stopped → waiting (timer to the next ping) → awaiting-pong (timer to the
- * failure) → waiting … Any inbound byte while awaiting a pong also proves the peer alive.
+ * failure) → waiting … A complete SIP message while awaiting a pong also proves the peer alive;
+ * other bytes do not (a peer that answers pings with garbage is dead, issue 15): the flow calls
+ * `onTraffic` for whole messages only.
  *
  * DEVIATION(RFC 5626 §4.4.1): the RFC's recommended interval for TCP/TLS is 120 s (or the
  * server's Flow-Timer); softphones behind consumer NATs lose idle bindings sooner, so the default
@@ -75,7 +77,7 @@ export class CrlfKeepAlive implements Disposable {
     if (this.state.kind === 'awaiting-pong') this.transition(this.waiting());
   }
 
-  /** Any inbound bytes: the peer is alive. */
+  /** A complete SIP message arrived: the peer is alive (never called for mere bytes). */
   onTraffic(): void {
     if (this.state.kind === 'awaiting-pong') this.transition(this.waiting());
   }

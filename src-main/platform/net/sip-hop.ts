@@ -50,6 +50,12 @@ export function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
+/** One spelling per address: `::ffff:192.0.2.1` → `192.0.2.1`, `fe80::1%eth0` → `fe80::1`, brackets off, lower case. */
+export function normalizeAddress(address: string): string {
+  const bare = stripBrackets(address).replace(/%.*$/, '').toLowerCase();
+  return bare.startsWith('::ffff:') && bare.includes('.') ? bare.slice(7) : bare;
+}
+
 export function ipFamily(host: string): 4 | 6 | undefined {
   const f = isIP(stripBrackets(host));
   return f === 4 ? 4 : f === 6 ? 6 : undefined;

@@ -6,6 +6,13 @@
  * The same flow carries our requests and the requests the server sends back to us (RFC 5923
  * connection reuse is the default behaviour of a persistent client flow; the alias parameter is the
  * Via builder's business).
+ *
+ * What a peer can do to a flow is bounded (issue 15): a message whose declared length exceeds the
+ * framer's limit ends the flow (`framing`), and so does a message whose header section has not
+ * ended `headerTimeoutMs` after its first byte, or which is not complete `messageTimeoutMs` after
+ * it (a peer trickling a header byte at a time would otherwise hold the flow forever while the
+ * keep-alive is satisfied). Only a pong or a complete message proves the peer alive to the
+ * keep-alive; other bytes do not.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../base/clock.js';
@@ -45,8 +52,12 @@ export type FlowCloseReason =
   | { readonly kind: 'error'; readonly error: TlsError }
   /** RFC 5626 §4.4.1: no pong in time. */
   | { readonly kind: 'dead'; readonly error: TlsError }
-  /** The byte stream cannot be framed any more (RFC 3261 §18.3: close the connection). */
-  | { readonly kind: 'framing'; readonly error: TlsError };
+  /** The byte stream cannot be framed any more (RFC 3261 §18.3: close the connection), or a message took too long. */
+  | { readonly kind: 'framing'; readonly error: TlsError }
+  /** Open but not answering: a REGISTER on it got no response at all in time (issue 15). */
+  | { readonly kind: 'unresponsive'; readonly error: TlsError }
+  /** The flow's local address is no longer one of the machine's (network change). */
+  | { readonly kind: 'address-gone'; readonly error: TlsError };
 
 export interface SipStreamFlowDeps {
   readonly clock: Clock;
@@ -54,8 +65,15 @@ export interface SipStreamFlowDeps {
   readonly framer: StreamFramer;
   /** False disables the client keep-alive (pongs to server pings are still sent). */
   readonly keepAlive: KeepAliveOptions | false;
+  /** Longest a header section may take from its first byte (default 10 000 ms). */
+  readonly headerTimeoutMs?: number;
+  /** Longest a whole message (headers and body) may take from its first byte (default 30 000 ms). */
+  readonly messageTimeoutMs?: number;
   readonly logger?: Logger;
 }
+
+export const DEFAULT_HEADER_TIMEOUT_MS = 10_000;
+export const DEFAULT_MESSAGE_TIMEOUT_MS = 30_000;
 
 export class SipStreamFlow implements Disposable {
   private readonly messageEmitter = new Emitter<Buffer>();
@@ -68,6 +86,8 @@ export class SipStreamFlow implements Disposable {
   private open = true;
   private readonly keepAlive: CrlfKeepAlive | undefined;
   private readonly socket: AdoptedStream['socket'];
+  /** The bound on the message under way: which part it is for, and its timer. */
+  private incomplete: { readonly part: 'header' | 'body'; readonly since: number; readonly timer: Disposable } | undefined;
 
   constructor(
     adopted: AdoptedStream,
@@ -133,6 +153,8 @@ export class SipStreamFlow implements Disposable {
     if (!this.open) return;
     this.open = false;
     this.keepAlive?.dispose();
+    this.incomplete?.timer.dispose();
+    this.incomplete = undefined;
     this.socket.off('data', this.onData);
     this.socket.off('end', this.onEnd);
     this.socket.off('close', this.onSocketClose);
@@ -154,11 +176,15 @@ export class SipStreamFlow implements Disposable {
 
   private readonly onData = (chunk: Buffer): void => {
     if (!this.open) return;
-    this.keepAlive?.onTraffic();
+    /** Whether a message (or keep-alive) ended in this chunk: what is held now is a new one. */
+    let boundary = false;
     for (const ev of this.deps.framer.push(chunk)) {
       if (!this.open) return;
+      boundary = true;
       switch (ev.kind) {
         case 'message':
+          // A complete message proves the peer alive (RFC 5626 §4.4.1); stray bytes do not.
+          this.keepAlive?.onTraffic();
           this.messageEmitter.fire(ev.bytes);
           break;
         case 'ping':
@@ -177,7 +203,39 @@ export class SipStreamFlow implements Disposable {
           break;
       }
     }
+    if (this.open) this.boundIncomplete(boundary);
   };
+
+  /** Arms, moves or clears the time bound on the message under way (after every chunk). */
+  private boundIncomplete(boundary: boolean): void {
+    const pending = this.deps.framer.pending;
+    if (boundary) {
+      this.incomplete?.timer.dispose();
+      this.incomplete = undefined;
+    }
+    const current = this.incomplete;
+    if (pending === 'none') {
+      current?.timer.dispose();
+      this.incomplete = undefined;
+      return;
+    }
+    if (current?.part === pending) return;
+    const now = this.deps.clock.monotonic();
+    // A new message starts its clock; a header section that ended keeps it for the whole message.
+    const since = current === undefined ? now : current.since;
+    current?.timer.dispose();
+    const headerMs = this.deps.headerTimeoutMs ?? DEFAULT_HEADER_TIMEOUT_MS;
+    const messageMs = Math.max(headerMs, this.deps.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS);
+    const limit = pending === 'header' ? headerMs : messageMs;
+    const timer = this.deps.clock.setTimer(Math.max(0, since + limit - now), () => {
+      this.incomplete = undefined;
+      this.close({
+        kind: 'framing',
+        error: tlsError('flow-closed', { reason: pending === 'header' ? `SIP header section not complete within ${headerMs} ms` : `SIP message not complete within ${messageMs} ms`, cause: `${pending}-timeout` }),
+      });
+    });
+    this.incomplete = { part: pending, since, timer };
+  }
 
   private readonly onEnd = (): void => this.close({ kind: 'remote-closed' });
 

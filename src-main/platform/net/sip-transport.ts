@@ -13,8 +13,19 @@
  * garbage are counted and logged (redacted), never answered, never thrown.
  *
  * Both learn the public address the server sees from the top Via of responses (RFC 3581 §4,
- * `received`/`rport`) for Contact behind NAT (nat-binding.ts).
+ * `received`/`rport`) for Contact behind NAT (nat-binding.ts) - only from a response that answers
+ * a REGISTER we sent, from where it went (sent-requests.ts): a stray response never moves the
+ * binding (issue 15, a stranger could otherwise trigger a re-REGISTER storm or steer our Contact).
+ * The UDP socket goes further and drops every response that matches none of our requests, or
+ * that comes from another address than the one its request went to (RFC 3581 §4: the server
+ * answers from where it received). DEVIATION(RFC 3261 §18.1.2): a server that answers UDP from
+ * another port than it was sent to (no rport support) is not heard.
+ *
+ * On the flow, a REGISTER that gets no response at all within `unansweredRegisterMs` (default
+ * 64·T1, the transaction's own Timer F) means the flow is open but dead: it is abandoned
+ * (account-flow.ts), and the reconnect moves to the next target.
  */
+import { SystemClock, type Clock } from '../../base/clock.js';
 import type { Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
 import type { Logger } from '../../base/logger.js';
@@ -25,6 +36,8 @@ import type { SipMessage } from '../../protocol/sip/message/message.js';
 import type { TransportAddress, TransportPort } from '../../protocol/sip/transaction/transport-port.js';
 import type { AccountFlow, InboundMessage } from './account-flow.js';
 import { NatBindingTracker } from './nat-binding.js';
+import { SentRequests } from './sent-requests.js';
+import { normalizeAddress } from './sip-hop.js';
 import type { FlowInfo } from './sip-stream-flow.js';
 import { MTU_SAFE_SIZE, type Datagram, type UdpSipTransport } from './udp-transport.js';
 
@@ -50,6 +63,17 @@ function observeVia(tracker: NatBindingTracker | undefined, message: SipMessage)
   tracker.observe({ ...(via.received === undefined ? {} : { received: via.received }), ...(typeof via.rport === 'number' ? { rport: via.rport } : {}) });
 }
 
+export interface SipTransportOptions {
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /** 64·T1 of the transactions above (default 32 000 ms). */
+  readonly transactionMs?: number;
+  /** A REGISTER with no response at all after this long abandons the flow (default `transactionMs`). */
+  readonly unansweredRegisterMs?: number;
+}
+
+const DEFAULT_TRANSACTION_MS = 32_000;
+
 export class FlowSipTransport implements TransportPort, Disposable {
   readonly reliable = true;
   private readonly emitter = new Emitter<ReceivedMessage>();
@@ -60,12 +84,22 @@ export class FlowSipTransport implements TransportPort, Disposable {
   private tracker: NatBindingTracker | undefined;
   private trackedFlow: string | undefined;
   private readonly parser: InboundParser;
+  private readonly clock: Clock;
+  private readonly sent: SentRequests;
+  private readonly unansweredRegisterMs: number;
+  /** Per REGISTER sent on the current flow: the timer that abandons the flow if nothing answers. */
+  private readonly watchdogs = new Map<string, Disposable>();
 
   constructor(
     private readonly flow: AccountFlow,
-    logger?: Logger,
+    private readonly logger?: Logger,
+    options: SipTransportOptions = {},
   ) {
     this.parser = new InboundParser(logger, errorToTag);
+    this.clock = options.clock ?? new SystemClock({ unrefTimers: true });
+    const transactionMs = options.transactionMs ?? DEFAULT_TRANSACTION_MS;
+    this.sent = new SentRequests(this.clock, { transactionMs });
+    this.unansweredRegisterMs = options.unansweredRegisterMs ?? transactionMs;
     this.subscription = flow.onMessage((m) => this.inbound(m));
     this.stateSubscription = flow.onState((s) => {
       if (s.kind === 'connected') this.bindingFor(s.flow);
@@ -101,7 +135,12 @@ export class FlowSipTransport implements TransportPort, Disposable {
     if (info === undefined) return false;
     // A response must go back on the connection its request arrived on (RFC 3261 §18.2.2).
     if (destination.connectionId !== undefined && destination.connectionId !== info.id) return false;
-    return this.flow.send(serializeMessage(message)).ok;
+    if (!this.flow.send(serializeMessage(message)).ok) return false;
+    if (message.kind === 'request') {
+      const key = this.sent.sent(message, info.id);
+      if (key !== undefined && message.method === 'REGISTER') this.watch(key, info.id);
+    }
+    return true;
   }
 
   dispose(): void {
@@ -109,11 +148,31 @@ export class FlowSipTransport implements TransportPort, Disposable {
     this.stateSubscription.dispose();
     this.tracker?.dispose();
     this.emitter.dispose();
+    for (const w of this.watchdogs.values()) w.dispose();
+    this.watchdogs.clear();
+    this.sent.clear();
+  }
+
+  /** RFC 5626 §4.4.1 / issue 15: a REGISTER nothing answered on an open flow means the flow is dead. */
+  private watch(key: string, flowId: string): void {
+    this.watchdogs.get(key)?.dispose();
+    this.watchdogs.set(
+      key,
+      this.clock.setTimer(this.unansweredRegisterMs, () => {
+        this.watchdogs.delete(key);
+        if (this.sent.get(key)?.answered === true || this.flow.flowInfo?.id !== flowId) return;
+        this.logger?.warn('REGISTER unanswered on an open flow: abandoning the flow', { afterMs: this.unansweredRegisterMs });
+        this.flow.abandon(flowId, `REGISTER unanswered for ${this.unansweredRegisterMs} ms`);
+      }),
+    );
   }
 
   private bindingFor(info: FlowInfo): void {
     if (this.trackedFlow === info.id) return;
     this.tracker?.dispose();
+    if (this.trackedFlow !== undefined) this.sent.forget(this.trackedFlow);
+    for (const w of this.watchdogs.values()) w.dispose();
+    this.watchdogs.clear();
     this.trackedFlow = info.id;
     this.tracker = new NatBindingTracker(info.local);
   }
@@ -123,7 +182,15 @@ export class FlowSipTransport implements TransportPort, Disposable {
     switch (r.kind) {
       case 'message':
         this.bindingFor(m.flow);
-        observeVia(this.tracker, r.message);
+        if (r.message.kind === 'response') {
+          const answered = this.sent.match(r.message, m.flow.id);
+          if (answered !== undefined) {
+            this.watchdogs.get(answered.key)?.dispose();
+            this.watchdogs.delete(answered.key);
+          }
+          // The binding moves only for an answer to our REGISTER on this flow (issue 15).
+          if (answered?.method === 'REGISTER') observeVia(this.tracker, r.message);
+        }
         this.emitter.fire({
           message: r.message,
           source: { transport: m.flow.transport === 'tls' ? 'TLS' : 'TCP', host: m.flow.remote.address, port: m.flow.remote.port, connectionId: m.flow.id },
@@ -145,14 +212,23 @@ export class DatagramSipTransport implements TransportPort, Disposable {
   readonly natBinding: NatBindingTracker;
   private readonly subscription: Disposable;
   private readonly parser: InboundParser;
+  private readonly sent: SentRequests;
+  private strangers = 0;
 
   constructor(
     private readonly udp: UdpSipTransport,
     private readonly logger?: Logger,
+    options: SipTransportOptions = {},
   ) {
     this.parser = new InboundParser(logger, errorToTag);
+    this.sent = new SentRequests(options.clock ?? new SystemClock({ unrefTimers: true }), { transactionMs: options.transactionMs ?? DEFAULT_TRANSACTION_MS });
     this.natBinding = new NatBindingTracker(udp.local);
     this.subscription = udp.onDatagram((d) => this.inbound(d));
+  }
+
+  /** Responses dropped because they answer none of our requests from where it went. */
+  get strangerResponses(): number {
+    return this.strangers;
   }
 
   /** What arrived so far: messages, keep-alives, malformed input by parse error code. */
@@ -169,6 +245,7 @@ export class DatagramSipTransport implements TransportPort, Disposable {
     // DEVIATION(RFC 3261 §18.1.1): a request over 1300 bytes should move to TCP; an account that
     // chose UDP has no TCP flow here, so it is sent anyway (IP fragmentation) with a warning.
     if (bytes.length > MTU_SAFE_SIZE) this.logger?.warn('SIP message larger than the UDP MTU limit', { bytes: bytes.length });
+    if (message.kind === 'request') this.sent.sent(message, `${normalizeAddress(destination.host)}:${destination.port}`);
     this.sendBytes(bytes, destination.host, destination.port);
     return true;
   }
@@ -183,13 +260,23 @@ export class DatagramSipTransport implements TransportPort, Disposable {
     this.subscription.dispose();
     this.natBinding.dispose();
     this.emitter.dispose();
+    this.sent.clear();
   }
 
   private inbound(d: Datagram): void {
     const r = this.parser.accept(d.bytes, `${d.address}:${d.port}`);
     switch (r.kind) {
       case 'message':
-        observeVia(this.natBinding, r.message);
+        if (r.message.kind === 'response') {
+          const answered = this.sent.match(r.message, `${normalizeAddress(d.address)}:${d.port}`);
+          if (answered === undefined) {
+            // A stranger's (or a late) response: it reaches no transaction and teaches us nothing.
+            this.strangers++;
+            if (this.strangers === 1 || this.strangers % 1000 === 0) this.logger?.info('dropped UDP responses that answer none of our requests', { count: this.strangers });
+            return;
+          }
+          if (answered.method === 'REGISTER') observeVia(this.natBinding, r.message);
+        }
         this.emitter.fire({ message: r.message, source: { transport: 'UDP', host: d.address, port: d.port } });
         return;
       case 'keepalive':

@@ -8,7 +8,7 @@ import { SipStreamFramer, type FramerEvent } from '../../protocol/sip/message/st
 
 export type StreamFramerEvent = FramerEvent;
 
-export type StreamFramer = Pick<SipStreamFramer, 'push' | 'reset'>;
+export type StreamFramer = Pick<SipStreamFramer, 'push' | 'reset' | 'pending'>;
 
 export type StreamFramerFactory = () => StreamFramer;
 

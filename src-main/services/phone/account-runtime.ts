@@ -98,10 +98,14 @@ export class AccountRuntime implements Disposable {
     this.connection.start();
   }
 
-  /** The network changed or the machine woke up: reconnect and re-register now. */
+  /**
+   * The network changed or the machine woke up: a failed connection retries now, a flow whose
+   * local address is gone is replaced at once (both re-register once connected); a connection
+   * that is still good re-registers now.
+   */
   networkChanged(): void {
-    if (this.connection.state.kind === 'failed') this.connection.reconnectNow();
-    else this.registration.transportRestored();
+    this.connection.reconnectNow();
+    if (this.connection.state.kind === 'connected') this.registration.transportRestored();
   }
 
   private connectionChanged(s: ConnectionState): void {

@@ -49,6 +49,8 @@ export interface HeadlessPhoneOptions {
   readonly provision?: string;
   /** Read the system-wide provisioning file too (default false for the headless faces: tests must not see the machine's). */
   readonly systemProvisioning?: boolean;
+  /** The call pre-warm (default on; the call-setup bench switches it off for its cold reference). */
+  readonly prewarm?: boolean;
 }
 
 export interface HeadlessPhone {
@@ -137,6 +139,7 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     userAgent: `SecureSoftphone/${pkg.version} (headless)`,
     networkChanges: changes.event,
     ...(options.callAudio === undefined ? {} : { callAudio: options.callAudio }),
+    ...(options.prewarm === undefined ? {} : { prewarm: options.prewarm }),
   });
   return {
     phone,

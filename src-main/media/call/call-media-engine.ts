@@ -21,7 +21,7 @@ import { createOpusCodecFactory } from '../codecs/opus-codec.js';
 import type { CallAudio, CallAudioProvider } from './call-audio.js';
 import { CallMediaSession } from './call-media-session.js';
 import { isUsableLocalAddress } from './local-media-config.js';
-import { allocateRtpSocketPair, type PortRange } from './rtp-port-allocation.js';
+import { allocateRtpSocketPair, type PortRange, type RtpSocketPairPool } from './rtp-port-allocation.js';
 import type { RtpSocketFactory } from './rtp-socket-port.js';
 
 export interface CallMediaEngineOptions {
@@ -40,6 +40,8 @@ export interface CallMediaEngineOptions {
   /** RTP port range; default: ports the OS picks. */
   readonly portRange?: PortRange;
   readonly jitterBuffer?: Partial<JitterBufferOptions<JitterPacket>>;
+  /** Socket pairs bound ahead of calls (the call pre-warm); a call binds its own when none waits for its address. */
+  readonly pool?: Pick<RtpSocketPairPool, 'take'>;
 }
 
 /** The default codec registry: the pure-TypeScript codecs plus native Opus when available. */
@@ -82,12 +84,13 @@ export class CallMediaEngine implements CallMediaFactory {
     } else if (wantsFiles) {
       return err({ code: 'bad-config', message: 'file audio was requested but the media engine has no audio provider' });
     }
-    const pair = await allocateRtpSocketPair(this.options.sockets, options.localAddress, this.options.rng, this.options.portRange);
+    const pooled = this.options.pool?.take(options.localAddress);
+    const pair = pooled !== undefined ? ok(pooled) : await allocateRtpSocketPair(this.options.sockets, options.localAddress, this.options.rng, this.options.portRange);
     if (!pair.ok) {
       if (audio?.owned === true) audio.port.dispose();
       return err({ code: 'socket-failed', message: pair.error.message });
     }
-    this.logger.debug('RTP ports allocated', { callId: options.callId, rtp: pair.value.rtp.localPort, rtcp: pair.value.rtcp.localPort });
+    this.logger.debug('RTP ports allocated', { callId: options.callId, rtp: pair.value.rtp.localPort, rtcp: pair.value.rtcp.localPort, prebound: pooled !== undefined });
     return ok(
       new CallMediaSession(options, pair.value, audio, {
         clock: this.options.clock,

@@ -3,5 +3,5 @@ export { CallMediaEngine, createDefaultCodecRegistry, type CallMediaEngineOption
 export { CallMediaSession, type CallMediaDiagnostics, type CallMediaSessionDeps } from './call-media-session.js';
 export { fileAudioProvider, deviceAudioProvider, type CallAudio, type CallAudioProvider, type CallAudioRequest, type DeviceSelection, type FileAudioFactories } from './call-audio.js';
 export type { RtpDatagram, RtpSocket, RtpSocketError, RtpSocketErrorCode, RtpSocketFactory } from './rtp-socket-port.js';
-export type { PortRange } from './rtp-port-allocation.js';
+export { RtpSocketPairPool, type PortRange } from './rtp-port-allocation.js';
 export { TELEPHONE_EVENT } from './local-media-config.js';

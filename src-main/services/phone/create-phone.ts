@@ -19,7 +19,7 @@ import type { Rng } from '../../base/rng.js';
 import type { AudioDevicePort } from '../../media/audio/audio-port.js';
 import type { EchoCancellerFactory } from '../../media/audio/echo-canceller.js';
 import type { CallAudioOptions } from '../../media/call-media.js';
-import { CallMediaEngine, deviceAudioProvider, type CallAudioProvider, type FileAudioFactories, type RtpSocketFactory } from '../../media/call/index.js';
+import { CallMediaEngine, RtpSocketPairPool, deviceAudioProvider, type CallAudioProvider, type FileAudioFactories, type RtpSocketFactory } from '../../media/call/index.js';
 import type { Problem } from '../../../src-shared/ipc/errors.js';
 import { problem } from '../problems/problem-catalog.js';
 import { AppService, type AppIdentity } from '../app/app-service.js';
@@ -32,6 +32,7 @@ import { AccountsService, type LockedSettings } from './accounts-service.js';
 import { AudioDeviceService, type AudioPreferences } from './audio-devices.js';
 import { CallAlerts } from './call-alerts.js';
 import { CallHistory } from './call-history.js';
+import { CallPrewarm } from './call-prewarm.js';
 import { CallsService } from './calls-service.js';
 import { ConnectionTestService } from './connection-test.js';
 import { HistoryService } from './history-service.js';
@@ -94,6 +95,8 @@ export interface PhoneAdapters {
   readonly startupProblems?: readonly Problem[];
   /** Where the diagnostics bundle is written (the user-data folder's diagnostics/); none: the bundle is unavailable. */
   readonly bundleWriter?: BundleWriter;
+  /** Warm up what a call needs and pre-bind RTP sockets once registered (call-prewarm.ts); default true. */
+  readonly prewarm?: boolean;
 }
 
 export interface Phone extends Disposable {
@@ -123,7 +126,9 @@ export interface Phone extends Disposable {
   readonly provisioning: ProvisioningService | undefined;
   /** Problems found while starting (a damaged accounts file): logged, and shown once. */
   readonly startupProblems: readonly Problem[];
-  /** Hangs up, unregisters (bounded) and closes every flow. */
+  /** The call pre-warm (what the first call would otherwise pay for; its socket pool). */
+  readonly prewarm: CallPrewarm;
+  /** Hangs up, unregisters (bounded) and closes every flow (and the pre-warm's sockets). */
   shutdown(): Promise<void>;
 }
 
@@ -173,7 +178,8 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
     ),
   );
   const callAudio = adapters.audio.calls === 'devices' ? deviceAudioProvider(adapters.audio.port, () => audio.selection, adapters.audio.files, adapters.audio.echoCanceller) : adapters.audio.calls;
-  const media = new CallMediaEngine({ clock, rng, logger: logger.child('media'), sockets: adapters.rtpSockets, audio: callAudio });
+  const pool = new RtpSocketPairPool(adapters.rtpSockets, rng);
+  const media = new CallMediaEngine({ clock, rng, logger: logger.child('media'), sockets: adapters.rtpSockets, audio: callAudio, pool });
 
   const callHistory = new CallHistory(adapters.history, logger.child('history'), adapters.historyLimit);
   await callHistory.load();
@@ -202,6 +208,7 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
     },
   });
   late.engine = phone;
+  const prewarm = store.add(new CallPrewarm({ phone, clock, rng, logger, media, pool, ...(adapters.audio.echoCanceller === undefined ? {} : { echoCanceller: adapters.audio.echoCanceller }), enabled: adapters.prewarm !== false }));
   if (adapters.callAudio !== undefined) phone.incomingAudio = adapters.callAudio;
 
   const accountStore = new AccountStore(adapters.store, adapters.secrets, logger.child('accounts'));
@@ -317,7 +324,11 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
     testTone: (target, durationMs) => audio.testTone(target, durationMs, clock),
     startupProblems,
     provisioning,
-    shutdown: () => phone.shutdown(),
+    prewarm,
+    shutdown: async () => {
+      await phone.shutdown();
+      prewarm.dispose();
+    },
     dispose: () => {
       store.dispose();
       provisioning?.dispose();

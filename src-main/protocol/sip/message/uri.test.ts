@@ -112,3 +112,22 @@ describe('hosts (RFC 3261 §25.1, RFC 5118 §4.10)', () => {
     for (const bad of ['1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', ':1', '1:', 'g::1', '::1.2.3', '1:2:3:4:5:6:7:1.2.3.4']) expect(isIpv6(bad), bad).toBe(false);
   });
 });
+
+describe('URI round trips found by fuzzing (issue 15, test/corpus/sip-uri/crashers)', () => {
+  const parse = (s: string): Uri | undefined => parseUriAt(new Cursor(s), s.length, 'name-addr');
+
+  it('escapes tel parameter names, so a decoded %00 in a name formats and parses back', () => {
+    const u = parse('tel:+1-555-0100;ph%00one-context=example.com')!;
+    const text = formatUri(u);
+    expect(text).toBe('tel:+1-555-0100;ph%00one-context=example.com');
+    expect(parse(text)).toEqual(u);
+  });
+
+  it('a URI with a repeated header name equals itself and its round trip (RFC 3261 §19.1.4: headers compared as a whole)', () => {
+    const u = parse('sips:alice@atlanta.com?subject=x&priority=a&priority=b')!;
+    expect(uriEquals(u, u)).toBe(true);
+    expect(uriEquals(u, parse(formatUri(u))!)).toBe(true);
+    expect(uriEquals(u, parse('sips:alice@atlanta.com?subject=x&priority=b&priority=b')!)).toBe(false);
+    expect(uriEquals(u, parse('sips:alice@atlanta.com?priority=b&subject=x&priority=a')!)).toBe(true);
+  });
+});

@@ -263,7 +263,8 @@ export function formatUri(uri: Uri): string {
     }
     case 'tel': {
       let out = `tel:${uri.number}`;
-      for (const p of uri.params) out += p.value === null ? `;${p.name}` : `;${p.name}=${escapeComponent(p.value, URI_PARAM_CHARS)}`;
+      // The name is escaped too: the parser decodes %HH in it (found by fuzzing: `;ph%00one-context` did not round-trip).
+      for (const p of uri.params) out += `;${escapeComponent(p.name, URI_PARAM_CHARS)}${p.value === null ? '' : `=${escapeComponent(p.value, URI_PARAM_CHARS)}`}`;
       return out;
     }
     case 'absolute':
@@ -298,8 +299,10 @@ export function uriEquals(a: Uri, b: Uri): boolean {
       if ((va ?? '').toLowerCase() !== (vb ?? '').toLowerCase()) return false;
     }
     if (a.headers.length !== b.headers.length) return false;
-    const hb = new Map(b.headers.map((h) => [h.name.toLowerCase(), h.value]));
-    return a.headers.every((h) => hb.has(h.name.toLowerCase()) && hb.get(h.name.toLowerCase()) === h.value);
+    // Compared as multisets: a header name may repeat (found by fuzzing: a URI was not equal to itself).
+    const ha = headerKeys(a.headers);
+    const hb = headerKeys(b.headers);
+    return ha.every((k, i) => k === hb[i]);
   }
   if (a.kind === 'tel' && b.kind === 'tel') {
     const digits = (n: string): string => n.replace(/[-.()]/g, '').toLowerCase();
@@ -312,6 +315,10 @@ export function uriEquals(a: Uri, b: Uri): boolean {
   }
   if (a.kind === 'absolute' && b.kind === 'absolute') return a.scheme === b.scheme && a.opaque === b.opaque;
   return false;
+}
+
+function headerKeys(headers: SipUri['headers']): string[] {
+  return headers.map((h) => `${h.name.toLowerCase()}\u0000${h.value ?? ''}`).sort();
 }
 
 function lowerParams(params: SipParams): Map<string, string | null> {

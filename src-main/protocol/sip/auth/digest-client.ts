@@ -187,7 +187,12 @@ function chooseQop(offered: readonly Qop[], wantIntegrity: boolean): Qop | undef
   return offered.includes('auth') ? 'auth' : 'auth-int';
 }
 
-/** A quoted-string of UTF-8 text as a header byte string. */
+/**
+ * A quoted-string of UTF-8 text as a header byte string. Control characters a challenge carried as
+ * quoted-pairs (RFC 3261 §25.1 allows %x00-09 / %x0B-0C / %x0E-7F) go back as quoted-pairs: raw,
+ * they would make our own header unparsable (found by fuzzing, test/corpus/digest/crashers).
+ */
 function quoted(text: string): string {
-  return `"${textToByteString(text).replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped here
+  return `"${textToByteString(text).replace(/["\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => `\\${c}`)}"`;
 }

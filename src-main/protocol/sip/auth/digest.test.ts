@@ -225,3 +225,25 @@ describe('DigestClient (RFC 3261 §22, RFC 7616, RFC 8760)', () => {
     expect(serializeMessage(retry).toString()).not.toContain('wonderland');
   });
 });
+
+describe('credentials for challenges with control characters (fuzz crashers, issue 15)', () => {
+  it('a nonce and realm carrying quoted-pair control characters come back as quoted-pairs, so our Authorization parses', () => {
+    const wire = (header: string): Buffer =>
+      Buffer.from(`SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>;tag=2\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\nWWW-Authenticate: ${header}\r\nContent-Length: 0\r\n\r\n`, 'latin1');
+    const res = parseMessage(wire('Digest realm="r\\\u0013q", nonce="a\\\u0000b", qop="auth-int"'));
+    expect(res.ok).toBe(true);
+    if (!res.ok || res.value.kind !== 'response') return;
+    const client = new DigestClient({ credentials: { username: 'alice', password: 'pw' }, rng: new FakeRng(1) });
+    expect(client.handleChallenge(res.value).ok).toBe(true);
+    const req = parseMessage(Buffer.from('REGISTER sip:b SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1;branch=z9hG4bK2\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c\r\nCSeq: 2 REGISTER\r\nContent-Length: 0\r\n\r\n'));
+    if (!req.ok || req.value.kind !== 'request') throw new Error('request template');
+    expect(client.authorize(req.value)).toBe(1);
+    const back = parseMessage(serializeMessage(req.value));
+    expect(back.ok).toBe(true);
+    if (!back.ok) return;
+    const [cred] = back.value.headers.authorization();
+    expect(cred).toBeDefined();
+    expect(paramText(cred!.params, 'nonce')).toBe('a\u0000b');
+    expect(paramText(cred!.params, 'realm')).toBe('r\u0013q');
+  });
+});

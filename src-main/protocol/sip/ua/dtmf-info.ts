@@ -31,8 +31,9 @@ export function parseDtmfInfo(contentType: string | undefined, body: string): { 
       const v = m[2]!;
       digit = v === '10' ? '*' : v === '11' ? '#' : v;
     } else {
-      const n = Number(m[2]);
-      if (Number.isFinite(n) && n > 0 && n < 10_000) durationMs = n;
+      // Whole milliseconds only: `1e-1` or `0.00017` are no durations (found by fuzzing, test/corpus/dtmf-info/crashers).
+      const n = /^\d{1,9}$/.test(m[2]!) ? Number(m[2]) : Number.NaN;
+      if (n > 0 && n < 10_000) durationMs = n;
     }
   }
   return digit !== undefined && isDtmfDigit(digit) ? { digit: digit.toUpperCase(), durationMs } : undefined;

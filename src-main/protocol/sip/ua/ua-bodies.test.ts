@@ -31,6 +31,12 @@ describe('bodies and headers the user agent reads and writes', () => {
     expect(parseMessageSummary('Messages-Waiting: no\r\n')).toMatchObject({ waiting: false, newMessages: 0 });
   });
 
+  it('reads only whole-millisecond INFO durations (1e-1, 0.00017 are refused; fuzz crashers in test/corpus/dtmf-info)', () => {
+    expect(parseDtmfInfo('application/dtmf-relay', 'Signal=5\nDuration=1e-1\n')).toEqual({ digit: '5', durationMs: 160 });
+    expect(parseDtmfInfo('application/dtmf-relay', 'Signal=*\r\nDuration=00000000.000000000017\r\n')).toEqual({ digit: '*', durationMs: 160 });
+    expect(parseDtmfInfo('application/dtmf-relay', 'Signal=5\r\nDuration=250\r\n')).toEqual({ digit: '5', durationMs: 250 });
+  });
+
   it('clamps message counts of any length to MAX_MESSAGE_COUNT (RFC 3842 grammar is unbounded; fuzz crasher in test/corpus/message-summary)', () => {
     const s = parseMessageSummary(`Messages-Waiting: yes\r\nVoice-Message: ${'9'.repeat(25)}/12 (100000000000000000000/3)\r\n`);
     expect(s).toEqual({ waiting: true, newMessages: MAX_MESSAGE_COUNT, oldMessages: 12, urgentNew: MAX_MESSAGE_COUNT, urgentOld: 3 });

@@ -16,6 +16,13 @@
  *   {"bench":"sip","op":"parse","message":"invite-sdp","ratio":{"jssip":12.3,"sip.js":140.2},"vsFastestPeer":12.3,"target":10,"meetsTarget":true}
  * Implementations run round-robin within each comparison so that load from other processes hits
  * them alike; ratios are medians of per-round ratios.
+ *
+ * `npm run bench -- sip transactions` (issue 15) instead measures how long the transaction layer
+ * takes to expire N live server transactions on the fake clock, for N = 10k, 20k, 40k: half INVITEs
+ * answered 200 (Accepted, waiting for Timer L), half OPTIONS answered 200 (Completed, Timer J), each
+ * with a merge key. Linear growth shows as a constant `usPerTransaction` (the quadratic merge-map
+ * scan this replaced took 2.5 s, 20 s and 147 s).
+ *   {"bench":"sip","op":"expire-transactions","transactions":40000,"ms":123,"usPerTransaction":3.1,"runs":[…]}
  */
 import { createRequire } from 'node:module';
 import { Parser as SipJsParser } from 'sip.js/lib/core/messages/parser.js';
@@ -23,7 +30,11 @@ import { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-reques
 import { constructOutgoingResponse } from 'sip.js/lib/core/messages/outgoing-response.js';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
 import { Grammar as SipJsGrammar } from 'sip.js/lib/grammar/grammar.js';
-import { createResponse } from '../src-main/protocol/sip/message/builders.js';
+import { FakeClock } from '../test/fakes/fake-clock.js';
+import { createRequest, createResponse } from '../src-main/protocol/sip/message/builders.js';
+import { createVia } from '../src-main/protocol/sip/message/via.js';
+import { sipUri } from '../src-main/protocol/sip/message/uri.js';
+import { TransactionLayer } from '../src-main/protocol/sip/transaction/transaction-layer.js';
 import type { SipRequest, SipResponse } from '../src-main/protocol/sip/message/message.js';
 import { parseNameAddr } from '../src-main/protocol/sip/message/name-addr.js';
 import { parseMessage } from '../src-main/protocol/sip/message/parser.js';
@@ -246,7 +257,49 @@ function line(o: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ bench: 'sip', ...o })}\n`);
 }
 
+/** Milliseconds the layer takes to expire `n` server transactions (Timers H and J) on the fake clock. */
+function expireTransactions(n: number): number {
+  const clock = new FakeClock();
+  const layer = new TransactionLayer({ transport: { reliable: false, send: () => true }, clock, maxServerTransactions: n });
+  layer.onRequest((r) => r.transaction.respond(createResponse(r.request, 200, undefined, { toTag: 't' })));
+  const peer = { transport: 'UDP', host: '198.51.100.7', port: 40000 } as const;
+  for (let i = 0; i < n; i++) {
+    layer.receive(
+      createRequest({
+        method: i % 2 === 0 ? 'INVITE' : 'OPTIONS',
+        uri: sipUri({ user: 'alice', host: '192.0.2.1' }),
+        via: [createVia({ transport: 'UDP', host: peer.host, port: peer.port, branch: `z9hG4bKbench${i}`, rport: true })],
+        from: { displayName: undefined, uri: sipUri({ user: 'mallory', host: 'example.net' }), params: [{ name: 'tag', value: `f${i}` }] },
+        to: { displayName: undefined, uri: sipUri({ user: 'alice', host: 'example.com' }), params: [] },
+        callId: `bench-${i}@example.net`,
+        cseq: 1,
+      }),
+      peer,
+    );
+  }
+  if (layer.size !== n) throw new Error(`expected ${n} live transactions, have ${layer.size}`);
+  const started = performance.now();
+  clock.advance(64 * 500 + 1);
+  const ms = performance.now() - started;
+  if (layer.size !== 0) throw new Error(`${layer.size} transactions did not expire`);
+  layer.dispose();
+  return ms;
+}
+
+function transactionsBench(): void {
+  expireTransactions(5_000); // warm-up
+  for (const n of [10_000, 20_000, 40_000]) {
+    const runs = [0, 1, 2].map(() => expireTransactions(n));
+    const ms = median(runs);
+    line({ op: 'expire-transactions', transactions: n, ms: Math.round(ms * 10) / 10, usPerTransaction: Math.round((ms * 1000 * 100) / n) / 100, runs: runs.map((r) => Math.round(r)) });
+  }
+}
+
 export default async function sipBench(args: string[]): Promise<void> {
+  if (args[0] === 'transactions') {
+    transactionsBench();
+    return;
+  }
   const msIndex = args.indexOf('--ms');
   const ms = msIndex >= 0 ? Number(args[msIndex + 1]) : 400;
   const invite = Buffer.from(INVITE, 'utf8');

@@ -13,6 +13,7 @@ import type { CSeq } from './cseq.js';
 import { canonicalHeaderName, headerKey } from './header-names.js';
 import { H, HEADER_KINDS, HEADER_KIND_LIST, HeaderFailure, type HeaderKind } from './header-kinds.js';
 import type { NameAddr } from './name-addr.js';
+import type { RetryAfter } from './retry-after.js';
 import type { MediaType } from './token-list.js';
 import type { Via } from './via.js';
 
@@ -261,6 +262,12 @@ export class SipHeaders implements Iterable<HeaderField> {
   }
   expires(): number | undefined {
     return this.parsed(H.expires);
+  }
+  minExpires(): number | undefined {
+    return this.parsed(H.minExpires);
+  }
+  retryAfter(): RetryAfter | undefined {
+    return this.parsed(H.retryAfter);
   }
   route(): readonly NameAddr[] {
     return this.parsed(H.route) ?? NO_ADDRS;

@@ -10,6 +10,11 @@
  *  - merged requests (§8.2.2.2) are answered 482 here.
  * Responses with more than one Via are discarded (§8.1.3.3). Incoming requests get `received` and
  * `rport` stamped on their top Via (§18.2.1, RFC 3581 §4).
+ *
+ * What a peer can make us hold is bounded: at most `maxServerTransactions` server transactions
+ * live at once; a new request beyond that is answered 503 with Retry-After, statelessly (no
+ * transaction, no timer), and forgotten. Every map is keyed, so finding and forgetting a
+ * transaction is O(1) however many are live.
  */
 import type { Clock } from '../../../base/clock.js';
 import type { Disposable } from '../../../base/disposable.js';
@@ -56,7 +61,18 @@ export interface TransactionLayerOptions {
   readonly clock: Clock;
   readonly timers?: Partial<TimerValues>;
   readonly logger?: Logger;
+  /** The most server transactions alive at once (default DEFAULT_MAX_SERVER_TRANSACTIONS). */
+  readonly maxServerTransactions?: number;
 }
+
+/**
+ * A user agent has a handful of server transactions at a time (each lives at most 64·T1 = 32 s);
+ * thousands means a flood. Beyond this, new requests get 503 (RFC 3261 §21.5.4).
+ */
+export const DEFAULT_MAX_SERVER_TRANSACTIONS = 4096;
+
+/** The Retry-After (seconds) of the 503 a request gets when the server transactions are full. */
+export const OVERLOAD_RETRY_AFTER_S = 32;
 
 export class TransactionLayer implements Disposable {
   private readonly ctx: TransactionContext;
@@ -65,6 +81,10 @@ export class TransactionLayer implements Disposable {
   /** Server transactions found by RFC 2543 rules. */
   private readonly legacy = new Map<string, ServerTransaction>();
   private readonly merge = new Map<string, ServerTransaction>();
+  /** The merge key each server transaction holds, so forgetting it is O(1). */
+  private readonly mergeKeyOf = new Map<ServerTransaction, string>();
+  private readonly maxServers: number;
+  private overloaded = 0;
   private readonly requestEmitter = new Emitter<IncomingRequest>();
   private readonly ackEmitter = new Emitter<IncomingAck>();
   private readonly strayEmitter = new Emitter<StrayResponse>();
@@ -86,10 +106,16 @@ export class TransactionLayer implements Disposable {
       logger,
       terminated: (id) => this.forget(id),
     };
+    this.maxServers = Math.max(1, options.maxServerTransactions ?? DEFAULT_MAX_SERVER_TRANSACTIONS);
   }
 
   get transport(): TransportPort {
     return this.ctx.transport;
+  }
+
+  /** Requests refused with 503 because the server transactions were full (diagnostics, tests). */
+  get overloadRefusals(): number {
+    return this.overloaded;
   }
 
   /** Number of live transactions (leak checks). */
@@ -169,6 +195,10 @@ export class TransactionLayer implements Disposable {
       existing.receiveRequest(request); // retransmission: absorbed or answered again
       return;
     }
+    if (this.servers.size + this.legacy.size >= this.maxServers) {
+      this.refuseOverload(request, source);
+      return;
+    }
     const tx = this.createServer(request, source);
     if (request.method === 'CANCEL') {
       const target = this.findServer(request, 'INVITE');
@@ -187,8 +217,19 @@ export class TransactionLayer implements Disposable {
         return;
       }
       this.merge.set(merged, tx);
+      this.mergeKeyOf.set(tx, merged);
     }
     this.requestEmitter.fire({ request, transaction: tx, source });
+  }
+
+  /** §21.5.4: 503 with Retry-After, sent without a transaction (nothing is kept for the request). */
+  private refuseOverload(request: SipRequest, source: TransportAddress): void {
+    this.overloaded++;
+    if (this.overloaded === 1 || this.overloaded % 1000 === 0) this.ctx.logger.warn('server transactions full: 503', { method: request.method, refused: this.overloaded, limit: this.maxServers });
+    const topVia = request.headers.topVia();
+    if (topVia === undefined) return;
+    const response = createResponse(request, 503, 'Service Unavailable', { toTag: this.toTagFor(request), headers: [['Retry-After', String(OVERLOAD_RETRY_AFTER_S)]] });
+    this.ctx.transport.send(response, responseDestination(topVia, source, this.ctx.transport.reliable));
   }
 
   private toTagFor(request: SipRequest): string {
@@ -231,7 +272,9 @@ export class TransactionLayer implements Disposable {
     this.servers.delete(id);
     if (id.startsWith('2543\u0000')) this.legacy.delete(id.slice(5));
     if (server !== undefined) {
-      for (const [k, v] of this.merge) if (v === server) this.merge.delete(k);
+      const merged = this.mergeKeyOf.get(server);
+      this.mergeKeyOf.delete(server);
+      if (merged !== undefined && this.merge.get(merged) === server) this.merge.delete(merged);
     }
   }
 
@@ -243,6 +286,7 @@ export class TransactionLayer implements Disposable {
     this.servers.clear();
     this.legacy.clear();
     this.merge.clear();
+    this.mergeKeyOf.clear();
     this.requestEmitter.dispose();
     this.ackEmitter.dispose();
     this.strayEmitter.dispose();

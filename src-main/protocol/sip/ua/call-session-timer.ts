@@ -10,6 +10,7 @@
 import type { Disposable } from '../../../base/disposable.js';
 import { createResponse } from '../message/builders.js';
 import type { SipRequest, SipResponse } from '../message/message.js';
+import { boundedSessionExpires } from './peer-durations.js';
 import { DEFAULT_MIN_SE, expiryDelayMs, parseSessionExpires, refreshDelayMs, type SessionExpires } from './session-timer.js';
 
 export type RefresherRole = 'uac' | 'uas';
@@ -59,11 +60,14 @@ export class CallSessionTimer {
     }
   }
 
-  /** §9: what we answer to a request of the peer with Session-Expires (at least our Min-SE; the UAC refreshes unless it said otherwise). */
+  /**
+   * §9: what we answer to a request of the peer with Session-Expires (at least our Min-SE, at most
+   * MAX_SESSION_EXPIRES_S: §9 lets the UAS reduce it; the UAC refreshes unless it said otherwise).
+   */
   static negotiate(request: SipRequest): NegotiatedInterval | undefined {
     const se = parseSessionExpires(request);
     if (se === undefined) return undefined;
-    return { seconds: Math.max(se.seconds, DEFAULT_MIN_SE), refresher: se.refresher ?? 'uac' };
+    return { seconds: boundedSessionExpires(se.seconds, DEFAULT_MIN_SE), refresher: se.refresher ?? 'uac' };
   }
 
   /** §8.1: an INVITE whose Session-Expires is below our Min-SE gets 422 with our Min-SE; true when it did. */
@@ -74,14 +78,14 @@ export class CallSessionTimer {
     return true;
   }
 
-  /** §7.2 / §7.4: a 2xx to an INVITE of ours, in the role we have in the dialog. */
+  /** §7.2 / §7.4: a 2xx to an INVITE of ours, in the role we have in the dialog (the interval bounded: peer-durations.ts). */
   fromResponse(response: SipResponse, ourRole: RefresherRole): void {
     const se: SessionExpires | undefined = parseSessionExpires(response);
     if (se === undefined) {
       this.stop();
       return;
     }
-    this.arm(se.seconds, (se.refresher ?? 'uac') === ourRole);
+    this.arm(boundedSessionExpires(se.seconds, DEFAULT_MIN_SE), (se.refresher ?? 'uac') === ourRole);
   }
 
   /** §9: we answered the peer's request (as UAS) with this interval. */

@@ -22,6 +22,7 @@ import type { CallState } from './call-state.js';
 import { endReasonForStatus, peerText } from './end-reason.js';
 import { outcomeStatus, type RequestOutcome, type SentRequest } from './request-sender.js';
 import { carriesSdp } from './sdp-handler.js';
+import { MAX_INTERVAL_RETRIES } from './peer-durations.js';
 import { DEFAULT_MIN_SE, parseMinSe } from './session-timer.js';
 
 /** The largest Min-SE we agree to retry with (RFC 4028 §7.4 leaves the ceiling to us): one day. */
@@ -38,6 +39,9 @@ export class OutgoingCallSetup {
   private phase: OutgoingPhase = { kind: 'calling' };
   /** Early dialogs by remote tag (forking). */
   private readonly early = new Map<string, Dialog>();
+  /** 422 retries so far, and the Session-Expires of the last INVITE (a 422 loop is bounded). */
+  private intervalRetries = 0;
+  private sessionExpires = 0;
   private invite: SentRequest | undefined;
   private cseq: number;
 
@@ -63,6 +67,7 @@ export class OutgoingCallSetup {
 
   /** §13.2.1: the INVITE with our offer, Session-Expires and Min-SE (RFC 4028 §7.1). */
   start(sessionExpires: number): void {
+    this.sessionExpires = sessionExpires;
     const { stack } = this.ctx;
     const build = (): SipRequest =>
       createRequest({
@@ -141,7 +146,8 @@ export class OutgoingCallSetup {
     if (outcome.kind === 'response' && status === 422 && this.phase.kind !== 'cancelling') {
       // RFC 4028 §7.4: retry with a Session-Expires at least the server's Min-SE.
       const minSe = parseMinSe(outcome.response);
-      if (minSe !== undefined && minSe <= MAX_RETRY_MIN_SE) {
+      if (minSe !== undefined && minSe <= MAX_RETRY_MIN_SE && minSe > this.sessionExpires && this.intervalRetries < MAX_INTERVAL_RETRIES) {
+        this.intervalRetries++;
         this.ctx.logger.info('session interval too small: retrying with Min-SE', { minSe });
         this.start(minSe);
         return;

@@ -24,6 +24,7 @@ import { formatUri, type SipUri } from '../message/uri.js';
 import type { UaStack } from './ua-stack.js';
 import { boundedPeerText } from './peer-text.js';
 import { outcomeStatus, type RequestOutcome, type SentRequest } from './request-sender.js';
+import { boundedFlowTimer, boundedRegistration, MAX_INTERVAL_RETRIES, parseDeltaSecondsSaturating, registrationRefreshMs, retryAfterMs } from './peer-durations.js';
 
 export type RegistrationFailureCode =
   | 'auth-failed'
@@ -71,6 +72,8 @@ export class RegistrationClient implements Disposable {
   private timer: Disposable | undefined;
   private pending: SentRequest | undefined;
   private failures = 0;
+  /** 423 retries in a row (bounded: a registrar raising Min-Expires each time cannot loop us). */
+  private intervalRetries = 0;
   private wanted = false;
   private unregisterWaiters: (() => void)[] = [];
   /** Flow-Timer from the last 2xx (RFC 5626 §5.3), for the transport's keep-alive. */
@@ -203,8 +206,9 @@ export class RegistrationClient implements Disposable {
     }
     if (outcome.kind === 'response' && status === 423) {
       // §10.2.8: Interval Too Brief - retry at once with the server's Min-Expires.
-      const min = Number(outcome.response.headers.get('min-expires'));
-      if (Number.isInteger(min) && min > this.expires && min <= 86400 * 7) {
+      const min = outcome.response.headers.minExpires();
+      if (min !== undefined && min > this.expires && min <= 86400 * 7 && this.intervalRetries < MAX_INTERVAL_RETRIES) {
+        this.intervalRetries++;
         this.logger.info('registrar asked for a longer expiry', { minExpires: min });
         this.expires = min;
         this.send(false);
@@ -225,9 +229,10 @@ export class RegistrationClient implements Disposable {
         return;
       case 'response': {
         const failure = { status, ...phrase(outcome.response) };
+        const retryAfter = outcome.response.headers.retryAfter()?.seconds;
         if (status === 403) this.fail({ code: 'forbidden', ...failure }, false);
-        else if (status >= 500) this.fail({ code: 'server-error', ...failure }, true);
-        else this.fail({ code: 'rejected', ...failure }, status === 408 || status === 480);
+        else if (status >= 500) this.fail({ code: 'server-error', ...failure }, true, retryAfter);
+        else this.fail({ code: 'rejected', ...failure }, status === 408 || status === 480, retryAfter);
       }
     }
   }
@@ -241,18 +246,20 @@ export class RegistrationClient implements Disposable {
       return;
     }
     this.failures = 0;
-    const flowTimer = Number(response.headers.get('flow-timer'));
-    this.flowTimer = Number.isInteger(flowTimer) && flowTimer > 0 ? flowTimer : undefined;
-    this.setState({ kind: 'registered', expires: granted, contact: formatUri(ours.uri), registeredAt: this.clock.now() });
-    // Refresh well before expiry: at 90% of short intervals, at most 60 s early for long ones.
-    const refreshIn = Math.max(1, Math.min(granted * 0.9, granted - Math.min(60, granted * 0.1))) * 1000;
+    this.intervalRetries = 0;
+    const flowTimer = parseDeltaSecondsSaturating(response.headers.get('flow-timer'));
+    this.flowTimer = flowTimer !== undefined && flowTimer > 0 ? boundedFlowTimer(flowTimer) : undefined;
+    this.setState({ kind: 'registered', expires: boundedRegistration(granted), contact: formatUri(ours.uri), registeredAt: this.clock.now() });
+    // Refresh well before expiry, within bounds (peer-durations.ts): no storm for a grant of 1 s.
+    const refreshIn = registrationRefreshMs(granted);
     this.timer = this.clock.setTimer(refreshIn, () => {
       this.timer = undefined;
       if (this.wanted) this.send(true);
     });
   }
 
-  private fail(failure: Failure, retry: boolean): void {
+  /** `retryAfterS`: the response's Retry-After, honoured within bounds (peer-durations.ts). */
+  private fail(failure: Failure, retry: boolean, retryAfterS?: number): void {
     this.failures++;
     let retryInMs: number | null = null;
     if (retry) {
@@ -260,7 +267,7 @@ export class RegistrationClient implements Disposable {
       const max = this.options.retryMaxMs ?? 300_000;
       const ceiling = Math.min(max, base * 2 ** Math.min(this.failures - 1, 16));
       // Jitter between 50% and 100% of the ceiling (RFC 5626 §4.5).
-      retryInMs = Math.round(ceiling * (0.5 + (this.rng.uint32() / 0x1_0000_0000) * 0.5));
+      retryInMs = retryAfterMs(retryAfterS, Math.round(ceiling * (0.5 + (this.rng.uint32() / 0x1_0000_0000) * 0.5)));
       this.timer = this.clock.setTimer(retryInMs, () => {
         this.timer = undefined;
         if (this.wanted) this.send(false);
@@ -289,7 +296,8 @@ function phrase(response: SipResponse): { readonly reasonPhrase?: string } {
 
 /**
  * §10.2.4: the expiry granted for our binding - the `expires` parameter of our Contact in the 2xx
- * (matched by +sip.instance or URI), else the Expires header, else what we asked for.
+ * (matched by +sip.instance or URI), else the Expires header, else what we asked for. Any number of
+ * digits is read, saturated at 2^32-1; the caller bounds it (peer-durations.ts).
  */
 export function grantedExpires(response: SipResponse, ours: NameAddr, requested: number): number {
   const instance = getParam(ours.params, '+sip.instance');
@@ -298,8 +306,8 @@ export function grantedExpires(response: SipResponse, ours: NameAddr, requested:
     const sameInstance = instance !== undefined && instance !== null && getParam(c.params, '+sip.instance') === instance;
     const sameUri = formatUri(c.uri).toLowerCase() === ourUri;
     if (!sameInstance && !sameUri) continue;
-    const e = Number(getParam(c.params, 'expires'));
-    if (Number.isInteger(e)) return e;
+    const e = parseDeltaSecondsSaturating(getParam(c.params, 'expires'));
+    if (e !== undefined) return e;
   }
   const header = response.headers.expires();
   return header ?? requested;

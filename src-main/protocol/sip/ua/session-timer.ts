@@ -2,8 +2,11 @@
  * Session timers, RFC 4028: Session-Expires (§4) with the refresher role, Min-SE (§5), and 422
  * Session Interval Too Small (§6). Refreshes at half the interval (§10); without a refresh, the
  * side that is not the refresher ends the session at SE - min(32, SE/3) (§10).
+ * Values are read with any number of digits, saturated at 2^32-1; their users bound them
+ * (peer-durations.ts, call-session-timer.ts).
  */
 import type { SipMessage } from '../message/message.js';
+import { parseDeltaSecondsSaturating } from './peer-durations.js';
 
 export const DEFAULT_MIN_SE = 90;
 
@@ -15,18 +18,18 @@ export interface SessionExpires {
 export function parseSessionExpires(message: SipMessage): SessionExpires | undefined {
   const raw = message.headers.get('session-expires');
   if (raw === undefined) return undefined;
-  const m = /^\s*(\d{1,10})\s*(?:;(.*))?$/.exec(raw);
+  const m = /^\s*(\d+)\s*(?:;(.*))?$/.exec(raw);
   if (m === null) return undefined;
-  const seconds = Number(m[1]);
-  if (!Number.isInteger(seconds) || seconds <= 0) return undefined;
+  const seconds = parseDeltaSecondsSaturating(m[1]);
+  if (seconds === undefined || seconds <= 0) return undefined;
   const refresher = /(?:^|;)\s*refresher\s*=\s*(uac|uas)\b/i.exec(m[2] ?? '')?.[1]?.toLowerCase() as 'uac' | 'uas' | undefined;
   return refresher === undefined ? { seconds } : { seconds, refresher };
 }
 
 export function parseMinSe(message: SipMessage): number | undefined {
   const raw = message.headers.get('min-se');
-  const n = raw === undefined ? NaN : Number(/^\s*(\d+)/.exec(raw)?.[1]);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+  const n = raw === undefined ? undefined : parseDeltaSecondsSaturating(/^\s*(\d+)/.exec(raw)?.[1]);
+  return n !== undefined && n > 0 ? n : undefined;
 }
 
 export function formatSessionExpires(se: SessionExpires): string {

@@ -21,6 +21,7 @@ import { DEFAULT_TIMERS } from '../transaction/timer-values.js';
 import { CallSession, type CallSessionOptions, type SdpFailure, type SdpHandler } from './call-session.js';
 import { parseMessageSummary, type MessageSummary } from './message-summary.js';
 import { parseReplaces } from './replaces.js';
+import { subscriptionRefreshMs } from './peer-durations.js';
 import { outcomeStatus } from './request-sender.js';
 import type { UaStack } from './ua-stack.js';
 
@@ -104,7 +105,8 @@ export class UserAgent implements Disposable {
           if (status < 300 && o.kind === 'response') {
             const granted = o.response.headers.expires() ?? expires;
             mwi.timer?.dispose();
-            if (granted > 0 && mwi.active) mwi.timer = this.options.clock.setTimer(Math.max(30, granted * 0.9) * 1000, () => this.subscribeVoicemail(expires));
+            // Within bounds (peer-durations.ts): a grant of 1 s or of 2^32-1 s neither storms nor stops.
+            if (granted > 0 && mwi.active) mwi.timer = this.options.clock.setTimer(subscriptionRefreshMs(granted), () => this.subscribeVoicemail(expires));
             return;
           }
           // 489/404/405/501: the server has no voicemail events; do not insist.

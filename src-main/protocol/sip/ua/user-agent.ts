@@ -38,7 +38,18 @@ export interface UserAgentOptions {
   readonly sessionExpires: number;
   /** Creates the media of an incoming call before it rings; undefined means 488/500 is answered. */
   readonly mediaForIncoming: (request: SipRequest) => SdpHandler | undefined;
+  /** Incoming calls in progress at once (ringing or up); beyond, 486 Busy Here (default DEFAULT_MAX_INCOMING_CALLS). */
+  readonly maxIncomingCalls?: number;
+  /** Calls (dialogs) tracked at once, ended ones still absorbing retransmissions included; beyond, 503 (default DEFAULT_MAX_CALLS). */
+  readonly maxCalls?: number;
 }
+
+/** A person answers a few calls at a time; a peer offering more is refused before any media exists. */
+export const DEFAULT_MAX_INCOMING_CALLS = 8;
+/** Ended calls linger 64·T1 to absorb retransmissions; a flood of INVITE+CANCEL must not pile them up. */
+export const DEFAULT_MAX_CALLS = 64;
+/** Retry-After (seconds) of the 503 an INVITE gets when the call table is full. */
+const CALLS_FULL_RETRY_AFTER_S = 32;
 
 export class UserAgent implements Disposable {
   private readonly calls = new Map<string, CallSession>();
@@ -200,6 +211,17 @@ export class UserAgent implements Disposable {
       return;
     }
     if (CallSession.rejectSmallInterval(request, (r) => transaction.respond(r))) return;
+    // Caps (issue 15), checked before any media (no RTP socket) exists for the call.
+    if (this.calls.size >= (this.options.maxCalls ?? DEFAULT_MAX_CALLS)) {
+      this.options.logger.warn('call table full: 503', { calls: this.calls.size });
+      respond(503, 'Service Unavailable', [['Retry-After', String(CALLS_FULL_RETRY_AFTER_S)]]);
+      return;
+    }
+    if (this.liveIncoming() >= (this.options.maxIncomingCalls ?? DEFAULT_MAX_INCOMING_CALLS)) {
+      this.options.logger.info('too many incoming calls: 486', { incoming: this.liveIncoming() });
+      respond(486, 'Busy Here');
+      return;
+    }
     let replaces: CallSession | undefined;
     const replacesHeader = request.headers.get('replaces');
     if (replacesHeader !== undefined) {
@@ -218,6 +240,12 @@ export class UserAgent implements Disposable {
     const call = CallSession.incoming(request, transaction, incoming.source, this.sessionOptions(media));
     this.track(call);
     this.incomingEmitter.fire({ call, ...(replaces === undefined ? {} : { replaces }) });
+  }
+
+  private liveIncoming(): number {
+    let n = 0;
+    for (const c of this.calls.values()) if (c.direction === 'incoming' && !c.isEnded) n++;
+    return n;
   }
 
   private receiveAck(incoming: IncomingAck): void {

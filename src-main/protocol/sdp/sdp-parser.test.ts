@@ -149,6 +149,16 @@ describe('parseSdp: captures, their truncations and corruptions (DESIGN.md rule 
   });
 });
 
+describe('parseSdp: blanks around and inside lines (fuzz crashers, issue 15)', () => {
+  it('trims spaces and tabs at both ends of a line, and reads a line with a long inner run of blanks as malformed', () => {
+    const r = parseSdp('v=0 \t\r\n\to=- 1 1 IN IP4 192.0.2.1  \r\ns=- \r\nt=0 0\r\n');
+    expect(r.ok && r.value.origin.address).toBe('192.0.2.1');
+    const long = parseSdp(`v=0\no=- 3${' '.repeat(16_384)}x\n`);
+    expect(!long.ok && long.error.code).toBe('bad-origin');
+    for (const f of readdirSync(new URL('crashers/', corpusDir))) expect(typeof parseSdp(readFileSync(new URL(`crashers/${f}`, corpusDir))).ok).toBe('boolean');
+  });
+});
+
 describe('parseSdp: fuzz and round-trip properties', () => {
   it('any string gives a value or an error; values serialize and parse back equal', () => {
     fc.assert(

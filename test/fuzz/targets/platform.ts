@@ -130,7 +130,7 @@ function answersOf(input: Uint8Array): Answers | undefined {
     return undefined; // not a DNS message: the stub resolver (c-ares) refuses it before we see records
   }
   const out: Answers = { naptr: [], srv: [], a: [], aaaa: [], failure: undefined };
-  const rcode = packet.rcode;
+  const rcode = (packet as { rcode?: string }).rcode;
   if (rcode === 'SERVFAIL') out.failure = 'server-failure';
   else if (rcode === 'REFUSED') out.failure = 'refused';
   for (const rr of [...(packet.answers ?? []), ...(packet.additionals ?? [])]) {

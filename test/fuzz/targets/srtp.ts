@@ -10,7 +10,6 @@
  * the packet.
  */
 import { parseRtpPacket } from '../../../src-main/protocol/rtp/rtp-packet.js';
-import { parseRtcpCompound } from '../../../src-main/protocol/rtp/rtcp-packet.js';
 import { parseTelephoneEvents } from '../../../src-main/protocol/rtp/telephone-event.js';
 import { parseComfortNoise } from '../../../src-main/protocol/rtp/comfort-noise.js';
 import { SrtpContext } from '../../../src-main/protocol/srtp/srtp-context.js';

@@ -76,9 +76,25 @@ function segmentsOf(name: string): string[] {
  * booleans always are, see `redactValue`).
  */
 export function isSecretFieldName(name: string): boolean {
+  const known = nameMemo.get(name);
+  if (known !== undefined) return known;
+  const secret = judgeName(name);
+  if (nameMemo.size >= NAME_MEMO_LIMIT) nameMemo.clear();
+  nameMemo.set(name, secret);
+  return secret;
+}
+
+/** Field names repeat (every record of a kind has the same ones): judged once each, in a bounded memo. */
+const nameMemo = new Map<string, boolean>();
+const NAME_MEMO_LIMIT = 4096;
+
+function judgeName(name: string): boolean {
   const segments = segmentsOf(name);
   const joined = segments.join('');
   if (SECRET_NAMES.has(joined) || STRONG_WORDS.test(joined)) return true;
+  // `PrivateKEY`, `privatekey`: a name in odd casing still ends in the word.
+  const last = joined.endsWith('keys') ? joined.slice(0, -1) : joined;
+  if (last.endsWith('key') && !NOT_KEYS.has(last) && !NOT_KEYS.has(segments[segments.length - 1] ?? '')) return true;
   for (const raw of segments) {
     const s = raw.replace(/\d+$/, '');
     if (SECRET_SEGMENTS.has(raw) || SECRET_SEGMENTS.has(s)) return true;
@@ -115,8 +131,28 @@ function backslashesAt(text: string, i: number): number {
 }
 
 function startsWithCi(text: string, at: number, lower: string): boolean {
+  // The first character decides most calls without a slice.
+  const c = text.charCodeAt(at);
+  if (c !== lower.charCodeAt(0) && (c | 0x20) !== lower.charCodeAt(0)) return false;
   return text.slice(at, at + lower.length).toLowerCase() === lower;
 }
+
+/** A lookup table of ASCII characters, for the per-character tests of the scanners. */
+function charSet(chars: string): Uint8Array {
+  const t = new Uint8Array(128);
+  for (const ch of chars) t[ch.charCodeAt(0)] = 1;
+  return t;
+}
+/** A stop character of `set`, or non-ASCII whitespace (NBSP, U+2028…). */
+function stopsAt(set: Uint8Array, text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 ? set[c] === 1 : /\s/.test(text[i]!);
+}
+const TOKEN_STOP = charSet(' \t\r\n\f\v&,;"\'<>()[]{}\\');
+const SCALAR_STOP = charSet(' \t\r\n\f\v,}]\\"');
+// `'` is an RFC 3261 unreserved mark: it may be part of a password.
+const URI_STOP = charSet(' \t\r\n\f\v/<>";\\');
+const URL_TOKEN_STOP = charSet(' \t\r\n\f\v&"\'<>#');
 
 /** After a real line break at `i`: the index past it, if a folded continuation (SP/HTAB) follows. */
 function realFold(text: string, i: number): number {
@@ -217,13 +253,18 @@ function urlQuotedEnd(text: string, contentStart: number): { content: number; cl
   const n = text.length;
   for (let i = contentStart; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x25 && startsWithCi(text, i, '%22')) return { content: i, close: i + 3 };
+    if (c === 0x25 && startsWithCi(text, i, '%22')) {
+      // `%5C%22` is an escaped quote (`\"` in URL-encoded JSON), `%5C%5C%22` an escaped backslash and the close
+      let k = 0;
+      while (k * 3 + 3 <= i - contentStart && startsWithCi(text, i - 3 * (k + 1), '%5c')) k++;
+      if (k % 2 === 0) return { content: i, close: i + 3 };
+    }
     if (isBlank(c) || isLineBreak(c) || c === 0x26) return { content: i, close: i };
   }
   return { content: n, close: n };
 }
 
-/** A `{…}` or `[…]` value, strings at quote level `run` skipped whole. */
+/** A `{…}` or `[…]` value, strings at quote level `run` skipped whole; -1 when it never closes. */
 function bracketEnd(text: string, i: number, run: number): number {
   const n = text.length;
   let depth = 0;
@@ -244,7 +285,7 @@ function bracketEnd(text: string, i: number, run: number): number {
     }
     i++;
   }
-  return n;
+  return -1;
 }
 
 /**
@@ -271,14 +312,14 @@ function keyRunEnd(text: string, i: number, dots = false): number {
 /** A bare `name=value` value: up to whitespace or a delimiter of query strings, lists and markup. */
 function tokenEnd(text: string, i: number): number {
   const n = text.length;
-  while (i < n && !/[\s&,;"'<>()[\]{}\\]/.test(text[i]!)) i++;
+  while (i < n && !stopsAt(TOKEN_STOP, text, i)) i++;
   return i;
 }
 
 /** A bare JSON/JS scalar after `"name":` (number, true, null, an unquoted word). */
 function scalarEnd(text: string, i: number): number {
   const n = text.length;
-  while (i < n && !/[\s,}\]\\"]/.test(text[i]!)) i++;
+  while (i < n && !stopsAt(SCALAR_STOP, text, i)) i++;
   return i;
 }
 
@@ -288,15 +329,37 @@ function skipLws(text: string, i: number): number {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (isBlank(c) || isLineBreak(c)) i++;
-    else if (c === BACKSLASH && /^\\[rnt]$/.test(text.slice(i, i + 2))) i += 2;
-    else return i;
+    else if (c === BACKSLASH) {
+      const k = backslashesAt(text, i);
+      const d = text.charCodeAt(i + k);
+      if (d !== 0x72 && d !== 0x6e && d !== 0x74) return i;
+      i += k + 1;
+    } else return i;
   }
   return n;
 }
 
 function skipBlanks(text: string, i: number): number {
-  while (isBlank(text.charCodeAt(i))) i++;
-  return i;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) i++;
+    else if (c === BACKSLASH) {
+      // a JSON-escaped tab at any depth (`\t`, `\\t`)
+      const k = backslashesAt(text, i);
+      if (text.charCodeAt(i + k) !== 0x74) return i;
+      i += k + 1;
+    } else return i;
+  }
+}
+
+/** Where a word may start: not inside another word (an escape such as `\n` or `%20` is a boundary). */
+function atWordStart(text: string, i: number): boolean {
+  if (i === 0) return true;
+  const p = text.charCodeAt(i - 1);
+  const alnum = (p >= 0x61 && p <= 0x7a) || (p >= 0x41 && p <= 0x5a) || (p >= 0x30 && p <= 0x39);
+  if (!alnum) return true;
+  if ((p === 0x6e || p === 0x72 || p === 0x74) && backslashesBefore(text, i - 1) > 0) return true;
+  return i >= 3 && text.charCodeAt(i - 3) === 0x25 && isHex(text.charCodeAt(i - 2)) && isHex(p);
 }
 
 /** How a line-oriented value starting after `at` ends: JSON-escaped when it opens a JSON string or an escaped line. */
@@ -313,12 +376,12 @@ function lineModeBefore(text: string, at: number): LineMode {
 
 /**
  * Where a secret can start. Literal alternatives only (no nested quantifier, nothing to backtrack);
- * the hit is then read by the scanners above. `k=` counts at the start of a line, of a JSON string
- * or after an escaped line break only.
+ * the hit is then read by the scanners above. (A lookbehind or `^` here would make every position
+ * cost several times more: `k=` is checked for a line start in code.)
  */
 const TRIGGER =
-  /-----begin |bearer|sips?(?::|%3a)|tel(?::|%3a)|:\/\/|%3a%2f%2f|(?:^|(?<=["'`]|\\[rn]|%0[ad]))k(?:=|%3d)|pass|secret|token|credential|key|pwd|pin|salt|psk|p12|pfx|authori[sz]ation|pkcs12|cookie|creds|response|cnonce|rspauth|auts|inline/gim;
-const PEM_END = /-----end [^\r\n-]{0,80}-----/gi;
+  /-----begin(?: |%20)|bearer|sips?(?::|%3a)|tel(?::|%3a)|:\/\/|%3a%2f%2f|k(?:=|%3d)|pass|secret|token|credential|key|pwd|pin|salt|psk|p12|pfx|authori[sz]ation|pkcs12|cookie|creds|response|cnonce|rspauth|auts|inline/gi;
+const PEM_END = /-----end(?: |%20)[^\r\n-]{0,80}-----/gi;
 const SCHEME = /[A-Za-z][A-Za-z0-9._-]{0,31}/y;
 /** Authorization schemes kept in front of the mask (RFC 7235 registry and SIP practice). */
 const KNOWN_SCHEMES = new Set(['digest', 'basic', 'bearer', 'negotiate', 'ntlm', 'hoba', 'mutual', 'scram-sha-1', 'scram-sha-256', 'vapid', 'aws4-hmac-sha256', 'oauth', 'token', 'dpop', 'gnap', 'privatetoken', 'concealed']);
@@ -355,31 +418,45 @@ export function redactText(text: string, options: RedactOptions = {}): string {
   const mask = options.mask ?? REDACTED;
   const digestParameters = options.authorization === 'digest-parameters';
   const scan = new Scan(text, mask);
-  const re = new RegExp(TRIGGER.source, TRIGGER.flags);
+  // The shared regex is safe to reuse: nothing inside the loop calls back into redactText.
+  const re = TRIGGER;
+  re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
     const hit = m[0].toLowerCase();
     const start = m.index;
     const end = start + m[0].length;
     let resume: number;
-    if (hit === '-----begin ') resume = pem(text, end, scan);
+    if (hit.startsWith('-----')) resume = pem(text, end, scan);
     else if (hit === 'bearer') resume = bearer(text, start, end, scan);
     else if (hit.startsWith('sip') || hit.startsWith('tel') || hit.endsWith('//') || hit.endsWith('%2f')) resume = userinfo(text, end, scan);
     else if (hit.startsWith('k') && hit.length > 1 && (hit[1] === '=' || hit[1] === '%')) {
-      const stop = lineEnd(text, end, lineModeBefore(text, start), false);
-      scan.cut(end, stop);
-      resume = stop;
+      resume = end;
+      if (atLineStart(text, start)) {
+        resume = lineEnd(text, end, lineModeBefore(text, start), false);
+        scan.cut(end, resume);
+      }
     } else resume = field(text, start, end, scan, digestParameters);
     re.lastIndex = Math.max(resume, end);
   }
   return scan.result();
 }
 
+/** `k=` counts at the start of a line, of a JSON string, or after an escaped or URL-encoded line break. */
+function atLineStart(text: string, i: number): boolean {
+  if (i === 0) return true;
+  const p = text.charCodeAt(i - 1);
+  if (isLineBreak(p) || p === 0x22 || p === 0x27 || p === 0x60) return true;
+  // `\n` in a JSON string, `\\n` two levels deep: an escaped line break at any depth.
+  if ((p === 0x6e || p === 0x72) && backslashesBefore(text, i - 1) > 0) return true;
+  return i >= 3 && (startsWithCi(text, i - 3, '%0a') || startsWithCi(text, i - 3, '%0d'));
+}
+
 function pem(text: string, labelStart: number, scan: Scan): number {
   const close = text.indexOf('-----', labelStart);
-  if (close < 0 || close - labelStart > 80 || !/private key/i.test(text.slice(labelStart, close))) return labelStart;
+  if (close < 0 || close - labelStart > 80 || !/private(?: |%20)key/i.test(text.slice(labelStart, close))) return labelStart;
   const bodyStart = close + 5;
-  const endRe = new RegExp(PEM_END.source, PEM_END.flags);
+  const endRe = PEM_END;
   endRe.lastIndex = bodyStart;
   const e = endRe.exec(text);
   const bodyEnd = e === null ? text.length : e.index;
@@ -388,13 +465,8 @@ function pem(text: string, labelStart: number, scan: Scan): number {
 }
 
 function bearer(text: string, start: number, end: number, scan: Scan): number {
-  if (start > 0 && /[A-Za-z0-9]/.test(text[start - 1]!)) return end;
-  let i = end;
-  for (;;) {
-    if (isBlank(text.charCodeAt(i))) i++;
-    else if (startsWithCi(text, i, '%20')) i += 3;
-    else break;
-  }
+  if (!atWordStart(text, start)) return end;
+  const i = skipUrlBlanks(text, skipBlanks(text, end));
   if (i === end) return end;
   const stop = keyRunEnd(text, i, true);
   scan.cut(i, stop);
@@ -404,10 +476,9 @@ function bearer(text: string, start: number, end: number, scan: Scan): number {
 /** `user:password@` after a URI scheme: the password (at most 256 characters each, so bounded). */
 function userinfo(text: string, i: number, scan: Scan): number {
   const at = (j: number, ch: string, enc: string): number => (text[j] === ch ? 1 : startsWithCi(text, j, enc) ? 3 : 0);
-  const stopChar = /[\s/<>"';\\]/;
   let u = i;
   const userLimit = Math.min(text.length, i + 256);
-  while (u < userLimit && at(u, ':', '%3a') === 0 && at(u, '@', '%40') === 0 && !stopChar.test(text[u]!)) u++;
+  while (u < userLimit && at(u, ':', '%3a') === 0 && at(u, '@', '%40') === 0 && !stopsAt(URI_STOP, text, u)) u++;
   const colon = at(u, ':', '%3a');
   if (colon === 0) return i;
   const passStart = u + colon;
@@ -416,7 +487,7 @@ function userinfo(text: string, i: number, scan: Scan): number {
   // since inside a raw URI `%40` is an escaped `@` within the password.
   let p = passStart;
   let encodedAt = -1;
-  while (p < passLimit && text[p] !== '@' && at(p, ':', '%3a') === 0 && !stopChar.test(text[p]!)) {
+  while (p < passLimit && text[p] !== '@' && at(p, ':', '%3a') === 0 && !stopsAt(URI_STOP, text, p)) {
     if (encodedAt < 0 && startsWithCi(text, p, '%40')) encodedAt = p;
     p++;
   }
@@ -463,11 +534,11 @@ function field(text: string, start: number, end: number, scan: Scan, digestParam
     p += 3;
   }
   const gap = p;
-  p = skipBlanks(text, p);
+  p = skipUrlBlanks(text, skipBlanks(text, p));
   let sep: ':' | '=' | undefined;
   let url = false;
-  if (text[p] === ':' && text[p + 1] !== '/' && text[p + 1] !== ':') sep = ':';
-  else if (text[p] === '=' && text[p + 1] !== '=') sep = '=';
+  if (text[p] === ':' && text[p + 1] !== ':') sep = ':';
+  else if (text[p] === '=') sep = '=';
   else if (startsWithCi(text, p, '%3a') || startsWithCi(text, p, '%3d')) {
     sep = text[p + 2] === 'a' || text[p + 2] === 'A' ? ':' : '=';
     url = true;
@@ -515,7 +586,11 @@ function field(text: string, start: number, end: number, scan: Scan, digestParam
   }
   // Digest secrets as `name=value` (LWS allowed around `=`).
   if (DIGEST_SECRETS.has(lower) && sep === '=') {
-    const v = skipLws(text, afterSep);
+    let v = afterSep;
+    for (let before = -1; before !== v; ) {
+      before = v;
+      v = skipUrlBlanks(text, skipLws(text, v));
+    }
     const quotedValue = readQuoted(text, v);
     if (quotedValue !== undefined) {
       scan.cut(quotedValue.from, quotedValue.to);
@@ -538,12 +613,13 @@ function field(text: string, start: number, end: number, scan: Scan, digestParam
   }
   const c = text.charCodeAt(v);
   if (c === 0x7b || c === 0x5b) {
-    const stop = bracketEnd(text, v, quoted ? run : 0);
+    const closed = bracketEnd(text, v, quoted ? run : 0);
+    const stop = closed >= 0 ? closed : lineEnd(text, v, url ? 'url' : lineModeBefore(text, a), false);
     scan.cut(v, stop);
     return stop;
   }
   let stop: number;
-  if (url) stop = urlTokenEnd(text, v);
+  if (url) stop = sep === ':' && !quoted ? lineEnd(text, v, 'url', false) : urlTokenEnd(text, v);
   else if (sep === '=') stop = tokenEnd(text, v);
   else if (quoted) stop = scalarEnd(text, v);
   else stop = lineEnd(text, v, lineModeBefore(text, a), false);
@@ -552,30 +628,36 @@ function field(text: string, start: number, end: number, scan: Scan, digestParam
   return stop;
 }
 
-/** A value opening with a quote (any escape level) or `%22`: the content's extent. */
+/**
+ * A value opening with a quote (any escape level) or `%22`: the content's extent. When the quote
+ * never closes it was no delimiter but part of the value, and is masked with it.
+ */
 function readQuoted(text: string, v: number): Cut | undefined {
   const k = backslashesAt(text, v);
   const q = text.charCodeAt(v + k);
   if ((q === 0x22 || q === 0x27) && (k === 0 || k % 2 === 1)) {
     const r = quotedEnd(text, v + k + 1, q, k);
-    return { from: v + k + 1, to: r.content };
+    return { from: r.close > r.content ? v + k + 1 : v, to: r.content };
   }
   if (k === 0 && startsWithCi(text, v, '%22')) {
     const r = urlQuotedEnd(text, v + 3);
-    return { from: v + 3, to: r.content };
+    return { from: r.close > r.content ? v + 3 : v, to: r.content };
   }
   return undefined;
 }
 
 function skipUrlBlanks(text: string, i: number): number {
-  while (startsWithCi(text, i, '%20') || text[i] === '+') i += text[i] === '+' ? 1 : 3;
+  while (startsWithCi(text, i, '%20') || startsWithCi(text, i, '%09') || text[i] === '+') i += text[i] === '+' ? 1 : 3;
   return i;
 }
 
-/** A URL-encoded query value: up to `&`, whitespace, a quote or the end. */
+/** Delimiters of a bare value, URL-encoded (the same as `tokenEnd`'s, written as %XX). */
+const ENCODED_STOPS = new Set(['%20', '%09', '%0d', '%0a', '%26', '%2c', '%3b', '%22', '%27', '%3c', '%3e', '%28', '%29', '%5b', '%5d', '%7b', '%7d', '%5c']);
+
+/** A value in URL-encoded text: up to `&`, whitespace, a quote, an encoded delimiter or the end. */
 function urlTokenEnd(text: string, i: number): number {
   const n = text.length;
-  while (i < n && !/[\s&"'<>#]/.test(text[i]!)) i++;
+  while (i < n && !stopsAt(URL_TOKEN_STOP, text, i) && !(text.charCodeAt(i) === 0x25 && ENCODED_STOPS.has(text.slice(i, i + 3).toLowerCase()))) i++;
   return i;
 }
 

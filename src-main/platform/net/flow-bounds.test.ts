@@ -32,7 +32,7 @@ const target = (port: number): ResolvedTarget => ({ transport: 'tcp', address: '
 
 /** A locator that answers the given targets in order (what RFC 3263 would have found). */
 const fixedLocator = (ports: readonly number[]): SipServerLocator => ({
-  locate: () => Promise.resolve(ok({ targets: ports.map(target), trace: [] })),
+  locate: () => Promise.resolve(ok({ identity: 'example.test', targets: ports.map(target), trace: [] })),
 });
 
 /** Counts the bytes the flow's framer was fed, so the test knows when a write has arrived. */

@@ -180,22 +180,23 @@ export class FlowSipTransport implements TransportPort, Disposable {
   private inbound(m: InboundMessage): void {
     const r = this.parser.accept(m.bytes, m.flow.id);
     switch (r.kind) {
-      case 'message':
+      case 'message': {
         this.bindingFor(m.flow);
-        if (r.message.kind === 'response') {
-          const answered = this.sent.match(r.message, m.flow.id);
-          if (answered !== undefined) {
-            this.watchdogs.get(answered.key)?.dispose();
-            this.watchdogs.delete(answered.key);
-          }
-          // The binding moves only for an answer to our REGISTER on this flow (issue 15).
-          if (answered?.method === 'REGISTER') observeVia(this.tracker, r.message);
+        const answered = r.message.kind === 'response' ? this.sent.match(r.message, m.flow.id) : undefined;
+        if (answered !== undefined) {
+          this.watchdogs.get(answered.key)?.dispose();
+          this.watchdogs.delete(answered.key);
         }
+        const tracker = this.tracker;
         this.emitter.fire({
           message: r.message,
           source: { transport: m.flow.transport === 'tls' ? 'TLS' : 'TCP', host: m.flow.remote.address, port: m.flow.remote.port, connectionId: m.flow.id },
         });
+        // The binding moves only for an answer to our REGISTER on this flow (issue 15), and after
+        // the registration has seen that answer: the change then re-registers with the new Contact.
+        if (answered?.method === 'REGISTER' && tracker === this.tracker) observeVia(tracker, r.message);
         return;
+      }
       case 'keepalive':
         return;
       case 'rejected':
@@ -275,7 +276,10 @@ export class DatagramSipTransport implements TransportPort, Disposable {
             if (this.strangers === 1 || this.strangers % 1000 === 0) this.logger?.info('dropped UDP responses that answer none of our requests', { count: this.strangers });
             return;
           }
+          this.emitter.fire({ message: r.message, source: { transport: 'UDP', host: d.address, port: d.port } });
+          // After the registration saw the answer, so a moved binding re-registers with the new Contact.
           if (answered.method === 'REGISTER') observeVia(this.natBinding, r.message);
+          return;
         }
         this.emitter.fire({ message: r.message, source: { transport: 'UDP', host: d.address, port: d.port } });
         return;

@@ -1,0 +1,133 @@
+/**
+ * Strangers on the UDP SIP port (issue 15): the socket accepts only responses that answer one of
+ * our requests, from where the request went (RFC 3581 §4), and the NAT binding (`received` /
+ * `rport`, hence the Contact) moves only for an answer to our REGISTER from the registrar. Over
+ * real UDP sockets on loopback: the whole account (AccountConnectionFactory + AccountRuntime)
+ * against a scripted UDP registrar, and a stranger socket that forges 200 OKs.
+ */
+import * as dgram from 'node:dgram';
+import * as v from 'valibot';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SystemClock } from '../../../src-main/base/clock.js';
+import { createLogger } from '../../../src-main/base/logger.js';
+import { CryptoRng } from '../../../src-main/base/rng.js';
+import { AccountConnectionFactory } from '../../../src-main/platform/net/account-connection.js';
+import { Rfc3263Resolver } from '../../../src-main/platform/net/rfc3263-resolver.js';
+import type { DatagramSipTransport } from '../../../src-main/platform/net/sip-transport.js';
+import { NodeTcpConnector } from '../../../src-main/platform/net/tcp-connector.js';
+import { NodeTlsConnector } from '../../../src-main/platform/tls/tls-connector.js';
+import { AccountRuntime } from '../../../src-main/services/phone/account-runtime.js';
+import { AccountConfigSchema } from '../../../src-shared/model/account.js';
+import { responseText, startUdpRegistrar, type SeenRequest, type UdpRegistrar } from '../tls/support/scripted-registrar.js';
+import { isolatedTrustStore } from '../tls/support/tls-harness.js';
+import { noDns } from '../tls/support/tls-suite.js';
+import { netHandles, waitFor } from '../tls/support/wait.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function stranger(): Promise<dgram.Socket> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => s.close(() => r())));
+  return s;
+}
+
+const branchOf = (req: SeenRequest): string => /;branch=([^;,\s]+)/.exec(req.header('via') ?? '')![1]!;
+const sendFrom = (s: dgram.Socket, text: string, to: { address: string; port: number }): Promise<void> =>
+  new Promise((r) => s.send(Buffer.from(text, 'latin1'), to.port, to.address, () => r()));
+
+describe('a stranger on the UDP SIP port', () => {
+  it('a stray UDP response with received= changes nothing; a genuine registrar response still does', async () => {
+    const handlesBefore = netHandles();
+    // The registrar holds its answer to the first REGISTER until the test says so, and answers
+    // with received=127.0.0.2 once `rebind` is set (a NAT that moved us).
+    let held: { req: SeenRequest; from: { address: string; port: number } } | undefined;
+    let release = false;
+    let rebind = false;
+    const reg: UdpRegistrar = await startUdpRegistrar();
+    cleanups.push(() => reg.close());
+    reg.script = (req, conn, reply) => {
+      if (req.method !== 'REGISTER') return reply.answer();
+      if (held === undefined) held = { req, from: conn.remote };
+      if (branchOf(req) === branchOf(held.req) && !release) return; // retransmissions wait too
+      if (rebind) conn.write(responseText(req, { address: '127.0.0.2', port: conn.remote.port }));
+      else reply.answer();
+    };
+
+    const clock = new SystemClock({ unrefTimers: true });
+    const rng = new CryptoRng();
+    const logger = createLogger({ sinks: [], level: 'info' });
+    const factory = new AccountConnectionFactory({ clock, rng, logger, locator: new Rfc3263Resolver(noDns, rng), tls: new NodeTlsConnector({ clock }), tcp: new NodeTcpConnector({ clock }), trustStore: isolatedTrustStore() });
+    const config = v.parse(AccountConfigSchema, { uri: 'sip:alice@sip.example.test', registrar: `127.0.0.1:${reg.port}`, transport: 'udp', password: 'not-a-real-password', mwi: false, srtp: 'off' });
+    const created = await factory.create('alice', config);
+    if (!created.ok) throw new Error(created.error.code);
+    const connection = created.value;
+    const runtime = new AccountRuntime('alice', config, connection, { clock, rng, logger, instanceId: 'urn:uuid:00000000-0000-4000-8000-000000000016', userAgent: 'issue-15-test', mediaForIncoming: () => { throw new Error('no calls'); } });
+    cleanups.push(() => runtime.dispose());
+    const udp = connection.transport as DatagramSipTransport;
+    let bindingChanges = 0;
+    connection.onBindingChanged(() => bindingChanges++);
+    runtime.start();
+
+    await waitFor(() => held !== undefined, 5000, 'the first REGISTER at the registrar');
+    const phoneAt = held!.from;
+    const local = connection.endpoint()!;
+    expect(local).toMatchObject({ contactHost: '127.0.0.1', contactPort: phoneAt.port });
+    const evil = await stranger();
+    // An OPTIONS from the registrar, answered by the phone: everything sent before it was handled.
+    let barriers = 0;
+    const barrier = async (): Promise<void> => {
+      const id = `barrier-${++barriers}`;
+      reg.send(
+        `OPTIONS sip:alice@127.0.0.1:${phoneAt.port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${reg.port};branch=z9hG4bK${id}\r\nFrom: <sip:pbx@sip.example.test>;tag=b\r\nTo: <sip:alice@sip.example.test>\r\nCall-ID: ${id}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`,
+        phoneAt,
+      );
+      await waitFor(() => reg.responses.some((r) => r.includes(`Call-ID: ${id}\r\n`)), 3000, `the OPTIONS ${id} answered`);
+    };
+
+    // 1. While our REGISTER waits: a forged 200 OK with its branch, Call-ID and CSeq, from another port.
+    await sendFrom(evil, responseText(held!.req, { address: '127.0.0.66', port: 4444 }), phoneAt);
+    // 2. A 200 OK that answers no request of ours at all.
+    const unrelated = responseText(held!.req, { address: '127.0.0.77', port: 5555 }).replace(branchOf(held!.req), 'z9hG4bKnot-ours').replace(/Call-ID: [^\r]*/, 'Call-ID: someone-else');
+    await sendFrom(evil, unrelated, phoneAt);
+    await barrier();
+    expect(runtime.registration.state.kind).toBe('registering');
+    expect(udp.natBinding.contact).toEqual({ address: '127.0.0.1', port: phoneAt.port });
+    expect(bindingChanges).toBe(0);
+    expect(udp.strangerResponses).toBe(2);
+
+    // The registrar answers for real: registered, binding unchanged (it saw what we use).
+    release = true;
+    reg.connections[0]!.write(responseText(held!.req, phoneAt));
+    await waitFor(() => runtime.registration.state.kind === 'registered', 5000, 'registered');
+    expect(bindingChanges).toBe(0);
+
+    // 3. After it: a replay of the real answer from the stranger, and a stray from the registrar's
+    // own address that answers nothing; then an OPTIONS round trip as a barrier.
+    await sendFrom(evil, responseText(held!.req, { address: '127.0.0.66', port: 4444 }), phoneAt);
+    reg.send(unrelated, phoneAt);
+    await barrier();
+    expect(udp.strangerResponses).toBe(4);
+    expect(runtime.registration.state.kind).toBe('registered');
+    expect(connection.endpoint()).toMatchObject({ contactHost: '127.0.0.1', contactPort: phoneAt.port });
+    expect(bindingChanges).toBe(0);
+    const registersBefore = new Set(reg.datagrams.filter((d) => d.request.method === 'REGISTER').map((d) => branchOf(d.request)));
+    expect(registersBefore.size).toBe(1);
+
+    // 4. A genuine answer that moves us (NAT rebinding) still updates the binding and Contact.
+    rebind = true;
+    runtime.networkChanged();
+    await waitFor(() => reg.datagrams.some((d) => d.request.method === 'REGISTER' && (d.request.header('contact') ?? '').includes('127.0.0.2')), 5000, 'a REGISTER with the learned Contact');
+    expect(bindingChanges).toBe(1);
+    expect(udp.natBinding.contact).toEqual({ address: '127.0.0.2', port: phoneAt.port });
+    expect(connection.endpoint()).toMatchObject({ contactHost: '127.0.0.2' });
+    await waitFor(() => runtime.registration.state.kind === 'registered', 5000, 'registered with the new Contact');
+
+    await runtime.stop(500);
+    for (const c of cleanups.splice(0).reverse()) await c();
+    await waitFor(() => netHandles() <= handlesBefore, 2000, 'all sockets closed');
+  });
+});

@@ -159,7 +159,8 @@ export class AccountFlow implements Disposable {
    * The network changed (an address appeared or went away, or the machine woke up): a failed flow
    * reconnects now; a connected flow whose local address is no longer the machine's is replaced
    * at once (it cannot carry anything any more, and the keep-alive would take up to 40 s to say
-   * so). Returns whether a new connection was started.
+   * so); a flow whose address is still there is pinged now, so that a path that died with the
+   * change is found within the pong wait. Returns whether a new connection was started.
    */
   networkChanged(): boolean {
     if (this.current.kind === 'failed') {
@@ -169,7 +170,11 @@ export class AccountFlow implements Disposable {
     const flow = this.flow;
     if (this.current.kind !== 'connected' || flow === undefined) return false;
     const local = normalizeAddress(flow.info.local.address);
-    if (local === '' || (this.deps.localAddresses ?? machineAddresses)().has(local)) return false;
+    if (local === '' || (this.deps.localAddresses ?? machineAddresses)().has(local)) {
+      // The address is still ours, but the path may not be (new NAT, sleep): ping now.
+      flow.probe();
+      return false;
+    }
     this.deps.logger?.info('the flow\'s local address is gone: replacing the flow now', { account: this.config.account });
     this.flow = undefined;
     flow.close({ kind: 'address-gone', error: tlsError('flow-closed', { reason: 'local address no longer present' }) });

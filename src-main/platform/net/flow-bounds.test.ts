@@ -252,6 +252,24 @@ describe('network change', () => {
   });
 });
 
+describe('network change on a flow whose address is still there', () => {
+  it('pings at once, so a path that died with the change is found within the pong wait', async () => {
+    const s = await server();
+    const r = rig([s.port], { keepAlive: { intervalMs: 120_000, pongTimeoutMs: 10_000 } }, () => new Set(['127.0.0.1']));
+    r.flow.start();
+    await waitFor(() => r.flow.state.kind === 'connected', 3000, 'connected');
+    await s.waitForConnections(1);
+    expect(r.flow.networkChanged()).toBe(false);
+    // No time passed, yet the ping is on the wire; the silent peer is dead 10 s later, not 96-120 s.
+    await waitFor(() => s.received().toString('latin1') === '\r\n\r\n', 2000, 'the ping at the server');
+    expect(r.clock.monotonic()).toBe(0);
+    r.clock.advance(9_999);
+    expect(r.flow.state.kind).toBe('connected');
+    r.clock.advance(1);
+    expect(failed(r.flow.state)).toMatchObject({ lost: 'dead' });
+  });
+});
+
 describe('a flow found dead while open', () => {
   it('sends its target to the back: the reconnect moves to the next target', async () => {
     const blackHole = await server();

@@ -103,21 +103,28 @@ export class CrlfKeepAlive implements Disposable {
     return Math.round(this.intervalMs * fraction);
   }
 
+  /**
+   * Pings now instead of at the next interval (the network changed, the machine woke up): a dead
+   * flow is then found within the pong wait. Nothing while a pong is awaited already or stopped.
+   */
+  probeNow(): void {
+    if (this.state.kind === 'waiting') this.ping();
+  }
+
   private waiting(): State {
-    return {
-      kind: 'waiting',
-      timer: this.clock.setTimer(this.nextDelay(), () => {
-        this.pingsSent++;
-        if (this.expectPong) {
-          // Enter awaiting-pong before writing: a pong can only come after the ping.
-          this.transition({ kind: 'awaiting-pong', timer: this.clock.setTimer(this.pongTimeoutMs, () => this.dead()) });
-          this.actions.sendPing();
-        } else {
-          this.transition(this.waiting());
-          this.actions.sendPing();
-        }
-      }),
-    };
+    return { kind: 'waiting', timer: this.clock.setTimer(this.nextDelay(), () => this.ping()) };
+  }
+
+  private ping(): void {
+    this.pingsSent++;
+    if (this.expectPong) {
+      // Enter awaiting-pong before writing: a pong can only come after the ping.
+      this.transition({ kind: 'awaiting-pong', timer: this.clock.setTimer(this.pongTimeoutMs, () => this.dead()) });
+      this.actions.sendPing();
+    } else {
+      this.transition(this.waiting());
+      this.actions.sendPing();
+    }
   }
 
   private dead(): void {

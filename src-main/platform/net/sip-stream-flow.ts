@@ -137,6 +137,11 @@ export class SipStreamFlow implements Disposable {
     return this.keepAlive?.stateKind ?? 'off';
   }
 
+  /** Sends a keep-alive ping now (network change): a dead flow is found within the pong wait. */
+  probe(): void {
+    if (this.open) this.keepAlive?.probeNow();
+  }
+
   /** RFC 5626 §4.4.1 Flow-Timer from the registrar. */
   setServerFlowTimer(seconds: number): void {
     this.keepAlive?.setServerFlowTimer(seconds);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- media [--seconds N] [--codec PCMU|PCMA|G722|opus] [--suite NAME]
- *                          [--in-process [--calls K] [--block-ms N --block-every-ms M]] [--no-peer] [--no-floor]`
+ *                          [--in-process [--calls K] [--block-ms N --block-every-ms M]] [--no-peer] [--no-floor] [--no-phone]`
  *
  * A G.711 SRTP call (by default 60 s, AES_CM_128_HMAC_SHA1_80) between two of our CallMedia
  * instances on 127.0.0.1: real UDP sockets, file audio paced by the real clock (each side plays
@@ -29,6 +29,14 @@
  * Floor, in the same run (two-process mode; skip with `--no-floor`): two Node processes that only
  * do what wakes a call's process (bench/media-floor-child.ts) - the part of the figure no Node
  * media code can remove on this machine.
+ *
+ * In-phone, in the same run (two-process mode; skip with `--no-phone`): our whole phone in a
+ * process (bench/media-phone-child.ts), registered through Kamailio, pre-warmed, measured idle and
+ * then over one call from baresip: the CPU one call adds to a process running the phone anyway.
+ *
+ * Last line (`metric: 'summary'`): the run's figures side by side with their ratios to the floor
+ * and to baresip, and the targets (ours per leg ≤ 1.3× the floor; the in-phone added CPU ≤
+ * baresip's per leg).
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -44,6 +52,8 @@ import { encodeWav, parseWav } from '../src-main/platform/audio/wav-format.js';
 import type { SrtpSuiteName } from '../src-main/protocol/srtp/index.js';
 import { generateToneWav } from '../test/interop/harness/audio/test-audio.js';
 import { startBaresip } from '../test/interop/harness/baresip/baresip.js';
+import { startKamailio } from '../test/interop/harness/kamailio/kamailio.js';
+import type { AccountConfigInput } from '../src-shared/model/account.js';
 import { HarnessScope } from '../test/interop/harness/harness-scope.js';
 import { checkPeers } from '../test/interop/harness/peers.js';
 import { benchEngine, createLeg, type LegConfig, type LegRequest, type LegResult, type Taps } from './media-leg.js';
@@ -61,6 +71,7 @@ interface Args {
   loopHistogram: boolean;
   peer: boolean;
   floor: boolean;
+  phone: boolean;
 }
 
 function parseArgs(args: string[]): Args {
@@ -79,6 +90,7 @@ function parseArgs(args: string[]): Args {
     loopHistogram: args.includes('--loop-histogram'),
     peer: !args.includes('--no-peer'),
     floor: !args.includes('--no-floor'),
+    phone: !args.includes('--no-phone'),
   };
 }
 
@@ -206,6 +218,7 @@ async function baresipPeer(args: Args, emit: (o: object) => void): Promise<void>
     const secs = (performance.now() - t0) / 1000;
     const ticks = 100; // USER_HZ
     const pct = [(procCpuTicks(a.pid) - from[0]!) / ticks / secs * 100, (procCpuTicks(b.pid) - from[1]!) / ticks / secs * 100];
+    summary.baresipPerLeg = +((pct[0]! + pct[1]!) / 2).toFixed(2);
     emit({
       impl: 'baresip',
       version: '1.0 (Debian)',
@@ -233,6 +246,18 @@ function cpuPct(fromUsage: NodeJS.CpuUsage, fromWall: number): { total: number; 
 }
 
 const emit = (o: object): void => void process.stdout.write(`${JSON.stringify({ bench: 'media', impl: 'softphone', ...o })}\n`);
+
+/** The run's headline figures, printed last with their ratios (`metric: 'summary'`). */
+interface Summary {
+  oursPerLegEachProcess?: number;
+  oursPerLegInProcess?: number;
+  inPhoneAddedPerCall?: number;
+  inPhoneIdle?: number;
+  nodeFloorPerProcess?: number;
+  baresipPerLeg?: number;
+}
+const summary: Summary = {};
+const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined || b === 0 ? undefined : +(a / b).toFixed(2));
 
 /** The signals each side plays, written as WAV files. */
 function writeSources(dir: string, rate: number, seconds: number, calls: number): Map<string, Int16Array> {
@@ -362,6 +387,107 @@ async function nodeFloor(seconds: number): Promise<number[]> {
   return Promise.all([run(sockets[0]!, sockets[1]!), run(sockets[1]!, sockets[0]!)]);
 }
 
+/**
+ * The in-phone figure: our phone (headless, the app's composition) in its own process, registered
+ * through Kamailio and pre-warmed, measured idle and then over one call from baresip (through
+ * Kamailio, the same codec and SRTP suite, file audio both ways). The added CPU of the call is
+ * what the Electron main process, awake for the phone anyway, pays for one call.
+ */
+async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
+  const check = checkPeers(['kamailio', 'baresip', 'sox']);
+  if (!check.available) {
+    emit({ metric: 'in-phone', skipped: `peers not installed: ${check.missing.join('; ')}` });
+    return;
+  }
+  const scope = HarnessScope.create('media-bench-phone');
+  let child: ChildProcess | undefined;
+  try {
+    const kam = await startKamailio({ scope, users: [{ user: 'alice', password: 'a' }, { user: 'bob', password: 'b' }] });
+    const tone = await generateToneWav(join(scope.dir, 'alice.wav'), { frequency: 1000, seconds: args.seconds + 60 });
+    writeFileSync(join(dir, 'phone.wav'), encodeWav(rate, speechLike(args.seconds + 60, rate, 0x5eed)));
+    const account: AccountConfigInput = {
+      uri: `sip:bob@${kam.domain}`,
+      password: 'b',
+      outboundProxy: kam.proxyUri('tls'),
+      registerExpires: 600,
+      tls: { caFiles: [kam.caCertPath] },
+      codecs: [args.codec],
+      srtpSuites: [args.suite],
+    };
+    const here = dirname(fileURLToPath(import.meta.url));
+    const c = fork(join(here, 'media-phone-child.ts'), [JSON.stringify({ account, home: scope.subdir('ours'), playFile: join(dir, 'phone.wav'), recordFile: join(dir, 'phone-rec.wav') })], {
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_LEG_NODE_OPTIONS ?? '').split(' ').filter(Boolean)],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child = c;
+    const next = (type: string, timeoutMs: number): Promise<Record<string, unknown>> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`in-phone: no ${type} within ${timeoutMs} ms`)), timeoutMs);
+        const on = (m: Record<string, unknown>): void => {
+          if (m.type === 'error') {
+            clearTimeout(timer);
+            c.off('message', on);
+            reject(new Error(`in-phone: ${String(m.message)}`));
+          } else if (m.type === type) {
+            clearTimeout(timer);
+            c.off('message', on);
+            resolve(m);
+          }
+        };
+        c.on('message', on);
+      });
+    await next('ready', 60_000);
+    const idleSeconds = Math.min(30, Math.max(10, args.seconds / 3));
+    const idleReply = next('idle', (idleSeconds + 30) * 1000);
+    c.send({ type: 'idle', ms: idleSeconds * 1000 });
+    const idle = (await idleReply).cpuPct as number;
+    const alice = await startBaresip({ scope, kamailio: kam, user: 'alice', password: 'a', codecs: [args.codec], answerMode: 'manual', audioSource: { kind: 'file', path: tone } });
+    await alice.waitForRegistration();
+    const answered = next('answered', 20_000);
+    await alice.dial(`sip:bob@${kam.domain}`);
+    await answered;
+    await alice.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 10_000 });
+    await sleep(args.seconds * 1000);
+    const resultReply = next('result', 30_000);
+    c.send({ type: 'stop' });
+    const r = await resultReply;
+    await alice.hangup().catch(() => undefined);
+    const callPct = r.cpuPct as number;
+    summary.inPhoneAddedPerCall = +(callPct - idle).toFixed(2);
+    summary.inPhoneIdle = +idle.toFixed(2);
+    emit({
+      metric: 'in-phone',
+      codec: args.codec,
+      suite: args.suite,
+      seconds: +(r.seconds as number).toFixed(1),
+      peer: 'baresip via Kamailio (TLS signalling)',
+      idleSeconds,
+      idleRegisteredPhoneCpuPct: summary.inPhoneIdle,
+      phoneDuringCallCpuPct: +callPct.toFixed(2),
+      addedCpuPctOfOneCorePerCall: summary.inPhoneAddedPerCall,
+      cpuPctBy10s: r.cpuPctBy10s,
+      rssMB: +(r.rssMB as number).toFixed(1),
+    });
+  } catch (e) {
+    emit({ metric: 'in-phone', failed: e instanceof Error ? e.message : String(e) });
+  } finally {
+    if (child !== undefined && child.exitCode === null) {
+      const c = child;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          c.kill('SIGKILL');
+          resolve();
+        }, 5000);
+        c.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    await scope.dispose();
+  }
+}
+
 /** Default: each leg in its own Node process. */
 async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<void> {
   const sources = writeSources(dir, rate, args.seconds, 1);
@@ -377,6 +503,7 @@ async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<v
     await sleep(args.seconds * 1000);
     const [ra, rb] = (await Promise.all([a.request({ type: 'stop' }, 'result'), b.request({ type: 'stop' }, 'result')])) as unknown as [LegResult, LegResult];
     const each = [ra, rb];
+    summary.oursPerLegEachProcess = +((ra.cpuPctOfOneCore + rb.cpuPctOfOneCore) / 2).toFixed(2);
     emit({
       metric: 'resources',
       codec: args.codec,
@@ -403,6 +530,7 @@ async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<v
   if (args.floor) {
     // What any Node process pays for the same wake-ups (a 20 ms timer, 50 datagrams/s in and out), measured now.
     const floor = await nodeFloor(args.seconds);
+    summary.nodeFloorPerProcess = +((floor[0]! + floor[1]!) / 2).toFixed(2);
     emit({ impl: 'node-floor', metric: 'resources', seconds: args.seconds, processes: 2, cpuPctOfOneCorePerProcess: +((floor[0]! + floor[1]!) / 2).toFixed(2), cpuPctOfOneCoreEachProcess: floor.map((f) => +f.toFixed(2)), what: 'empty handlers: a phase-locked 20 ms timer sending one 182-byte datagram, and the peer\'s datagram' });
   }
 }
@@ -491,7 +619,7 @@ async function runInProcess(args: Args, dir: string, rate: number): Promise<void
     cpuPctOfOneCore: +callPct.total.toFixed(2),
     userPct: +callPct.user.toFixed(2),
     systemPct: +callPct.system.toFixed(2),
-    cpuPctOfOneCorePerCallLeg: +((callPct.total - idlePct) / legsCount).toFixed(2),
+    cpuPctOfOneCorePerCallLeg: (summary.oursPerLegInProcess = +((callPct.total - idlePct) / legsCount).toFixed(2)),
     idleProcessCpuPct: +idlePct.toFixed(2),
     rssPeakMB: +(rssPeak / 2 ** 20).toFixed(1),
     heapUsedPeakMB: +(heapPeak / 2 ** 20).toFixed(1),
@@ -511,9 +639,35 @@ export default async function run(argv: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'media-bench-'));
   try {
     if (args.inProcess) await runInProcess(args, dir, rate);
-    else await runTwoProcesses(args, dir, rate);
+    else {
+      await runTwoProcesses(args, dir, rate);
+      if (args.phone) await inPhone(args, dir, rate);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   if (args.peer) await baresipPeer(args, (o) => void process.stdout.write(`${JSON.stringify({ bench: 'media', ...o })}\n`));
+  const s = summary;
+  emit({
+    metric: 'summary',
+    codec: args.codec,
+    suite: args.suite,
+    seconds: args.seconds,
+    cpuPctOfOneCore: {
+      oursPerLegOneProcessEach: s.oursPerLegEachProcess,
+      oursPerLegInProcess: s.oursPerLegInProcess,
+      inPhoneAddedPerCall: s.inPhoneAddedPerCall,
+      inPhoneIdle: s.inPhoneIdle,
+      nodeFloorPerProcess: s.nodeFloorPerProcess,
+      baresipPerLeg: s.baresipPerLeg,
+    },
+    ratios: {
+      oursPerLegToFloor: ratio(s.oursPerLegEachProcess, s.nodeFloorPerProcess),
+      oursPerLegToBaresip: ratio(s.oursPerLegEachProcess, s.baresipPerLeg),
+      inPhoneAddedToBaresip: ratio(s.inPhoneAddedPerCall, s.baresipPerLeg),
+      inPhoneAddedToFloor: ratio(s.inPhoneAddedPerCall, s.nodeFloorPerProcess),
+      oursInProcessToBaresip: ratio(s.oursPerLegInProcess, s.baresipPerLeg),
+    },
+    targets: { oursPerLegToFloor: 1.3, inPhoneAddedToBaresip: 1 },
+  });
 }

@@ -72,6 +72,10 @@ export class AudioReceiver implements Disposable {
   private readonly cn: ComfortNoiseGenerator;
   /** RFC 4733 receivers per agreed telephone-event payload type (8 kHz, and the audio's rate when it differs). */
   private dtmf = new Map<number, { receiver: TelephoneEventReceiver; clockRate: number }>();
+  /** The RFC 4733 receivers on the audio's timestamp clock (audio after a lost end ends their event). */
+  private dtmfOnAudioClock: readonly TelephoneEventReceiver[] = [];
+  /** Payload types that are comfort noise (RFC 3389), looked up per packet without string work. */
+  private cnPayloadTypes = new Set<number>([CN_STATIC_PAYLOAD_TYPE]);
   private bridge: RateBridge | undefined;
   private playRate = 0;
   private s = { packets: 0, dtmfPackets: 0, unknownPt: 0, malformed: 0, underruns: 0 };
@@ -119,6 +123,8 @@ export class AudioReceiver implements Disposable {
       dtmf.set(te.payloadType, kept !== undefined && kept.clockRate === te.clockRate ? kept : { receiver: new TelephoneEventReceiver(te.clockRate), clockRate: te.clockRate });
     }
     this.dtmf = dtmf;
+    this.dtmfOnAudioClock = [...dtmf.values()].filter((d) => d.clockRate === this.jbClock).map((d) => d.receiver);
+    this.cnPayloadTypes = new Set([CN_STATIC_PAYLOAD_TYPE, ...config.codecs.filter((c) => c.encodingName.toLowerCase() === 'cn').map((c) => c.payloadType)]);
     this.playRate = this.primaryDecoder?.sampleRate ?? 8000;
     const outRate = playbackRate ?? this.playRate;
     if (this.bridge === undefined || this.bridge.inputRate !== this.playRate || this.bridge.outputRate !== outRate) {
@@ -146,15 +152,17 @@ export class AudioReceiver implements Disposable {
       }
       return;
     }
-    const isCn = p.payloadType === CN_STATIC_PAYLOAD_TYPE || this.specs.get(p.payloadType)?.encodingName.toLowerCase() === 'cn';
+    const isCn = this.cnPayloadTypes.has(p.payloadType);
     if (!isCn && this.decoder(p.payloadType) === undefined) {
       this.s.unknownPt++;
       return;
     }
     // Audio after an event whose end packets were all lost ends it (same timestamp clock only).
-    for (const d of this.dtmf.values()) {
-      if (d.clockRate !== this.jbClock) continue;
-      for (const n of d.receiver.onAudio(p.timestamp)) if (n.kind === 'end' && n.key !== undefined) this.onDtmf({ digit: n.key, durationMs: n.durationMs });
+    const onClock = this.dtmfOnAudioClock;
+    for (let i = 0; i < onClock.length; i++) {
+      const r = onClock[i]!;
+      if (!r.eventOpen) continue;
+      for (const n of r.onAudio(p.timestamp)) if (n.kind === 'end' && n.key !== undefined) this.onDtmf({ digit: n.key, durationMs: n.durationMs });
     }
     this.s.packets++;
     if (!config.playing) return;
@@ -209,31 +217,33 @@ export class AudioReceiver implements Disposable {
   /** One jitter-buffer frame as PCM at the codec rate. */
   private nextChunk(jb: JitterBuffer<ReceivedPacket>, nowMs: number): Int16Array {
     const out = jb.get(nowMs);
-    const samplesFor = (ticks: number): number => Math.max(0, Math.round((ticks * this.playRate) / this.jbClock));
     switch (out.kind) {
       case 'packet': {
         const p = out.packet;
-        const spec = this.specs.get(p.payloadType);
-        if (p.payloadType === CN_STATIC_PAYLOAD_TYPE || spec?.encodingName.toLowerCase() === 'cn') {
+        if (this.cnPayloadTypes.has(p.payloadType)) {
           const params = parseComfortNoise(p.payload);
           if (params.ok) this.cn.update(params.value);
-          return this.noise(samplesFor(out.ticks));
+          return this.noise(this.samplesFor(out.ticks));
         }
         const d = this.decoder(p.payloadType);
-        if (d === undefined || d.sampleRate !== this.playRate) return new Int16Array(samplesFor(out.ticks));
+        if (d === undefined || d.sampleRate !== this.playRate) return new Int16Array(this.samplesFor(out.ticks));
         this.lastDecoder = d;
         return d.decode(p.payload);
       }
       case 'conceal': {
         const d = this.lastDecoder;
-        const n = samplesFor(out.ticks);
+        const n = this.samplesFor(out.ticks);
         if (d === undefined) return new Int16Array(n);
         const pcm = d.conceal();
         return pcm.length > n ? pcm.subarray(0, n) : pcm;
       }
       case 'silence':
-        return this.noise(samplesFor(out.ticks));
+        return this.noise(this.samplesFor(out.ticks));
     }
+  }
+
+  private samplesFor(ticks: number): number {
+    return Math.max(0, Math.round((ticks * this.playRate) / this.jbClock));
   }
 
   private noise(samples: number): Int16Array {

@@ -14,6 +14,11 @@
  *    `strangers`; after that quiet time, at most one stranger packet per `strangerAuthEveryMs`
  *    (20 ms) is authenticated, so a NAT rebinding is followed within ~a quarter second while a
  *    flood from elsewhere never buys SRTP work per packet;
+ *  - and, where the socket can (`RtpSocket.connect`, node:dgram), the RTP socket is connected to
+ *    the latched source while it is live, so the kernel drops other sources' datagrams before the
+ *    process is woken for them (a Node process reads only some 10-50k datagrams a second here: a
+ *    flood it had to read would crowd the peer's packets out of the socket buffer); it is
+ *    disconnected when the latched source falls quiet (checked as we send) or the peer moves;
  *  - with plain RTP a new source is taken only when the latched one fell silent for
  *    `relatchAfterMs`, so a stray sender cannot hijack an active stream;
  *  - when a re-negotiation moves the peer (transfer), the source we were latched to is retired:
@@ -52,6 +57,8 @@ export interface TransportStats {
   readonly unprotectFailures: number;
   readonly sendErrors: number;
   readonly latches: number;
+  /** The RTP socket is connected to the latched source (the kernel drops other sources). */
+  readonly rtpSocketConnected: boolean;
 }
 
 export interface TransportSink {
@@ -81,6 +88,8 @@ export class MediaTransport implements Disposable {
   private readonly subs: Disposable[] = [];
   private s = { rtpIn: 0, rtcpIn: 0, rtpOut: 0, rtcpOut: 0, dropped: 0, strangers: 0, unprotectFailures: 0, latches: 0 };
   private disposed = false;
+  /** The RTP socket is connected to the RTP latch's target. */
+  private rtpConnected = false;
 
   constructor(
     private readonly rtpSocket: RtpSocket,
@@ -137,11 +146,15 @@ export class MediaTransport implements Disposable {
     const before = this.remote;
     this.remote = remote;
     if (remote === undefined) {
+      this.disconnectRtp();
       resetLatch(this.rtpLatch, undefined);
       resetLatch(this.rtcpLatch, undefined);
       return;
     }
-    if (before === undefined || !sameEndpoint(before.rtp, remote.rtp)) resetLatch(this.rtpLatch, usable(remote.rtp));
+    if (before === undefined || !sameEndpoint(before.rtp, remote.rtp)) {
+      this.disconnectRtp();
+      resetLatch(this.rtpLatch, usable(remote.rtp));
+    }
     if (before === undefined || !sameEndpoint(before.rtcp, remote.rtcp) || before.mux !== remote.mux) resetLatch(this.rtcpLatch, usable(remote.rtcp));
   }
 
@@ -149,6 +162,7 @@ export class MediaTransport implements Disposable {
   sendRtp(packet: Uint8Array): boolean {
     const target = this.rtpLatch.target;
     if (target === undefined || this.disposed) return false;
+    if (this.rtpConnected) this.checkConnection();
     const out = this.srtp.protectRtp(packet);
     if (out === undefined) return false;
     this.rtpSocket.send(out === packet ? Buffer.from(packet) : out, target.port, target.address);
@@ -162,6 +176,7 @@ export class MediaTransport implements Disposable {
     const socket = remote.mux ? this.rtpSocket : this.rtcpSocket;
     const target = remote.mux ? this.rtpLatch.target : this.rtcpLatch.target;
     if (socket === undefined || target === undefined) return false;
+    if (this.rtpConnected) this.checkConnection();
     const out = this.srtp.protectRtcp(packet);
     if (out === undefined) return false;
     socket.send(out === packet ? Buffer.from(packet) : out, target.port, target.address);
@@ -180,6 +195,7 @@ export class MediaTransport implements Disposable {
       unprotectFailures: this.s.unprotectFailures,
       sendErrors: this.rtpSocket.sendErrors + (this.rtcpSocket?.sendErrors ?? 0),
       latches: this.s.latches,
+      rtpSocketConnected: this.rtpConnected,
     };
   }
 
@@ -241,6 +257,23 @@ export class MediaTransport implements Disposable {
     this.sink.rtcp(d.bytes, n, this.clock.monotonic());
   }
 
+  private connectRtp(target: MediaEndpoint): void {
+    // Only a socket with nothing else to receive: without rtcp-mux the RTP socket still gets RTP only.
+    this.rtpConnected = this.rtpSocket.connect?.(target.port, target.address) === true;
+  }
+
+  private disconnectRtp(): void {
+    if (!this.rtpConnected) return;
+    this.rtpConnected = false;
+    this.rtpSocket.disconnect?.();
+  }
+
+  /** A connected socket hears the latched source only: open it again once that source fell quiet. */
+  private checkConnection(): void {
+    const quietAfter = this.srtp.active ? this.srtpRelatchAfterMs : this.relatchAfterMs;
+    if (this.clock.monotonic() - this.rtpLatch.lastFromTargetMs > quietAfter) this.disconnectRtp();
+  }
+
   /**
    * The cheap check before any SRTP work: true (counted) for a packet from another source than
    * the latched one while that source is live, from a retired source, or beyond the quiet
@@ -276,6 +309,7 @@ export class MediaTransport implements Disposable {
     if (fromTarget) {
       latch.latched = true;
       latch.lastFromTargetMs = now;
+      if (!this.rtpConnected && latch === this.rtpLatch) this.connectRtp(t);
       return true;
     }
     const retired = latch.retired.some((r) => r.port === d.port && sameAddress(r.address, d.address));

@@ -37,6 +37,14 @@ export interface RtpSocket extends Disposable {
   readonly onDatagram: Event<RtpDatagram>;
   readonly onError: Event<RtpSocketError>;
   readonly sendErrors: number;
+  /**
+   * Optional: receive from `address`:`port` only (a connected UDP socket: the kernel drops every
+   * other source's datagrams before the process sees them) and send there. False when the socket
+   * cannot (then nothing changed). Sends to another destination while connected fail (counted).
+   */
+  connect?(port: number, address: string): boolean;
+  /** Optional: receive from any source again (undoes `connect`). */
+  disconnect?(): void;
 }
 
 export interface RtpSocketFactory {

@@ -98,6 +98,7 @@ class NodeRtpSocket implements RtpSocket {
   readonly localPort: number;
   private sendFailures = 0;
   private state: 'open' | 'closing' | 'closed' = 'open';
+  private peer: { port: number; address: string } | undefined;
 
   constructor(private readonly socket: dgram.Socket) {
     const a = socket.address();
@@ -130,11 +131,56 @@ class NodeRtpSocket implements RtpSocket {
       return;
     }
     try {
-      this.socket.send(bytes, port, address);
+      const peer = this.peer;
+      if (peer === undefined) this.socket.send(bytes, port, address);
+      else if (peer.port === port && peer.address === address) this.socket.send(bytes);
+      else {
+        this.sendFailures++;
+        this.errors.fire({ code: 'send-failed', message: `connected to ${peer.address}:${peer.port}, not ${address}:${port}`, detail: { port } });
+      }
     } catch (e) {
       // Synchronous argument errors (bad port or address from a broken SDP): count, do not throw.
       this.sendFailures++;
       this.errors.fire({ code: 'send-failed', message: String(e), detail: { port } });
+    }
+  }
+
+  /**
+   * Connects the UDP socket (the kernel then drops other sources' datagrams). Only for sockets
+   * bound to an explicit port: Linux unbinds an ephemeral port when a socket is disconnected.
+   * The factory binds every socket to an explicit port, so this holds for all of ours.
+   */
+  connect(port: number, address: string): boolean {
+    if (this.state !== 'open' || isIP(address) === 0 || port <= 0 || port > 65535) return false;
+    if (this.peer?.port === port && this.peer.address === address) return true;
+    try {
+      if (this.peer !== undefined) this.socket.disconnect();
+      this.peer = undefined;
+      // The lookup is synchronous for literals, so the socket is connected when this returns.
+      this.socket.connect(port, address);
+      this.peer = { port, address };
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes at once (the port probe of `bind(…, 0)`); resolves when the port is free. */
+  closeNow(): Promise<void> {
+    if (this.state !== 'open') return Promise.resolve();
+    this.state = 'closed';
+    this.datagrams.clear();
+    this.errors.dispose();
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+
+  disconnect(): void {
+    if (this.peer === undefined || this.state !== 'open') return;
+    this.peer = undefined;
+    try {
+      this.socket.disconnect();
+    } catch {
+      /* not connected after all */
     }
   }
 
@@ -154,9 +200,26 @@ class NodeRtpSocket implements RtpSocket {
 export class NodeRtpSocketFactory implements RtpSocketFactory {
   constructor(private readonly options: NodeRtpSocketOptions = {}) {}
 
-  bind(address: string, port: number): Promise<Result<RtpSocket, RtpSocketError>> {
+  async bind(address: string, port: number): Promise<Result<RtpSocket, RtpSocketError>> {
     const family = isIP(address);
-    if (family === 0) return Promise.resolve(err({ code: 'address-unavailable', message: `not an IP address: ${address}` }));
+    if (family === 0) return err({ code: 'address-unavailable', message: `not an IP address: ${address}` });
+    if (port !== 0) return this.bindExactly(address, port, family);
+    // Port 0: find a free port, then bind it explicitly (so the socket may connect and disconnect
+    // without losing its port; a port taken in between is tried again).
+    let last: RtpSocketError | undefined;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const probe = await this.bindExactly(address, 0, family);
+      if (!probe.ok) return probe;
+      const free = probe.value.localPort;
+      await probe.value.closeNow();
+      const r = await this.bindExactly(address, free, family);
+      if (r.ok || r.error.code !== 'address-in-use') return r;
+      last = r.error;
+    }
+    return err(last ?? { code: 'address-in-use', message: `no free port on ${address}` });
+  }
+
+  private bindExactly(address: string, port: number, family: number): Promise<Result<NodeRtpSocket, RtpSocketError>> {
     const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup(), ...(this.options.receiveBufferBytes === undefined ? {} : { recvBufferSize: this.options.receiveBufferBytes }) });
     return new Promise((resolve) => {
       const onError = (e: NodeJS.ErrnoException): void => {

@@ -77,6 +77,11 @@ export class TelephoneEventReceiver {
     return out;
   }
 
+  /** An event is in progress (audio packets need `onAudio` only then). */
+  get eventOpen(): boolean {
+    return this.current !== undefined && !this.current.ended;
+  }
+
   /**
    * Audio resumed at `timestamp` (same clock as the events): an event still open whose span
    * ended before it is over even though its end packets were lost.

@@ -173,7 +173,9 @@ describe('SRTP authentication failures', () => {
       for (const j of junk) stranger.send(j, port, '127.0.0.1');
       await sleep(200);
       const d = b.media.diagnostics();
-      expect(d.transport.dropped + d.transport.unprotectFailures).toBeGreaterThanOrEqual(3);
+      // Connected to A (the latched source is live), B's socket never sees the junk: the kernel
+      // refuses it. Had it fallen quiet and disconnected, the junk would be read and counted.
+      if (!d.transport.rtpSocketConnected) expect(d.transport.dropped + d.transport.unprotectFailures).toBeGreaterThanOrEqual(3);
       expect(d.remote?.port).toBe(a.media.diagnostics().localRtpPort);
       expect(b.events.filter((e) => e.kind === 'error')).toEqual([]);
     } finally {

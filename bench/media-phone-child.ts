@@ -1,0 +1,104 @@
+/**
+ * Child process of `npm run bench -- media` for the in-phone figure: a headless phone (the same
+ * composition as the CLI and the app, createHeadlessPhone → createPhone) registered through the
+ * benchmark's Kamailio, pre-warmed and idle, then answering one call the way the call screen does
+ * (`calls.answer` on `calls.changed`), with file audio. It measures its own CPU (process.cpuUsage,
+ * every thread) while registered and idle, then over the call from the answer: the difference is
+ * what one call adds to a process that runs the phone anyway (the Electron main process).
+ *
+ * argv[2]: JSON `{account, home, playFile, recordFile}`. IPC: → `{type:'ready'}` once registered
+ * and pre-warmed; ← `{type:'idle', ms}` → `{type:'idle', cpuPct}`; → `{type:'answered'}`;
+ * ← `{type:'stop'}` → `{type:'result', cpuPct, idleCpuPct, ...}`.
+ */
+import { performance } from 'node:perf_hooks';
+import * as v from 'valibot';
+import { createHeadlessPhone } from '../src-main/cli/headless-phone.js';
+import { AccountConfigSchema, type AccountConfigInput } from '../src-shared/model/account.js';
+
+interface ChildArgs {
+  readonly account: AccountConfigInput;
+  readonly home: string;
+  readonly playFile: string;
+  readonly recordFile: string;
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as ChildArgs;
+const send = (m: object): void => void process.send?.(m);
+const quiet = { write: (): void => undefined };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(() => r(), ms));
+const pct = (from: NodeJS.CpuUsage, wallFrom: number): number => {
+  const u = process.cpuUsage(from);
+  return ((u.user + u.system) / 1000 / (performance.now() - wallFrom)) * 100;
+};
+
+const headless = await createHeadlessPhone({
+  io: { stdout: quiet, stderr: quiet, env: { SOFTPHONE_HOME: args.home }, cwd: process.cwd() },
+  logLevel: 'error',
+  callAudio: () => ({ playFile: args.playFile, recordFile: args.recordFile }),
+});
+const { phone } = headless;
+let call: { cpu: NodeJS.CpuUsage; wall: number; windows: number[]; sampler: NodeJS.Timeout } | undefined;
+let idleCpuPct = Number.NaN;
+const answering = new Set<string>();
+phone.calls.onCallsChanged(({ calls }) => {
+  for (const c of calls) {
+    if (c.direction !== 'incoming' || !c.actions.includes('answer') || answering.has(c.id)) continue;
+    answering.add(c.id);
+    const windows: number[] = [];
+    let wFrom = process.cpuUsage();
+    let wWall = performance.now();
+    const sampler = setInterval(() => {
+      windows.push(+pct(wFrom, wWall).toFixed(2));
+      wFrom = process.cpuUsage();
+      wWall = performance.now();
+    }, 10_000);
+    call = { cpu: process.cpuUsage(), wall: performance.now(), windows, sampler };
+    const r = phone.calls.answer(c.id);
+    if (!r.ok) send({ type: 'error', message: `answer failed: ${r.error.code}` });
+    else send({ type: 'answered' });
+  }
+});
+
+const registered = new Promise<void>((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error('not registered within 15 s')), 15_000);
+  phone.engine.onEvent((e) => {
+    if (e.type === 'registration' && e.state.kind === 'registered') {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+});
+const added = await phone.accounts.add({ id: 'bench', config: v.parse(AccountConfigSchema, args.account), enabled: true, makeDefault: true }, { ephemeral: true });
+if (!added.ok) {
+  send({ type: 'error', message: `${added.error.code}: ${added.error.message}` });
+  process.exit(1);
+}
+await registered;
+await phone.prewarm.settled();
+send({ type: 'ready' });
+
+process.on('message', (m: { type: string; ms?: number }) => {
+  void (async () => {
+    if (m.type === 'idle') {
+      // Registered, pre-warmed, no call: what the phone's process costs anyway.
+      const from = process.cpuUsage();
+      const wall = performance.now();
+      await sleep(m.ms ?? 20_000);
+      idleCpuPct = pct(from, wall);
+      send({ type: 'idle', cpuPct: idleCpuPct });
+    } else if (m.type === 'stop') {
+      const c = call;
+      if (c === undefined) {
+        send({ type: 'error', message: 'no call was answered' });
+        return;
+      }
+      clearInterval(c.sampler);
+      const cpuPct = pct(c.cpu, c.wall);
+      const seconds = (performance.now() - c.wall) / 1000;
+      const rssMB = process.memoryUsage.rss() / 2 ** 20;
+      await headless.close();
+      send({ type: 'result', cpuPct, idleCpuPct, seconds, rssMB, cpuPctBy10s: c.windows });
+      process.disconnect?.();
+    }
+  })();
+});

@@ -196,7 +196,7 @@ function lineEnd(text: string, i: number, mode: LineMode, folds: boolean): numbe
       } else if (k % 2 === 0 && d === 0x22) {
         return i + k;
       } else {
-        i += k + (k % 2 === 1 ? 1 : 0);
+        i += k + (k % 2 === 1 && !isLineBreak(d) ? 1 : 0);
       }
     } else if (mode === 'escaped' && c === 0x22) {
       return i;
@@ -234,7 +234,7 @@ function quotedEnd(text: string, contentStart: number, quote: number, run: numbe
     if (c === BACKSLASH) {
       const k = backslashesAt(text, i);
       if (text.charCodeAt(i + k) === quote && k % period === run) return { content: i + k - run, close: i + k + 1 };
-      i += k + 1;
+      i += k + (isLineBreak(text.charCodeAt(i + k)) ? 0 : 1);
     } else if (c === quote && run === 0) {
       return { content: i, close: i + 1 };
     } else if (isLineBreak(c)) {
@@ -606,20 +606,26 @@ function field(text: string, start: number, end: number, scan: Scan, digestParam
   if (!isSecretFieldName(name)) return b;
 
   const v = url ? skipUrlBlanks(text, afterSep) : skipBlanks(text, afterSep);
+  // Prose and YAML (`password: …`, an unquoted name before `:`): the rest of the line, whatever
+  // it starts with, for `password: '' hunter2` has no syntax to trust.
+  const prose = sep === ':' && !quoted;
   const quotedValue = readQuoted(text, v);
   if (quotedValue !== undefined) {
-    scan.cut(quotedValue.from, quotedValue.to);
-    return quotedValue.to;
+    const to = prose ? Math.max(quotedValue.to, lineEnd(text, v, url ? 'url' : lineModeBefore(text, a), false)) : quotedValue.to;
+    scan.cut(prose ? v : quotedValue.from, to);
+    return to;
   }
   const c = text.charCodeAt(v);
   if (c === 0x7b || c === 0x5b) {
+    // JSON (`"name": {…}`): the bracketed value. Prose or JS (`name: [a] b`): at least the line.
     const closed = bracketEnd(text, v, quoted ? run : 0);
-    const stop = closed >= 0 ? closed : lineEnd(text, v, url ? 'url' : lineModeBefore(text, a), false);
+    const line = !prose && closed >= 0 ? closed : lineEnd(text, v, url ? 'url' : lineModeBefore(text, a), false);
+    const stop = Math.max(closed, line);
     scan.cut(v, stop);
     return stop;
   }
   let stop: number;
-  if (url) stop = sep === ':' && !quoted ? lineEnd(text, v, 'url', false) : urlTokenEnd(text, v);
+  if (url) stop = prose ? lineEnd(text, v, 'url', false) : urlTokenEnd(text, v);
   else if (sep === '=') stop = tokenEnd(text, v);
   else if (quoted) stop = scalarEnd(text, v);
   else stop = lineEnd(text, v, lineModeBefore(text, a), false);

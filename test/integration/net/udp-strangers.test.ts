@@ -13,7 +13,10 @@ import { createLogger } from '../../../src-main/base/logger.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { AccountConnectionFactory } from '../../../src-main/platform/net/account-connection.js';
 import { Rfc3263Resolver } from '../../../src-main/platform/net/rfc3263-resolver.js';
-import type { DatagramSipTransport } from '../../../src-main/platform/net/sip-transport.js';
+import { AccountFlow } from '../../../src-main/platform/net/account-flow.js';
+import { FlowSipTransport, type DatagramSipTransport } from '../../../src-main/platform/net/sip-transport.js';
+import { parseMessage } from '../../../src-main/protocol/sip/message/parser.js';
+import type { SipRequest } from '../../../src-main/protocol/sip/message/message.js';
 import { NodeTcpConnector } from '../../../src-main/platform/net/tcp-connector.js';
 import { NodeTlsConnector } from '../../../src-main/platform/tls/tls-connector.js';
 import { AccountRuntime } from '../../../src-main/services/phone/account-runtime.js';
@@ -21,6 +24,7 @@ import { AccountConfigSchema } from '../../../src-shared/model/account.js';
 import { responseText, startUdpRegistrar, type SeenRequest, type UdpRegistrar } from '../tls/support/scripted-registrar.js';
 import { isolatedTrustStore } from '../tls/support/tls-harness.js';
 import { noDns } from '../tls/support/tls-suite.js';
+import { startTcpServer } from '../tls/support/recording-server.js';
 import { netHandles, waitFor } from '../tls/support/wait.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -129,5 +133,49 @@ describe('a stranger on the UDP SIP port', () => {
     await runtime.stop(500);
     for (const c of cleanups.splice(0).reverse()) await c();
     await waitFor(() => netHandles() <= handlesBefore, 2000, 'all sockets closed');
+  });
+});
+
+describe('the NAT binding on a TCP flow', () => {
+  const request = (method: string, branch: string, cseq: number): SipRequest => {
+    const r = parseMessage(
+      Buffer.from(`${method} sip:sip.example.test SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5060;branch=${branch};rport\r\nMax-Forwards: 70\r\nFrom: <sip:alice@sip.example.test>;tag=1\r\nTo: <sip:alice@sip.example.test>\r\nCall-ID: flow-call\r\nCSeq: ${cseq} ${method}\r\nContent-Length: 0\r\n\r\n`),
+    );
+    if (!r.ok || r.value.kind !== 'request') throw new Error('test request does not parse');
+    return r.value;
+  };
+  const answer = (method: string, branch: string, cseq: number, received: string): string =>
+    `SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP 127.0.0.1:5060;branch=${branch};rport=40000;received=${received}\r\nFrom: <sip:alice@sip.example.test>;tag=1\r\nTo: <sip:alice@sip.example.test>;tag=2\r\nCall-ID: flow-call\r\nCSeq: ${cseq} ${method}\r\nContent-Length: 0\r\n\r\n`;
+
+  it('moves only for an answer to our REGISTER: not for a stray response, nor for the answer to an OPTIONS', async () => {
+    const clock = new SystemClock({ unrefTimers: true });
+    const rng = new CryptoRng();
+    const server = await startTcpServer({ behaviour: 'silent' });
+    cleanups.push(() => server.close());
+    const flow = new AccountFlow(
+      { account: 'alice', hop: { host: '127.0.0.1', port: server.port, transport: 'tcp', secure: false, supported: ['tcp'] }, keepAlive: false },
+      { locator: new Rfc3263Resolver(noDns, rng), tls: new NodeTlsConnector({ clock }), tcp: new NodeTcpConnector({ clock }), clock, rng },
+    );
+    cleanups.push(() => flow.dispose());
+    const transport = new FlowSipTransport(flow, undefined, { clock });
+    cleanups.push(() => transport.dispose());
+    const seen: string[] = [];
+    transport.connect({ receive: (m) => void seen.push(m.kind === 'response' ? `${m.status} ${m.headers.cseq()?.method}` : m.method) });
+    flow.start();
+    await waitFor(() => flow.state.kind === 'connected', 3000, 'connected');
+    await server.waitForConnections(1);
+    const to = { transport: 'TCP' as const, host: '127.0.0.1', port: server.port };
+    const local = { address: flow.flowInfo!.local.address, port: flow.flowInfo!.local.port };
+    const peer = server.connections[0]!.socket;
+
+    expect(transport.send(request('OPTIONS', 'z9hG4bKopt', 1), to)).toBe(true);
+    expect(transport.send(request('REGISTER', 'z9hG4bKreg', 2), to)).toBe(true);
+    peer.write(answer('REGISTER', 'z9hG4bKnot-ours', 2, '127.0.0.66'));
+    peer.write(answer('OPTIONS', 'z9hG4bKopt', 1, '127.0.0.77'));
+    await waitFor(() => seen.length === 2, 2000, 'both responses delivered (the flow is the registrar\'s)');
+    expect(transport.natBinding?.contact).toEqual(local);
+    peer.write(answer('REGISTER', 'z9hG4bKreg', 2, '127.0.0.2'));
+    await waitFor(() => seen.length === 3, 2000, 'the REGISTER answered');
+    expect(transport.natBinding?.contact).toEqual({ address: '127.0.0.2', port: 40000 });
   });
 });

@@ -39,6 +39,9 @@ export interface RunOptions {
   readonly onFailure?: (f: FuzzFailure) => void;
   /** Stop at the first failure (tests). */
   readonly stopAtFirst?: boolean;
+  /** Called every `progressEvery` mutated inputs (long runs). */
+  readonly onProgress?: (done: number, failures: number) => void;
+  readonly progressEvery?: number;
 }
 
 const prepared = new WeakMap<FuzzTarget, Promise<Uint8Array[]>>();
@@ -108,6 +111,7 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
   for (let i = 0; i < options.runs && !stop; i++) {
     const { input, r } = mutatedInput(target, seeds, options.seed, i);
     await one(input, r, i);
+    if (options.onProgress !== undefined && (i + 1) % (options.progressEvery ?? 100_000) === 0) options.onProgress(i + 1, failures);
   }
   return {
     target: target.name,

@@ -46,7 +46,11 @@ for (const target of targets) {
     if (path !== undefined) saved++;
     console.log(JSON.stringify({ failure: f.target, index: f.index, seed: f.seed, reproduce: f.index >= 0 ? `npm run fuzz -- --target ${f.target} --seed ${f.seed} (input ${f.index})` : 'replayed from the corpus', savedTo: path ?? null, error: f.error.split('\n')[0], stack: f.error.split('\n').slice(1).map((l) => l.trim()), inputHex: toHexPreview(f.input) }));
   };
-  const stats = await runTarget(target, { runs, seed, hangMs, onFailure });
+  const started = Date.now();
+  const onProgress = (done: number, failures: number): void => {
+    process.stderr.write(`${JSON.stringify({ progress: target.name, done, failures, ms: Date.now() - started })}\n`);
+  };
+  const stats = await runTarget(target, { runs, seed, hangMs, onFailure, onProgress });
   console.log(JSON.stringify(stats));
 }
 process.exit(anyFailure ? 1 : 0);

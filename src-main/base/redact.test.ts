@@ -155,7 +155,7 @@ function fold(value: string, where: readonly boolean[]): string {
   return value.replace(/, /g, () => (where[i++ % where.length] ? ',\r\n ' : ', '));
 }
 
-export const SECRET_CONTEXTS = {
+const SECRET_CONTEXTS = {
   /** RFC 4568 a=crypto, several lines, `inline` in any casing, with and without lifetime and MKI. */
   sdes: fc
     .tuple(fc.array(fc.tuple(base64Secret, casingOf('inline'), fc.constantFrom('', '|2^31', '|2^20|1:4', '|1:1', '|2^31|1:1')), { minLength: 1, maxLength: 3 }))

@@ -1,9 +1,10 @@
 /**
- * `npm run bench -- call-setup [--calls N] [--settle-ms MS] [--codec C] [--no-cold-reference] [--no-peer]`:
+ * `npm run bench -- call-setup [--rounds R] [--calls N] [--settle-ms MS] [--codec C] [--no-cold-reference] [--no-peer]`:
  * how long an answering phone takes from the INVITE to its 200 OK, for the first call after
  * registration (a freshly started process: cold) and the N-th (default 10th), through Kamailio
  * over TLS with SDES-SRTP, with baresip → baresip measured the same way in the same run
- * (DESIGN.md rule 14).
+ * (DESIGN.md rule 14). R rounds (default 3), each starting every answering phone afresh; the
+ * summary gives medians over the rounds (the machine is shared: one round can be unlucky).
  *
  * Measured at Kamailio, passively: its `sipdump` log stamps every message it receives and sends
  * (microseconds, after TLS decryption). Per call:
@@ -25,9 +26,11 @@
  * first call does not arrive within a second of start-up), then takes N calls one after another
  * (each held 300 ms, then hung up by the caller).
  *
- * Output, one JSON line per call and one summary line:
- *   {"bench":"call-setup","peer":"ours","call":1,"inviteTo200Ms":4.2,"callerInviteTo200Ms":5.0}
- *   {"bench":"call-setup","summary":true,"ours":{"first":…,"tenth":…},"baresip":{…},"target":{"firstMs":10},"meetsTarget":true}
+ * Output, one JSON line per call, our pre-warm's report per round, and one summary line:
+ *   {"bench":"call-setup","peer":"ours","round":1,"call":1,"inviteTo200Ms":4.2,"callerInviteTo200Ms":5.0}
+ *   {"bench":"call-setup","peer":"ours","round":1,"ready":{"registeredMs":…,"prewarm":{"codecs":[…],"stepMs":{…},…}}}
+ *   {"bench":"call-setup","summary":true,"ours":{"firstMs":…,"nthMs":…,"firstByRound":[…],…},"baresip":{…},"target":{"firstMs":10},"meetsTarget":true}
+ * BENCH_CHILD_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=DIR`) is passed to our phone's process.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -46,6 +49,7 @@ const HOLD_MS = 300;
 const GAP_MS = 200;
 
 interface Args {
+  rounds: number;
   calls: number;
   settleMs: number;
   codec: BaresipCodec;
@@ -54,10 +58,11 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { calls: 10, settleMs: 1000, codec: 'opus', coldReference: true, peer: true };
+  const a: Args = { rounds: 3, calls: 10, settleMs: 1000, codec: 'opus', coldReference: true, peer: true };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
-    if (k === '--calls') a.calls = Math.max(1, Number(argv[++i]));
+    if (k === '--rounds') a.rounds = Math.max(1, Number(argv[++i]));
+    else if (k === '--calls') a.calls = Math.max(1, Number(argv[++i]));
     else if (k === '--settle-ms') a.settleMs = Math.max(0, Number(argv[++i]));
     else if (k === '--codec') a.codec = argv[++i] as BaresipCodec;
     else if (k === '--no-cold-reference') a.coldReference = false;
@@ -68,7 +73,13 @@ function parseArgs(argv: string[]): Args {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(() => r(), ms));
-const round = (x: number): number => Math.round(x * 100) / 100;
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length === 0 ? Number.NaN : s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
 
 interface CallFigure {
   readonly callId: string;
@@ -123,13 +134,23 @@ async function placeCalls(caller: Baresip, target: string, calls: number): Promi
 }
 
 /** Our phone in a fresh process: resolves once it is registered, settled and (when on) pre-warmed. */
-async function startOurs(kam: Kamailio, scope: HarnessScope, prewarm: boolean): Promise<{ child: ChildProcess; ready: Record<string, unknown>; errors: string[]; stop(): Promise<void> }> {
+interface InProcess {
+  readonly n: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+async function startOurs(kam: Kamailio, scope: HarnessScope, prewarm: boolean): Promise<{ child: ChildProcess; ready: Record<string, unknown>; errors: string[]; timings: InProcess[]; stop(): Promise<void> }> {
   const account: AccountConfigInput = { uri: `sip:bob@${kam.domain}`, password: 'b', outboundProxy: kam.proxyUri('tls'), registerExpires: 600, tls: { caFiles: [kam.caCertPath] } };
   const child = fork(join(here, 'call-setup-child.ts'), [JSON.stringify({ account, home: scope.subdir('ours'), prewarm })], {
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_CHILD_NODE_OPTIONS ?? '').split(' ').filter(Boolean)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const errors: string[] = [];
+  const timings: InProcess[] = [];
+  child.on('message', (m: { type: string } & Partial<InProcess>) => {
+    if (m.type === 'timing') timings.push({ n: m.n ?? 0, wallMs: m.wallMs ?? Number.NaN, cpuMs: m.cpuMs ?? Number.NaN });
+  });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('our phone did not register within 30 s')), 30_000);
     child.on('message', (m: { type: string; message?: string }) => {
@@ -148,6 +169,7 @@ async function startOurs(kam: Kamailio, scope: HarnessScope, prewarm: boolean): 
     child,
     ready,
     errors,
+    timings,
     stop: () =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -173,51 +195,78 @@ export default async function main(argv: string[]): Promise<void> {
   }
   const scope = HarnessScope.create('bench-call-setup');
   let failed = false;
-  const summary: Record<string, { first: number; nth: number; callerFirst: number; callerNth: number; calls: number; settle?: unknown }> = {};
+  /** Per peer, per round: the first and the N-th call's figures. */
+  const results = new Map<string, { first: number; nth: number; callerFirst: number; callerNth: number; cpuFirst?: number; cpuNth?: number; ready?: Record<string, unknown> }[]>();
   try {
     const kam = await startKamailio({ scope, users: [{ user: 'alice', password: 'a' }, { user: 'bob', password: 'b' }, { user: 'carol', password: 'c' }] });
     const codecs: BaresipCodec[] = args.codec === 'PCMU' ? ['PCMU'] : [args.codec, 'PCMU'];
     const alice = await startBaresip({ scope, kamailio: kam, user: 'alice', password: 'a', codecs, answerMode: 'manual' });
     await alice.waitForRegistration();
 
-    const measure = async (peer: string, user: string, ready: Record<string, unknown> | undefined): Promise<void> => {
+    const measure = async (peer: string, round: number, user: string, ready: Record<string, unknown> | undefined, timings?: readonly InProcess[]): Promise<void> => {
       const before = callIdsIn(kam.readSipLog());
       await placeCalls(alice, `sip:${user}@${kam.domain}`, args.calls);
       await sleep(100);
       const figures = figuresFromLog(kam.readSipLog(), user, before);
       if (figures.length !== args.calls) throw new Error(`${peer}: ${figures.length} of ${args.calls} calls found in Kamailio's log`);
-      figures.forEach((f, i) => emit({ peer, call: i + 1, inviteTo200Ms: round(f.inviteTo200Ms), callerInviteTo200Ms: round(f.callerInviteTo200Ms) }));
+      const inside = (i: number): object => {
+        const t = timings?.find((x) => x.n === i + 1);
+        return t === undefined ? {} : { inProcessWallMs: t.wallMs, inProcessCpuMs: t.cpuMs };
+      };
+      figures.forEach((f, i) => emit({ peer, round, call: i + 1, inviteTo200Ms: round2(f.inviteTo200Ms), callerInviteTo200Ms: round2(f.callerInviteTo200Ms), ...inside(i) }));
       const last = figures[figures.length - 1]!;
-      summary[peer] = { first: round(figures[0]!.inviteTo200Ms), nth: round(last.inviteTo200Ms), callerFirst: round(figures[0]!.callerInviteTo200Ms), callerNth: round(last.callerInviteTo200Ms), calls: figures.length, ...(ready === undefined ? {} : { settle: ready }) };
+      const list = results.get(peer) ?? [];
+      const cpu = (n: number): object => {
+        const t = timings?.find((x) => x.n === n);
+        return t === undefined ? {} : { [n === 1 ? 'cpuFirst' : 'cpuNth']: t.cpuMs };
+      };
+      list.push({ first: figures[0]!.inviteTo200Ms, nth: last.inviteTo200Ms, callerFirst: figures[0]!.callerInviteTo200Ms, callerNth: last.callerInviteTo200Ms, ...cpu(1), ...cpu(figures.length), ...(ready === undefined ? {} : { ready }) });
+      results.set(peer, list);
+      if (ready !== undefined) emit({ peer, round, ready });
     };
 
-    const runOurs = async (peer: string, prewarm: boolean): Promise<void> => {
+    const runOurs = async (peer: string, round: number, prewarm: boolean): Promise<void> => {
       const ours = await startOurs(kam, scope, prewarm);
       try {
         await sleep(args.settleMs);
-        await measure(peer, 'bob', ours.ready);
+        await measure(peer, round, 'bob', ours.ready, ours.timings);
         if (ours.errors.length > 0) throw new Error(`${peer}: ${ours.errors.join('; ')}`);
       } finally {
         await ours.stop();
       }
     };
-    await runOurs('ours', true);
-    if (args.coldReference) await runOurs('ours-no-prewarm', false);
-    if (args.peer) {
-      const carol = await startBaresip({ scope, kamailio: kam, user: 'carol', password: 'c', codecs, answerMode: 'auto' });
-      await carol.waitForRegistration();
-      await sleep(args.settleMs);
-      await measure('baresip', 'carol', undefined);
-      await carol.stop();
+    // Rounds interleave the peers, so that load from other processes hits them alike.
+    for (let round = 1; round <= args.rounds; round++) {
+      await runOurs('ours', round, true);
+      if (args.coldReference) await runOurs('ours-no-prewarm', round, false);
+      if (args.peer) {
+        const carol = await startBaresip({ scope, kamailio: kam, user: 'carol', password: 'c', codecs, answerMode: 'auto' });
+        await carol.waitForRegistration();
+        await sleep(args.settleMs);
+        await measure('baresip', round, 'carol', undefined);
+        await carol.stop();
+      }
     }
-    const ours = summary.ours;
+    const per = (list: { first: number; nth: number; callerFirst: number; callerNth: number; cpuFirst?: number; cpuNth?: number }[]): object => ({
+      firstMs: round2(median(list.map((x) => x.first))),
+      nthMs: round2(median(list.map((x) => x.nth))),
+      callerFirstMs: round2(median(list.map((x) => x.callerFirst))),
+      callerNthMs: round2(median(list.map((x) => x.callerNth))),
+      firstByRound: list.map((x) => round2(x.first)),
+      nthByRound: list.map((x) => round2(x.nth)),
+      ...(list.some((x) => x.cpuFirst !== undefined) ? { cpuFirstMs: round2(median(list.map((x) => x.cpuFirst ?? Number.NaN))), cpuNthMs: round2(median(list.map((x) => x.cpuNth ?? Number.NaN))) } : {}),
+    });
+    const ours = results.get('ours');
+    const oursFirst = ours === undefined ? Number.NaN : median(ours.map((x) => x.first));
     emit({
       summary: true,
+      rounds: args.rounds,
       nth: args.calls,
       codec: args.codec,
-      ...Object.fromEntries(Object.entries(summary).map(([k, s]) => [k, { firstMs: s.first, nthMs: s.nth, callerFirstMs: s.callerFirst, callerNthMs: s.callerNth }])),
+      note: 'medians over rounds; each round starts every answering phone afresh',
+      ...Object.fromEntries([...results].map(([k, list]) => [k, per(list)])),
       target: { firstMs: TARGET_FIRST_MS },
-      meetsTarget: ours !== undefined && ours.first <= TARGET_FIRST_MS,
+      meetsTarget: oursFirst <= TARGET_FIRST_MS,
     });
   } catch (e) {
     failed = true;

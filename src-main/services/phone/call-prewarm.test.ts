@@ -14,10 +14,17 @@ import { CryptoRng } from '../../base/rng.js';
 import type { CallMediaOptions } from '../../media/call-media.js';
 import { CallMediaEngine, RtpSocketPairPool, type CallMediaSession, type RtpSocket, type RtpSocketError, type RtpSocketFactory } from '../../media/call/index.js';
 import { NodeRtpSocketFactory } from '../../platform/net/rtp-socket.js';
-import { CallPrewarm, type PrewarmPhone } from './call-prewarm.js';
+import { CallPrewarm, REWARM_AFTER_MS, type PrewarmPhone } from './call-prewarm.js';
 import type { PhoneEvent } from './phone-service.js';
 
-const clock = new SystemClock();
+/** The real clock, whose monotonic time a test can move forward (the pre-warm's re-warm interval). */
+class ShiftableClock extends SystemClock {
+  shift = 0;
+  override monotonic(): number {
+    return super.monotonic() + this.shift;
+  }
+}
+const clock = new ShiftableClock();
 const rng = new CryptoRng();
 
 /** Real loopback sockets, counted: which ports are bound now. */
@@ -73,7 +80,7 @@ class FakePhone implements PrewarmPhone {
   }
 
   callEnded(): void {
-    this.events.fire({ type: 'call', call: { callId: 'c1', accountId: 'a', direction: 'incoming', remote: 'sip:b@example.invalid' }, state: { kind: 'ended', reason: { code: 'remote-hangup' } } } as PhoneEvent);
+    this.events.fire({ type: 'call', call: { callId: 'c1', accountId: 'a', direction: 'incoming', remote: 'sip:b@example.invalid' }, state: { kind: 'ended', reason: { code: 'hangup-remote' } } });
   }
 }
 
@@ -216,6 +223,28 @@ describe('call pre-warm', () => {
     expect(sockets.open.has(call.diagnostics().localRtpPort)).toBe(true);
     const answer = call.createOffer();
     expect(answer.ok).toBe(true);
+  });
+
+  it('a registration refresh warms again only once the re-warm interval has passed with no call in progress', async () => {
+    const { phone, prewarm } = setUp();
+    phone.register(true);
+    const first = await prewarm.settled();
+    expect(first!.stepMs).toHaveProperty('sip 8');
+    phone.register(true);
+    expect(await prewarm.settled()).toBe(first);
+    clock.shift += REWARM_AFTER_MS;
+    phone.calls = [{}];
+    phone.register(true);
+    expect(await prewarm.settled()).toBe(first);
+    phone.calls = [];
+    phone.register(true);
+    const again = await prewarm.settled();
+    expect(again).not.toBe(first);
+    expect(again!.failures).toEqual([]);
+    expect(again!.sip).toBe(true);
+    // One canned call this time: the modules are loaded and the code was run before.
+    expect(again!.stepMs).toHaveProperty('sip');
+    expect(again!.stepMs).not.toHaveProperty('sip 2');
   });
 
   it('switched off, nothing is warmed or bound, and calls bind their own sockets', async () => {

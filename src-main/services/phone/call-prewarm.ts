@@ -27,7 +27,7 @@ import type { Clock } from '../../base/clock.js';
 import type { Disposable } from '../../base/disposable.js';
 import { DisposableStore } from '../../base/disposable.js';
 import { Emitter } from '../../base/event.js';
-import { nullLogger, type Logger } from '../../base/logger.js';
+import { createLogger, nullLogger, type Logger } from '../../base/logger.js';
 import { ok, type Result } from '../../base/result.js';
 import type { Rng } from '../../base/rng.js';
 import type { EchoCancellerFactory } from '../../media/audio/echo-canceller.js';
@@ -35,9 +35,11 @@ import { createResampler, type ResamplerFactory } from '../../media/audio/resamp
 import type { CallCodecName, CallMedia } from '../../media/call-media.js';
 import { CallMediaEngine, type RtpDatagram, type RtpSocket, type RtpSocketError, type RtpSocketFactory, type RtpSocketPairPool } from '../../media/call/index.js';
 import type { CodecRegistry } from '../../protocol/codec/index.js';
-import { parseMessage } from '../../protocol/sip/message/parser.js';
+import { InboundParser } from '../../protocol/sip/message/inbound-parser.js';
 import type { SipMessage } from '../../protocol/sip/message/message.js';
-import { serializeMessage } from '../../protocol/sip/message/serializer.js';
+import { messageToString, serializeMessage } from '../../protocol/sip/message/serializer.js';
+import { SipStreamFramer } from '../../protocol/sip/message/stream-framer.js';
+import { maskSipText } from '../diagnostics/sip-masking.js';
 import type { TransportAddress } from '../../protocol/sip/transaction/transport-port.js';
 import * as v from 'valibot';
 import { AccountConfigSchema } from '../../../src-shared/model/account.js';
@@ -54,8 +56,9 @@ export interface PrewarmReport {
   readonly sip: boolean;
   readonly resampler: boolean;
   readonly echoCanceller: boolean | 'none';
-  /** Milliseconds the module/JIT warm-up took (main thread). */
+  /** Milliseconds the module/JIT warm-up took, in all (with the turns it gave the event loop) and per step. */
   readonly warmMs: number;
+  readonly stepMs: Readonly<Record<string, number>>;
   /** Steps that failed (the call path then does them itself). */
   readonly failures: readonly string[];
 }
@@ -84,6 +87,14 @@ export interface CallPrewarmDeps {
 
 /** The scratch sessions' address (their sockets are stand-ins: nothing is bound). */
 const SCRATCH_ADDRESS = '127.0.0.1';
+/** Canned incoming calls at the first warm-up (later warm-ups: one). */
+const FIRST_SIP_ROUNDS = 8;
+/**
+ * V8 drops the bytecode of functions unused over several major GCs, so a phone registered for
+ * hours would meet its first call half cold again: a registration refresh this long after the
+ * last warm-up, with no call in progress, warms again (one round; modules stay loaded).
+ */
+export const REWARM_AFTER_MS = 10 * 60_000;
 const CALL_CODECS: readonly CallCodecName[] = ['opus', 'G722', 'PCMA', 'PCMU'];
 
 export class CallPrewarm implements Disposable {
@@ -92,6 +103,7 @@ export class CallPrewarm implements Disposable {
   private warmed: Promise<PrewarmReport | undefined> | undefined;
   private report: PrewarmReport | undefined;
   private filling: Promise<void> = Promise.resolve();
+  private lastWarmAt = 0;
   private disposed = false;
 
   constructor(private readonly deps: CallPrewarmDeps) {
@@ -135,11 +147,16 @@ export class CallPrewarm implements Disposable {
 
   private onRegistration(registered: boolean): void {
     if (this.disposed) return;
+    if (registered && this.warmed !== undefined && this.deps.clock.monotonic() - this.lastWarmAt >= REWARM_AFTER_MS && this.deps.phone.snapshots().length === 0) {
+      this.lastWarmAt = this.deps.clock.monotonic();
+      const previous = this.warmed;
+      this.warmed = previous.then(async () => (this.disposed ? undefined : this.warm(1)));
+    }
     if (registered && this.warmed === undefined) {
       this.warmed = new Promise((resolve) => {
         const timer = this.deps.clock.setTimer(0, () => {
           this.store.delete(timer);
-          resolve(this.disposed ? undefined : this.warm());
+          resolve(this.disposed ? undefined : this.warm(FIRST_SIP_ROUNDS));
         });
         this.store.add(timer);
       });
@@ -173,16 +190,40 @@ export class CallPrewarm implements Disposable {
     });
   }
 
-  private async warm(): Promise<PrewarmReport> {
+  /** Gives the event loop a turn between steps (an INVITE arriving meanwhile is not held up for the whole warm-up). */
+  private yieldTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.disposed) return resolve();
+      const pending = { dispose: (): void => undefined };
+      const timer = this.deps.clock.setTimer(0, () => {
+        this.store.delete(pending);
+        resolve();
+      });
+      pending.dispose = () => {
+        timer.dispose();
+        resolve();
+      };
+      this.store.add(pending);
+    });
+  }
+
+  private async warm(sipRounds: number): Promise<PrewarmReport> {
     const started = this.deps.clock.monotonic();
+    this.lastWarmAt = started;
     const failures: string[] = [];
+    const stepMs: Record<string, number> = {};
     const step = async <T>(name: string, run: () => T | Promise<T>): Promise<T | undefined> => {
+      await this.yieldTurn();
+      if (this.disposed) return undefined;
+      const at = this.deps.clock.monotonic();
       try {
         return await run();
       } catch (e) {
         failures.push(name);
         this.log.warn('call pre-warm step failed; the first call does it itself', { step: name, cause: String(e) });
         return undefined;
+      } finally {
+        stepMs[name] = Math.round((this.deps.clock.monotonic() - at) * 10) / 10;
       }
     };
     const registry = await step('codecs', () => this.deps.media.codecs);
@@ -204,7 +245,9 @@ export class CallPrewarm implements Disposable {
         });
       }
     }
-    const sip = registry === undefined ? undefined : await step('sip', () => this.incomingCall(registry));
+    // Several rounds: code run once is still interpreted; a few more runs move the hot path up V8's tiers.
+    let sip: boolean | undefined;
+    for (let round = 0; registry !== undefined && round < sipRounds && sip !== false; round++) sip = (await step(round === 0 ? 'sip' : `sip ${round + 1}`, () => this.incomingCall(registry))) ?? false;
     const resampler = await step('resampler', async () => {
       const r = await (this.deps.resamplers ?? createResampler)(8000, 48000);
       r.process(new Int16Array(160));
@@ -221,7 +264,15 @@ export class CallPrewarm implements Disposable {
             c.value.dispose();
             return true;
           });
-    const report: PrewarmReport = { codecs, sip: sip === true, resampler: resampler === true, echoCanceller: echoCanceller ?? false, warmMs: Math.round((this.deps.clock.monotonic() - started) * 10) / 10, failures };
+    const report: PrewarmReport = {
+      codecs,
+      sip: sip === true,
+      resampler: resampler === true,
+      echoCanceller: echoCanceller ?? false,
+      warmMs: Math.round((this.deps.clock.monotonic() - started) * 10) / 10,
+      stepMs,
+      failures,
+    };
     this.report = report;
     this.log.debug('call pre-warm done', { ...report });
     return report;
@@ -238,7 +289,7 @@ export class CallPrewarm implements Disposable {
     const sent: SipMessage[] = [];
     const { connection, deliver } = scratchConnection(sent);
     const config = v.parse(AccountConfigSchema, { uri: 'sip:prewarm@prewarm.invalid', transport: 'tls' });
-    const runtime = new AccountRuntime('prewarm', config, connection, { clock: this.deps.clock, rng: this.deps.rng, logger: nullLogger, instanceId: '00000000-0000-4000-8000-000000000000', userAgent: 'prewarm', mediaForIncoming: () => new DeferredMedia() });
+    const runtime = new AccountRuntime('prewarm', config, connection, { clock: this.deps.clock, rng: this.deps.rng, logger: scratchLogger(), instanceId: '00000000-0000-4000-8000-000000000000', userAgent: 'prewarm', mediaForIncoming: () => new DeferredMedia() });
     const sessions: CallMedia[] = [];
     try {
       const caller = unwrap(await engine.create({ ...base, callId: 'prewarm-caller' }));
@@ -255,19 +306,17 @@ export class CallPrewarm implements Disposable {
       const dialog = 'From: <sip:caller@prewarm.invalid>;tag=prewarm1\r\nCall-ID: prewarm-call@prewarm.invalid\r\nMax-Forwards: 70\r\n';
       const via = (branch: string): string => `Via: SIP/2.0/TLS ${SCRATCH_ADDRESS}:5061;branch=z9hG4bK${branch};rport\r\n`;
       deliver(
-        parsed(
-          `INVITE sip:prewarm@${SCRATCH_ADDRESS}:5062;transport=tls SIP/2.0\r\n${via('prewarminv')}${dialog}To: <sip:prewarm@prewarm.invalid>\r\nCSeq: 1 INVITE\r\n` +
-            `Contact: <sip:caller@${SCRATCH_ADDRESS}:5061;transport=tls>\r\nSupported: replaces, timer\r\nAllow: INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, INFO, UPDATE\r\n` +
-            `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(offer)}\r\n\r\n${offer}`,
-        ),
+        `INVITE sip:prewarm@${SCRATCH_ADDRESS}:5062;transport=tls SIP/2.0\r\n${via('prewarminv')}${dialog}To: <sip:prewarm@prewarm.invalid>\r\nCSeq: 1 INVITE\r\n` +
+          `Contact: <sip:caller@${SCRATCH_ADDRESS}:5061;transport=tls>\r\nSupported: replaces, timer\r\nAllow: INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, INFO, UPDATE\r\n` +
+          `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(offer)}\r\n\r\n${offer}`,
       );
       sub.dispose();
       const ok200 = sent.find((m) => m.kind === 'response' && m.status === 200);
       if (!answered || ok200 === undefined || ok200.kind !== 'response') throw new Error('the canned INVITE was not answered');
       const to = ok200.headers.get('to') ?? '';
       unwrap(caller.applyAnswer(ok200.body));
-      deliver(parsed(`ACK sip:prewarm@${SCRATCH_ADDRESS}:5062;transport=tls SIP/2.0\r\n${via('prewarmack')}${dialog}To: ${to}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n`));
-      deliver(parsed(`BYE sip:prewarm@${SCRATCH_ADDRESS}:5062;transport=tls SIP/2.0\r\n${via('prewarmbye')}${dialog}To: ${to}\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n`));
+      deliver(`ACK sip:prewarm@${SCRATCH_ADDRESS}:5062;transport=tls SIP/2.0\r\n${via('prewarmack')}${dialog}To: ${to}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n`);
+      deliver(`BYE sip:prewarm@${SCRATCH_ADDRESS}:5062;transport=tls SIP/2.0\r\n${via('prewarmbye')}${dialog}To: ${to}\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n`);
       return true;
     } finally {
       for (const s of sessions) s.dispose();
@@ -298,11 +347,17 @@ export class CallPrewarm implements Disposable {
 
 const SCRATCH_PEER: TransportAddress = { transport: 'TLS', host: SCRATCH_ADDRESS, port: 5061, connectionId: 'prewarm' };
 
-/** A connection that is "connected" and sends into `sent`: what a scratch account's stack needs. */
-function scratchConnection(sent: SipMessage[]): { connection: SipConnection; deliver(message: SipMessage): void } {
+/**
+ * A connection that is "connected" and sends into `sent`: what a scratch account's stack needs.
+ * Both ways it does what the real flow and the SIP log do with a message (serialize; frame, parse;
+ * mask for the SIP log), without a socket.
+ */
+function scratchConnection(sent: SipMessage[]): { connection: SipConnection; deliver(text: string): void } {
   let sink: { receive(message: SipMessage, source: TransportAddress): void } | undefined;
   const states = new Emitter<ConnectionState>();
   const binding = new Emitter<void>();
+  const framer = new SipStreamFramer();
+  const parser = new InboundParser();
   const state: ConnectionState = { kind: 'connected', transport: 'tls', remote: `${SCRATCH_ADDRESS}:5061`, sdesAllowed: true, skipped: [] };
   const connection: SipConnection = {
     transport: {
@@ -310,6 +365,7 @@ function scratchConnection(sent: SipMessage[]): { connection: SipConnection; del
       send: (message) => {
         sent.push(message);
         serializeMessage(message);
+        maskSipText(messageToString(message));
         return true;
       },
     },
@@ -331,14 +387,20 @@ function scratchConnection(sent: SipMessage[]): { connection: SipConnection; del
       binding.dispose();
     },
   };
-  return { connection, deliver: (m) => sink?.receive(m, SCRATCH_PEER) };
+  const deliver = (text: string): void => {
+    for (const e of framer.push(Buffer.from(text))) {
+      if (e.kind !== 'message') continue;
+      const r = parser.accept(e.bytes);
+      if (r.kind !== 'message') throw new Error(`canned SIP message: ${r.kind === 'rejected' ? r.error.message : r.kind}`);
+      maskSipText(messageToString(r.message));
+      sink?.receive(r.message, SCRATCH_PEER);
+    }
+  };
+  return { connection, deliver };
 }
 
-function parsed(text: string): SipMessage {
-  const r = parseMessage(Buffer.from(text));
-  if (!r.ok) throw new Error(`canned SIP message: ${r.error.message}`);
-  return r.value;
-}
+/** A logger that redacts like the phone's (the wire log of every message) and writes nowhere. */
+const scratchLogger = (): Logger => createLogger({ sinks: [{ write: () => undefined }], level: 'debug', scope: 'prewarm' });
 
 function unwrap<T>(r: Result<T, { readonly code: string; readonly message: string }>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);

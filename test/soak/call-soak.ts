@@ -27,6 +27,12 @@ export interface CallSoakOptions {
   readonly calls: number;
   /** Calls in progress at once (default 2). */
   readonly concurrency?: number;
+  /**
+   * Our phones that answer, called in turn (default 8). A phone keeps every call, ended ones
+   * included, for 64·T1 = 32 s to absorb retransmissions, and refuses calls (503) beyond 64 in its
+   * table (user-agent.ts DEFAULT_MAX_CALLS): one callee could take at most 2 calls a second.
+   */
+  readonly callees?: number;
   /** How long each call stays up once both sides are active (default 50 ms). */
   readonly holdMs?: number;
   /** Stop (and fail) after this much real time. */
@@ -53,6 +59,7 @@ export interface CallSoakResult {
   readonly failed: number;
   readonly failures: readonly string[];
   readonly concurrency: number;
+  readonly callees: number;
   readonly handlesBefore: number;
   readonly handlesAfter: number;
   readonly handlesMax: number;
@@ -82,10 +89,8 @@ export interface CallSoakResult {
   readonly ok: boolean;
 }
 
-const USERS = [
-  { user: 'alice', password: 'alice-Soak-4821' },
-  { user: 'bob', password: 'bob-Soak-9034' },
-] as const;
+const CALLER = { user: 'alice', password: 'alice-Soak-4821' } as const;
+const callee = (i: number): { user: string; password: string } => ({ user: `bob${i}`, password: `bob${i}-Soak-9034` });
 
 interface Agent {
   readonly name: string;
@@ -174,6 +179,7 @@ export async function runCallSoak(options: CallSoakOptions): Promise<CallSoakRes
   const missing = callSoakPrerequisites();
   if (missing.length > 0) throw new Error(`the call soak needs: ${missing.join('; ')}`);
   const concurrency = Math.max(1, options.concurrency ?? 2);
+  const calleeCount = Math.max(1, Math.floor(options.callees ?? 8));
   const holdMs = options.holdMs ?? 50;
   const wallBudgetMs = options.wallBudgetMs ?? 60 * 60_000;
   const settleMs = options.settleMs ?? 34_000;
@@ -183,22 +189,27 @@ export async function runCallSoak(options: CallSoakOptions): Promise<CallSoakRes
   let failedScope = false;
   const agents: Agent[] = [];
   try {
-    const kam = await startKamailio({ scope, users: USERS, maxExpires: 600, defaultExpires: 600 });
-    const alice = await startAgent('alice', kam, USERS[0].password, home);
+    const callees = Array.from({ length: calleeCount }, (_, i) => callee(i + 1));
+    const kam = await startKamailio({ scope, users: [CALLER, ...callees], maxExpires: 600, defaultExpires: 600 });
+    const alice = await startAgent(CALLER.user, kam, CALLER.password, home);
     agents.push(alice);
-    const bob = await startAgent('bob', kam, USERS[1].password, home);
-    agents.push(bob);
-    // Bob answers every call as soon as it rings.
-    bob.onEvent((e) => {
-      if (e.type === 'call' && e.state.kind === 'incoming' && e.call.direction === 'incoming') bob.headless.engine.answer(e.call.callId);
-    });
+    for (const c of callees) {
+      const bob = await startAgent(c.user, kam, c.password, home);
+      agents.push(bob);
+      // Each callee answers every call as soon as it rings.
+      bob.onEvent((e) => {
+        if (e.type === 'call' && e.state.kind === 'incoming' && e.call.direction === 'incoming') bob.headless.engine.answer(e.call.callId);
+      });
+    }
+    let turn = 0;
 
     const durations: number[] = [];
     const failures: string[] = [];
     let failed = 0;
     const oneCall = async (): Promise<void> => {
       const t0 = Date.now();
-      const placed = await alice.headless.engine.call('alice', 'bob');
+      const target = callees[turn++ % callees.length]!.user;
+      const placed = await alice.headless.engine.call(CALLER.user, target);
       if (!placed.ok) throw new Error(`call refused: ${placed.error.code}`);
       const id = placed.value.callId;
       const ended = alice.next((e) => e.type === 'call' && e.call.callId === id && e.state.kind === 'ended', 20_000, `end of call ${id}`);
@@ -290,6 +301,7 @@ export async function runCallSoak(options: CallSoakOptions): Promise<CallSoakRes
       failed,
       failures,
       concurrency,
+      callees: calleeCount,
       handlesBefore: before.handles,
       handlesAfter: after.handles,
       handlesMax,

@@ -5,7 +5,7 @@
  *   npm run soak                                 30 simulated days of registration, then 10,000 calls
  *   npm run soak -- --days 3 --calls 500         shorter
  *   npm run soak -- --only registration|calls    one of them
- *   npm run soak -- --concurrency 4 --seed 7 --deadline-min 60
+ *   npm run soak -- --concurrency 4 --callees 8 --seed 7 --deadline-min 60
  *
  * Prints JSON lines (progress lines carry `"progress":true`; the last line of each soak is its
  * result). Bounded: a global deadline (default 75 min) stops a run by itself, which then counts as
@@ -24,14 +24,15 @@ interface Args {
   calls: number;
   only: 'registration' | 'calls' | undefined;
   concurrency: number;
+  callees: number;
   seed: number;
   deadlineMin: number;
 }
 
-const USAGE = 'usage: npm run soak -- [--days N] [--calls N] [--only registration|calls] [--concurrency N] [--seed N] [--deadline-min N]';
+const USAGE = 'usage: npm run soak -- [--days N] [--calls N] [--only registration|calls] [--concurrency N] [--callees N] [--seed N] [--deadline-min N]';
 
 function parseArgs(argv: readonly string[]): Args | string {
-  const a: Args = { days: 30, calls: 10_000, only: undefined, concurrency: 4, seed: 15, deadlineMin: 75 };
+  const a: Args = { days: 30, calls: 10_000, only: undefined, concurrency: 4, callees: 8, seed: 15, deadlineMin: 75 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -53,6 +54,10 @@ function parseArgs(argv: readonly string[]): Args | string {
       case '--concurrency':
         r = num();
         if (typeof r === 'number') a.concurrency = Math.floor(r);
+        break;
+      case '--callees':
+        r = num();
+        if (typeof r === 'number') a.callees = Math.floor(r);
         break;
       case '--seed':
         r = num();
@@ -101,7 +106,7 @@ async function main(): Promise<number> {
   }
   if (args.only !== 'registration') {
     try {
-      const r = await runCallSoak({ calls: args.calls, concurrency: args.concurrency, wallBudgetMs: Math.max(60_000, deadline - Date.now()), progress: emit });
+      const r = await runCallSoak({ calls: args.calls, concurrency: args.concurrency, callees: args.callees, wallBudgetMs: Math.max(60_000, deadline - Date.now()), progress: emit });
       emit({ ...r });
       failed ||= !r.ok;
     } catch (e) {

@@ -128,9 +128,20 @@ export class SimNetwork implements TcpConnector {
         if (req.address !== PBX_ADDRESS || req.port !== PBX_PORT || this.pbx === undefined || !this.pbx.accepting) {
           return resolve(err({ error: fromSocketError(errno('ECONNREFUSED'), { serverCertificateSeen: false, clientCertificateConfigured: false }) }));
         }
-        const conn = { id: this.nextConnId++, net: this, blackholed: false, forgotten: false, closed: false, rx: Buffer.alloc(0) } as SimConnection & { socket: SimSocket };
         this.nextPort = this.nextPort >= 60_000 ? 40_000 : this.nextPort + 1;
-        (conn as { socket: SimSocket }).socket = new SimSocket(conn, local, this.nextPort);
+        const port = this.nextPort;
+        const conn: SimConnection = {
+          id: this.nextConnId++,
+          net: this,
+          blackholed: false,
+          forgotten: false,
+          closed: false,
+          rx: Buffer.alloc(0),
+          get socket(): SimSocket {
+            return socket;
+          },
+        };
+        const socket = new SimSocket(conn, local, port);
         this.connections.add(conn);
         this.pbx.accepted(conn);
         let adopted = false;

@@ -18,7 +18,7 @@ const CI_CALLS = 200;
 describe('registration soak on a fake clock (short version of npm run soak)', () => {
   it(`stays registered through ${CI_DAYS} simulated days of PBX restarts, flow deaths, network changes and sleeps (gap ≤ 5 s after recovery is possible, no storm, no timer growth)`, async () => {
     // Incidents every 1-2 simulated hours so that every kind happens several times in 3 days.
-    const r = await runRegistrationSoak({ days: CI_DAYS, seed: 15, minIncidentGapH: 1, maxIncidentGapH: 2, wallBudgetMs: 120_000 });
+    const r = await runRegistrationSoak({ days: CI_DAYS, seed: 15, minIncidentGapH: 1, maxIncidentGapH: 2, wallBudgetMs: 240_000 });
     console.log(JSON.stringify({ ...r, notableGaps: r.notableGaps.slice(0, 10) }));
     for (const kind of INCIDENT_KINDS) expect(r.incidents[kind], `incidents of kind ${kind}`).toBeGreaterThan(0);
     expect(r.simulatedDays).toBeGreaterThanOrEqual(CI_DAYS);
@@ -28,7 +28,7 @@ describe('registration soak on a fake clock (short version of npm run soak)', ()
     expect(r.timersAfterDispose).toBe(0);
     expect(r.finalState).toBe('registered');
     expect(r.violations).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });
 
 // Skips loudly (naming the Debian packages) where Kamailio is missing; under CI=true it throws.
@@ -36,7 +36,7 @@ const peers = requirePeers(['kamailio', 'openssl']);
 
 describe.skipIf(!peers.available)('call soak through a real Kamailio (short version of npm run soak)', () => {
   it(`${CI_CALLS} short TLS+SRTP calls leave no more handles, timers, sockets, descriptors or heap than the bounds allow`, async () => {
-    const r = await runCallSoak({ calls: CI_CALLS, concurrency: 4, wallBudgetMs: 300_000 });
+    const r = await runCallSoak({ calls: CI_CALLS, concurrency: 4, callees: 8, wallBudgetMs: 300_000 });
     console.log(JSON.stringify(r));
     expect(r.calls).toBe(CI_CALLS);
     expect(r.failed, r.failures.join('\n')).toBeLessThanOrEqual(1);

@@ -11,7 +11,7 @@ import { CryptoRng } from '../src-main/base/rng.js';
 import type { AudioDevicePort, AudioStreamOptions, CaptureStream, PlaybackStream } from '../src-main/media/audio/audio-port.js';
 import { resampleAll } from '../src-main/media/audio/resampler.js';
 import type { CallCodecName } from '../src-main/media/call-media.js';
-import { CallMediaEngine, type CallAudioProvider, type CallMediaDiagnostics, type CallMediaSession } from '../src-main/media/call/index.js';
+import { CallMediaEngine, createDefaultCodecRegistry, warmCallMediaHotPath, type CallAudioProvider, type CallMediaDiagnostics, type CallMediaSession } from '../src-main/media/call/index.js';
 import type { MediaStats } from '../src-main/media/call-media.js';
 import { FileAudioPort } from '../src-main/platform/audio/file-audio-port.js';
 import { NodeRtpSocketFactory } from '../src-main/platform/net/rtp-socket.js';
@@ -84,6 +84,24 @@ export interface LegConfig {
   readonly suite: SrtpSuiteName;
   readonly playFile: string;
   readonly recordFile: string;
+  /** Warm the media hot path before the call (warmCallMediaHotPath, as the phone's pre-warm does). */
+  readonly warmUp?: boolean;
+}
+
+/** What the hot-path warm-up cost this process, once (CPU of every thread, ms). */
+export interface WarmUpFigures {
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  readonly frames: number;
+}
+
+/** Runs warmCallMediaHotPath for `codec` and measures it. */
+export async function warmUp(codec: CallCodecName): Promise<WarmUpFigures> {
+  const from = process.cpuUsage();
+  const wall = performance.now();
+  const r = await warmCallMediaHotPath({ registry: createDefaultCodecRegistry(), rng: new CryptoRng(), codecs: [codec] });
+  const u = process.cpuUsage(from);
+  return { cpuMs: +((u.user + u.system) / 1000).toFixed(1), wallMs: +(performance.now() - wall).toFixed(1), frames: r.frames };
 }
 
 /** Media engines whose file audio is tapped; `taps` is filled per call id. */
@@ -129,6 +147,7 @@ export interface LegResult {
   readonly taps: Taps;
   readonly diagnostics: CallMediaDiagnostics;
   readonly stats: MediaStats;
+  readonly warmUp: WarmUpFigures | undefined;
 }
 
 /** Child process side: one leg, driven by LegRequest messages. */
@@ -147,6 +166,7 @@ export async function runLegChild(): Promise<void> {
   const engine = benchEngine(clock, taps);
   let session: CallMediaSession | undefined;
   let leg: LegConfig | undefined;
+  let warmed: WarmUpFigures | undefined;
   let measuring: { cpu: NodeJS.CpuUsage; wall: number; sampler: NodeJS.Timeout; rss: number; heap: number; lateness: number[]; windows: number[] } | undefined;
 
   process.on('message', (m: LegRequest) => {
@@ -154,6 +174,7 @@ export async function runLegChild(): Promise<void> {
       try {
         if (m.type === 'init') {
           leg = m.leg;
+          if (leg.warmUp === true) warmed = await warmUp(leg.codec);
           session = await createLeg(engine, leg);
           send({ type: 'ready' });
         } else if (m.type === 'offer') {
@@ -210,6 +231,7 @@ export async function runLegChild(): Promise<void> {
             taps: taps.get(leg!.callId) ?? {},
             diagnostics,
             stats,
+            warmUp: warmed,
           };
           send(result);
           process.disconnect?.();

@@ -13,13 +13,17 @@
 import { performance } from 'node:perf_hooks';
 import * as v from 'valibot';
 import { createHeadlessPhone } from '../src-main/cli/headless-phone.js';
+import type { CallCodecName } from '../src-main/media/call-media.js';
 import { AccountConfigSchema, type AccountConfigInput } from '../src-shared/model/account.js';
+import { warmUp } from './media-leg.js';
 
 interface ChildArgs {
   readonly account: AccountConfigInput;
   readonly home: string;
   readonly playFile: string;
   readonly recordFile: string;
+  /** Warm the media hot path after the phone's own pre-warm (what call-prewarm would add). */
+  readonly warmUpCodec?: CallCodecName;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as ChildArgs;
@@ -75,7 +79,8 @@ if (!added.ok) {
 }
 await registered;
 await phone.prewarm.settled();
-send({ type: 'ready' });
+const warmed = args.warmUpCodec === undefined ? undefined : await warmUp(args.warmUpCodec);
+send({ type: 'ready', warmUp: warmed });
 
 process.on('message', (m: { type: string; ms?: number }) => {
   void (async () => {

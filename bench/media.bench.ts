@@ -10,6 +10,10 @@
  * `--in-process`, K calls (2K legs) share this process: the figure per leg is then lower, since
  * the legs share the audio period's wake-ups. Prints JSON lines:
  *
+ * Unless `--no-warm-up`, every process of ours warms the media hot path once before the call
+ * (media/call/hot-path-warm-up.ts, what the phone's pre-warm runs after registration); its
+ * one-off CPU is printed as `mediaHotPathWarmUp`.
+ *
  *  - "resources": CPU of each process as % of one core over the call (process.cpuUsage; the idle
  *    process measured first), peak RSS (sampled every 250 ms), timer lateness;
  *  - "delay" per direction: mouth-to-ear delay through our pipeline, measured from the recording
@@ -72,6 +76,7 @@ interface Args {
   peer: boolean;
   floor: boolean;
   phone: boolean;
+  warmUp: boolean;
 }
 
 function parseArgs(args: string[]): Args {
@@ -91,6 +96,7 @@ function parseArgs(args: string[]): Args {
     peer: !args.includes('--no-peer'),
     floor: !args.includes('--no-floor'),
     phone: !args.includes('--no-phone'),
+    warmUp: !args.includes('--no-warm-up'),
   };
 }
 
@@ -278,6 +284,7 @@ const legConfig = (args: Args, dir: string, side: 'a' | 'b', i: number): LegConf
   suite: args.suite,
   playFile: join(dir, `${side}${i}.wav`),
   recordFile: join(dir, `${side}${i}-rec.wav`),
+  warmUp: args.warmUp,
 });
 
 interface LegOutcome {
@@ -415,7 +422,7 @@ async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
       srtpSuites: [args.suite],
     };
     const here = dirname(fileURLToPath(import.meta.url));
-    const c = fork(join(here, 'media-phone-child.ts'), [JSON.stringify({ account, home: scope.subdir('ours'), playFile: join(dir, 'phone.wav'), recordFile: join(dir, 'phone-rec.wav') })], {
+    const c = fork(join(here, 'media-phone-child.ts'), [JSON.stringify({ account, home: scope.subdir('ours'), playFile: join(dir, 'phone.wav'), recordFile: join(dir, 'phone-rec.wav'), warmUpCodec: args.warmUp ? args.codec : undefined })], {
       execArgv: ['--import', 'tsx', ...(process.env.BENCH_LEG_NODE_OPTIONS ?? '').split(' ').filter(Boolean)],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -436,7 +443,7 @@ async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
         };
         c.on('message', on);
       });
-    await next('ready', 60_000);
+    const ready = await next('ready', 60_000);
     const idleSeconds = Math.min(30, Math.max(10, args.seconds / 3));
     const idleReply = next('idle', (idleSeconds + 30) * 1000);
     c.send({ type: 'idle', ms: idleSeconds * 1000 });
@@ -466,6 +473,7 @@ async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
       phoneDuringCallCpuPct: +callPct.toFixed(2),
       addedCpuPctOfOneCorePerCall: summary.inPhoneAddedPerCall,
       cpuPctBy10s: r.cpuPctBy10s,
+      mediaHotPathWarmUp: ready.warmUp ?? null,
       rssMB: +(r.rssMB as number).toFixed(1),
     });
   } catch (e) {
@@ -518,6 +526,7 @@ async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<v
       idleProcessCpuPctEachProcess: each.map((r) => +r.idleProcessCpuPct.toFixed(2)),
       rssPeakMBEachProcess: each.map((r) => +r.rssPeakMB.toFixed(1)),
       cpuPctBy10sEachProcess: each.map((r) => r.cpuPctBy10s),
+      mediaHotPathWarmUp: each.map((r) => r.warmUp ?? null),
       timerLatenessMs: percentiles([...ra.timerLatenessMs, ...rb.timerLatenessMs]),
       target: { cpuPctOfOneCorePerCall: 2, rssMB: 120 },
     });

@@ -5,3 +5,4 @@ export { fileAudioProvider, deviceAudioProvider, type CallAudio, type CallAudioP
 export type { RtpDatagram, RtpSocket, RtpSocketError, RtpSocketErrorCode, RtpSocketFactory } from './rtp-socket-port.js';
 export { RtpSocketPairPool, type PortRange } from './rtp-port-allocation.js';
 export { TELEPHONE_EVENT } from './local-media-config.js';
+export { warmCallMediaHotPath, type HotPathWarmUpOptions, type HotPathWarmUpReport } from './hot-path-warm-up.js';

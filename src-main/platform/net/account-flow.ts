@@ -17,7 +17,6 @@
  *
  * UDP is not a flow: see udp-transport.ts.
  */
-import { networkInterfaces } from 'node:os';
 import type { Clock } from '../../base/clock.js';
 import type { Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
@@ -32,6 +31,7 @@ import type { AnchorSet } from '../tls/trust-store.js';
 import { connectWithFailover, type AttemptFailure, type AttemptRecord } from './connect-failover.js';
 import { hopSecurity } from './hop-security.js';
 import type { KeepAliveOptions } from './keep-alive.js';
+import { machineAddresses } from './network-monitor.js';
 import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff.js';
 import type { SipServerLocator } from './rfc3263-resolver.js';
 import { normalizeAddress, type LocateRequest, type ResolvedTarget } from './sip-hop.js';
@@ -75,12 +75,6 @@ export interface AccountFlowConfig {
   readonly demoteForMs?: number;
 }
 
-/** The machine's interface addresses, loopback included (a flow to 127.0.0.1 is on loopback). */
-export function machineAddresses(read: () => ReturnType<typeof networkInterfaces> = networkInterfaces): Set<string> {
-  const out = new Set<string>();
-  for (const addrs of Object.values(read())) for (const a of addrs ?? []) out.add(normalizeAddress(a.address));
-  return out;
-}
 
 
 export interface AccountFlowDeps {

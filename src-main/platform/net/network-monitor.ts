@@ -8,12 +8,23 @@ import { networkInterfaces } from 'node:os';
 import type { Clock } from '../../base/clock.js';
 import type { Disposable } from '../../base/disposable.js';
 import { Emitter, type Event } from '../../base/event.js';
+import { normalizeAddress } from './sip-hop.js';
 
 export interface NetworkChange {
   readonly added: readonly string[];
   readonly removed: readonly string[];
   /** The machine was asleep (the periodic check ran far later than scheduled). */
   readonly resumed: boolean;
+}
+
+/**
+ * The machine's interface addresses now, loopback included (a flow to 127.0.0.1 is on loopback),
+ * one spelling each: what a flow's local address is checked against on a change.
+ */
+export function machineAddresses(read: () => ReturnType<typeof networkInterfaces> = networkInterfaces): Set<string> {
+  const out = new Set<string>();
+  for (const addrs of Object.values(read())) for (const a of addrs ?? []) out.add(normalizeAddress(a.address));
+  return out;
 }
 
 export class NetworkMonitor implements Disposable {

@@ -14,7 +14,7 @@ import { SystemClock } from '../../../src-main/base/clock.js';
 import { createLogger, type LogRecord } from '../../../src-main/base/logger.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { AccountConnectionFactory, type AccountConnectionDeps } from '../../../src-main/platform/net/account-connection.js';
-import { machineAddresses } from '../../../src-main/platform/net/account-flow.js';
+import { machineAddresses } from '../../../src-main/platform/net/network-monitor.js';
 import { NodeDnsPort, type DnsPort } from '../../../src-main/platform/net/dns-port.js';
 import { Rfc3263Resolver } from '../../../src-main/platform/net/rfc3263-resolver.js';
 import { NodeTcpConnector } from '../../../src-main/platform/net/tcp-connector.js';

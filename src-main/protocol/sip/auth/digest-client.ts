@@ -25,6 +25,9 @@ import { algorithmStrength } from './digest-algorithm.js';
 import { readDigestChallenge, type DigestChallenge, type Qop } from './digest-challenge.js';
 import { digestResponse, hashedUsername } from './digest-response.js';
 
+/** Realms (WWW and proxy) whose challenges are kept at once; more in one challenge are not answered. */
+export const MAX_CACHED_REALMS = 8;
+
 export interface DigestCredentials {
   readonly username: string;
   readonly password: string;
@@ -92,6 +95,8 @@ export class DigestClient {
       }
       const credentials = this.credentialsFor(realm);
       if (credentials === undefined) continue;
+      // Bounded (issue 15): a challenge naming endless realms cannot grow every request's headers.
+      if (!this.cache.has(key) && this.cache.size >= MAX_CACHED_REALMS) continue;
       this.cache.set(key, { challenge, credentials, cnonce: toHex(this.options.rng.bytes(16)), nc: 0 });
       answered.push(realm);
     }

@@ -311,6 +311,28 @@ describe('CallSession phases in its emitted states', () => {
     expect(caller.state).toEqual({ kind: 'active', localHold: false, remoteHold: false });
   });
 
+  it('a transfer whose target never reports a final status clears when the subscription expires (issue 15: not held forever)', async () => {
+    const p = pair();
+    const { caller, callee } = await connect(p);
+    const events: CallEvent[] = [];
+    caller.onEvent((e) => events.push(e));
+    expect(caller.transfer(parseNameAddr('sip:c@example.test')!.uri).ok).toBe(true);
+    await p.flush();
+    // The callee accepted (202) and said 100 Trying with Subscription-State: active;expires=60, then nothing.
+    for (let t = 0; t < 59; t++) {
+      p.clock.advance(1000);
+      await p.flush();
+    }
+    expect(caller.state).toMatchObject({ kind: 'active', transfer: 'blind' });
+    for (let t = 0; t < 2; t++) {
+      p.clock.advance(1000);
+      await p.flush();
+    }
+    expect(caller.state).toEqual({ kind: 'active', localHold: false, remoteHold: false });
+    expect(events).toContainEqual({ kind: 'error', code: 'transfer-refused', status: 408 });
+    expect(callee.state.kind).toBe('active');
+  });
+
   it('§13.3.1.4 over an unreliable transport: the 2xx is retransmitted until 64·T1, then BYE (cause no-ack)', async () => {
     const p = pair({ reliable: false });
     const { callee } = dial(p, (call) => call.answer());

@@ -15,11 +15,20 @@ import type { Uri } from '../message/uri.js';
 import type { ServerTransaction } from '../transaction/transaction-layer.js';
 import type { CallContext } from './call-context.js';
 import type { CallActionError, TransferMode } from './call-state.js';
+import type { Disposable } from '../../../base/disposable.js';
+import { clamp, MAX_SUBSCRIPTION_S, parseDeltaSecondsSaturating } from './peer-durations.js';
 import { outcomeStatus } from './request-sender.js';
 import { formatSipfrag, parseSipfragStatus } from './sipfrag.js';
 
 /** RFC 3515 §2.4.4 / RFC 6665 §4.1.3: how long the implicit subscription is said to last while active (seconds). */
 const REFER_SUBSCRIPTION_SECONDS = 60;
+
+/**
+ * How long we wait, as transferor, for the first NOTIFY of our REFER's subscription (seconds);
+ * each NOTIFY's `Subscription-State: active;expires=N` then sets the wait, bounded by
+ * MAX_SUBSCRIPTION_S (peer-durations.ts). When it runs out the transfer counts as failed (408).
+ */
+const REFER_FIRST_NOTIFY_WAIT_S = 120;
 
 /** The standard reason phrases for the statuses a request gets without a response (§8.1.3.1). */
 const LOCAL_REASON: Readonly<Record<number, string>> = { 408: 'Request Timeout', 503: 'Service Unavailable' };
@@ -28,6 +37,8 @@ type OurRefer = { readonly kind: 'none' } | { readonly kind: 'referred'; readonl
 
 export class CallTransfer {
   private ours: OurRefer = { kind: 'none' };
+  /** Bounds our REFER's subscription (RFC 6665 §4.1.2.4: it ends when its expiry passes). */
+  private watchdog: Disposable | undefined;
 
   constructor(private readonly ctx: CallContext) {}
 
@@ -55,18 +66,40 @@ export class CallTransfer {
     const referTo = formatNameAddr({ displayName: undefined, uri: referUri, params: [] });
     const referredBy = formatNameAddr({ displayName: undefined, uri: stack.identity.aor, params: [] });
     this.ours = { kind: 'referred', mode: replaces === undefined ? 'blind' : 'attended' };
+    this.watch(REFER_FIRST_NOTIFY_WAIT_S);
     this.ctx.publish();
     const sent = stack.send(() => dialog.createRequest('REFER', { via: stack.via(), contact: stack.contact(), headers: [['Refer-To', referTo], ['Referred-By', referredBy]] }, stack.rng), {
       final: (o) => {
         const status = outcomeStatus(o);
         if (status < 300 || this.ours.kind !== 'referred') return;
-        this.ours = { kind: 'none' };
+        this.settled();
         this.ctx.publish();
         this.ctx.fire({ kind: 'transfer-progress', status, reasonPhrase: o.kind === 'response' ? o.response.reason : (LOCAL_REASON[status] ?? '') });
         this.ctx.fire({ kind: 'error', code: 'transfer-refused', status });
       },
     });
     return sent === undefined ? err({ code: 'no-connection' }) : ok(undefined);
+  }
+
+  /** (Re-)arms the wait for our REFER's subscription, bounded whatever the notifier said. */
+  private watch(seconds: number): void {
+    this.watchdog?.dispose();
+    this.watchdog = this.ctx.timer(clamp(seconds, 1, MAX_SUBSCRIPTION_S) * 1000, () => {
+      this.watchdog = undefined;
+      if (this.ours.kind !== 'referred') return;
+      this.ctx.logger.info('transfer subscription expired without a final NOTIFY');
+      this.settled();
+      this.ctx.publish();
+      this.ctx.fire({ kind: 'transfer-progress', status: 408, reasonPhrase: LOCAL_REASON[408]! });
+      this.ctx.fire({ kind: 'error', code: 'transfer-refused', status: 408 });
+    });
+  }
+
+  /** Our transfer is over (refused, answered or expired). */
+  private settled(): void {
+    this.ours = { kind: 'none' };
+    this.watchdog?.dispose();
+    this.watchdog = undefined;
   }
 
   /** Reports the progress of a transfer the peer asked us to make (NOTIFY message/sipfrag, RFC 3515 §2.4.4). */
@@ -120,11 +153,14 @@ export class CallTransfer {
       return;
     }
     tx.respond(createResponse(request, 200, 'OK'));
+    const state = /^\s*([A-Za-z]+)\s*(?:;.*?\bexpires\s*=\s*(\d+))?/i.exec(request.headers.get('subscription-state') ?? '');
+    const expires = parseDeltaSecondsSaturating(state?.[2]);
+    if (this.ours.kind === 'referred' && expires !== undefined) this.watch(expires);
     const frag = parseSipfragStatus(request.body.toString('utf8'));
     if (frag === undefined) return;
     this.ctx.fire({ kind: 'transfer-progress', status: frag.status, reasonPhrase: frag.reason });
     if (frag.status < 200 || this.ours.kind !== 'referred') return;
-    this.ours = { kind: 'none' };
+    this.settled();
     // RFC 5589 §6.1: after a successful transfer the transferor ends its call.
     if (frag.status < 300) this.ctx.bye({ code: 'transferred' });
     else this.ctx.publish();

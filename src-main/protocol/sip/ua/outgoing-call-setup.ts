@@ -25,6 +25,9 @@ import { carriesSdp } from './sdp-handler.js';
 import { MAX_INTERVAL_RETRIES } from './peer-durations.js';
 import { DEFAULT_MIN_SE, parseMinSe } from './session-timer.js';
 
+/** Early dialogs kept per INVITE (forking, §12.1.2): a proxy sending 180s with endless To tags is bounded (issue 15). */
+const MAX_EARLY_DIALOGS = 16;
+
 /** The largest Min-SE we agree to retry with (RFC 4028 §7.4 leaves the ceiling to us): one day. */
 const MAX_RETRY_MIN_SE = 86_400;
 
@@ -122,7 +125,9 @@ export class OutgoingCallSetup {
     if (this.ctx.isEnded() || response.status === 100) return;
     // §12.1.2: a provisional with a To tag creates (or updates) an early dialog.
     const d = Dialog.fromResponse(request, response);
-    if (d !== undefined && !this.early.has(d.id.remoteTag)) this.early.set(d.id.remoteTag, d);
+    if (d !== undefined && !this.early.has(d.id.remoteTag)) {
+      if (this.early.size < MAX_EARLY_DIALOGS) this.early.set(d.id.remoteTag, d);
+    }
     else if (d !== undefined) this.early.get(d.id.remoteTag)?.receiveResponse(request, response);
     switch (this.phase.kind) {
       case 'cancelling':

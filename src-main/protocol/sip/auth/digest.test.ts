@@ -17,7 +17,7 @@ import { formatUri, sipUri } from '../message/uri.js';
 import { createVia } from '../message/via.js';
 import { digestHex, type DigestAlgorithm } from './digest-algorithm.js';
 import { readDigestChallenge } from './digest-challenge.js';
-import { DigestClient } from './digest-client.js';
+import { DigestClient, MAX_CACHED_REALMS } from './digest-client.js';
 import { digestResponse, hashedUsername } from './digest-response.js';
 
 describe('Digest computation vectors', () => {
@@ -127,6 +127,18 @@ describe('DigestClient (RFC 3261 §22, RFC 7616, RFC 8760)', () => {
     client.authorize(refresh);
     expect(paramText(refresh.headers.authorization()[0]!.params, 'nc')).toBe('00000002');
     expect(verify(refresh, 'authorization', 'wonderland')).toBe(true);
+  });
+
+  it('a challenge naming endless realms is answered for at most MAX_CACHED_REALMS of them (issue 15: bounded headers)', () => {
+    const client = new DigestClient({ credentials: creds, rng: new FakeRng() });
+    const req = register(1);
+    const realms = Array.from({ length: 50 }, (_, i) => `Digest realm="r${i}", nonce="n${i}", qop="auth"`);
+    const r = client.handleChallenge(challenge(req, 401, ...realms), req);
+    expect(r.ok && r.value).toHaveLength(MAX_CACHED_REALMS);
+    const retry = register(2);
+    expect(client.authorize(retry)).toBe(MAX_CACHED_REALMS);
+    // A later challenge for a realm already kept is still answered (its nonce refreshed).
+    expect(client.handleChallenge(challenge(retry, 401, 'Digest realm="r0", nonce="fresh", qop="auth", stale=true'), retry).ok).toBe(true);
   });
 
   it('answers a 407 with Proxy-Authorization', () => {

@@ -153,22 +153,45 @@ export class SipStreamFramer {
   /** Finds and checks a header section; false when more bytes are needed or the framer failed. */
   private frameHead(events: FramerEvent[]): boolean {
     const view = this.buf.subarray(0, this.len);
-    const from = Math.max(this.pos, this.scanFrom);
-    const a = view.indexOf('\n\r\n', from, 'latin1');
-    const b = view.indexOf('\n\n', from, 'latin1');
-    let headEnd: number;
-    let bodyStart: number;
-    if (a >= 0 && (b < 0 || a < b)) {
-      headEnd = a + 1;
-      bodyStart = a + 3;
-    } else if (b >= 0) {
-      headEnd = b + 1;
-      bodyStart = b + 2;
-    } else {
+    // The end of the header section: the first LF followed by LF or CRLF. One pass over the bytes
+    // not yet looked at (searching for each terminator to the end of the buffer was quadratic in
+    // a run of short non-SIP blocks, found by the fuzzer).
+    let i = Math.max(this.pos, this.scanFrom);
+    let headEnd = -1;
+    let bodyStart = -1;
+    for (;;) {
+      const lf = view.indexOf(LF, i);
+      if (lf < 0) {
+        i = this.len;
+        break;
+      }
+      if (lf + 1 >= this.len) {
+        i = lf; // undecided until the next byte arrives
+        break;
+      }
+      if (view[lf + 1] === LF) {
+        headEnd = lf + 1;
+        bodyStart = lf + 2;
+        break;
+      }
+      if (view[lf + 1] === CR) {
+        if (lf + 2 >= this.len) {
+          i = lf;
+          break;
+        }
+        if (view[lf + 2] === LF) {
+          headEnd = lf + 1;
+          bodyStart = lf + 3;
+          break;
+        }
+      }
+      i = lf + 1;
+    }
+    if (headEnd < 0) {
       if (this.len - this.pos > this.maxMessageBytes) {
         return this.fail(events, sipParseError('too-large', 'Message Too Large', `header section exceeds ${this.maxMessageBytes} octets`));
       }
-      this.scanFrom = Math.max(this.pos, this.len - 2);
+      this.scanFrom = i;
       return false;
     }
     const head = view.toString('latin1', this.pos, headEnd);

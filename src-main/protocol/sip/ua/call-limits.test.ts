@@ -11,7 +11,9 @@ import { nullLogger } from '../../../base/logger.js';
 import type { Result } from '../../../base/result.js';
 import { DigestClient } from '../auth/digest-client.js';
 import { createCancel } from '../transaction/cancel-and-ack.js';
-import { createRequest } from '../message/builders.js';
+import { createRequest, createResponse } from '../message/builders.js';
+import { dialogKey } from '../dialog/dialog-id.js';
+import { tagOf } from '../message/name-addr.js';
 import type { SipMessage, SipRequest, SipResponse } from '../message/message.js';
 import { parseNameAddr } from '../message/name-addr.js';
 import { sipUri, type SipUri } from '../message/uri.js';
@@ -61,10 +63,12 @@ function world(options: { maxIncomingCalls?: number; maxCalls?: number } = {}) {
   const clock = new FakeClock();
   const rng = new FakeRng(5);
   const responses: SipResponse[] = [];
+  const requests: SipRequest[] = [];
   const transport: TransportPort = {
     reliable: true,
     send(message: SipMessage) {
       if (message.kind === 'response') responses.push(message);
+      else requests.push(message);
       return true;
     },
   };
@@ -90,7 +94,7 @@ function world(options: { maxIncomingCalls?: number; maxCalls?: number } = {}) {
     o.call.ring();
   });
   const finals = (status: number): number => responses.filter((r) => r.status === status).length;
-  return { clock, layer, ua, offers, responses, finals, media: () => mediaCreated };
+  return { clock, layer, ua, offers, responses, requests, finals, media: () => mediaCreated };
 }
 
 describe('incoming calls are capped (issue 15)', () => {
@@ -131,5 +135,20 @@ describe('incoming calls are capped (issue 15)', () => {
     w.clock.advance(64 * 500 + 1);
     w.layer.receive(invite(1000), PBX);
     expect(w.offers.at(-1)?.call.callId).toBe('call-1000@example.net');
+  });
+});
+
+describe('early dialogs are capped (issue 15)', () => {
+  it('a proxy answering our INVITE with 180s carrying 100 different To tags leaves at most 16 early dialogs', () => {
+    const w = world();
+    const started = w.ua.startCall(sipUri({ user: 'bob', host: 'example.com' }), new NullMedia());
+    expect(started.ok).toBe(true);
+    const call = started.ok ? started.value : undefined;
+    const inv = w.requests.find((r) => r.method === 'INVITE')!;
+    const localTag = tagOf(inv.headers.from()!)!;
+    for (let i = 0; i < 100; i++) w.layer.receive(createResponse(inv, 180, 'Ringing', { toTag: `fork${i}`, contact: [{ displayName: undefined, uri: sipUri({ user: 'bob', host: '192.0.2.20' }), params: [] }] }), PBX);
+    const owned = Array.from({ length: 100 }, (_, i) => call!.ownsDialog(dialogKey({ callId: inv.headers.callId()!, localTag, remoteTag: `fork${i}` }))).filter(Boolean).length;
+    expect(owned).toBe(16);
+    expect(call!.state.kind).toBe('ringing');
   });
 });

@@ -1,5 +1,8 @@
 import { redactText, redactValue } from './redact.js';
 
+/** The message of a record whose redaction failed (its text and fields are not logged). */
+export const REDACTION_FAILED = '<record dropped: its redaction failed>';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -42,13 +45,20 @@ export function createLogger(options: LoggerOptions): Logger {
   const make = (scope: string): Logger => {
     const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
       if (LEVEL_ORDER[level] < min) return;
-      const record: LogRecord = {
-        time: now(),
-        level,
-        scope,
-        message: redactText(message),
-        ...(fields === undefined ? {} : { fields: redactValue(fields) as Record<string, unknown> }),
-      };
+      let record: LogRecord;
+      try {
+        record = {
+          time: now(),
+          level,
+          scope,
+          message: redactText(String(message)),
+          ...(fields === undefined ? {} : { fields: redactValue(fields) as Record<string, unknown> }),
+        };
+      } catch {
+        // A field whose getter throws (or a bug in redaction) must neither break the caller nor
+        // let the unredacted record through: the record says only that it was dropped.
+        record = { time: now(), level, scope, message: REDACTION_FAILED };
+      }
       for (const sink of options.sinks) {
         try {
           sink.write(record);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLogger, JsonLinesSink, MemorySink } from './logger.js';
+import { createLogger, JsonLinesSink, MemorySink, REDACTION_FAILED } from './logger.js';
 import { isSecretFieldName, REDACTED, redactText, redactValue } from './redact.js';
 
 describe('redaction (DESIGN.md rule 3)', () => {
@@ -280,6 +280,20 @@ describe('redaction property: every context, keyword casing and encoding (issue 
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('a record whose redaction throws (a field getter that throws) is dropped to a placeholder, and the caller goes on', () => {
+    const sink = new MemorySink();
+    const log = createLogger({ sinks: [sink] });
+    const hostile = {
+      get boom(): string {
+        throw new Error('getter');
+      },
+    };
+    expect(() => log.info('sent inline:QUJDREVGR0hJSktMTU5PUFFS', { hostile })).not.toThrow();
+    expect(sink.records).toHaveLength(1);
+    expect(sink.records[0]?.message).toBe(REDACTION_FAILED);
+    expect(sink.text()).not.toContain('QUJDREVG');
   });
 
   it('booleans under secret names stay (a flag says nothing secret); empty and null values stay empty', () => {

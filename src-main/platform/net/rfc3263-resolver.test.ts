@@ -144,6 +144,11 @@ describe('RFC 2782 SRV ordering', () => {
     expect(out.map((r) => r.name)).not.toContain('.');
   });
 
+  it('drops SRV records with port 0: nothing can be connected there (fuzz crasher, issue 15)', () => {
+    const out = orderSrvRecords([{ priority: 1, weight: 0, port: 0, name: 'zero' }, srv(2, 0, 1, 'ok')], new FakeRng());
+    expect(out.map((r) => r.name)).toEqual(['ok']);
+  });
+
   it('picks by weight: a 90/10 pair puts the heavy one first about 90% of the time', () => {
     const rng = new FakeRng(7);
     let heavyFirst = 0;

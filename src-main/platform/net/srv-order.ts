@@ -7,8 +7,9 @@ import type { Rng } from '../../base/rng.js';
 import type { SrvRecord } from './dns-port.js';
 
 export function orderSrvRecords(records: readonly SrvRecord[], rng: Rng): SrvRecord[] {
-  // A single "." target means "service decidedly not available" (RFC 2782).
-  const usable = records.filter((r) => r.name !== '' && r.name !== '.');
+  // A single "." target means "service decidedly not available" (RFC 2782). Port 0 cannot be
+  // connected to: such a record is no target either (found by fuzzing, test/corpus/dns-answers/crashers).
+  const usable = records.filter((r) => r.name !== '' && r.name !== '.' && r.port > 0 && r.port <= 65535);
   const byPriority = new Map<number, SrvRecord[]>();
   for (const r of usable) {
     const list = byPriority.get(r.priority) ?? [];

@@ -453,8 +453,9 @@ function atLineStart(text: string, i: number): boolean {
 }
 
 function pem(text: string, labelStart: number, scan: Scan): number {
-  const close = text.indexOf('-----', labelStart);
-  if (close < 0 || close - labelStart > 80 || !/private(?: |%20)key/i.test(text.slice(labelStart, close))) return labelStart;
+  const near = text.slice(labelStart, labelStart + 86).indexOf('-----');
+  const close = labelStart + near;
+  if (near < 0 || !/private(?: |%20)key/i.test(text.slice(labelStart, close))) return labelStart;
   const bodyStart = close + 5;
   const endRe = PEM_END;
   endRe.lastIndex = bodyStart;
@@ -618,9 +619,10 @@ function field(text: string, start: number, end: number, scan: Scan, digestParam
   const c = text.charCodeAt(v);
   if (c === 0x7b || c === 0x5b) {
     // JSON (`"name": {…}`): the bracketed value. Prose or JS (`name: [a] b`): at least the line.
+    // A bracket that never closes (a truncated record) is masked to the end of the text: it may
+    // span lines, and stopping short would have the next hit scan it again (quadratic).
     const closed = bracketEnd(text, v, quoted ? run : 0);
-    const line = !prose && closed >= 0 ? closed : lineEnd(text, v, url ? 'url' : lineModeBefore(text, a), false);
-    const stop = Math.max(closed, line);
+    const stop = closed < 0 ? text.length : prose ? Math.max(closed, lineEnd(text, v, url ? 'url' : lineModeBefore(text, a), false)) : closed;
     scan.cut(v, stop);
     return stop;
   }

@@ -4,8 +4,10 @@
  * that behaves as a hostile peer would:
  *  - it grants the largest expiry the grammar allows (2^32-1, 20 digits), or 1 s: the phone sends
  *    exactly one REGISTER over several seconds (no storm, no early timer);
- *  - it sets up a call with the largest Session-Expires and makes the phone the refresher: the
- *    call stays up over several seconds (no re-INVITE storm, no BYE);
+ *  - it answers 503 with Retry-After: 0: the phone keeps its backoff;
+ *  - it sets up a call (either way) with the largest Session-Expires (2^32-1, 20 digits) and makes
+ *    the phone the refresher: the call stays up over several seconds (no re-INVITE storm, no BYE)
+ *    and the phone runs a bounded interval (a day);
  *  - it sends 200 INVITEs at once: at most N ring, the rest get 486 Busy Here, and at most 2N RTP
  *    sockets are bound (counted as UDP handles of this process).
  * The unit-level bounds are in src-main/protocol/sip/ua/peer-durations.test.ts and call-limits.test.ts.
@@ -18,7 +20,7 @@ import { DEFAULT_MAX_INCOMING_CALLS } from '../../../src-main/protocol/sip/ua/us
 import { MAX_SESSION_EXPIRES_S } from '../../../src-main/protocol/sip/ua/peer-durations.js';
 import { getTestPki, type TestPki } from '../../fixtures/pki/test-pki.js';
 import { createTestPhone } from '../../support/test-phone.js';
-import { inviteText, srtpOffer, startScriptedPbx, type PbxMessage, type ScriptedPbx } from './support/scripted-pbx.js';
+import { inviteText, responseTo, srtpOffer, startScriptedPbx, type PbxMessage, type ScriptedPbx } from './support/scripted-pbx.js';
 
 /** How long each test watches for traffic that must not come. */
 const QUIET_WINDOW_MS = 5000;
@@ -60,6 +62,14 @@ async function world(setup: (pbx: ScriptedPbx) => void = () => undefined): Promi
   const contact = /<([^>]+)>/.exec(registers(pbx.received)[0]!.header('contact') ?? '')?.[1];
   if (contact === undefined) throw new Error('REGISTER without a Contact URI');
   return { phone, pbx, pki, id, contact };
+}
+
+async function waitUntil(what: string, pred: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
 }
 
 function account(pki: TestPki, pbx: ScriptedPbx): Record<string, unknown> {
@@ -115,6 +125,28 @@ describe('durations a registrar or a peer supplies are bounded (real TLS on loop
     const after = pbx.received.slice(sentBefore).filter((m) => m.method !== 'REGISTER');
     expect(after.map((m) => m.startLine)).toEqual([]);
     expect(phone.engine.snapshot(call!.info.callId)?.state.kind).toBe('active');
+  });
+
+  it('a call whose 2xx carries a 20-digit Session-Expires, the phone the refresher, stays up: no refresh storm, no BYE', async () => {
+    const { phone, pbx, id } = await world();
+    pbx.onRequest = (m) => {
+      if (m.method !== 'INVITE') return m.method === 'BYE' ? responseTo(m, 200, 'OK') : undefined;
+      const crypto = /^a=crypto:(\d+) (\S+) /m.exec(m.body);
+      const answer = srtpOffer(42000).replace(/a=crypto:1 \S+ /, `a=crypto:${crypto?.[1] ?? '1'} ${crypto?.[2] ?? 'AES_CM_128_HMAC_SHA1_80'} `).replace(' 0 101', ' 0');
+      return responseTo(m, 200, 'OK', ['Contact: <sip:bob@127.0.0.1:5061;transport=tls>', 'Require: timer', `Session-Expires: ${HUGE};refresher=uac`, 'Content-Type: application/sdp'], answer);
+    };
+    const placed = await phone.engine.call(id, 'bob');
+    expect(placed.ok, JSON.stringify(placed)).toBe(true);
+    const callId = placed.ok ? placed.value.callId : '';
+    await pbx.waitFor('the ACK for the 200', (all) => all.some((m) => m.method === 'ACK'));
+    await waitUntil('the call to be active', () => phone.engine.snapshot(callId)?.state.kind === 'active');
+    const sentBefore = pbx.received.length;
+    await sleep(QUIET_WINDOW_MS);
+    const after = pbx.received.slice(sentBefore).filter((m) => m.method !== 'REGISTER');
+    expect(after.map((m) => m.startLine)).toEqual([]);
+    expect(phone.engine.snapshot(callId)?.state.kind).toBe('active');
+    // Read (saturated) and bounded, not ignored: the phone refreshes within a day.
+    expect(phone.engine.account(id)?.ua.activeCalls[0]?.sessionTimerInfo).toEqual({ interval: MAX_SESSION_EXPIRES_S, weRefresh: true });
   });
 });
 

@@ -38,7 +38,7 @@ export const MAX_SESSION_EXPIRES_S = 86_400;
 export const MIN_FLOW_TIMER_S = 10;
 export const MAX_FLOW_TIMER_S = 3_600;
 /** Subscriptions (voicemail, refer): refreshed at most this often, and relied on for at most a day. */
-export const MIN_SUBSCRIPTION_REFRESH_S = 60;
+export const MIN_SUBSCRIPTION_REFRESH_S = 30;
 export const MAX_SUBSCRIPTION_S = 86_400;
 /** How many times in a row a 423 (Min-Expires) or 422 (Min-SE) is followed with a longer retry. */
 export const MAX_INTERVAL_RETRIES = 3;

@@ -148,6 +148,7 @@ describe('call pre-warm', () => {
     expect(report!.failures).toEqual([]);
     expect(report!.sip).toBe(true);
     expect(report!.resampler).toBe(true);
+    expect(report!.mediaFrames).toBeGreaterThan(0);
     expect(report!.codecs).toEqual(expect.arrayContaining(['PCMU', 'PCMA', 'G722']));
     expect(pool.sockets).toBe(2);
     expect(pool.addresses).toEqual(['127.0.0.1']);

@@ -2,18 +2,26 @@
  * The call pre-warm: once an account has registered, everything the first call would otherwise
  * pay for on its INVITE → 200 OK path is done ahead, off that path (issue 15, "cold call path").
  * Measured with `npm run bench -- call-setup` (bench/call-setup.bench.ts): without it the first
- * call is answered ~140 ms later than the next ones, nearly all of it loading the Opus binding
- * (node-pre-gyp's lookup runs process.report.getReport); the rest is first-run (unoptimised) code.
+ * call's answering path costs 150-190 ms of CPU (warm calls: 3-8 ms), most of it loading the Opus
+ * binding (node-pre-gyp's lookup runs process.report.getReport), the rest code run for the first
+ * time; with it, ~11 ms. Figures in the top-level README.
  *
  * What it does, once per phone, after the first registration (on a 0 ms timer, so never inside
- * the registration's own event handling):
+ * the registration's own event handling; every step gives the event loop a turn first):
  *   1. builds the codec registry (loads the native Opus binding once);
  *   2. runs one complete canned offer/answer per codec between two scratch media sessions on
  *      socket stand-ins that bind nothing and send nowhere (SDP build/parse/negotiation, SDES key
  *      generation, SRTP context and key derivation, codec construction, the send/receive set-up,
  *      RTCP), then encodes and decodes one frame with each codec;
- *   3. loads the resampler's wasm module and converts one frame;
- *   4. loads the echo canceller's native addon (the app's speexdsp) and creates one canceller.
+ *   3. takes 8 canned incoming calls through a scratch account's SIP stack (stream framer, parser,
+ *      SIP-log masking, log redaction, transaction layer, user agent, dialog, 180/200, ACK, BYE)
+ *      answered by scratch media sessions: the path of the first real INVITE, run often enough
+ *      for V8 to move it up its tiers;
+ *   4. runs the per-frame media path back to back (media/call/hot-path-warm-up.ts);
+ *   5. loads the resampler's wasm module and converts one frame;
+ *   6. loads the echo canceller's native addon (the app's speexdsp) and creates one canceller.
+ * A registration refresh 10 minutes or more after the last warm-up, with no call in progress,
+ * runs 1-3 again once (V8 drops bytecode unused for a while).
  * No sound device is opened (a microphone must never be opened before a call).
  *
  * And it keeps one pre-bound RTP/RTCP socket pair per registered account's local address
@@ -33,7 +41,7 @@ import type { Rng } from '../../base/rng.js';
 import type { EchoCancellerFactory } from '../../media/audio/echo-canceller.js';
 import { createResampler, type ResamplerFactory } from '../../media/audio/resampler.js';
 import type { CallCodecName, CallMedia } from '../../media/call-media.js';
-import { CallMediaEngine, type RtpDatagram, type RtpSocket, type RtpSocketError, type RtpSocketFactory, type RtpSocketPairPool } from '../../media/call/index.js';
+import { CallMediaEngine, warmCallMediaHotPath, type RtpDatagram, type RtpSocket, type RtpSocketError, type RtpSocketFactory, type RtpSocketPairPool } from '../../media/call/index.js';
 import type { CodecRegistry } from '../../protocol/codec/index.js';
 import { InboundParser } from '../../protocol/sip/message/inbound-parser.js';
 import type { SipMessage } from '../../protocol/sip/message/message.js';
@@ -54,6 +62,8 @@ export interface PrewarmReport {
   readonly codecs: readonly string[];
   /** The SIP side ran: a canned INVITE through a scratch account's stack, answered, ACKed and ended. */
   readonly sip: boolean;
+  /** RTP packets the frame-path warm-up carried (0: not run this time). */
+  readonly mediaFrames: number;
   readonly resampler: boolean;
   readonly echoCanceller: boolean | 'none';
   /** Milliseconds the module/JIT warm-up took, in all (with the turns it gave the event loop) and per step. */
@@ -248,6 +258,13 @@ export class CallPrewarm implements Disposable {
     // Several rounds: code run once is still interpreted; a few more runs move the hot path up V8's tiers.
     let sip: boolean | undefined;
     for (let round = 0; registry !== undefined && round < sipRounds && sip !== false; round++) sip = (await step(round === 0 ? 'sip' : `sip ${round + 1}`, () => this.incomingCall(registry))) ?? false;
+    // The per-frame path too (media/call/hot-path-warm-up.ts, issue 16: nothing bound or opened),
+    // with the codec a call most likely gets (the path around the codec is shared); only at the
+    // first warm-up (~0.5-1 s of CPU here, yielding to the event loop as it goes).
+    const frames =
+      registry === undefined || sipRounds === 1
+        ? undefined
+        : await step('media frames', () => warmCallMediaHotPath({ registry, rng: this.deps.rng, codecs: registry.find('opus', 48000, 2) === undefined ? ['PCMU'] : ['opus'] }));
     const resampler = await step('resampler', async () => {
       const r = await (this.deps.resamplers ?? createResampler)(8000, 48000);
       r.process(new Int16Array(160));
@@ -267,6 +284,7 @@ export class CallPrewarm implements Disposable {
     const report: PrewarmReport = {
       codecs,
       sip: sip === true,
+      mediaFrames: frames?.packetsReceived ?? 0,
       resampler: resampler === true,
       echoCanceller: echoCanceller ?? false,
       warmMs: Math.round((this.deps.clock.monotonic() - started) * 10) / 10,

@@ -5,7 +5,10 @@
  *
  * DEVIATION(RFC 5626 §4.5): the RFC's base-time is 30 s (90 s when other flows are up) and
  * max-time 1800 s, tuned for registrars with many flows per UA. A softphone has one flow per
- * account and a person waiting, so the defaults are base 2 s and max 5 min; both configurable.
+ * account and a person waiting: the account must be registered again within 5 s of its server
+ * being back (issue 15), so the defaults are base 2 s and max 4 s (an attempt every 2-4 s while
+ * the server is away: a TCP/TLS connect, no REGISTER until one succeeds). Both configurable
+ * (`RFC5626_BACKOFF` for the RFC's values).
  */
 import type { Rng } from '../../base/rng.js';
 
@@ -15,7 +18,7 @@ export interface BackoffOptions {
 }
 
 export const RFC5626_BACKOFF: Required<BackoffOptions> = { baseMs: 30_000, maxMs: 1_800_000 };
-export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 2_000, maxMs: 300_000 };
+export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 2_000, maxMs: 4_000 };
 
 export class ReconnectBackoff {
   private failures = 0;

@@ -114,6 +114,8 @@ export class CallPrewarm implements Disposable {
   private report: PrewarmReport | undefined;
   private filling: Promise<void> = Promise.resolve();
   private lastWarmAt = 0;
+  private refillTimer: Disposable | undefined;
+  private refillDue: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(private readonly deps: CallPrewarmDeps) {
@@ -122,7 +124,8 @@ export class CallPrewarm implements Disposable {
     this.store.add(
       deps.phone.onEvent((e) => {
         if (e.type === 'registration') this.onRegistration(e.state.kind === 'registered');
-        else if (e.type === 'call' && e.state.kind === 'ended') this.refillWhenIdle();
+        // The ended call leaves the phone's list after its 'ended' event: look on the next turn.
+        else if ((e.type === 'call' && e.state.kind === 'ended') || e.type === 'history') this.scheduleRefill();
       }),
     );
   }
@@ -133,11 +136,13 @@ export class CallPrewarm implements Disposable {
   }
 
   /**
-   * Resolves when the warm-up and the pool fill started by the last registration are done:
-   * the report, or undefined when the pre-warm is off or nothing has registered.
+   * Resolves when the warm-up and the pool fills started so far are done (a refill the end of a
+   * call scheduled included): the report, or undefined when the pre-warm is off or nothing has
+   * registered.
    */
   async settled(): Promise<PrewarmReport | undefined> {
     const report = await (this.warmed ?? Promise.resolve(undefined));
+    await this.refillDue;
     await this.filling;
     return report;
   }
@@ -164,11 +169,17 @@ export class CallPrewarm implements Disposable {
     }
     if (registered && this.warmed === undefined) {
       this.warmed = new Promise((resolve) => {
+        const pending = { dispose: (): void => undefined };
         const timer = this.deps.clock.setTimer(0, () => {
-          this.store.delete(timer);
+          this.store.delete(pending);
           resolve(this.disposed ? undefined : this.warm(FIRST_SIP_ROUNDS));
         });
-        this.store.add(timer);
+        // Shut down before it ran: nothing is warmed, and settled() still resolves.
+        pending.dispose = () => {
+          timer.dispose();
+          resolve(undefined);
+        };
+        this.store.add(pending);
       });
     }
     const addresses = this.addresses();
@@ -186,6 +197,24 @@ export class CallPrewarm implements Disposable {
       if (host !== undefined) out.add(host);
     }
     return [...out];
+  }
+
+  private scheduleRefill(): void {
+    if (this.disposed || this.refillTimer !== undefined) return;
+    this.refillDue = new Promise((resolve) => {
+      const pending = { dispose: (): void => undefined };
+      const timer = this.deps.clock.setTimer(0, () => {
+        this.store.delete(pending);
+        this.refillTimer = undefined;
+        this.refillWhenIdle();
+        resolve();
+      });
+      pending.dispose = () => {
+        timer.dispose();
+        resolve();
+      };
+      this.refillTimer = this.store.add(pending);
+    });
   }
 
   private refillWhenIdle(): void {

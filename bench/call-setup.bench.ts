@@ -13,7 +13,8 @@
  *   callerInviteTo200Ms  Kamailio receives the caller's (authenticated) INVITE → sends the 200 OK
  *                    to the caller (adds Kamailio's own routing both ways).
  *
- * The caller is always baresip (alice), offering Opus and PCMU (default `--codec opus`) with
+ * The caller is always baresip (alice), offering one codec (`--codec`, default opus; each call line
+ * says which the answer chose) with
  * `srtp-mand`. The answering side:
  *   ours                our headless phone (createHeadlessPhone, the CLI/app composition) in a
  *                       fresh Node process, registered, answering on `calls.changed` through
@@ -47,6 +48,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const TARGET_FIRST_MS = 10;
 const HOLD_MS = 300;
 const GAP_MS = 200;
+/** Registration and the pre-warm (seconds of CPU on a loaded 2-core machine). */
+const READY_TIMEOUT_MS = 120_000;
 
 interface Args {
   rounds: number;
@@ -86,6 +89,14 @@ interface CallFigure {
   readonly at: number;
   readonly inviteTo200Ms: number;
   readonly callerInviteTo200Ms: number;
+  /** The codec the answer chose (first payload type of its audio m-line). */
+  readonly codec: string;
+}
+
+function answeredCodec(sdp: string): string {
+  const pt = /^m=audio \d+ \S+ (\d+)/m.exec(sdp)?.[1];
+  if (pt === undefined) return '?';
+  return new RegExp(`^a=rtpmap:${pt} ([^/\\s]+)`, 'm').exec(sdp)?.[1] ?? (pt === '0' ? 'PCMU' : pt === '8' ? 'PCMA' : pt === '9' ? 'G722' : `pt ${pt}`);
 }
 
 /** Per Call-ID, from Kamailio's message log: the INVITE → 200 OK intervals of the calls to `user`. */
@@ -111,6 +122,7 @@ function figuresFromLog(log: readonly SipLogEntry[], user: string, exclude: Read
       at: forwarded.time,
       inviteTo200Ms: (answered.time - forwarded.time) * 1000,
       callerInviteTo200Ms: callerInvite === undefined ? Number.NaN : (relayed.time - callerInvite.time) * 1000,
+      codec: answeredCodec(answered.message.body),
     });
   }
   return out.sort((x, y) => x.at - y.at);
@@ -152,7 +164,7 @@ async function startOurs(kam: Kamailio, scope: HarnessScope, prewarm: boolean): 
     if (m.type === 'timing') timings.push({ n: m.n ?? 0, wallMs: m.wallMs ?? Number.NaN, cpuMs: m.cpuMs ?? Number.NaN });
   });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('our phone did not register within 30 s')), 30_000);
+    const timer = setTimeout(() => reject(new Error(`our phone was not registered and pre-warmed within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
     child.on('message', (m: { type: string; message?: string }) => {
       if (m.type === 'ready') {
         clearTimeout(timer);
@@ -199,7 +211,7 @@ export default async function main(argv: string[]): Promise<void> {
   const results = new Map<string, { first: number; nth: number; callerFirst: number; callerNth: number; cpuFirst?: number; cpuNth?: number; ready?: Record<string, unknown> }[]>();
   try {
     const kam = await startKamailio({ scope, users: [{ user: 'alice', password: 'a' }, { user: 'bob', password: 'b' }, { user: 'carol', password: 'c' }] });
-    const codecs: BaresipCodec[] = args.codec === 'PCMU' ? ['PCMU'] : [args.codec, 'PCMU'];
+    const codecs: BaresipCodec[] = [args.codec];
     const alice = await startBaresip({ scope, kamailio: kam, user: 'alice', password: 'a', codecs, answerMode: 'manual' });
     await alice.waitForRegistration();
 
@@ -213,7 +225,7 @@ export default async function main(argv: string[]): Promise<void> {
         const t = timings?.find((x) => x.n === i + 1);
         return t === undefined ? {} : { inProcessWallMs: t.wallMs, inProcessCpuMs: t.cpuMs };
       };
-      figures.forEach((f, i) => emit({ peer, round, call: i + 1, inviteTo200Ms: round2(f.inviteTo200Ms), callerInviteTo200Ms: round2(f.callerInviteTo200Ms), ...inside(i) }));
+      figures.forEach((f, i) => emit({ peer, round, call: i + 1, inviteTo200Ms: round2(f.inviteTo200Ms), callerInviteTo200Ms: round2(f.callerInviteTo200Ms), codec: f.codec, ...inside(i) }));
       const last = figures[figures.length - 1]!;
       const list = results.get(peer) ?? [];
       const cpu = (n: number): object => {

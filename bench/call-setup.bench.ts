@@ -14,8 +14,7 @@
  *                    to the caller (adds Kamailio's own routing both ways).
  *
  * The caller is always baresip (alice), offering one codec (`--codec`, default opus; each call line
- * says which the answer chose) with
- * `srtp-mand`. The answering side:
+ * says which the answer chose) with `srtp-mand`. The answering side:
  *   ours                our headless phone (createHeadlessPhone, the CLI/app composition) in a
  *                       fresh Node process, registered, answering on `calls.changed` through
  *                       `calls.answer` (the call screen's path, minus the click), with the call

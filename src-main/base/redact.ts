@@ -94,7 +94,12 @@ class Scan {
 
   /** Replaces [from, to) by the mask (after `prefix`, which then replaces text before the secret). */
   cut(from: number, to: number, prefix = '', prefixFrom = from): void {
-    if (to <= from || prefixFrom < this.copied) return;
+    if (to <= from || to <= this.copied) return;
+    if (prefixFrom < this.copied) {
+      // Overlapping an earlier cut (cannot happen as the scan resumes after each): mask the rest.
+      prefix = '';
+      prefixFrom = Math.max(from, this.copied);
+    }
     this.parts.push(this.text.slice(this.copied, prefixFrom), prefix, this.mask);
     this.copied = to;
   }

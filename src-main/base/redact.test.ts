@@ -156,6 +156,13 @@ function fold(value: string, where: readonly boolean[]): string {
 }
 
 const SECRET_CONTEXTS = {
+  /** RFC 4568 §9.1 several key-params in one a=crypto (`;inline:`), `inline` in any casing, MKI. */
+  sdesKeyList: fc.tuple(fc.array(fc.tuple(base64Secret, casingOf('inline')), { minLength: 2, maxLength: 3 })).map(([keys]): Case => ({
+    line: `a=crypto:1 AES_CM_128_HMAC_SHA1_80 ${keys.map(([k, inline], i) => `${inline}:${k}|2^20|${i + 1}:4`).join(';')} FEC_ORDER=FEC_SRTP ${MARK}`,
+    secrets: keys.map(([k]) => k),
+    keep: [keys.map((_, i) => `inline:${REDACTED}|2^20|${i + 1}:4`).join(';'), `FEC_ORDER=FEC_SRTP ${MARK}`],
+    keepIn: ['raw', 'json', 'url'],
+  })),
   /** RFC 4568 a=crypto, several lines, `inline` in any casing, with and without lifetime and MKI. */
   sdes: fc
     .tuple(fc.array(fc.tuple(base64Secret, casingOf('inline'), fc.constantFrom('', '|2^31', '|2^20|1:4', '|1:1', '|2^31|1:1')), { minLength: 1, maxLength: 3 }))
@@ -201,7 +208,7 @@ const SECRET_CONTEXTS = {
     keepIn: ['raw', 'json', 'url'],
   })),
   /** A JSON object printed into a message: `"sipPassword":"…"`, in any casing. */
-  jsonField: fc.tuple(fc.constantFrom('sipPassword', 'pkcs12Password', 'privateKey', 'PRIVATE_KEY', 'apiSecret', 'passphrase', 'accessToken', 'credential', 'password', 'secret', 'key', 'token').chain((n) => fc.constantFrom(n, n.toUpperCase(), n.toLowerCase())), anySecret()).map(([name, secret]): Case => ({
+  jsonField: fc.tuple(fc.constantFrom('sipPassword', 'pkcs12Password', 'privateKey', 'PRIVATE_KEY', 'apiSecret', 'passphrase', 'accessToken', 'credential', 'password', 'secret', 'key', 'token', 'response', 'cnonce').chain((n) => fc.constantFrom(n, n.toUpperCase(), n.toLowerCase())), anySecret()).map(([name, secret]): Case => ({
     line: JSON.stringify({ user: 'alice', [name]: secret, note: MARK }),
     secrets: [secret],
     keep: [`"note":"${MARK}"`, '"user":"alice"'],

@@ -57,7 +57,8 @@ import type { SrtpSuiteName } from '../src-main/protocol/srtp/index.js';
 import { generateToneWav } from '../test/interop/harness/audio/test-audio.js';
 import { startBaresip } from '../test/interop/harness/baresip/baresip.js';
 import { startKamailio } from '../test/interop/harness/kamailio/kamailio.js';
-import type { AccountConfigInput } from '../src-shared/model/account.js';
+import * as v from 'valibot';
+import { SrtpSuiteNameSchema, type AccountConfigInput } from '../src-shared/model/account.js';
 import { HarnessScope } from '../test/interop/harness/harness-scope.js';
 import { checkPeers } from '../test/interop/harness/peers.js';
 import { benchEngine, createLeg, type LegConfig, type LegRequest, type LegResult, type Taps } from './media-leg.js';
@@ -406,6 +407,12 @@ async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
     emit({ metric: 'in-phone', skipped: `peers not installed: ${check.missing.join('; ')}` });
     return;
   }
+  // An account can name only the suites the contract offers (AES-192 is engine-only).
+  const suite = v.safeParse(SrtpSuiteNameSchema, args.suite);
+  if (!suite.success) {
+    emit({ metric: 'in-phone', skipped: `an account cannot offer ${args.suite}` });
+    return;
+  }
   const scope = HarnessScope.create('media-bench-phone');
   let child: ChildProcess | undefined;
   try {
@@ -419,7 +426,7 @@ async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
       registerExpires: 600,
       tls: { caFiles: [kam.caCertPath] },
       codecs: [args.codec],
-      srtpSuites: [args.suite],
+      srtpSuites: [suite.output],
     };
     const here = dirname(fileURLToPath(import.meta.url));
     const c = fork(join(here, 'media-phone-child.ts'), [JSON.stringify({ account, home: scope.subdir('ours'), playFile: join(dir, 'phone.wav'), recordFile: join(dir, 'phone-rec.wav'), warmUpCodec: args.warmUp ? args.codec : undefined })], {

@@ -71,6 +71,8 @@ export interface PrewarmReport {
   readonly stepMs: Readonly<Record<string, number>>;
   /** Steps that failed (the call path then does them itself). */
   readonly failures: readonly string[];
+  /** Steps skipped because a real call had started (the warm-up never competes with a call). */
+  readonly gaveWay: readonly string[];
 }
 
 /** The part of PhoneService the pre-warm watches. */
@@ -187,6 +189,10 @@ export class CallPrewarm implements Disposable {
     if (registered) this.refillWhenIdle();
   }
 
+  private callInProgress(): boolean {
+    return this.deps.phone.snapshots().length > 0;
+  }
+
   /** The local RTP addresses calls of registered accounts use now (their flow's Via host). */
   private addresses(): string[] {
     const out = new Set<string>();
@@ -250,10 +256,18 @@ export class CallPrewarm implements Disposable {
     const started = this.deps.clock.monotonic();
     this.lastWarmAt = started;
     const failures: string[] = [];
+    const gaveWay: string[] = [];
     const stepMs: Record<string, number> = {};
     const step = async <T>(name: string, run: () => T | Promise<T>): Promise<T | undefined> => {
       await this.yieldTurn();
       if (this.disposed) return undefined;
+      // A real call has started: the warm-up gives way (it must never compete with the call's
+      // 20 ms frame timer for the CPU; the call warms its own path). The next registration
+      // refresh with no call in progress warms again.
+      if (this.callInProgress()) {
+        gaveWay.push(name);
+        return undefined;
+      }
       const at = this.deps.clock.monotonic();
       try {
         return await run();
@@ -293,7 +307,7 @@ export class CallPrewarm implements Disposable {
     const frames =
       registry === undefined || sipRounds === 1
         ? undefined
-        : await step('media frames', () => warmCallMediaHotPath({ registry, rng: this.deps.rng, codecs: registry.find('opus', 48000, 2) === undefined ? ['PCMU'] : ['opus'] }));
+        : await step('media frames', () => warmCallMediaHotPath({ registry, rng: this.deps.rng, shouldStop: () => this.disposed || this.callInProgress(), codecs: registry.find('opus', 48000, 2) === undefined ? ['PCMU'] : ['opus'] }));
     const resampler = await step('resampler', async () => {
       const r = await (this.deps.resamplers ?? createResampler)(8000, 48000);
       r.process(new Int16Array(160));
@@ -319,7 +333,10 @@ export class CallPrewarm implements Disposable {
       warmMs: Math.round((this.deps.clock.monotonic() - started) * 10) / 10,
       stepMs,
       failures,
+      gaveWay,
     };
+    // Gave way to a call: the next refresh with no call in progress warms again.
+    if (gaveWay.length > 0) this.lastWarmAt = Number.NEGATIVE_INFINITY;
     this.report = report;
     this.log.debug('call pre-warm done', { ...report });
     return report;

@@ -251,6 +251,30 @@ describe('call pre-warm', () => {
     expect(again!.stepMs).not.toHaveProperty('sip 2');
   });
 
+  it('gives way to a call that starts during the warm-up (no further step runs), and the next idle refresh warms again', async () => {
+    const { phone, prewarm } = setUp();
+    phone.register(true);
+    // The call arrives right after the registration: the warm-up's first turn finds it.
+    phone.calls = [{}];
+    const report = await prewarm.settled();
+    expect(report!.gaveWay.length).toBeGreaterThan(0);
+    expect(report!.gaveWay).toEqual(expect.arrayContaining(['codecs', 'resampler']));
+    expect(report!.sip).toBe(false);
+    expect(report!.mediaFrames).toBe(0);
+    expect(Object.keys(report!.stepMs)).toEqual([]);
+    // The call is over: the next refresh warms everything (no waiting for the re-warm interval).
+    phone.calls = [];
+    phone.register(true);
+    const again = await prewarm.settled();
+    expect(again).not.toBe(report);
+    expect(again!.gaveWay).toEqual([]);
+    expect(again!.failures).toEqual([]);
+    expect(again!.sip).toBe(true);
+    // The whole warm-up, not the one-round refresh: the first never ran.
+    expect(again!.stepMs).toHaveProperty('sip 8');
+    expect(again!.mediaFrames).toBeGreaterThan(0);
+  });
+
   it('switched off, nothing is warmed or bound, and calls bind their own sockets', async () => {
     const { sockets, phone, pool, media, prewarm } = setUp({ enabled: false });
     phone.register(true);

@@ -167,7 +167,9 @@ export class CallPrewarm implements Disposable {
     if (registered && this.warmed !== undefined && this.deps.clock.monotonic() - this.lastWarmAt >= REWARM_AFTER_MS && this.deps.phone.snapshots().length === 0) {
       this.lastWarmAt = this.deps.clock.monotonic();
       const previous = this.warmed;
-      this.warmed = previous.then(async () => (this.disposed ? undefined : this.warm(1)));
+      // After a warm-up that gave way to a call, the whole of it again; otherwise one round.
+      const rounds = this.report !== undefined && this.report.gaveWay.length > 0 ? FIRST_SIP_ROUNDS : 1;
+      this.warmed = previous.then(async () => (this.disposed ? undefined : this.warm(rounds)));
     }
     if (registered && this.warmed === undefined) {
       this.warmed = new Promise((resolve) => {

@@ -259,6 +259,11 @@ class LazyCertificate implements ParsedCertificate {
     return this.memo.get(key) as T;
   }
 
+  /** Parses the ASN.1 now, so that a certificate the getters cannot read is refused here. */
+  validate(): void {
+    void this.cert;
+  }
+
   private get cert(): pkijs.Certificate {
     // A copy on a plain ArrayBuffer: pkijs takes a BufferSource (and Node Buffers may sit on a shared pool).
     this.asn ??= pkijs.Certificate.fromBER(new Uint8Array(this.der));
@@ -358,9 +363,15 @@ class LazyCertificate implements ParsedCertificate {
   }
 }
 
-/** Parses a DER certificate. Throws only on bytes that are not a certificate at all. */
+/**
+ * Parses a DER certificate (as a peer presents it). Throws an Error on bytes that are not a
+ * certificate, including DER that OpenSSL accepts but the ASN.1 reader behind the getters refuses
+ * (found by fuzzing: such a certificate made `subject` and the report throw later, far from here).
+ */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
-  return new LazyCertificate(Buffer.from(der));
+  const c = new LazyCertificate(Buffer.from(der));
+  c.validate();
+  return c;
 }
 
 /** Native subject/issuer strings of a parsed certificate (issuer lookup keys). */
@@ -375,7 +386,8 @@ export function parseCertificatesPem(pem: string): ParsedCertificate[] {
   for (const m of pem.matchAll(re)) {
     const der = Buffer.from(m[1]!.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
     try {
-      out.push(parseCertificate(der));
+      // Lazy (no ASN.1 parse until a getter needs it): bundles are local files of hundreds of roots.
+      out.push(new LazyCertificate(der));
     } catch {
       // A damaged block in a CA bundle must not make the whole bundle unusable.
     }

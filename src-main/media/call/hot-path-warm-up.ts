@@ -164,7 +164,8 @@ class WarmUpAudioPort implements AudioDevicePort {
       onError: errors.event,
       stats: () => ({ frames: n, glitches: 0 }),
       start: () => {
-        timer ??= this.clock.setInterval((o.frameSamples * 1000) / o.sampleRate, () => {
+        const frameMs = (o.frameSamples * 1000) / o.sampleRate;
+        timer ??= this.clock.setInterval(frameMs, () => {
           // A speech-level tone with pauses, so both talkspurt and silence paths run.
           const on = n % 50 < 35;
           for (let i = 0; i < frame.length; i++) frame[i] = on ? Math.round(8000 * Math.sin((2 * Math.PI * 440 * (n * frame.length + i)) / o.sampleRate)) : 0;
@@ -195,7 +196,8 @@ class WarmUpAudioPort implements AudioDevicePort {
       setSource: (s) => (source = s),
       stats: () => ({ frames: n, glitches: 0 }),
       start: () => {
-        timer ??= this.clock.setInterval((o.frameSamples * 1000) / o.sampleRate, () => {
+        const frameMs = (o.frameSamples * 1000) / o.sampleRate;
+        timer ??= this.clock.setInterval(frameMs, () => {
           frame.fill(0);
           source?.(frame);
           n++;

@@ -262,6 +262,9 @@ class LazyCertificate implements ParsedCertificate {
   /** Parses the ASN.1 now, so that a certificate the getters cannot read is refused here. */
   validate(): void {
     void this.cert;
+    // The extensions too: pkijs decodes each extnValue when it is first read, and a damaged one
+    // (an inner type asn1js cannot convert, found by fuzzing) throws from there.
+    void this.extensions;
   }
 
   private get cert(): pkijs.Certificate {

@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getTestPki, type TestPki } from '../../../test/fixtures/pki/test-pki.js';
 import { evaluateStapledOcsp, ocspPolicyError } from './ocsp-evaluator.js';
-import { parseCertificatesPem, type ParsedCertificate } from './parsed-certificate.js';
+import { parseCertificate, parseCertificatesPem, type ParsedCertificate } from './parsed-certificate.js';
 
 let pki: TestPki;
 let leaf: ParsedCertificate;
@@ -92,5 +93,18 @@ describe('stapled OCSP (RFC 6960 §3.2, §4.2)', () => {
     expect(ocspPolicyError({ status: 'absent' }, 'hard-fail')).toBe('revocation-unknown');
     expect(ocspPolicyError({ status: 'stale' }, 'hard-fail')).toBe('revocation-unknown');
     expect(ocspPolicyError({ status: 'good' }, 'hard-fail')).toBeUndefined();
+  });
+});
+
+describe('stapled OCSP signature encoding (fuzz crasher, test/corpus/ocsp)', () => {
+  const at = (f: string): Buffer => readFileSync(new URL(`../../../test/corpus/ocsp/${f}`, import.meta.url));
+  it('refuses a genuine ECDSA signature whose DER SEQUENCE length was altered (WebCrypto alone still verifies it); the untouched response is good', async () => {
+    const leaf = parseCertificate(at('context/leaf.der'));
+    const issuer = parseCertificate(at('context/issuer.der'));
+    const now = Number(at('context/now.txt').toString('utf8').trim());
+    expect((await evaluateStapledOcsp(at('context/good.der'), leaf, issuer, { now })).status).toBe('good');
+    const r = await evaluateStapledOcsp(at('crashers/299d429c16d72793.bin'), leaf, issuer, { now });
+    expect(r.status).toBe('invalid');
+    expect(r.status === 'invalid' ? r.detail : '').toContain('DER');
   });
 });

@@ -69,6 +69,7 @@ export async function evaluateStapledOcsp(
       return { status: 'invalid', detail: `signature/responder check failed: ${(e as Error).message}` };
     }
     if (!verified) return { status: 'invalid', detail: 'signature does not verify' };
+    if (!canonicalEcdsaSignature(basic)) return { status: 'invalid', detail: 'signature is not in DER (an ECDSA signature must be one canonically encoded SEQUENCE)' };
 
     const st = await basic.getCertificateStatus(leafP, issuerP);
     if (!st.isForCertificate) return { status: 'invalid', detail: 'response is for another certificate' };
@@ -113,4 +114,17 @@ export function ocspPolicyError(result: OcspResult, policy: OcspPolicy): TlsErro
   if (result.status === 'revoked') return 'revoked';
   if (policy === 'hard-fail' && result.status !== 'good') return 'revocation-unknown';
   return undefined;
+}
+
+/**
+ * The WebCrypto path behind pkijs converts an ECDSA signature's DER to r||s leniently (a SEQUENCE
+ * length that disagrees with its contents still verifies: found by fuzzing). RFC 6960 §4.2.1 signs
+ * with DER, so anything but the canonical encoding is refused.
+ */
+function canonicalEcdsaSignature(basic: pkijs.BasicOCSPResponse): boolean {
+  if (!basic.signatureAlgorithm.algorithmId.startsWith('1.2.840.10045.4.')) return true;
+  const sig = new Uint8Array(basic.signature.valueBlock.valueHexView);
+  const parsed = asn1js.fromBER(sig);
+  if (parsed.offset !== sig.length || !(parsed.result instanceof asn1js.Sequence)) return false;
+  return Buffer.from(parsed.result.toBER()).equals(Buffer.from(sig));
 }

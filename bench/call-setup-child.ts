@@ -12,9 +12,9 @@
  * `--cpu-prof` profile's timestamps); the parent sends `{type:'stop'}`.
  */
 import { performance } from 'node:perf_hooks';
-import * as v from 'valibot';
 import { createHeadlessPhone } from '../src-main/cli/headless-phone.js';
-import { AccountConfigSchema, type AccountConfigInput } from '../src-shared/model/account.js';
+import type { AccountConfigInput } from '../src-shared/model/account.js';
+import { registerBenchAccount } from './bench-phone.js';
 
 interface ChildArgs {
   readonly account: AccountConfigInput;
@@ -66,21 +66,7 @@ phone.calls.onCallsChanged(({ calls }) => {
   }
 });
 
-const registered = new Promise<void>((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('not registered within 15 s')), 15_000);
-  phone.engine.onEvent((e) => {
-    if (e.type === 'registration' && e.state.kind === 'registered') {
-      clearTimeout(timer);
-      resolve();
-    }
-  });
-});
-const added = await phone.accounts.add({ id: 'bench', config: v.parse(AccountConfigSchema, args.account), enabled: true, makeDefault: true }, { ephemeral: true });
-if (!added.ok) {
-  send({ type: 'error', message: `${added.error.code}: ${added.error.message}` });
-  process.exit(1);
-}
-await registered;
+await registerBenchAccount(phone, args.account, send);
 const registeredMs = performance.now() - startedAt;
 // The pre-warm runs after registration, off the critical path; a person's first call comes later.
 const prewarm = (await phone.prewarm.settled()) ?? null;

@@ -11,11 +11,11 @@
  * ← `{type:'stop'}` → `{type:'result', cpuPct, idleCpuPct, ...}`.
  */
 import { performance } from 'node:perf_hooks';
-import * as v from 'valibot';
 import { createHeadlessPhone } from '../src-main/cli/headless-phone.js';
 import type { CallCodecName } from '../src-main/media/call-media.js';
-import { AccountConfigSchema, type AccountConfigInput } from '../src-shared/model/account.js';
+import type { AccountConfigInput } from '../src-shared/model/account.js';
 import { warmUp } from './media-leg.js';
+import { registerBenchAccount } from './bench-phone.js';
 
 interface ChildArgs {
   readonly account: AccountConfigInput;
@@ -63,21 +63,7 @@ phone.calls.onCallsChanged(({ calls }) => {
   }
 });
 
-const registered = new Promise<void>((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('not registered within 15 s')), 15_000);
-  phone.engine.onEvent((e) => {
-    if (e.type === 'registration' && e.state.kind === 'registered') {
-      clearTimeout(timer);
-      resolve();
-    }
-  });
-});
-const added = await phone.accounts.add({ id: 'bench', config: v.parse(AccountConfigSchema, args.account), enabled: true, makeDefault: true }, { ephemeral: true });
-if (!added.ok) {
-  send({ type: 'error', message: `${added.error.code}: ${added.error.message}` });
-  process.exit(1);
-}
-await registered;
+await registerBenchAccount(phone, args.account, send);
 await phone.prewarm.settled();
 const warmed = args.warmUpCodec === undefined ? undefined : await warmUp(args.warmUpCodec);
 send({ type: 'ready', warmUp: warmed });

@@ -18,6 +18,7 @@ import { serializeMessage } from './serializer.js';
 import type { SipParseErrorCode } from './sip-parse-error.js';
 import { SipStreamFramer } from './stream-framer.js';
 import { formatUri } from './uri.js';
+import { Rand } from '../../../../test/fuzz/rand.js';
 
 const CODES: ReadonlySet<SipParseErrorCode> = new Set<SipParseErrorCode>([
   'empty', 'bad-start-line', 'bad-version', 'bad-method', 'bad-request-uri', 'bad-status-code', 'bad-reason-phrase', 'unterminated-headers',
@@ -41,24 +42,6 @@ const seeds: Buffer[] = [
   ...readDir('test/corpus/sip/seeds/', '.sip'),
 ];
 const crashers = readDir('test/corpus/sip/crashers/', '.sip');
-
-/** xorshift32: the mutation stream for one property run. */
-class Rand {
-  constructor(private s: number) {
-    if (this.s === 0) this.s = 0x9e3779b9;
-  }
-  next(): number {
-    let x = this.s;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.s = x >>> 0;
-    return this.s;
-  }
-  int(n: number): number {
-    return n <= 0 ? 0 : this.next() % n;
-  }
-}
 
 const INTERESTING = [0x00, 0x09, 0x0a, 0x0d, 0x20, 0x22, 0x25, 0x2c, 0x2f, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xc3, 0xff, 0x30, 0x39];
 const TOKENS = [';', ';;', ',', '<', '>', '"', '\\', '%', '%00', '%zz', '[', ']', '[::1]', ':', '@', ' ', '\t', '=', '\r\n', '\r\n ', '\n', 'sip:', 'sips:', 'tel:', 'z9hG4bK', '4294967296', '-1', '99999999999999999999', 'SIP/2.0', 'Content-Length: 5\r\n', 'l: 0\r\n', 'Via: SIP/2.0/UDP h\r\n', '\u00e9'];

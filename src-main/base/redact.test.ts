@@ -49,12 +49,13 @@ describe('secret field names (issue 15: password, secret, key… by word, in any
       'privatekey', 'PrivateKEY', 'apiSecret', 'client_secret', 'secret', 'key', 'keys', 'key2', 'masterKey', 'master_salt', 'apikey', 'X-Api-Key',
       'accessToken', 'token', 'credentials', 'sip.password', 'passwd', 'pwd', 'ice-pwd', 'pin', 'authorization', 'Proxy-Authorization', 'cookie',
       'response', 'cnonce', 'rspauth', 'inline', 'keyParams', 'a.b.srtpKey', 'SIPPASSWORD', 'sippassword',
+      'publicKeyPassword', 'publicKeyAndPrivateKey', 'public.key.secret',
     ];
     for (const name of secret) expect(isSecretFieldName(name), name).toBe(true);
   });
 
-  it('names that merely contain the letters are logged: keepAlive, keyframe, keyboard, monkey, hotkey, responseTime', () => {
-    const harmless = ['keepAlive', 'keyframe', 'keyboard', 'keypad', 'monkey', 'monkeys', 'donkey', 'hotkey', 'responseTime', 'status', 'nonce', 'realm', 'username', 'spinner', 'ping', 'actpass', 'bypass', 'passed', 'turkey'];
+  it('names that merely contain the letters are logged: keepAlive, keyframe, keyboard, monkey, hotkey, responseTime, publicKey', () => {
+    const harmless = ['keepAlive', 'keyframe', 'keyboard', 'keypad', 'monkey', 'monkeys', 'donkey', 'hotkey', 'responseTime', 'status', 'nonce', 'realm', 'username', 'spinner', 'ping', 'actpass', 'bypass', 'passed', 'turkey', 'publicKey', 'public_key', 'PUBLICKEY', 'signingPublicKey', 'publicKeys'];
     for (const name of harmless) expect(isSecretFieldName(name), name).toBe(false);
   });
 
@@ -305,9 +306,22 @@ describe('redaction property: every context, keyword casing and encoding (issue 
   });
 
   it('bracketValues: an object or array under a secret name goes whole, across lines; an unclosed one to the end of the text', () => {
-    expect(redactText('{"privateKey":{"kty":"EC","d":"c2VjcmV0LWQ}"},"note":"x"}')).toBe(`{"privateKey":${REDACTED},"note":"x"}`);
+    expect(redactText('{"privateKey":{"kty":"EC","d":"c2VjcmV0LWQ}"},"note":"x"}')).toBe(`{"privateKey":"${REDACTED}","note":"x"}`);
     expect(redactText("{\n  privateKey: {\n    d: 'c2VjcmV0LWQ'\n  },\n  note: 'x'\n}")).toBe(`{\n  privateKey: ${REDACTED},\n  note: 'x'\n}`);
     expect(redactText('password: [c2VjcmV0LWQ\nmore')).toBe(`password: ${REDACTED}`);
+  });
+
+  it('JSON stays JSON: a secret-named member holding an object, array or number gets a quoted mask, also JSON-escaped (a diagnostics bundle file is parsed)', () => {
+    const doc = { publicKey: { type: 'ec', bits: 256 }, key: { type: 'rsa', bits: 2048 }, pin: 123456, keys: ['c2VjcmV0LWQ', 'b3RoZXI'], nested: [{ salt: 99887766 }], ok: 1 };
+    for (const space of [0, 2]) {
+      const text = JSON.stringify(doc, null, space);
+      const out: unknown = JSON.parse(redactText(text));
+      expect(out).toEqual({ publicKey: { type: 'ec', bits: 256 }, key: REDACTED, pin: REDACTED, keys: REDACTED, nested: [{ salt: REDACTED }], ok: 1 });
+      // One level of escaping: the record is a JSON string inside a JSON line.
+      const line = JSON.stringify({ msg: text });
+      const inner = (JSON.parse(redactText(line)) as { msg: string }).msg;
+      expect(JSON.parse(inner)).toEqual(out);
+    }
   });
 
   it('booleans under secret names stay (a flag says nothing secret); empty and null values stay empty', () => {

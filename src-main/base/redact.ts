@@ -93,14 +93,14 @@ class Scan {
   ) {}
 
   /** Replaces [from, to) by the mask (after `prefix`, which then replaces text before the secret). */
-  cut(from: number, to: number, prefix = '', prefixFrom = from): void {
+  cut(from: number, to: number, prefix = '', prefixFrom = from, quote = ''): void {
     if (to <= from || to <= this.copied) return;
     if (prefixFrom < this.copied) {
       // Overlapping an earlier cut (cannot happen as the scan resumes after each): mask the rest.
       prefix = '';
       prefixFrom = Math.max(from, this.copied);
     }
-    this.parts.push(this.text.slice(this.copied, prefixFrom), prefix, this.mask);
+    this.parts.push(this.text.slice(this.copied, prefixFrom), prefix, quote, this.mask, quote);
     this.copied = to;
   }
 
@@ -314,6 +314,9 @@ function field(text: string, start: number, end: number, scan: Scan, digestParam
     scan.cut(prose ? v : quotedValue.from, to);
     return to;
   }
+  // A JSON member (`"name": {…}`, `"name": 123`, also JSON-escaped): the mask goes in quotes of
+  // the name's own escape level, so the document stays JSON (a diagnostics bundle file is parsed).
+  const jsonQuote = quoted && sep === ':' && !url && text[a - 1] === '"' ? `${'\\'.repeat(run)}"` : '';
   const c = text.charCodeAt(v);
   if (c === 0x7b || c === 0x5b) {
     // JSON (`"name": {…}`): the bracketed value. Prose or JS (`name: [a] b`): at least the line.
@@ -321,7 +324,7 @@ function field(text: string, start: number, end: number, scan: Scan, digestParam
     // span lines, and stopping short would have the next hit scan it again (quadratic).
     const closed = bracketEnd(text, v, quoted ? run : 0);
     const stop = closed < 0 ? text.length : prose ? Math.max(closed, lineEnd(text, v, url ? 'url' : lineModeBefore(text, a), false)) : closed;
-    scan.cut(v, stop);
+    scan.cut(v, stop, '', v, closed < 0 ? '' : jsonQuote);
     return stop;
   }
   let stop: number;
@@ -330,7 +333,7 @@ function field(text: string, start: number, end: number, scan: Scan, digestParam
   else if (quoted) stop = scalarEnd(text, v);
   else stop = lineEnd(text, v, lineModeBefore(text, a), false);
   const value = text.slice(v, stop).trim();
-  if (value !== '' && !/^(?:true|false|null|undefined)$/.test(value)) scan.cut(v, stop);
+  if (value !== '' && !/^(?:true|false|null|undefined)$/.test(value)) scan.cut(v, stop, '', v, jsonQuote);
   return stop;
 }
 

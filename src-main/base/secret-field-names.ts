@@ -35,8 +35,9 @@ function segmentsOf(name: string): string[] {
  * `key2`) or the end of one (`masterkey`, `apikey`). The long words (password, passwd, passphrase,
  * secret, token, credential, authorization, pkcs12, cookie) count anywhere (`sippassword`,
  * `pkcs12Password`, `apiSecret`, `accessToken`). So `keepAlive`, `keyframe`, `keyboard`, `monkey`
- * and `hotkey` are logged; `publicKey`, `keyId` and `tokenOk` are not (their values, that is:
- * booleans always are, see `redactValue`).
+ * and `hotkey` are logged, and so is `publicKey` (`public key` as words names no secret: a
+ * certificate's key type and size are what IT reads); `keyId` and `tokenOk` are not (their values,
+ * that is: booleans always are, see `redactValue`).
  */
 export function isSecretFieldName(name: string): boolean {
   const known = nameMemo.get(name);
@@ -51,10 +52,27 @@ export function isSecretFieldName(name: string): boolean {
 const nameMemo = new Map<string, boolean>();
 const NAME_MEMO_LIMIT = 4096;
 
+/** `public key` as words (`publicKey`, `public_key`, `PUBLICKEY`, `signingPublicKeys`) names no secret. */
+function withoutPublicKeys(segments: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (/^publickeys?\d*$/.test(s)) continue;
+    if (s === 'public' && /^keys?\d*$/.test(segments[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
 function judgeName(name: string): boolean {
-  const segments = segmentsOf(name);
+  const all = segmentsOf(name);
+  if (SECRET_NAMES.has(all.join('')) || STRONG_WORDS.test(all.join(''))) return true;
+  const segments = withoutPublicKeys(all);
+  if (segments.length === 0) return false;
   const joined = segments.join('');
-  if (SECRET_NAMES.has(joined) || STRONG_WORDS.test(joined)) return true;
   // `PrivateKEY`, `privatekey`: a name in odd casing still ends in the word.
   const last = joined.endsWith('keys') ? joined.slice(0, -1) : joined;
   if (last.endsWith('key') && !NOT_KEYS.has(last) && !NOT_KEYS.has(segments[segments.length - 1] ?? '')) return true;

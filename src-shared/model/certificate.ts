@@ -15,7 +15,8 @@ export const CertificateEntryViewSchema = v.object({
   notAfter: v.string(),
   /** Negative once expired. */
   daysLeft: v.number(),
-  key: v.object({ type: v.string(), bits: v.nullable(v.number()), curve: v.nullable(v.string()) }),
+  /** The public key (type, size, curve); named `publicKey` so no secret-field rule mistakes it for a secret. */
+  publicKey: v.object({ type: v.string(), bits: v.nullable(v.number()), curve: v.nullable(v.string()) }),
   signatureAlgorithm: v.string(),
   fingerprintSha256: v.string(),
   /** `sha256/BASE64` of the public key, what "pin this key" stores. */

@@ -77,7 +77,7 @@ const CURVES: Readonly<Record<string, string>> = {
 };
 
 /** "EC P-256", "RSA 2048 bits", "Ed25519". */
-export function keyWords(t: Translate, key: CertificateEntryView['key']): string {
+export function keyWords(t: Translate, key: CertificateEntryView['publicKey']): string {
   const type = key.type.toLowerCase();
   if (type === 'ec') return t('certificates.chain.keyEc', { curve: key.curve === null ? 'unknown curve' : (CURVES[key.curve] ?? key.curve) });
   if (type === 'ed25519') return 'Ed25519';
@@ -243,7 +243,7 @@ export function diagnosisText(t: Translate, r: CertificateReportView, custom: Cu
       ...(sanList(c).length > 0 ? [t('certificates.diagnosis.sans', { sans: sanList(c).join(', ') })] : []),
       t('certificates.diagnosis.origin', { origin: originWords(t, c, custom) }),
       t('certificates.diagnosis.validity', { from: iso(c.notBefore), until: iso(c.notAfter), left: daysLeftWords(t, c.daysLeft) }),
-      t('certificates.diagnosis.key', { key: keyWords(t, c.key), signature: c.signatureAlgorithm }),
+      t('certificates.diagnosis.key', { key: keyWords(t, c.publicKey), signature: c.signatureAlgorithm }),
       t('certificates.diagnosis.fingerprint', { value: c.fingerprintSha256 }),
       t('certificates.diagnosis.spki', { value: c.spkiPin }),
     ];

@@ -67,7 +67,7 @@ export function toCertificateReportView(r: CertificateReport): CertificateReport
       notBefore: c.notBefore,
       notAfter: c.notAfter,
       daysLeft: c.daysLeft,
-      key: { type: c.publicKey.type, bits: c.publicKey.bits ?? null, curve: c.publicKey.curve ?? null },
+      publicKey: { type: c.publicKey.type, bits: c.publicKey.bits ?? null, curve: c.publicKey.curve ?? null },
       signatureAlgorithm: c.signatureAlgorithm,
       fingerprintSha256: c.fingerprintSha256,
       spkiPin: c.spkiPin,

@@ -12,15 +12,10 @@ import { FUZZ_TARGETS } from './registry.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 15) >>> 0;
-/**
- * Targets whose one input costs milliseconds (pkijs parsing and signature checks per input), run
- * with fewer inputs so the default test run stays within minutes; `npm run fuzz` gives them the full count.
- */
-const SLOW: Readonly<Record<string, number>> = { ocsp: 2_000, certificate: 10_000 };
 
 describe('fuzz targets (typed errors only, round trips hold, nothing throws or hangs)', () => {
   for (const target of FUZZ_TARGETS) {
-    const runs = Math.min(RUNS, SLOW[target.name] ?? RUNS);
+    const runs = RUNS;
     it(`${target.name}: ${runs.toLocaleString('en')} mutated inputs plus seeds and crashers — ${target.description}`, async () => {
       let failure: FuzzFailure | undefined;
       const stats = await runTarget(target, { runs, seed: SEED, stopAtFirst: true, onFailure: (f) => (failure = f) });

@@ -37,6 +37,31 @@ describe('stapled OCSP (RFC 6960 §3.2, §4.2)', () => {
     expect((await evaluateStapledOcsp(pki.ocsp.forgedForGoodLeaf, leaf, issuer, { now })).status).toBe('invalid');
   });
 
+  it('accepts a response signed (RSA) by a responder the issuer delegated with id-kp-OCSPSigning (RFC 6960 §4.2.2.2)', async () => {
+    const r = await evaluateStapledOcsp(pki.ocsp.delegatedForGoodLeaf, leaf, issuer, { now });
+    expect(r).toMatchObject({ status: 'good' });
+  });
+
+  it('rejects a responder certificate the issuer issued without id-kp-OCSPSigning', async () => {
+    const r = await evaluateStapledOcsp(pki.ocsp.delegatedWithoutEkuForGoodLeaf, leaf, issuer, { now });
+    expect(r).toMatchObject({ status: 'invalid', detail: expect.stringContaining('OCSPSigning') });
+  });
+
+  it('rejects a delegated responder once its certificate has expired', async () => {
+    const r = await evaluateStapledOcsp(pki.ocsp.delegatedForGoodLeaf, leaf, issuer, { now: now + 40 * 86_400_000, maxAgeWithoutNextUpdateMs: Infinity });
+    expect(r).toMatchObject({ status: 'invalid', detail: 'responder certificate not valid now' });
+  });
+
+  it('refuses trailing data, indefinite lengths and non-minimal lengths (strict DER)', async () => {
+    const good = pki.ocsp.goodForGoodLeaf;
+    expect((await evaluateStapledOcsp(Buffer.concat([good, Buffer.from([0])]), leaf, issuer, { now })).status).toBe('invalid');
+    const indefinite = Buffer.concat([Buffer.from([0x30, 0x80]), good.subarray(good[1]! & 0x80 ? 2 + (good[1]! & 0x7f) : 2), Buffer.from([0, 0])]);
+    expect((await evaluateStapledOcsp(indefinite, leaf, issuer, { now })).status).toBe('invalid');
+    expect(good[1]).toBe(0x82); // long form, two octets: rewrite it with a redundant third
+    const padded = Buffer.concat([Buffer.from([0x30, 0x83, 0x00]), good.subarray(2)]);
+    expect((await evaluateStapledOcsp(padded, leaf, issuer, { now })).status).toBe('invalid');
+  });
+
   it('rejects a response about another certificate', async () => {
     const [other] = parseCertificatesPem(pki.servers.wrongHost.certChainPem);
     expect((await evaluateStapledOcsp(pki.ocsp.goodForGoodLeaf, other!, issuer, { now })).status).toBe('invalid');

@@ -37,7 +37,7 @@ export const TAG = {
 } as const;
 
 /** Reads the element at `at`, which must end by `limit`. */
-export function readTlv(buf: Uint8Array, at: number, limit: number = buf.length): Tlv {
+export function readTlv(buf: Uint8Array, at = 0, limit: number = buf.length): Tlv {
   if (at >= limit) throw new DerError('element expected, data ended');
   const first = buf[at]!;
   const cls = first >> 6;

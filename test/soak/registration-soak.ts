@@ -2,7 +2,7 @@
  * Registration soak (issue 15 "Soak and recovery"): the whole phone, built by createPhone, with
  * its real account connection (AccountConnectionFactory → AccountFlow → SipStreamFlow with
  * keep-alive and framing), transaction layer and RegistrationClient, and the real NetworkMonitor,
- * all on a SoakClock, against the scripted registrar of simulated-pbx.ts. Every few simulated
+ * all on a FakeClock (test/fakes/fake-clock.ts, stepped one timer at a time), against the scripted registrar of simulated-pbx.ts. Every few simulated
  * hours something goes wrong: the PBX restarts (drops flows, forgets bindings and nonces,
  * refuses, answers 503, comes back), the flow dies silently, the server resets it, the network
  * changes (address gone, maybe offline a while, new address), or the laptop sleeps for hours.
@@ -38,7 +38,7 @@ import type { HistoryStore } from '../../src-main/services/phone/ports.js';
 import { AccountConfigSchema } from '../../src-shared/model/account.js';
 import { FakeRng } from '../fakes/fake-rng.js';
 import { SimNetwork, SimPbx, PBX_ADDRESS } from './simulated-pbx.js';
-import { SoakClock } from './soak-clock.js';
+import { FakeClock } from '../fakes/fake-clock.js';
 import { forceGc, heapMB } from './resources.js';
 
 export type IncidentKind = 'restart' | 'silent-flow-death' | 'server-reset' | 'network-change' | 'sleep';
@@ -148,7 +148,7 @@ export async function runRegistrationSoak(options: RegistrationSoakOptions): Pro
   const kinds = options.incidents ?? INCIDENT_KINDS;
   const minGap = (options.minIncidentGapH ?? 1) * HOUR;
   const maxGap = (options.maxIncidentGapH ?? 5) * HOUR;
-  const clock = new SoakClock();
+  const clock = new FakeClock();
   const rng = new FakeRng(seed);
   const script = new FakeRng(seed * 7919 + 1);
   const uniform = (lo: number, hi: number): number => lo + (script.uint32() / 0x1_0000_0000) * (hi - lo);
@@ -169,6 +169,9 @@ export async function runRegistrationSoak(options: RegistrationSoakOptions): Pro
     tls: new NodeTlsConnector({ clock }),
     tcp: net,
     trustStore: new TrustStore(),
+    // The simulated machine's addresses (not this machine's): a flow whose address is still there
+    // after a change is pinged, one whose address went is replaced.
+    localAddresses: () => new Set(net.localAddress === undefined ? [] : [net.localAddress]),
   });
   const monitor = new NetworkMonitor(clock, MONITOR_INTERVAL_MS, () => ({
     eth0: net.localAddress === undefined ? [] : [{ address: net.localAddress, netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: `${net.localAddress}/24` }],

@@ -1,5 +1,5 @@
 /**
- * A scripted world for the registration soak, driven entirely by the SoakClock: a TCP-like
+ * A scripted world for the registration soak, driven entirely by the soak's FakeClock: a TCP-like
  * network (in-memory sockets with a one-way latency, which a test can black-hole, reset or move
  * to a new local address), and a registrar on it that can restart (drops every flow, forgets
  * bindings and nonces, refuses connections, then answers 503 with Retry-After, then serves
@@ -14,7 +14,7 @@ import type { Socket } from 'node:net';
 import { err, ok, type Result } from '../../src-main/base/result.js';
 import type { TcpConnection, TcpConnector, TcpConnectRequest } from '../../src-main/platform/net/tcp-connector.js';
 import { fromSocketError, tlsError, type TlsError } from '../../src-main/platform/tls/tls-error.js';
-import type { SoakClock } from './soak-clock.js';
+import type { FakeClock } from '../fakes/fake-clock.js';
 
 export const PBX_ADDRESS = '192.0.2.10';
 export const PBX_PORT = 5060;
@@ -109,7 +109,7 @@ export class SimNetwork implements TcpConnector {
   connectAttempts = 0;
 
   constructor(
-    readonly clock: SoakClock,
+    readonly clock: FakeClock,
     readonly latencyMs = 10,
   ) {}
 
@@ -288,7 +288,7 @@ export class SimPbx {
 
   constructor(
     private readonly net: SimNetwork,
-    private readonly clock: SoakClock,
+    private readonly clock: FakeClock,
     private readonly maxExpires = 3600,
   ) {
     net.pbx = this;

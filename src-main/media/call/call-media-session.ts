@@ -289,7 +289,10 @@ export class CallMediaSession implements CallMedia {
     this.receiver.configure({ codecs: m.codecs, primary: spec, ptimeMs: DEFAULT_PTIME_MS, playing: receives(m.direction) }, this.audio?.playback === false ? undefined : streams.rate);
     if (newSsrc || this.rtcp.current === undefined) this.rtcp.attach(this.sender.state!, spec.clockRate, spec.encodingName);
 
-    void streams.start();
+    // Audio devices open once the caller's stack is done: an answer's 200 OK (or an offer's INVITE)
+    // goes out first, and the devices follow within the same turn of the event loop (the receive
+    // path is configured above, so packets arriving meanwhile wait in the jitter buffer).
+    queueMicrotask(() => void streams.start());
     const state: MediaState = {
       srtp: this.srtp.active,
       ...(m.srtp === undefined ? {} : { suite: m.srtp.suite }),

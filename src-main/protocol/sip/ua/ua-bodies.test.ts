@@ -43,6 +43,14 @@ describe('bodies and headers the user agent reads and writes', () => {
     expect(parseMessageSummary('garbage')).toBeUndefined();
   });
 
+  it('reads a header line padded with a long run of blanks in one pass (the old regex backtracked for seconds; fuzz crasher in test/corpus/message-summary)', () => {
+    const pad = ' '.repeat(200_000);
+    expect(parseMessageSummary(`Messages-Waiting:${pad}yes${pad}\r\nVoice-Message:${pad}3/4${pad}\r\n`)).toMatchObject({ waiting: true, newMessages: 3, oldMessages: 4 });
+    expect(parseMessageSummary(`Messages-Waiting:${pad}yes\rages-Waiting: yes\r\n`)).toMatchObject({ waiting: false });
+    expect(parseMessageSummary(`  Messages-Waiting  :  yes  \r\n`)).toMatchObject({ waiting: true });
+    expect(parseMessageSummary(`Messages Waiting: yes\r\n`)).toBeUndefined();
+  });
+
   it('sipfrag status lines round-trip and garbage is ignored', () => {
     expect(parseSipfragStatus(formatSipfrag(180, 'Ringing'))).toEqual({ status: 180, reason: 'Ringing' });
     expect(parseSipfragStatus('SIP/2.0 200 OK\r\nContact: <sip:x>\r\n')).toEqual({ status: 200, reason: 'OK' });

@@ -26,12 +26,23 @@ const tick = (): void => {
 };
 tick();
 // As in a leg: the first 2 s are not measured.
+// CPU by 10 s window too, to compare the shape over a call with a leg's `cpuPctBy10s`.
 setTimeout(() => {
   const from = process.cpuUsage();
   const wall = performance.now();
+  const windows: number[] = [];
+  let wFrom = from;
+  let wWall = wall;
+  const sampler = setInterval(() => {
+    const w = process.cpuUsage(wFrom);
+    windows.push(+(((w.user + w.system) / 1000 / (performance.now() - wWall)) * 100).toFixed(2));
+    wFrom = process.cpuUsage();
+    wWall = performance.now();
+  }, 10_000);
   setTimeout(() => {
+    clearInterval(sampler);
     const u = process.cpuUsage(from);
-    process.stdout.write(`${JSON.stringify({ cpuPct: ((u.user + u.system) / 1000 / (performance.now() - wall)) * 100, received })}\n`);
+    process.stdout.write(`${JSON.stringify({ cpuPct: ((u.user + u.system) / 1000 / (performance.now() - wall)) * 100, received, cpuPctBy10s: windows })}\n`);
     process.exit(0);
   }, seconds * 1000);
 }, 2000);

@@ -376,7 +376,7 @@ class LegProcess {
 }
 
 /** Two floor processes (media-floor-child.ts) exchanging 50 datagrams/s each way; CPU % of each. */
-async function nodeFloor(seconds: number): Promise<number[]> {
+async function nodeFloor(seconds: number): Promise<{ cpuPct: number; cpuPctBy10s: number[] }[]> {
   const here = dirname(fileURLToPath(import.meta.url));
   const sockets = await Promise.all([0, 1].map(() => new Promise<number>((resolve) => {
     const s = createSocket('udp4');
@@ -385,11 +385,11 @@ async function nodeFloor(seconds: number): Promise<number[]> {
       s.close(() => resolve(port));
     });
   })));
-  const run = (me: number, peer: number): Promise<number> =>
+  const run = (me: number, peer: number): Promise<{ cpuPct: number; cpuPctBy10s: number[] }> =>
     new Promise((resolve, reject) => {
       execFile(process.execPath, ['--import', 'tsx', join(here, 'media-floor-child.ts'), String(me), String(peer), String(seconds)], { timeout: (seconds + 30) * 1000 }, (e, stdout) => {
         if (e !== null) reject(e);
-        else resolve((JSON.parse(stdout.trim()) as { cpuPct: number }).cpuPct);
+        else resolve(JSON.parse(stdout.trim()) as { cpuPct: number; cpuPctBy10s: number[] });
       });
     });
   return Promise.all([run(sockets[0]!, sockets[1]!), run(sockets[1]!, sockets[0]!)]);
@@ -545,9 +545,10 @@ async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<v
   }
   if (args.floor) {
     // What any Node process pays for the same wake-ups (a 20 ms timer, 50 datagrams/s in and out), measured now.
-    const floor = await nodeFloor(args.seconds);
+    const floorRuns = await nodeFloor(args.seconds);
+    const floor = floorRuns.map((f) => f.cpuPct);
     summary.nodeFloorPerProcess = +((floor[0]! + floor[1]!) / 2).toFixed(2);
-    emit({ impl: 'node-floor', metric: 'resources', seconds: args.seconds, processes: 2, cpuPctOfOneCorePerProcess: +((floor[0]! + floor[1]!) / 2).toFixed(2), cpuPctOfOneCoreEachProcess: floor.map((f) => +f.toFixed(2)), what: 'empty handlers: a phase-locked 20 ms timer sending one 182-byte datagram, and the peer\'s datagram' });
+    emit({ impl: 'node-floor', metric: 'resources', seconds: args.seconds, processes: 2, cpuPctOfOneCorePerProcess: +((floor[0]! + floor[1]!) / 2).toFixed(2), cpuPctOfOneCoreEachProcess: floor.map((f) => +f.toFixed(2)), cpuPctBy10sEachProcess: floorRuns.map((f) => f.cpuPctBy10s), what: 'empty handlers: a phase-locked 20 ms timer sending one 182-byte datagram, and the peer\'s datagram' });
   }
 }
 

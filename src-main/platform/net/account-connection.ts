@@ -290,7 +290,11 @@ class FlowConnection implements SipConnection {
   }
 }
 
-/** UDP: no flow; the registrar is located once (RFC 3263) and requests go to its first address. */
+/**
+ * UDP: no flow; the registrar is located (RFC 3263) and requests go to its first address. A
+ * REGISTER that nothing answers moves the account to the next address (§4.3), in turn, and the
+ * registration starts again there at once.
+ */
 class UdpConnection implements SipConnection {
   private readonly sip: DatagramSipTransport;
   private readonly stateEmitter = new Emitter<ConnectionState>();
@@ -299,7 +303,9 @@ class UdpConnection implements SipConnection {
   readonly onBindingChanged: Event<void> = this.bindingEmitter.event;
   private current: ConnectionState = { kind: 'connecting', phase: 'resolving' };
   private target: { address: string; port: number } | undefined;
+  private targets: readonly { address: string; port: number }[] = [];
   private readonly bindingSub: Disposable;
+  private readonly unansweredSub: Disposable;
   private stopped = false;
 
   constructor(
@@ -308,8 +314,21 @@ class UdpConnection implements SipConnection {
     private readonly udp: UdpSipTransport,
     private readonly deps: AccountConnectionDeps,
   ) {
-    this.sip = new DatagramSipTransport(udp, deps.logger.child('sip'), { clock: deps.clock });
+    this.sip = new DatagramSipTransport(udp, deps.logger.child('sip'), { clock: deps.clock, ...(deps.unansweredRegisterMs === undefined ? {} : { unansweredRegisterMs: deps.unansweredRegisterMs }) });
     this.bindingSub = this.sip.natBinding.onChange(() => this.bindingEmitter.fire());
+    this.unansweredSub = this.sip.onRegisterUnanswered((to) => this.unanswered(to));
+  }
+
+  /** The server did not answer a REGISTER: the next address of the located list, if any. */
+  private unanswered(to: string): void {
+    const current = this.target;
+    if (this.stopped || current === undefined || this.targets.length < 2 || to !== `${normalizeAddress(current.address)}:${current.port}`) return;
+    const i = this.targets.indexOf(current);
+    const next = this.targets[(i + 1) % this.targets.length]!;
+    this.deps.logger.warn('the SIP server does not answer over UDP: trying the next address', { account: this.accountId, from: to, to: `${next.address}:${next.port}` });
+    // Lost, then connected to the next address: the registration drops its unanswered REGISTER and registers there now.
+    this.setState({ kind: 'failed', code: 'timeout', detail: { reason: `REGISTER unanswered at ${to}` }, retryInMs: 0, lost: true, skipped: [] });
+    this.useTarget(next);
   }
 
   get transport(): TransportPort {
@@ -358,12 +377,17 @@ class UdpConnection implements SipConnection {
       });
       return;
     }
-    this.target = { address: first.address, port: first.port };
+    this.targets = r.value.targets.filter((t) => t.transport === 'udp').map((t) => ({ address: t.address, port: t.port }));
     this.deps.logger.warn('account uses SIP over UDP: signalling is not encrypted', { account: this.accountId });
+    this.useTarget(this.targets[0]!);
+  }
+
+  private useTarget(target: { address: string; port: number }): void {
+    this.target = target;
     this.setState({
       kind: 'connected',
       transport: 'udp',
-      remote: `${first.address}:${first.port}`,
+      remote: `${target.address}:${target.port}`,
       sdesAllowed: false,
       weakness: 'plaintext',
       skipped: [],
@@ -395,6 +419,7 @@ class UdpConnection implements SipConnection {
   dispose(): void {
     this.stopped = true;
     this.bindingSub.dispose();
+    this.unansweredSub.dispose();
     this.sip.dispose();
     this.udp.dispose();
     this.stateEmitter.dispose();

@@ -68,7 +68,10 @@ export interface SipTransportOptions {
   readonly clock?: Clock;
   /** 64·T1 of the transactions above (default 32 000 ms). */
   readonly transactionMs?: number;
-  /** A REGISTER with no response at all after this long abandons the flow (default `transactionMs`). */
+  /**
+   * A REGISTER with no response at all after this long abandons the flow (default `transactionMs`);
+   * over UDP it moves the account to the next server (default `transactionMs / 2`).
+   */
   readonly unansweredRegisterMs?: number;
 }
 
@@ -216,13 +219,28 @@ export class DatagramSipTransport implements TransportPort, Disposable {
   private readonly sent: SentRequests;
   private strangers = 0;
 
+  private readonly clock: Clock;
+  private readonly unansweredRegisterMs: number;
+  /** Per REGISTER sent: the timer that reports it unanswered (retransmissions do not re-arm it). */
+  private readonly watchdogs = new Map<string, Disposable>();
+  private readonly unansweredEmitter = new Emitter<string>();
+  /**
+   * A REGISTER got no response at all within `unansweredRegisterMs` (default half of 64·T1: six
+   * retransmissions unanswered): its destination (`host:port`), so the connection can move to the
+   * next server (RFC 3263 §4.3) before the transaction itself times out.
+   */
+  readonly onRegisterUnanswered: Event<string> = this.unansweredEmitter.event;
+
   constructor(
     private readonly udp: UdpSipTransport,
     private readonly logger?: Logger,
     options: SipTransportOptions = {},
   ) {
     this.parser = new InboundParser(logger, errorToTag);
-    this.sent = new SentRequests(options.clock ?? new SystemClock({ unrefTimers: true }), { transactionMs: options.transactionMs ?? DEFAULT_TRANSACTION_MS });
+    this.clock = options.clock ?? new SystemClock({ unrefTimers: true });
+    const transactionMs = options.transactionMs ?? DEFAULT_TRANSACTION_MS;
+    this.sent = new SentRequests(this.clock, { transactionMs });
+    this.unansweredRegisterMs = options.unansweredRegisterMs ?? transactionMs / 2;
     this.natBinding = new NatBindingTracker(udp.local);
     this.subscription = udp.onDatagram((d) => this.inbound(d));
   }
@@ -246,9 +264,25 @@ export class DatagramSipTransport implements TransportPort, Disposable {
     // DEVIATION(RFC 3261 §18.1.1): a request over 1300 bytes should move to TCP; an account that
     // chose UDP has no TCP flow here, so it is sent anyway (IP fragmentation) with a warning.
     if (bytes.length > MTU_SAFE_SIZE) this.logger?.warn('SIP message larger than the UDP MTU limit', { bytes: bytes.length });
-    if (message.kind === 'request') this.sent.sent(message, `${normalizeAddress(destination.host)}:${destination.port}`);
+    if (message.kind === 'request') {
+      const to = `${normalizeAddress(destination.host)}:${destination.port}`;
+      const key = this.sent.sent(message, to);
+      if (key !== undefined && message.method === 'REGISTER') this.watch(key, to);
+    }
     this.sendBytes(bytes, destination.host, destination.port);
     return true;
+  }
+
+  private watch(key: string, to: string): void {
+    this.watchdogs.set(
+      key,
+      this.clock.setTimer(this.unansweredRegisterMs, () => {
+        this.watchdogs.delete(key);
+        if (this.sent.get(key)?.answered === true) return;
+        this.logger?.warn('REGISTER unanswered over UDP', { afterMs: this.unansweredRegisterMs, to });
+        this.unansweredEmitter.fire(to);
+      }),
+    );
   }
 
   private sendBytes(bytes: Uint8Array, host: string, port: number): void {
@@ -261,6 +295,9 @@ export class DatagramSipTransport implements TransportPort, Disposable {
     this.subscription.dispose();
     this.natBinding.dispose();
     this.emitter.dispose();
+    this.unansweredEmitter.dispose();
+    for (const w of this.watchdogs.values()) w.dispose();
+    this.watchdogs.clear();
     this.sent.clear();
   }
 

@@ -12,6 +12,8 @@ import { SystemClock } from '../../../src-main/base/clock.js';
 import { createLogger } from '../../../src-main/base/logger.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { AccountConnectionFactory } from '../../../src-main/platform/net/account-connection.js';
+import { NodeDnsPort } from '../../../src-main/platform/net/dns-port.js';
+import { startTestDnsServer } from '../tls/support/test-dns-server.js';
 import { Rfc3263Resolver } from '../../../src-main/platform/net/rfc3263-resolver.js';
 import { AccountFlow } from '../../../src-main/platform/net/account-flow.js';
 import { FlowSipTransport, type DatagramSipTransport } from '../../../src-main/platform/net/sip-transport.js';
@@ -133,6 +135,61 @@ describe('a stranger on the UDP SIP port', () => {
     await runtime.stop(500);
     for (const c of cleanups.splice(0).reverse()) await c();
     await waitFor(() => netHandles() <= handlesBefore, 2000, 'all sockets closed');
+  });
+});
+
+describe('a UDP server that never answers', () => {
+  it('a REGISTER unanswered over UDP moves the account to the next located server (RFC 3263 §4.3), which registers it', async () => {
+    // The first SRV target is a bound socket that reads and never answers; the second a registrar.
+    const blackHole = await stranger();
+    let blackHoleRegisters = 0;
+    blackHole.on('message', (m) => {
+      if (m.toString('latin1').startsWith('REGISTER ')) blackHoleRegisters++;
+    });
+    const reg: UdpRegistrar = await startUdpRegistrar();
+    cleanups.push(() => reg.close());
+    const dns = await startTestDnsServer({
+      naptr: { 'sip.example.test': [{ order: 10, preference: 10, flags: 's', services: 'SIP+D2U', regexp: '', replacement: '_sip._udp.sip.example.test' }] },
+      srv: {
+        '_sip._udp.sip.example.test': [
+          { priority: 10, weight: 0, port: blackHole.address().port, target: 'a.sip.example.test' },
+          { priority: 20, weight: 0, port: reg.port, target: 'b.sip.example.test' },
+        ],
+      },
+      a: { 'a.sip.example.test': ['127.0.0.1'], 'b.sip.example.test': ['127.0.0.1'] },
+    });
+    cleanups.push(() => dns.close());
+
+    const clock = new SystemClock({ unrefTimers: true });
+    const rng = new CryptoRng();
+    const records: { message: string }[] = [];
+    const logger = createLogger({ sinks: [{ write: (r) => void records.push({ message: r.message }) }], level: 'info' });
+    const factory = new AccountConnectionFactory({
+      clock,
+      rng,
+      logger,
+      locator: new Rfc3263Resolver(new NodeDnsPort({ servers: [dns.address], timeoutMs: 1000, tries: 1 }), rng),
+      tls: new NodeTlsConnector({ clock }),
+      tcp: new NodeTcpConnector({ clock }),
+      trustStore: isolatedTrustStore(),
+      unansweredRegisterMs: 1500,
+    });
+    const config = v.parse(AccountConfigSchema, { uri: 'sip:alice@sip.example.test', transport: 'udp', password: 'not-a-real-password', mwi: false, srtp: 'off' });
+    const created = await factory.create('alice', config);
+    if (!created.ok) throw new Error(created.error.code);
+    const connection = created.value;
+    const runtime = new AccountRuntime('alice', config, connection, { clock, rng, logger, instanceId: 'urn:uuid:00000000-0000-4000-8000-000000000017', userAgent: 'issue-15-test', mediaForIncoming: () => { throw new Error('no calls'); } });
+    cleanups.push(() => runtime.dispose());
+    runtime.start();
+
+    await waitFor(() => runtime.registration.state.kind === 'registered', 10_000, 'registered at the second server');
+    expect(blackHoleRegisters).toBeGreaterThanOrEqual(1);
+    // (A second REGISTER may follow there: the answer taught the binding of our 0.0.0.0 socket.)
+    expect(reg.registered[0]).toBeGreaterThanOrEqual(1);
+    expect(connection.state).toMatchObject({ kind: 'connected', remote: `127.0.0.1:${reg.port}` });
+    expect(connection.endpoint()!.destination).toEqual({ transport: 'UDP', host: '127.0.0.1', port: reg.port });
+    expect(records.some((r) => r.message === 'the SIP server does not answer over UDP: trying the next address')).toBe(true);
+    await runtime.stop(500);
   });
 });
 

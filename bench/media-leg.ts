@@ -99,7 +99,9 @@ export interface WarmUpFigures {
 export async function warmUp(codec: CallCodecName): Promise<WarmUpFigures> {
   const from = process.cpuUsage();
   const wall = performance.now();
-  const r = await warmCallMediaHotPath({ registry: createDefaultCodecRegistry(), rng: new CryptoRng(), codecs: [codec] });
+  // BENCH_WARM_UP_SOCKETS=real: warm on loopback UDP sockets (the calls' own factory) instead of in-memory ones.
+  const sockets = process.env.BENCH_WARM_UP_SOCKETS === 'real' ? { sockets: new NodeRtpSocketFactory() } : {};
+  const r = await warmCallMediaHotPath({ registry: createDefaultCodecRegistry(), rng: new CryptoRng(), codecs: [codec], ...sockets });
   const u = process.cpuUsage(from);
   return { cpuMs: +((u.user + u.system) / 1000).toFixed(1), wallMs: +(performance.now() - wall).toFixed(1), frames: r.frames };
 }

@@ -36,6 +36,12 @@ export interface HotPathWarmUpOptions {
    * started; the warm-up must never compete with a call's frame timer for the CPU).
    */
   readonly shouldStop?: () => boolean;
+  /**
+   * Real sockets to warm on (the calls' own factory, bound on loopback): the frame path then also
+   * runs node:dgram's send and receive and the socket adapter with the shapes a call gives them.
+   * Each frame then waits one turn of the event loop for its datagrams. Default: in-memory sockets.
+   */
+  readonly sockets?: RtpSocketFactory;
 }
 
 export interface HotPathWarmUpReport {
@@ -225,7 +231,8 @@ export async function warmCallMediaHotPath(options: HotPathWarmUpOptions): Promi
   const frames = options.frames ?? 2000;
   const codecs = options.codecs ?? ['PCMU'];
   const clock = new ManualClock();
-  const sockets = new MemorySockets();
+  const real = options.sockets !== undefined;
+  const sockets = options.sockets ?? new MemorySockets();
   const engine = new CallMediaEngine({
     clock,
     rng: options.rng,
@@ -253,6 +260,13 @@ export async function warmCallMediaHotPath(options: HotPathWarmUpOptions): Promi
       await new Promise<void>((r) => setImmediate(r));
       for (let i = 0; i < frames; i++) {
         clock.advance(FRAME_MS);
+        if (real) {
+          // The frame's datagrams arrive in the next poll phase: one turn each (also lets an
+          // INVITE in between frames).
+          await new Promise<void>((r) => setImmediate(r));
+          if (options.shouldStop?.() === true) break;
+          continue;
+        }
         // Give the host event loop a turn now and then (an INVITE arriving is not held up, a
         // call's 20 ms timer is not late), and stop when a call has started.
         if (i % WARM_UP_SLICE_FRAMES === WARM_UP_SLICE_FRAMES - 1) {

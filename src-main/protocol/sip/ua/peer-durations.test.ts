@@ -7,18 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../test/fakes/fake-clock.js';
-import { FakeRng } from '../../../../test/fakes/fake-rng.js';
+import { RIG_SERVER as SERVER, registrationRig } from '../../../../test/fakes/registration-rig.js';
 import { nullLogger } from '../../../base/logger.js';
-import { DigestClient } from '../auth/digest-client.js';
 import { createRequest, createResponse } from '../message/builders.js';
-import type { SipMessage, SipRequest } from '../message/message.js';
-import { parseNameAddr } from '../message/name-addr.js';
-import { sipUri, type SipUri } from '../message/uri.js';
+import type { SipRequest } from '../message/message.js';
+import { sipUri } from '../message/uri.js';
 import { createVia } from '../message/via.js';
-import { TransactionLayer } from '../transaction/transaction-layer.js';
-import type { TransportAddress, TransportPort } from '../transaction/transport-port.js';
 import { CallSessionTimer } from './call-session-timer.js';
-import type { LocalEndpoint } from './local-endpoint.js';
 import {
   MAX_REGISTRATION_S,
   MAX_RETRY_AFTER_S,
@@ -29,39 +24,14 @@ import {
   registrationRefreshMs,
   subscriptionRefreshMs,
 } from './peer-durations.js';
-import { RegistrationClient } from './registration-client.js';
 import { DEFAULT_MIN_SE, parseMinSe, parseSessionExpires } from './session-timer.js';
-import { UaStack } from './ua-stack.js';
 import { UserAgent } from './user-agent.js';
 
-const SERVER: TransportAddress = { transport: 'TLS', host: '192.0.2.10', port: 5061 };
-const ENDPOINT: LocalEndpoint = { transport: 'TLS', viaHost: '10.0.0.2', viaPort: 50123, contactHost: '203.0.113.5', contactPort: 40000, destination: SERVER };
 const HUGE = '99999999999999999999'; // 20 digits: delta-seconds has no length limit in the grammar
 const DAY_MS = 86_400_000;
 
 function setup() {
-  const clock = new FakeClock();
-  const rng = new FakeRng(7);
-  const sent: SipRequest[] = [];
-  const transport: TransportPort = {
-    reliable: true,
-    send(message: SipMessage) {
-      if (message.kind === 'request') sent.push(message);
-      return true;
-    },
-  };
-  const layer = new TransactionLayer({ transport, clock });
-  const aor = parseNameAddr('sips:alice@pbx.example.com')!.uri as SipUri;
-  const digest = new DigestClient({ credentials: { username: 'alice', password: 'secret' }, rng });
-  const stack = new UaStack({ aor, instanceId: 'urn:uuid:00000000-0000-4000-8000-000000000001' }, layer, digest, () => ENDPOINT, rng, 'test');
-  const reg = new RegistrationClient(stack, { expires: 600 }, clock, rng, nullLogger);
-  /** Answers the last request; `contactExpires` goes on our Contact as given (any text). */
-  const answer = (status: number, headers: [string, string][] = [], contactExpires?: string): void => {
-    const req = sent.at(-1)!;
-    const ours = req.headers.contact()[0]!;
-    const contact = contactExpires === undefined ? undefined : [{ ...ours, params: [...ours.params.filter((p) => p.name !== 'expires'), { name: 'expires', value: contactExpires }] }];
-    layer.receive(createResponse(req, status, undefined, { toTag: 'srv', headers, ...(contact === undefined ? {} : { contact }) }), SERVER);
-  };
+  const { clock, sent, reg, answer, layer, stack } = registrationRig();
   /** Answers every REGISTER that arrives with the same response, for `ms` of fake time. */
   const keepAnswering = (ms: number, status: number, headers: [string, string][], contactExpires?: string): void => {
     let answered = sent.length;

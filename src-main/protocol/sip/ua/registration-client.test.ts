@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../../test/fakes/fake-clock.js';
-import { FakeRng } from '../../../../test/fakes/fake-rng.js';
-import { nullLogger } from '../../../base/logger.js';
-import { DigestClient } from '../auth/digest-client.js';
+import { registrationRig } from '../../../../test/fakes/registration-rig.js';
 import { createResponse } from '../message/builders.js';
-import type { SipMessage, SipRequest } from '../message/message.js';
 import { parseNameAddr } from '../message/name-addr.js';
-import type { SipUri } from '../message/uri.js';
-import { TransactionLayer } from '../transaction/transaction-layer.js';
-import type { TransportAddress, TransportPort } from '../transaction/transport-port.js';
-import type { LocalEndpoint } from './local-endpoint.js';
-import { grantedExpires, RegistrationClient, type RegistrationState } from './registration-client.js';
-import { UaStack } from './ua-stack.js';
+import { grantedExpires, type RegistrationState } from './registration-client.js';
 
 /**
  * RegistrationClient (RFC 3261 §10.2, RFC 5626 §4.2.2) on a fake reliable transport and clock.
@@ -22,32 +13,11 @@ import { UaStack } from './ua-stack.js';
  *   registered → registering (refresh timer)       | registered → failed (transport lost) → registering (restored)
  *   registered → unregistering → unregistered (Expires: 0)
  */
-const SERVER: TransportAddress = { transport: 'TLS', host: '192.0.2.10', port: 5061 };
-const ENDPOINT: LocalEndpoint = { transport: 'TLS', viaHost: '10.0.0.2', viaPort: 50123, contactHost: '203.0.113.5', contactPort: 40000, destination: SERVER };
 
 function setup() {
-  const clock = new FakeClock();
-  const rng = new FakeRng(7);
-  const sent: SipRequest[] = [];
-  const transport: TransportPort = {
-    reliable: true,
-    send(message: SipMessage) {
-      if (message.kind === 'request') sent.push(message);
-      return true;
-    },
-  };
-  const layer = new TransactionLayer({ transport, clock });
-  const aor = parseNameAddr('sips:alice@pbx.example.com')!.uri as SipUri;
-  const digest = new DigestClient({ credentials: { username: 'alice', password: 'secret' }, rng });
-  const stack = new UaStack({ aor, instanceId: 'urn:uuid:00000000-0000-4000-8000-000000000001' }, layer, digest, () => ENDPOINT, rng, 'test');
-  const reg = new RegistrationClient(stack, { expires: 600 }, clock, rng, nullLogger);
+  const { clock, sent, reg, answer, layer } = registrationRig();
   const states: RegistrationState['kind'][] = [];
   reg.onState((s) => states.push(s.kind));
-  const answer = (status: number, headers: [string, string][] = [], contactExpires?: number): void => {
-    const req = sent.at(-1)!;
-    const contact = contactExpires === undefined ? undefined : [{ ...req.headers.contact()[0]!, params: [...req.headers.contact()[0]!.params.filter((p) => p.name !== 'expires'), { name: 'expires', value: String(contactExpires) }] }];
-    layer.receive(createResponse(req, status, undefined, { toTag: 'srv', headers, ...(contact === undefined ? {} : { contact }) }), SERVER);
-  };
   return { clock, sent, reg, states, answer, layer };
 }
 

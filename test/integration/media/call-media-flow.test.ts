@@ -4,12 +4,13 @@
  * RTP latching when the SDP port is not where the peer sends from (NAT), RTCP call-quality stats
  * (loss, jitter, RTT, MOS) and the RTCP BYE when a call ends.
  */
+import { forwardingRtpSocket } from '../../fakes/forwarding-rtp-socket.js';
 import { createSocket } from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
 import { once } from '../../../src-main/base/event.js';
 import { ok } from '../../../src-main/base/result.js';
 import type { MediaEvent, MediaStats } from '../../../src-main/media/call-media.js';
-import type { RtpSocket, RtpSocketFactory } from '../../../src-main/media/call/index.js';
+import type { RtpSocketFactory } from '../../../src-main/media/call/index.js';
 import { NodeRtpSocketFactory } from '../../../src-main/platform/net/rtp-socket.js';
 import { AudioScratch, analyseRecording, createLeg, createTestEngine, expectTone, negotiate, sleep, udpHandles, waitUntil, type Leg } from './support/media-call-pair.js';
 
@@ -105,27 +106,13 @@ function corruptingSockets(inner: RtpSocketFactory, corrupt: (bytes: Uint8Array)
       const r = await inner.bind(address, port);
       if (!r.ok) return r;
       const s = r.value;
-      const wrapped: RtpSocket = {
-        get localAddress() {
-          return s.localAddress;
-        },
-        get localPort() {
-          return s.localPort;
-        },
-        get sendErrors() {
-          return s.sendErrors;
-        },
-        onDatagram: s.onDatagram,
-        onError: s.onError,
-        send(bytes, p, a) {
-          if (corrupt(bytes)) {
-            bytes[bytes.length - 1]! ^= 0x5a;
-            state.corrupted++;
-          }
-          s.send(bytes, p, a);
-        },
-        dispose: () => s.dispose(),
-      };
+      const wrapped = forwardingRtpSocket(s, (bytes, p, a) => {
+        if (corrupt(bytes)) {
+          bytes[bytes.length - 1]! ^= 0x5a;
+          state.corrupted++;
+        }
+        s.send(bytes, p, a);
+      });
       return ok(wrapped);
     },
   };

@@ -8,11 +8,12 @@
  * flood: proven by Linux's NoPorts count) and, on a socket that cannot connect, the check before
  * authentication (proven by B's stranger count).
  */
+import { forwardingRtpSocket } from '../../fakes/forwarding-rtp-socket.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ok } from '../../../src-main/base/result.js';
-import type { CallMediaEngine, RtpSocket, RtpSocketFactory } from '../../../src-main/media/call/index.js';
+import type { CallMediaEngine, RtpSocketFactory } from '../../../src-main/media/call/index.js';
 import { NodeRtpSocketFactory } from '../../../src-main/platform/net/rtp-socket.js';
 import { AudioScratch, analyseRecording, createLeg, createTestEngine, expectTone, negotiate, sleep, udpHandles, waitUntil } from './support/media-call-pair.js';
 
@@ -104,21 +105,7 @@ function unconnectableSockets(inner: RtpSocketFactory): RtpSocketFactory {
       const r = await inner.bind(address, port);
       if (!r.ok) return r;
       const s = r.value;
-      const wrapped: RtpSocket = {
-        get localAddress() {
-          return s.localAddress;
-        },
-        get localPort() {
-          return s.localPort;
-        },
-        get sendErrors() {
-          return s.sendErrors;
-        },
-        onDatagram: s.onDatagram,
-        onError: s.onError,
-        send: (bytes, p, a) => s.send(bytes, p, a),
-        dispose: () => s.dispose(),
-      };
+      const wrapped = forwardingRtpSocket(s);
       return ok(wrapped);
     },
   };

@@ -33,7 +33,7 @@ describe('registration soak on a fake clock (short version of npm run soak)', ()
 
 // Skips loudly (naming the Debian packages) where Kamailio is missing; under CI=true it throws.
 const peers = requirePeers(['kamailio', 'openssl']);
-
+// The skip reason: no Kamailio/openssl on this machine (requirePeers names the packages).
 describe.skipIf(!peers.available)('call soak through a real Kamailio (short version of npm run soak)', () => {
   it(`${CI_CALLS} short TLS+SRTP calls leave no more handles, timers, sockets, descriptors or heap than the bounds allow`, async () => {
     const r = await runCallSoak({ calls: CI_CALLS, concurrency: 4, callees: 8, wallBudgetMs: 300_000 });

@@ -30,6 +30,7 @@ const inCi = process.env.CI === 'true';
 if (loadError !== undefined && !inCi) {
   console.warn(`\n${'!'.repeat(78)}\n!! naudiodon/ALSA integration SKIPPED: ${loadError}\n!! Needs libasound2 and a built naudiodon (npm install runs its build).\n${'!'.repeat(78)}\n`);
 }
+// Skips (warned above) only without ALSA's configuration or a built naudiodon, and never under CI=true.
 const suite = loadError !== undefined && !inCi ? describe.skip : describe;
 
 const home = mkdtempSync(join(tmpdir(), 'softphone-alsa-'));

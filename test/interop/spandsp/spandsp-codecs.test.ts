@@ -16,6 +16,7 @@ import { announceSkip, asBytes, asInt16, buildSpandspHelper, spandsp } from './s
 const buildError = buildSpandspHelper();
 const inCi = process.env.CI === 'true';
 if (buildError !== undefined && !inCi) announceSkip(buildError);
+// Skips (announced loudly above) only where the spandsp helper cannot be built, and never under CI=true.
 const suite = buildError !== undefined && !inCi ? describe.skip : describe;
 
 /** Deterministic test signals at 16 kHz: voiced speech-like, fricative noise, silence, overload. */

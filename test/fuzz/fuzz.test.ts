@@ -15,15 +15,14 @@ const SEED = Number(process.env.FUZZ_SEED ?? 15) >>> 0;
 
 describe('fuzz targets (typed errors only, round trips hold, nothing throws or hangs)', () => {
   for (const target of FUZZ_TARGETS) {
-    const runs = RUNS;
-    it(`${target.name}: ${runs.toLocaleString('en')} mutated inputs plus seeds and crashers — ${target.description}`, async () => {
+    it(`${target.name}: ${RUNS.toLocaleString('en')} mutated inputs plus seeds and crashers — ${target.description}`, async () => {
       let failure: FuzzFailure | undefined;
-      const stats = await runTarget(target, { runs, seed: SEED, stopAtFirst: true, onFailure: (f) => (failure = f) });
+      const stats = await runTarget(target, { runs: RUNS, seed: SEED, stopAtFirst: true, onFailure: (f) => (failure = f) });
       if (failure !== undefined) {
         throw new Error(`${target.name} failed on input ${failure.index} of seed ${failure.seed}: ${failure.error}\ninput (hex): ${toHexPreview(failure.input)}`);
       }
       expect(stats.failures).toBe(0);
-      expect(stats.inputs).toBeGreaterThanOrEqual(runs + stats.seeds);
+      expect(stats.inputs).toBeGreaterThanOrEqual(RUNS + stats.seeds);
     }, 900_000);
   }
 });

@@ -2,10 +2,11 @@
  * Registration soak (issue 15 "Soak and recovery"): the whole phone, built by createPhone, with
  * its real account connection (AccountConnectionFactory → AccountFlow → SipStreamFlow with
  * keep-alive and framing), transaction layer and RegistrationClient, and the real NetworkMonitor,
- * all on a FakeClock (test/fakes/fake-clock.ts, stepped one timer at a time), against the scripted registrar of simulated-pbx.ts. Every few simulated
- * hours something goes wrong: the PBX restarts (drops flows, forgets bindings and nonces,
- * refuses, answers 503, comes back), the flow dies silently, the server resets it, the network
- * changes (address gone, maybe offline a while, new address), or the laptop sleeps for hours.
+ * all on a FakeClock (test/fakes/fake-clock.ts, stepped one timer at a time), against the
+ * scripted registrar of simulated-pbx.ts. Every few simulated hours something goes wrong: the
+ * PBX restarts (drops flows, forgets bindings and nonces, refuses, answers 503, comes back), the
+ * flow dies silently, the server resets it, the network changes (address gone, maybe offline a
+ * while, new address), or the laptop sleeps for hours.
  *
  * The judge is the registrar: "registered" means it holds an unexpired binding on a flow that
  * still reaches the phone. A gap is counted from the moment recovery was possible:

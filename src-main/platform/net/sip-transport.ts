@@ -77,6 +77,41 @@ export interface SipTransportOptions {
 
 const DEFAULT_TRANSACTION_MS = 32_000;
 
+/**
+ * One timer per REGISTER sent (RFC 5626 §4.4.1 / issue 15): if nothing has answered it after
+ * `ms`, `unanswered` runs. An answer settles its timer; `clear` drops them all.
+ */
+class RegisterWatchdogs {
+  private readonly timers = new Map<string, Disposable>();
+
+  constructor(
+    private readonly clock: Clock,
+    readonly ms: number,
+    private readonly sent: SentRequests,
+  ) {}
+
+  watch(key: string, unanswered: () => void): void {
+    this.timers.get(key)?.dispose();
+    this.timers.set(
+      key,
+      this.clock.setTimer(this.ms, () => {
+        this.timers.delete(key);
+        if (this.sent.get(key)?.answered !== true) unanswered();
+      }),
+    );
+  }
+
+  settle(key: string): void {
+    this.timers.get(key)?.dispose();
+    this.timers.delete(key);
+  }
+
+  clear(): void {
+    for (const t of this.timers.values()) t.dispose();
+    this.timers.clear();
+  }
+}
+
 export class FlowSipTransport implements TransportPort, Disposable {
   readonly reliable = true;
   private readonly emitter = new Emitter<ReceivedMessage>();
@@ -87,11 +122,9 @@ export class FlowSipTransport implements TransportPort, Disposable {
   private tracker: NatBindingTracker | undefined;
   private trackedFlow: string | undefined;
   private readonly parser: InboundParser;
-  private readonly clock: Clock;
   private readonly sent: SentRequests;
-  private readonly unansweredRegisterMs: number;
   /** Per REGISTER sent on the current flow: the timer that abandons the flow if nothing answers. */
-  private readonly watchdogs = new Map<string, Disposable>();
+  private readonly watchdogs: RegisterWatchdogs;
 
   constructor(
     private readonly flow: AccountFlow,
@@ -99,10 +132,10 @@ export class FlowSipTransport implements TransportPort, Disposable {
     options: SipTransportOptions = {},
   ) {
     this.parser = new InboundParser(logger, errorToTag);
-    this.clock = options.clock ?? new SystemClock({ unrefTimers: true });
+    const clock = options.clock ?? new SystemClock({ unrefTimers: true });
     const transactionMs = options.transactionMs ?? DEFAULT_TRANSACTION_MS;
-    this.sent = new SentRequests(this.clock, { transactionMs });
-    this.unansweredRegisterMs = options.unansweredRegisterMs ?? transactionMs;
+    this.sent = new SentRequests(clock, { transactionMs });
+    this.watchdogs = new RegisterWatchdogs(clock, options.unansweredRegisterMs ?? transactionMs, this.sent);
     this.subscription = flow.onMessage((m) => this.inbound(m));
     this.stateSubscription = flow.onState((s) => {
       if (s.kind === 'connected') this.bindingFor(s.flow);
@@ -151,30 +184,24 @@ export class FlowSipTransport implements TransportPort, Disposable {
     this.stateSubscription.dispose();
     this.tracker?.dispose();
     this.emitter.dispose();
-    for (const w of this.watchdogs.values()) w.dispose();
     this.watchdogs.clear();
     this.sent.clear();
   }
 
   /** RFC 5626 §4.4.1 / issue 15: a REGISTER nothing answered on an open flow means the flow is dead. */
   private watch(key: string, flowId: string): void {
-    this.watchdogs.get(key)?.dispose();
-    this.watchdogs.set(
-      key,
-      this.clock.setTimer(this.unansweredRegisterMs, () => {
-        this.watchdogs.delete(key);
-        if (this.sent.get(key)?.answered === true || this.flow.flowInfo?.id !== flowId) return;
-        this.logger?.warn('REGISTER unanswered on an open flow: abandoning the flow', { afterMs: this.unansweredRegisterMs });
-        this.flow.abandon(flowId, `REGISTER unanswered for ${this.unansweredRegisterMs} ms`);
-      }),
-    );
+    this.watchdogs.watch(key, () => {
+      if (this.flow.flowInfo?.id !== flowId) return;
+      const ms = this.watchdogs.ms;
+      this.logger?.warn('REGISTER unanswered on an open flow: abandoning the flow', { afterMs: ms });
+      this.flow.abandon(flowId, `REGISTER unanswered for ${ms} ms`);
+    });
   }
 
   private bindingFor(info: FlowInfo): void {
     if (this.trackedFlow === info.id) return;
     this.tracker?.dispose();
     if (this.trackedFlow !== undefined) this.sent.forget(this.trackedFlow);
-    for (const w of this.watchdogs.values()) w.dispose();
     this.watchdogs.clear();
     this.trackedFlow = info.id;
     this.tracker = new NatBindingTracker(info.local);
@@ -186,10 +213,7 @@ export class FlowSipTransport implements TransportPort, Disposable {
       case 'message': {
         this.bindingFor(m.flow);
         const answered = r.message.kind === 'response' ? this.sent.match(r.message, m.flow.id) : undefined;
-        if (answered !== undefined) {
-          this.watchdogs.get(answered.key)?.dispose();
-          this.watchdogs.delete(answered.key);
-        }
+        if (answered !== undefined) this.watchdogs.settle(answered.key);
         const tracker = this.tracker;
         this.emitter.fire({
           message: r.message,
@@ -219,10 +243,8 @@ export class DatagramSipTransport implements TransportPort, Disposable {
   private readonly sent: SentRequests;
   private strangers = 0;
 
-  private readonly clock: Clock;
-  private readonly unansweredRegisterMs: number;
   /** Per REGISTER sent: the timer that reports it unanswered (retransmissions do not re-arm it). */
-  private readonly watchdogs = new Map<string, Disposable>();
+  private readonly watchdogs: RegisterWatchdogs;
   private readonly unansweredEmitter = new Emitter<string>();
   /**
    * A REGISTER got no response at all within `unansweredRegisterMs` (default half of 64·T1: six
@@ -237,10 +259,10 @@ export class DatagramSipTransport implements TransportPort, Disposable {
     options: SipTransportOptions = {},
   ) {
     this.parser = new InboundParser(logger, errorToTag);
-    this.clock = options.clock ?? new SystemClock({ unrefTimers: true });
+    const clock = options.clock ?? new SystemClock({ unrefTimers: true });
     const transactionMs = options.transactionMs ?? DEFAULT_TRANSACTION_MS;
-    this.sent = new SentRequests(this.clock, { transactionMs });
-    this.unansweredRegisterMs = options.unansweredRegisterMs ?? transactionMs / 2;
+    this.sent = new SentRequests(clock, { transactionMs });
+    this.watchdogs = new RegisterWatchdogs(clock, options.unansweredRegisterMs ?? transactionMs / 2, this.sent);
     this.natBinding = new NatBindingTracker(udp.local);
     this.subscription = udp.onDatagram((d) => this.inbound(d));
   }
@@ -267,22 +289,15 @@ export class DatagramSipTransport implements TransportPort, Disposable {
     if (message.kind === 'request') {
       const to = `${normalizeAddress(destination.host)}:${destination.port}`;
       const key = this.sent.sent(message, to);
-      if (key !== undefined && message.method === 'REGISTER') this.watch(key, to);
+      if (key !== undefined && message.method === 'REGISTER') {
+        this.watchdogs.watch(key, () => {
+          this.logger?.warn('REGISTER unanswered over UDP', { afterMs: this.watchdogs.ms, to });
+          this.unansweredEmitter.fire(to);
+        });
+      }
     }
     this.sendBytes(bytes, destination.host, destination.port);
     return true;
-  }
-
-  private watch(key: string, to: string): void {
-    this.watchdogs.set(
-      key,
-      this.clock.setTimer(this.unansweredRegisterMs, () => {
-        this.watchdogs.delete(key);
-        if (this.sent.get(key)?.answered === true) return;
-        this.logger?.warn('REGISTER unanswered over UDP', { afterMs: this.unansweredRegisterMs, to });
-        this.unansweredEmitter.fire(to);
-      }),
-    );
   }
 
   private sendBytes(bytes: Uint8Array, host: string, port: number): void {
@@ -296,7 +311,6 @@ export class DatagramSipTransport implements TransportPort, Disposable {
     this.natBinding.dispose();
     this.emitter.dispose();
     this.unansweredEmitter.dispose();
-    for (const w of this.watchdogs.values()) w.dispose();
     this.watchdogs.clear();
     this.sent.clear();
   }
@@ -313,6 +327,7 @@ export class DatagramSipTransport implements TransportPort, Disposable {
             if (this.strangers === 1 || this.strangers % 1000 === 0) this.logger?.info('dropped UDP responses that answer none of our requests', { count: this.strangers });
             return;
           }
+          this.watchdogs.settle(answered.key);
           this.emitter.fire({ message: r.message, source: { transport: 'UDP', host: d.address, port: d.port } });
           // After the registration saw the answer, so a moved binding re-registers with the new Contact.
           if (answered.method === 'REGISTER') observeVia(this.natBinding, r.message);

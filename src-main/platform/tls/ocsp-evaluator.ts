@@ -190,7 +190,7 @@ function pssParameters(buf: Uint8Array, params: Tlv | undefined): { hash: string
     if (params.tag !== TAG.SEQUENCE || params.cls !== 0) fail('RSASSA-PSS parameters expected');
     for (const f of children(buf, params)) {
       if (f.cls !== 2 || !f.constructed) fail('RSASSA-PSS parameter expected');
-      const inner = readTlv0(buf, f);
+      const inner = explicitInner(buf, f);
       if (f.tag === 0) hash = HASHES[algorithm(buf, inner).oid] ?? fail('RSASSA-PSS hash not supported');
       else if (f.tag === 1) {
         const mgf = algorithm(buf, inner);
@@ -206,7 +206,8 @@ function pssParameters(buf: Uint8Array, params: Tlv | undefined): { hash: string
   return { hash, saltLength };
 }
 
-function readTlv0(buf: Uint8Array, explicit: Tlv): Tlv {
+/** The one element inside an EXPLICIT tag. */
+function explicitInner(buf: Uint8Array, explicit: Tlv): Tlv {
   const [inner, ...extra] = children(buf, explicit);
   if (inner === undefined || extra.length > 0) fail('tagged value expected');
   return inner!;
@@ -293,18 +294,16 @@ function fieldsOf(c: ParsedCertificate): CertificateFields {
 }
 
 /** Checks a stapled response. `issuer` is the leaf's issuer from the verified path. */
-export async function evaluateStapledOcsp(
+export function evaluateStapledOcsp(
   response: Uint8Array | undefined,
   leaf: ParsedCertificate,
   issuer: ParsedCertificate | undefined,
   options: OcspOptions,
 ): Promise<OcspResult> {
-  await Promise.resolve(); // the contract is asynchronous (a future responder fetch); the check itself is not
-  return evaluateStapledOcspNow(response, leaf, issuer, options);
+  return Promise.resolve(evaluate(response, leaf, issuer, options));
 }
 
-/** The same check, synchronously. */
-export function evaluateStapledOcspNow(response: Uint8Array | undefined, leaf: ParsedCertificate, issuer: ParsedCertificate | undefined, options: OcspOptions): OcspResult {
+function evaluate(response: Uint8Array | undefined, leaf: ParsedCertificate, issuer: ParsedCertificate | undefined, options: OcspOptions): OcspResult {
   if (response === undefined || response.length === 0) return { status: 'absent' };
   if (issuer === undefined) return { status: 'invalid', detail: 'issuer of the certificate unknown; cannot check the response signature' };
   const skew = options.clockSkewMs ?? 5 * 60_000;
@@ -378,7 +377,7 @@ function readSingle(buf: Uint8Array, t: Tlv): Single {
   let nextUpdate: Date | undefined;
   let k = 0;
   if (rest[k]?.cls === 2 && rest[k]!.tag === 0) {
-    nextUpdate = generalizedTime(buf, readTlv0(buf, rest[k]!));
+    nextUpdate = generalizedTime(buf, explicitInner(buf, rest[k]!));
     k++;
   }
   if (rest[k]?.cls === 2 && rest[k]!.tag === 1) k++; // singleExtensions

@@ -180,14 +180,20 @@ describe('a stranger flooding the RTP port', () => {
     expect(f.receivedFromA / f.sentByA, 'share of A\'s packets B received during the flood').toBeGreaterThanOrEqual(0.9);
   }, 60_000);
 
-  it('on a socket that cannot connect, every stranger datagram is dropped before SRTP authentication (counted) and the call goes on', async () => {
+  it('on a socket that cannot connect, stranger datagrams are dropped before SRTP authentication (counted; at most one per 20 ms is tried when the peer\'s packets are crowded out) and the call goes on', async () => {
     const f = await floodedCall(createTestEngine({ sockets: unconnectableSockets(new NodeRtpSocketFactory()) }), 'pre-authentication check only');
     expect(f.connected).toBe(false);
     // The flood really reached B's media code (otherwise nothing was proven)...
     expect(f.strangersReceived, 'stranger packets B read and dropped').toBeGreaterThan(10_000);
-    // ...and none of it cost an SRTP authentication: A's source stayed live.
-    expect(f.srtpAuthFailures, 'SRTP authentications failed during the flood').toBe(0);
-    expect(f.unprotectFailures).toBe(0);
+    // ...and it bought no SRTP work per packet. While A's source is live (heard within 250 ms)
+    // no stranger is authenticated at all (proven on a fake clock in media-transport.test.ts);
+    // here, a process that must read the whole flood can lose A's packets from the socket buffer
+    // for longer than that on a loaded machine, and then at most one stranger per 20 ms is tried
+    // (so a NAT rebinding is still followed). That budget is the bound on a real socket.
+    const authBudget = Math.ceil(((f.flood.seconds + 0.2) * 1000) / 20) + 1;
+    expect(f.srtpAuthFailures, 'SRTP authentications failed during the flood (at most one per 20 ms)').toBeLessThanOrEqual(authBudget);
+    expect(f.srtpAuthFailures, 'stranger packets authenticated, against those dropped before SRTP').toBeLessThan(f.strangersReceived / 50);
+    expect(f.unprotectFailures, 'packets that failed SRTP (the tried strangers)').toBeLessThanOrEqual(authBudget);
     // How much of A's audio gets through here depends on how fast this process reads datagrams
     // (printed above); that it still plays A's tone is checked by floodedCall.
     expect(f.receivedFromA, 'A\'s packets B received during the flood').toBeGreaterThan(0);

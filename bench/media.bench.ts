@@ -62,6 +62,9 @@ import { SrtpSuiteNameSchema, type AccountConfigInput } from '../src-shared/mode
 import { HarnessScope } from '../test/interop/harness/harness-scope.js';
 import { checkPeers } from '../test/interop/harness/peers.js';
 import { benchEngine, createLeg, type LegConfig, type LegRequest, type LegResult, type Taps } from './media-leg.js';
+import type { NativeLegConfig } from './media-native-child.js';
+import type { NativeCodec, NativeSuite } from './native/native-media-leg.js';
+import { loadMediaPath, mediaPathProblem, type MediaPathStats } from '../native/media-path/index.mjs';
 
 const RATES: Record<CallCodecName, number> = { PCMU: 8000, PCMA: 8000, G722: 16000, opus: 48000 };
 
@@ -78,6 +81,7 @@ interface Args {
   floor: boolean;
   phone: boolean;
   warmUp: boolean;
+  native: boolean;
 }
 
 function parseArgs(args: string[]): Args {
@@ -98,6 +102,7 @@ function parseArgs(args: string[]): Args {
     floor: !args.includes('--no-floor'),
     phone: !args.includes('--no-phone'),
     warmUp: !args.includes('--no-warm-up'),
+    native: !args.includes('--no-native'),
   };
 }
 
@@ -262,6 +267,8 @@ interface Summary {
   inPhoneIdle?: number;
   nodeFloorPerProcess?: number;
   baresipPerLeg?: number;
+  nativePerLeg?: number;
+  nativeAddedOverIdleProcess?: number;
 }
 const summary: Summary = {};
 const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined || b === 0 ? undefined : +(a / b).toFixed(2));
@@ -331,9 +338,9 @@ class LegProcess {
   private readonly child: ChildProcess;
   private readonly waiting: { type: string; resolve: (m: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
 
-  constructor() {
+  constructor(script = 'media-leg-child.ts') {
     const here = dirname(fileURLToPath(import.meta.url));
-    this.child = fork(join(here, 'media-leg-child.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_LEG_NODE_OPTIONS ?? '').split(' ').filter(Boolean)], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(join(here, script), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_LEG_NODE_OPTIONS ?? '').split(' ').filter(Boolean)], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: Record<string, unknown>) => {
       if (m.type === 'error') {
         for (const w of this.waiting.splice(0)) w.reject(new Error(`leg: ${String(m.message)}`));
@@ -355,7 +362,7 @@ class LegProcess {
     return new Promise((resolve, reject) => this.waiting.push({ type, resolve, reject }));
   }
 
-  async request(message: LegRequest, reply: string): Promise<Record<string, unknown>> {
+  async request(message: LegRequest | NativeLegRequest, reply: string): Promise<Record<string, unknown>> {
     const answer = this.expect(reply);
     this.child.send(message);
     return answer;
@@ -552,6 +559,99 @@ async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<v
   }
 }
 
+type NativeLegRequest = { readonly type: 'init'; readonly leg: NativeLegConfig } | Exclude<LegRequest, { type: 'init' }>;
+
+interface NativeLegResult {
+  readonly cpuPctOfOneCore: number;
+  readonly idleProcessCpuPct: number;
+  readonly cpuPctBy10s: readonly number[];
+  readonly rssMB: number;
+  readonly stats: MediaPathStats;
+}
+
+/**
+ * The same call on the native media path prototype (bench/media-native-child.ts): two Node
+ * processes whose main threads only negotiated (the TypeScript offer/answer and SDES), each
+ * running the call on the addon's thread. G.711 only.
+ */
+async function runNativeLegs(args: Args, dir: string, rate: number): Promise<void> {
+  if (args.codec !== 'PCMU' && args.codec !== 'PCMA') {
+    emit({ impl: 'native-prototype', metric: 'resources', skipped: `the native prototype does G.711 only, not ${args.codec}` });
+    return;
+  }
+  if (args.suite !== 'AES_CM_128_HMAC_SHA1_80' && args.suite !== 'AES_CM_128_HMAC_SHA1_32') {
+    emit({ impl: 'native-prototype', metric: 'resources', skipped: `the native prototype does AES_CM_128_HMAC_SHA1_80/32 only, not ${args.suite}` });
+    return;
+  }
+  const problem = mediaPathProblem();
+  if (problem !== undefined) {
+    emit({ impl: 'native-prototype', metric: 'resources', skipped: problem });
+    return;
+  }
+  loadMediaPath(); // build it here once, not in both children at the same time
+  const sources = writeSources(dir, rate, args.seconds, 1);
+  const config = (side: 'a' | 'b'): NativeLegConfig => ({ codec: args.codec as NativeCodec, suite: args.suite as NativeSuite, playFile: join(dir, `${side}0.wav`), recordFile: join(dir, `${side}0-native-rec.wav`), recordSeconds: args.seconds + 5 });
+  const a = new LegProcess('media-native-child.ts');
+  const b = new LegProcess('media-native-child.ts');
+  try {
+    await Promise.all([a.expect('up'), b.expect('up')]);
+    await Promise.all([a.request({ type: 'init', leg: config('a') }, 'ready'), b.request({ type: 'init', leg: config('b') }, 'ready')]);
+    await Promise.all([a.request({ type: 'measure' }, 'measuring'), b.request({ type: 'measure' }, 'measuring')]);
+    const offer = await a.request({ type: 'offer' }, 'offer');
+    const answer = await b.request({ type: 'answer', sdp: String(offer.sdp) }, 'answer');
+    await a.request({ type: 'apply', sdp: String(answer.sdp) }, 'applied');
+    await sleep(args.seconds * 1000);
+    const [ra, rb] = (await Promise.all([a.request({ type: 'stop' }, 'result'), b.request({ type: 'stop' }, 'result')])) as unknown as [NativeLegResult, NativeLegResult];
+    const each = [ra, rb];
+    const perLeg = (ra.cpuPctOfOneCore + rb.cpuPctOfOneCore) / 2;
+    const idle = (ra.idleProcessCpuPct + rb.idleProcessCpuPct) / 2;
+    summary.nativePerLeg = +perLeg.toFixed(2);
+    summary.nativeAddedOverIdleProcess = +(perLeg - idle).toFixed(2);
+    emit({
+      impl: 'native-prototype',
+      metric: 'resources',
+      codec: args.codec,
+      suite: args.suite,
+      seconds: args.seconds,
+      processes: 2,
+      cpuPctOfOneCorePerCallLeg: summary.nativePerLeg,
+      cpuPctOfOneCoreEachProcess: each.map((r) => +r.cpuPctOfOneCore.toFixed(2)),
+      idleProcessCpuPctEachProcess: each.map((r) => +r.idleProcessCpuPct.toFixed(2)),
+      addedOverIdleProcessPerLeg: summary.nativeAddedOverIdleProcess,
+      cpuPctBy10sEachProcess: each.map((r) => r.cpuPctBy10s),
+      rssMBEachProcess: each.map((r) => +r.rssMB.toFixed(1)),
+      wakeupsEachProcess: each.map((r) => r.stats.wakeups),
+      lateWakeupsOver5msEachProcess: each.map((r) => r.stats.lateWakeups),
+      maxLatenessMsEachProcess: each.map((r) => +(r.stats.maxLatenessUs / 1000).toFixed(2)),
+    });
+    const legs = { a: ra, b: rb };
+    for (const [from, to] of [['a', 'b'], ['b', 'a']] as const) {
+      const rec = parseWav(new Uint8Array(readFileSync(join(dir, `${to}0-native-rec.wav`))));
+      if (!rec.ok) throw new Error('native recording missing');
+      const st = legs[to].stats;
+      const d = measureDelay(sources.get(`${from}0`)!, rec.value.samples, rate, legs[from].stats.captureStartEpochMs, st.playbackStartEpochMs, 20);
+      emit({
+        impl: 'native-prototype',
+        metric: 'delay',
+        direction: `${from}->${to}`,
+        ...d,
+        packetsReceived: st.packetsReceived,
+        framesPlayed: st.framesPlayed,
+        concealedFrames: st.framesConcealed,
+        latePackets: st.latePackets,
+        overflowDropped: st.overflowDropped,
+        underruns: st.underruns,
+        srtpAuthFailures: st.authFailures,
+        srtpReplayFailures: st.replayFailures,
+      });
+    }
+    await Promise.all([a.stop(), b.stop()]);
+  } finally {
+    a.kill();
+    b.kill();
+  }
+}
+
 /** `--in-process`: K calls (2K legs) in this process. */
 async function runInProcess(args: Args, dir: string, rate: number): Promise<void> {
   // Idle baseline of this process (timers of nothing, GC).
@@ -658,6 +758,7 @@ export default async function run(argv: string[]): Promise<void> {
     if (args.inProcess) await runInProcess(args, dir, rate);
     else {
       await runTwoProcesses(args, dir, rate);
+      if (args.native) await runNativeLegs(args, dir, rate);
       if (args.phone) await inPhone(args, dir, rate);
     }
   } finally {
@@ -677,6 +778,8 @@ export default async function run(argv: string[]): Promise<void> {
       inPhoneIdle: s.inPhoneIdle,
       nodeFloorPerProcess: s.nodeFloorPerProcess,
       baresipPerLeg: s.baresipPerLeg,
+      nativePrototypePerLeg: s.nativePerLeg,
+      nativePrototypeAddedOverIdleProcess: s.nativeAddedOverIdleProcess,
     },
     ratios: {
       oursPerLegToFloor: ratio(s.oursPerLegEachProcess, s.nodeFloorPerProcess),
@@ -684,6 +787,9 @@ export default async function run(argv: string[]): Promise<void> {
       inPhoneAddedToBaresip: ratio(s.inPhoneAddedPerCall, s.baresipPerLeg),
       inPhoneAddedToFloor: ratio(s.inPhoneAddedPerCall, s.nodeFloorPerProcess),
       oursInProcessToBaresip: ratio(s.oursPerLegInProcess, s.baresipPerLeg),
+      nativePrototypeToFloor: ratio(s.nativePerLeg, s.nodeFloorPerProcess),
+      nativePrototypeToBaresip: ratio(s.nativePerLeg, s.baresipPerLeg),
+      nativePrototypeAddedToBaresip: ratio(s.nativeAddedOverIdleProcess, s.baresipPerLeg),
     },
     targets: { oursPerLegToFloor: 1.3, inPhoneAddedToBaresip: 1 },
   });

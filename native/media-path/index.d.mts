@@ -1,0 +1,79 @@
+/** The native media path prototype (src/media_path.c). */
+
+/** An opened leg; closed by close() or when garbage-collected. */
+export type MediaPathLeg = { readonly __mediaPathLeg: unique symbol };
+
+export interface MediaPathOpenOptions {
+  /** Numeric IPv4 or IPv6 address to bind. */
+  readonly address: string;
+  /** 0: any free port (see localPort). */
+  readonly port?: number;
+}
+
+/** The negotiated stream. */
+export interface MediaPathStream {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly codec: 'PCMU' | 'PCMA';
+  /** The payload type we send with (the peer's number) and accept. */
+  readonly payloadType: number;
+  /** Samples per frame at 8 kHz: 160 for 20 ms. */
+  readonly frameSamples?: number;
+  readonly ssrc: number;
+  readonly sequence: number;
+  readonly timestamp: number;
+  /** Absent: plain RTP. Keys are the SDES inline key-salt (30 octets), ours and the peer's. */
+  readonly srtp?: {
+    readonly suite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
+    readonly sendKey: Uint8Array;
+    readonly receiveKey: Uint8Array;
+    readonly replayWindow?: number;
+  };
+  /** 8 kHz mono PCM to send, once (then silence). */
+  readonly source?: Int16Array;
+  /** How much of what is played to keep (seconds, at most 3600). */
+  readonly recordSeconds?: number;
+  /** Frames buffered before playout starts (1-8). */
+  readonly jitterFrames?: number;
+}
+
+export interface MediaPathStats {
+  readonly wakeups: number;
+  readonly lateWakeups: number;
+  readonly maxLatenessUs: number;
+  readonly packetsSent: number;
+  readonly packetsReceived: number;
+  readonly bytesReceived: number;
+  readonly rtcpReceived: number;
+  readonly authFailures: number;
+  readonly replayFailures: number;
+  readonly otherSrtpFailures: number;
+  readonly notRtp: number;
+  readonly wrongPayloadType: number;
+  readonly latePackets: number;
+  readonly overflowDropped: number;
+  /** Playout found nothing queued (the peer's packet late): the queue deepened by a frame. */
+  readonly underruns: number;
+  readonly framesPlayed: number;
+  readonly framesConcealed: number;
+  readonly framesSilent: number;
+  readonly sendErrors: number;
+  /** When capture sample 0 was taken and playback sample 0 played (ms since the Unix epoch). */
+  readonly captureStartEpochMs: number;
+  readonly playbackStartEpochMs: number;
+}
+
+export interface MediaPathAddon {
+  open(options: MediaPathOpenOptions): MediaPathLeg;
+  localPort(leg: MediaPathLeg): number;
+  /** Connects to the peer and starts the media thread. */
+  start(leg: MediaPathLeg, stream: MediaPathStream): void;
+  setMuted(leg: MediaPathLeg, muted: boolean): void;
+  stats(leg: MediaPathLeg): MediaPathStats;
+  /** Joins the media thread; returns what was played. */
+  stop(leg: MediaPathLeg): Int16Array;
+  close(leg: MediaPathLeg): void;
+}
+
+export function mediaPathProblem(): string | undefined;
+export function loadMediaPath(): MediaPathAddon;

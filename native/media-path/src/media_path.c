@@ -1,0 +1,755 @@
+/*
+ * The native media path prototype (issue 16): one call leg's steady-state frame path on a native
+ * thread, so a call costs no JavaScript wake-ups at all. JS negotiates (SDP, SDES keys: the
+ * TypeScript engine's code) and controls; this thread does, every 20 ms on one absolute-time
+ * wake-up (clock_nanosleep TIMER_ABSTIME, so it never drifts):
+ *
+ *   1. read every datagram waiting on the RTP socket (non-blocking), SRTP-unprotect it with
+ *      libsrtp2, check it is our payload type, put it in a small sequence-ordered jitter buffer;
+ *   2. take the next 20 ms of the capture source, G.711-encode it (µ-law or A-law), write the
+ *      RTP header, SRTP-protect, send it (the socket is connected to the peer, so the kernel
+ *      drops every other source's datagrams: symmetric RTP without latching in this prototype);
+ *   3. play one frame out of the jitter buffer (decode; a missing frame repeats the last one,
+ *      attenuated, then silence) into the recording.
+ *
+ * Scope (a prototype behind no port yet): G.711 only, SRTP AES_CM_128_HMAC_SHA1_80/32 or plain
+ * RTP, rtcp-mux with incoming RTCP counted and dropped (no RTCP sent), no latching, DTMF, re-key,
+ * hold or device audio. The capture source is PCM handed over once (file audio); the recording
+ * is kept in memory up to a cap and handed back on stop. Counters are read with relaxed atomics.
+ *
+ * The JS side: native/media-path/index.js (loader and build), used by the benchmark
+ * (bench/media-native-child.ts) and test/integration/media/native-media-path.test.ts.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <node_api.h>
+#include <srtp2/srtp.h>
+
+#define FRAME_MAX_SAMPLES 480 /* 60 ms at 8 kHz */
+#define PACKET_MAX 1500
+#define JB_SLOTS 16 /* power of two */
+#define CONCEAL_FRAMES 3
+
+typedef struct {
+  uint64_t wakeups, late_wakeups, packets_sent, packets_received, bytes_received;
+  uint64_t rtcp_received, auth_failures, replay_failures, other_srtp_failures, not_rtp, wrong_payload_type;
+  uint64_t late_packets, overflow_dropped, underruns, frames_played, frames_concealed, frames_silent, send_errors;
+  uint64_t max_lateness_us;
+} counters_t;
+
+typedef struct {
+  int present;
+  uint16_t seq;
+  uint16_t samples;
+  uint8_t payload[FRAME_MAX_SAMPLES];
+} jb_slot_t;
+
+typedef struct {
+  /* config */
+  int fd;
+  int alaw;
+  int payload_type;
+  int frame_samples;
+  int period_ns;
+  uint32_t ssrc;
+  uint16_t seq;
+  uint32_t timestamp;
+  int marker_sent; /* the first packet carries the marker bit (start of a talkspurt) */
+  int srtp_on;
+  srtp_t srtp_send, srtp_recv;
+  int16_t *source;
+  size_t source_samples, source_pos;
+  int16_t *recording;
+  size_t recording_cap, recording_len;
+  int jitter_target;
+  /* thread */
+  pthread_t thread;
+  int thread_started;
+  volatile int running;
+  volatile int muted;
+  double capture_start_epoch_ms, playback_start_epoch_ms;
+  /* jitter buffer */
+  jb_slot_t jb[JB_SLOTS];
+  int jb_count;
+  int playing;
+  uint16_t next_seq;
+  int16_t last_frame[FRAME_MAX_SAMPLES];
+  int conceal_run;
+  int deep_ticks, ticks_since_underrun;
+  counters_t c;
+  int closed;
+} leg_t;
+
+static int srtp_ready = 0;
+static pthread_mutex_t srtp_init_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ---- G.711 (ITU-T G.711; the classic Sun reference formulation) ---- */
+
+static uint8_t linear_to_ulaw(int16_t pcm) {
+  const int BIAS = 0x84, CLIP = 32635;
+  int sign = (pcm >> 8) & 0x80;
+  int v = pcm;
+  if (sign) v = -v;
+  if (v > CLIP) v = CLIP;
+  v += BIAS;
+  int exponent = 7;
+  for (int mask = 0x4000; (v & mask) == 0 && exponent > 0; mask >>= 1) exponent--;
+  int mantissa = (v >> (exponent + 3)) & 0x0f;
+  return (uint8_t)~(sign | (exponent << 4) | mantissa);
+}
+
+static int16_t ulaw_to_linear(uint8_t u) {
+  u = (uint8_t)~u;
+  int t = ((u & 0x0f) << 3) + 0x84;
+  t <<= (u & 0x70) >> 4;
+  return (int16_t)((u & 0x80) ? (0x84 - t) : (t - 0x84));
+}
+
+static uint8_t linear_to_alaw(int16_t pcm) {
+  int v = pcm >> 3; /* 13-bit */
+  int mask;
+  if (v >= 0) {
+    mask = 0xd5;
+  } else {
+    mask = 0x55;
+    v = -v - 1;
+  }
+  static const int seg_end[8] = {0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff};
+  int seg = 0;
+  while (seg < 8 && v > seg_end[seg]) seg++;
+  if (seg >= 8) return (uint8_t)(0x7f ^ mask);
+  int aval = seg << 4;
+  aval |= seg < 2 ? (v >> 1) & 0x0f : (v >> seg) & 0x0f;
+  return (uint8_t)(aval ^ mask);
+}
+
+static int16_t alaw_to_linear(uint8_t a) {
+  a ^= 0x55;
+  int t = (a & 0x0f) << 4;
+  int seg = (a & 0x70) >> 4;
+  if (seg == 0) t += 8;
+  else if (seg == 1) t += 0x108;
+  else t = (t + 0x108) << (seg - 1);
+  return (int16_t)((a & 0x80) ? t : -t);
+}
+
+/* ---- helpers ---- */
+
+static inline void add(uint64_t *counter, uint64_t n) { __atomic_fetch_add(counter, n, __ATOMIC_RELAXED); }
+static inline uint64_t get(const uint64_t *counter) { return __atomic_load_n(counter, __ATOMIC_RELAXED); }
+
+static double epoch_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
+}
+
+static void add_ns(struct timespec *t, long ns) {
+  t->tv_nsec += ns;
+  while (t->tv_nsec >= 1000000000L) {
+    t->tv_nsec -= 1000000000L;
+    t->tv_sec++;
+  }
+}
+
+static int64_t diff_us(const struct timespec *a, const struct timespec *b) {
+  return ((int64_t)a->tv_sec - b->tv_sec) * 1000000 + (a->tv_nsec - b->tv_nsec) / 1000;
+}
+
+static int parse_address(const char *host, int port, struct sockaddr_storage *out, socklen_t *len) {
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_flags = AI_NUMERICHOST;
+  hints.ai_socktype = SOCK_DGRAM;
+  char service[8];
+  snprintf(service, sizeof service, "%d", port);
+  if (getaddrinfo(host, service, &hints, &res) != 0 || res == NULL) return -1;
+  memcpy(out, res->ai_addr, res->ai_addrlen);
+  *len = res->ai_addrlen;
+  freeaddrinfo(res);
+  return 0;
+}
+
+/* ---- the receive side ---- */
+
+static void jb_put(leg_t *l, const uint8_t *packet, int length) {
+  if (length < 12 || (packet[0] >> 6) != 2) {
+    add(&l->c.not_rtp, 1);
+    return;
+  }
+  int cc = packet[0] & 0x0f;
+  int header = 12 + 4 * cc;
+  if (packet[0] & 0x10) { /* header extension */
+    if (length < header + 4) {
+      add(&l->c.not_rtp, 1);
+      return;
+    }
+    header += 4 + 4 * ((packet[header + 2] << 8) | packet[header + 3]);
+  }
+  int padding = (packet[0] & 0x20) ? packet[length - 1] : 0;
+  int payload = length - header - padding;
+  if (payload <= 0 || payload > FRAME_MAX_SAMPLES) {
+    add(&l->c.not_rtp, 1);
+    return;
+  }
+  if ((packet[1] & 0x7f) != l->payload_type) {
+    add(&l->c.wrong_payload_type, 1);
+    return;
+  }
+  uint16_t seq = (uint16_t)((packet[2] << 8) | packet[3]);
+  if (l->playing) {
+    int16_t ahead = (int16_t)(seq - l->next_seq);
+    if (ahead < 0) {
+      add(&l->c.late_packets, 1);
+      return;
+    }
+    if (ahead >= JB_SLOTS) { /* the peer jumped: start over from this packet */
+      memset(l->jb, 0, sizeof l->jb);
+      l->jb_count = 0;
+      l->next_seq = seq;
+    }
+  }
+  jb_slot_t *s = &l->jb[seq & (JB_SLOTS - 1)];
+  if (s->present && s->seq == seq) return; /* duplicate (SRTP's replay check catches most) */
+  if (!s->present) l->jb_count++;
+  s->present = 1;
+  s->seq = seq;
+  s->samples = (uint16_t)payload;
+  memcpy(s->payload, packet + header, (size_t)payload);
+  if (!l->playing) {
+    /* Not playing yet: the earliest sequence number seen is where playout starts. */
+    if (l->jb_count == 1 || (int16_t)(seq - l->next_seq) < 0) l->next_seq = seq;
+  }
+}
+
+static void receive_all(leg_t *l) {
+  uint8_t packet[PACKET_MAX + SRTP_MAX_TRAILER_LEN];
+  for (;;) {
+    ssize_t n = recv(l->fd, packet, PACKET_MAX, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return; /* EAGAIN: nothing more; ECONNREFUSED: the peer is not there yet */
+    }
+    add(&l->c.bytes_received, (uint64_t)n);
+    if (n < 2) {
+      add(&l->c.not_rtp, 1);
+      continue;
+    }
+    int pt = packet[1] & 0x7f;
+    if (pt >= 64 && pt <= 95) { /* RTCP on the muxed port (RFC 5761 §4) */
+      add(&l->c.rtcp_received, 1);
+      continue;
+    }
+    int length = (int)n;
+    if (l->srtp_on) {
+      srtp_err_status_t e = srtp_unprotect(l->srtp_recv, packet, &length);
+      if (e != srtp_err_status_ok) {
+        if (e == srtp_err_status_auth_fail) add(&l->c.auth_failures, 1);
+        else if (e == srtp_err_status_replay_fail || e == srtp_err_status_replay_old) add(&l->c.replay_failures, 1);
+        else add(&l->c.other_srtp_failures, 1);
+        continue;
+      }
+    }
+    add(&l->c.packets_received, 1);
+    jb_put(l, packet, length);
+  }
+}
+
+/*
+ * Playout, once a period: start when `jitter_target` frames are queued; a missing frame with
+ * later ones queued is lost (concealed, skipped); a missing frame with nothing queued is late
+ * (an underrun: concealed, and waited for, so the queue deepens by one frame - the delay adapts
+ * up at once); a queue deeper than the target for 10 s without an underrun drops one frame (the
+ * delay adapts back down slowly), and one more than 3 frames deeper drops at once (a fast clock).
+ */
+static void play_frame(leg_t *l) {
+  int16_t frame[FRAME_MAX_SAMPLES];
+  int n = l->frame_samples;
+  if (!l->playing && l->jb_count >= l->jitter_target) {
+    /* The peer started first: what queued in the socket before this thread ran would stay as
+       delay for the whole call. Keep the newest `jitter_target` frames only. */
+    l->playing = 1;
+    while (l->jb_count > l->jitter_target) {
+      jb_slot_t *d = &l->jb[l->next_seq & (JB_SLOTS - 1)];
+      if (d->present && d->seq == l->next_seq) {
+        d->present = 0;
+        l->jb_count--;
+        add(&l->c.overflow_dropped, 1);
+      }
+      l->next_seq++;
+    }
+  }
+  if (l->playing) {
+    l->ticks_since_underrun++;
+    l->deep_ticks = l->jb_count > l->jitter_target ? l->deep_ticks + 1 : 0;
+    if (l->jb_count > l->jitter_target + 3 || (l->deep_ticks >= 500 && l->ticks_since_underrun >= 500)) {
+      jb_slot_t *d = &l->jb[l->next_seq & (JB_SLOTS - 1)];
+      if (d->present && d->seq == l->next_seq) {
+        d->present = 0;
+        l->jb_count--;
+      }
+      l->next_seq++;
+      l->deep_ticks = 0;
+      add(&l->c.overflow_dropped, 1);
+    }
+  }
+  jb_slot_t *s = l->playing ? &l->jb[l->next_seq & (JB_SLOTS - 1)] : NULL;
+  if (s != NULL && s->present && s->seq == l->next_seq) {
+    int m = s->samples < n ? s->samples : n;
+    for (int i = 0; i < m; i++) frame[i] = l->alaw ? alaw_to_linear(s->payload[i]) : ulaw_to_linear(s->payload[i]);
+    for (int i = m; i < n; i++) frame[i] = 0;
+    s->present = 0;
+    l->jb_count--;
+    l->next_seq++;
+    memcpy(l->last_frame, frame, sizeof(int16_t) * (size_t)n);
+    l->conceal_run = 0;
+    add(&l->c.frames_played, 1);
+  } else {
+    if (l->playing) {
+      if (l->jb_count > 0) {
+        l->next_seq++; /* lost (or reordered beyond the queue): later frames are waiting */
+      } else {
+        add(&l->c.underruns, 1); /* late: wait for it */
+        l->ticks_since_underrun = 0;
+      }
+    }
+    if (l->playing && l->conceal_run < CONCEAL_FRAMES) {
+      /* G.711 loss: repeat the last frame, 6 dB quieter each time (Appendix I would do better). */
+      l->conceal_run++;
+      for (int i = 0; i < n; i++) frame[i] = l->last_frame[i] = (int16_t)(l->last_frame[i] / 2);
+      add(&l->c.frames_concealed, 1);
+    } else {
+      memset(frame, 0, sizeof(int16_t) * (size_t)n);
+      add(&l->c.frames_silent, 1);
+    }
+  }
+  if (l->recording_len + (size_t)n <= l->recording_cap) {
+    memcpy(l->recording + l->recording_len, frame, sizeof(int16_t) * (size_t)n);
+    l->recording_len += (size_t)n;
+  }
+}
+
+/* ---- the send side ---- */
+
+static void send_frame(leg_t *l) {
+  uint8_t packet[12 + FRAME_MAX_SAMPLES + SRTP_MAX_TRAILER_LEN];
+  int n = l->frame_samples;
+  packet[0] = 0x80;
+  packet[1] = (uint8_t)(l->payload_type | (l->marker_sent ? 0 : 0x80));
+  l->marker_sent = 1;
+  packet[2] = (uint8_t)(l->seq >> 8);
+  packet[3] = (uint8_t)l->seq;
+  packet[4] = (uint8_t)(l->timestamp >> 24);
+  packet[5] = (uint8_t)(l->timestamp >> 16);
+  packet[6] = (uint8_t)(l->timestamp >> 8);
+  packet[7] = (uint8_t)l->timestamp;
+  packet[8] = (uint8_t)(l->ssrc >> 24);
+  packet[9] = (uint8_t)(l->ssrc >> 16);
+  packet[10] = (uint8_t)(l->ssrc >> 8);
+  packet[11] = (uint8_t)l->ssrc;
+  for (int i = 0; i < n; i++) {
+    int16_t v = 0;
+    if (l->source_pos < l->source_samples) v = l->source[l->source_pos++];
+    if (l->muted) v = 0;
+    packet[12 + i] = l->alaw ? linear_to_alaw(v) : linear_to_ulaw(v);
+  }
+  int length = 12 + n;
+  l->seq++;
+  l->timestamp += (uint32_t)n;
+  if (l->srtp_on && srtp_protect(l->srtp_send, packet, &length) != srtp_err_status_ok) {
+    add(&l->c.send_errors, 1);
+    return;
+  }
+  if (send(l->fd, packet, (size_t)length, MSG_DONTWAIT) < 0) add(&l->c.send_errors, 1);
+  else add(&l->c.packets_sent, 1);
+}
+
+static void *leg_thread(void *arg) {
+  leg_t *l = (leg_t *)arg;
+  struct timespec next, now;
+  clock_gettime(CLOCK_MONOTONIC, &next);
+  /* The first frame is the 20 ms captured from now on: capture sample 0 is "now". */
+  l->capture_start_epoch_ms = epoch_ms();
+  add_ns(&next, l->period_ns);
+  int first = 1;
+  while (l->running) {
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR) {
+    }
+    if (!l->running) break;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t late = diff_us(&now, &next);
+    add(&l->c.wakeups, 1);
+    if (late > 5000) add(&l->c.late_wakeups, 1);
+    if (late > 0 && (uint64_t)late > get(&l->c.max_lateness_us)) __atomic_store_n(&l->c.max_lateness_us, (uint64_t)late, __ATOMIC_RELAXED);
+    receive_all(l);
+    send_frame(l);
+    if (first) {
+      /* As the TypeScript clock-paced streams report it: playback "starts" one period before
+         its first frame is pulled, and a frame is heard from the moment it is pulled. */
+      l->playback_start_epoch_ms = epoch_ms() - l->period_ns / 1e6;
+      first = 0;
+    }
+    play_frame(l);
+    add_ns(&next, l->period_ns);
+    /* Asleep far too long (a suspended laptop): pace from now instead of catching up in a burst. */
+    if (late > 200000) {
+      clock_gettime(CLOCK_MONOTONIC, &next);
+      add_ns(&next, l->period_ns);
+    }
+  }
+  return NULL;
+}
+
+/* ---- Node-API ---- */
+
+#define CHECK(env, call)                                                  \
+  do {                                                                    \
+    if ((call) != napi_ok) {                                              \
+      napi_throw_error((env), "MEDIA_PATH_NAPI", "Node-API call failed: " #call); \
+      return NULL;                                                        \
+    }                                                                     \
+  } while (0)
+
+static napi_value throw_error(napi_env env, const char *code, const char *message) {
+  napi_throw_error(env, code, message);
+  return NULL;
+}
+
+static int get_int(napi_env env, napi_value obj, const char *name, int64_t *out) {
+  napi_value v;
+  bool has = false;
+  if (napi_has_named_property(env, obj, name, &has) != napi_ok || !has) return 0;
+  if (napi_get_named_property(env, obj, name, &v) != napi_ok) return 0;
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+static int get_string(napi_env env, napi_value obj, const char *name, char *buf, size_t size) {
+  napi_value v;
+  bool has = false;
+  size_t len = 0;
+  if (napi_has_named_property(env, obj, name, &has) != napi_ok || !has) return 0;
+  if (napi_get_named_property(env, obj, name, &v) != napi_ok) return 0;
+  return napi_get_value_string_utf8(env, v, buf, size, &len) == napi_ok && len > 0 && len < size - 1;
+}
+
+/** A Buffer/Uint8Array/Int16Array property: its bytes (borrowed until the call returns). */
+static int get_bytes(napi_env env, napi_value obj, const char *name, void **data, size_t *bytes) {
+  napi_value v;
+  bool has = false, is_typed = false;
+  if (napi_has_named_property(env, obj, name, &has) != napi_ok || !has) return 0;
+  if (napi_get_named_property(env, obj, name, &v) != napi_ok) return 0;
+  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) return 0;
+  napi_typedarray_type type;
+  size_t length;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) != napi_ok) return 0;
+  size_t unit = type == napi_int16_array || type == napi_uint16_array ? 2 : type == napi_uint8_array || type == napi_int8_array || type == napi_uint8_clamped_array ? 1 : 0;
+  if (unit == 0) return 0;
+  *bytes = length * unit;
+  return 1;
+}
+
+static void leg_stop(leg_t *l) {
+  if (l->thread_started) {
+    l->running = 0;
+    pthread_join(l->thread, NULL);
+    l->thread_started = 0;
+  }
+}
+
+static void leg_close(leg_t *l) {
+  if (l->closed) return;
+  leg_stop(l);
+  l->closed = 1;
+  if (l->fd >= 0) close(l->fd);
+  l->fd = -1;
+  if (l->srtp_send) srtp_dealloc(l->srtp_send);
+  if (l->srtp_recv) srtp_dealloc(l->srtp_recv);
+  l->srtp_send = l->srtp_recv = NULL;
+  free(l->source);
+  l->source = NULL;
+  free(l->recording);
+  l->recording = NULL;
+}
+
+static void leg_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  leg_t *l = (leg_t *)data;
+  leg_close(l);
+  free(l);
+}
+
+static leg_t *get_leg(napi_env env, napi_value v) {
+  void *data = NULL;
+  if (napi_get_value_external(env, v, &data) != napi_ok || data == NULL) {
+    napi_throw_type_error(env, "MEDIA_PATH_HANDLE", "not a media path leg");
+    return NULL;
+  }
+  leg_t *l = (leg_t *)data;
+  if (l->closed) {
+    napi_throw_error(env, "MEDIA_PATH_CLOSED", "the media path leg is closed");
+    return NULL;
+  }
+  return l;
+}
+
+static int srtp_session(srtp_t *out, const char *suite, const uint8_t *key, int inbound, unsigned long window) {
+  srtp_policy_t p;
+  memset(&p, 0, sizeof p);
+  if (strcmp(suite, "AES_CM_128_HMAC_SHA1_80") == 0) {
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtp);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtcp);
+  } else if (strcmp(suite, "AES_CM_128_HMAC_SHA1_32") == 0) {
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&p.rtp);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtcp); /* RFC 4568 §6.2.2: SRTCP keeps the 80-bit tag */
+  } else {
+    return -1;
+  }
+  p.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
+  p.key = (unsigned char *)key;
+  p.window_size = window < 64 ? 64 : window > 0x7fff ? 0x7fff : window;
+  p.allow_repeat_tx = 0;
+  return srtp_create(out, &p) == srtp_err_status_ok ? 0 : -1;
+}
+
+/** open({ address, port }) → a leg handle with its socket bound (port 0: any free port, see localPort()). */
+static napi_value js_open(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1) return throw_error(env, "MEDIA_PATH_ARGS", "open(options) needs its options");
+  char address[64];
+  int64_t port = 0;
+  if (!get_string(env, argv[0], "address", address, sizeof address)) return throw_error(env, "MEDIA_PATH_ARGS", "address: a numeric IPv4 or IPv6 address");
+  get_int(env, argv[0], "port", &port);
+  if (port < 0 || port > 65535) return throw_error(env, "MEDIA_PATH_ARGS", "port out of range");
+  struct sockaddr_storage local;
+  socklen_t local_len;
+  if (parse_address(address, (int)port, &local, &local_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "address: not a numeric IPv4 or IPv6 address");
+  leg_t *l = (leg_t *)calloc(1, sizeof(leg_t));
+  if (l == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
+  l->fd = socket(local.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&local, local_len) != 0) {
+    int e = errno;
+    leg_close(l);
+    free(l);
+    return throw_error(env, "MEDIA_PATH_SOCKET", strerror(e));
+  }
+  napi_value handle;
+  if (napi_create_external(env, l, leg_finalize, NULL, &handle) != napi_ok) {
+    leg_close(l);
+    free(l);
+    return throw_error(env, "MEDIA_PATH_NAPI", "could not create the handle");
+  }
+  return handle;
+}
+
+static napi_value js_local_port(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 1 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return NULL;
+  struct sockaddr_storage a;
+  socklen_t len = sizeof a;
+  if (getsockname(l->fd, (struct sockaddr *)&a, &len) != 0) return throw_error(env, "MEDIA_PATH_SOCKET", strerror(errno));
+  int port = a.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&a)->sin6_port) : ntohs(((struct sockaddr_in *)&a)->sin_port);
+  CHECK(env, napi_create_int32(env, port, &out));
+  return out;
+}
+
+/**
+ * start(leg, { remoteAddress, remotePort, codec: 'PCMU'|'PCMA', payloadType, frameSamples, ssrc,
+ *              sequence, timestamp, srtp?: { suite, sendKey: Uint8Array(30), receiveKey:
+ *              Uint8Array(30), replayWindow }, source?: Int16Array (8 kHz), recordSeconds,
+ *              jitterFrames })
+ * connects the socket to the peer, sets up the stream and starts the media thread. The keys are
+ * copied into libsrtp2's contexts; nothing here keeps or returns them.
+ */
+static napi_value js_start(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 2 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return argc < 2 ? throw_error(env, "MEDIA_PATH_ARGS", "start(leg, stream)") : NULL;
+  if (l->thread_started || l->srtp_send != NULL || l->source != NULL || l->recording != NULL) return throw_error(env, "MEDIA_PATH_STATE", "already started");
+  napi_value o = argv[1];
+  char address[64], codec[8], suite[40];
+  int64_t remote_port = 0, pt = -1, frame = 160, ssrc = 0, seq = 0, ts = 0, record_s = 0, jitter = 2, window = 128;
+  if (!get_string(env, o, "remoteAddress", address, sizeof address)) return throw_error(env, "MEDIA_PATH_ARGS", "remoteAddress: a numeric IPv4 or IPv6 address");
+  if (!get_string(env, o, "codec", codec, sizeof codec) || (strcmp(codec, "PCMU") != 0 && strcmp(codec, "PCMA") != 0))
+    return throw_error(env, "MEDIA_PATH_ARGS", "codec: PCMU or PCMA");
+  get_int(env, o, "remotePort", &remote_port);
+  get_int(env, o, "payloadType", &pt);
+  get_int(env, o, "frameSamples", &frame);
+  get_int(env, o, "ssrc", &ssrc);
+  get_int(env, o, "sequence", &seq);
+  get_int(env, o, "timestamp", &ts);
+  get_int(env, o, "recordSeconds", &record_s);
+  get_int(env, o, "jitterFrames", &jitter);
+  if (remote_port <= 0 || remote_port > 65535 || pt < 0 || pt > 127 || frame < 80 || frame > FRAME_MAX_SAMPLES || record_s < 0 || record_s > 3600 || jitter < 1 || jitter > 8)
+    return throw_error(env, "MEDIA_PATH_ARGS", "remotePort, payloadType, frameSamples (80-480), recordSeconds (0-3600) or jitterFrames (1-8) out of range");
+  struct sockaddr_storage remote;
+  socklen_t remote_len;
+  if (parse_address(address, (int)remote_port, &remote, &remote_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "remoteAddress is not numeric");
+
+  l->alaw = strcmp(codec, "PCMA") == 0;
+  l->payload_type = (int)pt;
+  l->frame_samples = (int)frame;
+  l->period_ns = (int)(frame * 125000); /* 8 kHz: 125 µs a sample */
+  l->ssrc = (uint32_t)ssrc;
+  l->seq = (uint16_t)seq;
+  l->timestamp = (uint32_t)ts;
+  l->jitter_target = (int)jitter;
+
+  napi_value srtp_obj;
+  bool has_srtp = false;
+  napi_valuetype srtp_type = napi_undefined;
+  if (napi_has_named_property(env, o, "srtp", &has_srtp) == napi_ok && has_srtp && napi_get_named_property(env, o, "srtp", &srtp_obj) == napi_ok)
+    napi_typeof(env, srtp_obj, &srtp_type);
+  if (srtp_type == napi_object) {
+    void *send_key = NULL, *recv_key = NULL;
+    size_t send_len = 0, recv_len = 0;
+    if (!get_string(env, srtp_obj, "suite", suite, sizeof suite) || !get_bytes(env, srtp_obj, "sendKey", &send_key, &send_len) || !get_bytes(env, srtp_obj, "receiveKey", &recv_key, &recv_len) ||
+        send_len != SRTP_MASTER_KEY_LEN || recv_len != SRTP_MASTER_KEY_LEN)
+      return throw_error(env, "MEDIA_PATH_ARGS", "srtp: suite, sendKey and receiveKey (30 octets: master key then salt)");
+    get_int(env, srtp_obj, "replayWindow", &window);
+    pthread_mutex_lock(&srtp_init_lock);
+    if (!srtp_ready) srtp_ready = srtp_init() == srtp_err_status_ok;
+    pthread_mutex_unlock(&srtp_init_lock);
+    if (!srtp_ready || srtp_session(&l->srtp_send, suite, (const uint8_t *)send_key, 0, (unsigned long)window) != 0 ||
+        srtp_session(&l->srtp_recv, suite, (const uint8_t *)recv_key, 1, (unsigned long)window) != 0) {
+      if (l->srtp_send) srtp_dealloc(l->srtp_send);
+      if (l->srtp_recv) srtp_dealloc(l->srtp_recv);
+      l->srtp_send = l->srtp_recv = NULL;
+      return throw_error(env, "MEDIA_PATH_SRTP", "libsrtp2 refused the suite or keys");
+    }
+    l->srtp_on = 1;
+  }
+
+  void *source = NULL;
+  size_t source_bytes = 0;
+  if (get_bytes(env, o, "source", &source, &source_bytes) && source_bytes >= 2) {
+    l->source = (int16_t *)malloc(source_bytes);
+    if (l->source == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
+    memcpy(l->source, source, source_bytes);
+    l->source_samples = source_bytes / 2;
+  }
+  l->recording_cap = (size_t)record_s * 8000;
+  if (l->recording_cap > 0 && (l->recording = (int16_t *)malloc(l->recording_cap * 2)) == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
+  if (connect(l->fd, (struct sockaddr *)&remote, remote_len) != 0) return throw_error(env, "MEDIA_PATH_SOCKET", strerror(errno));
+  l->running = 1;
+  if (pthread_create(&l->thread, NULL, leg_thread, l) != 0) {
+    l->running = 0;
+    return throw_error(env, "MEDIA_PATH_THREAD", "could not start the media thread");
+  }
+  l->thread_started = 1;
+  return NULL;
+}
+
+static napi_value js_set_muted(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  bool muted = false;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 2 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return NULL;
+  CHECK(env, napi_get_value_bool(env, argv[1], &muted));
+  l->muted = muted;
+  return NULL;
+}
+
+static void set_number(napi_env env, napi_value obj, const char *name, double value) {
+  napi_value v;
+  if (napi_create_double(env, value, &v) == napi_ok) napi_set_named_property(env, obj, name, v);
+}
+
+static napi_value js_stats(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 1 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return NULL;
+  CHECK(env, napi_create_object(env, &out));
+  const counters_t *c = &l->c;
+#define N(field, name) set_number(env, out, name, (double)get(&c->field))
+  N(wakeups, "wakeups");
+  N(late_wakeups, "lateWakeups");
+  N(max_lateness_us, "maxLatenessUs");
+  N(packets_sent, "packetsSent");
+  N(packets_received, "packetsReceived");
+  N(bytes_received, "bytesReceived");
+  N(rtcp_received, "rtcpReceived");
+  N(auth_failures, "authFailures");
+  N(replay_failures, "replayFailures");
+  N(other_srtp_failures, "otherSrtpFailures");
+  N(not_rtp, "notRtp");
+  N(wrong_payload_type, "wrongPayloadType");
+  N(late_packets, "latePackets");
+  N(overflow_dropped, "overflowDropped");
+  N(underruns, "underruns");
+  N(frames_played, "framesPlayed");
+  N(frames_concealed, "framesConcealed");
+  N(frames_silent, "framesSilent");
+  N(send_errors, "sendErrors");
+#undef N
+  set_number(env, out, "captureStartEpochMs", l->capture_start_epoch_ms);
+  set_number(env, out, "playbackStartEpochMs", l->playback_start_epoch_ms);
+  return out;
+}
+
+/** stop(leg) → Int16Array: the recording (the thread is joined first; the socket stays open until close). */
+static napi_value js_stop(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], ab, out;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 1 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return NULL;
+  leg_stop(l);
+  void *data = NULL;
+  CHECK(env, napi_create_arraybuffer(env, l->recording_len * 2, &data, &ab));
+  if (l->recording_len > 0) memcpy(data, l->recording, l->recording_len * 2);
+  CHECK(env, napi_create_typedarray(env, napi_int16_array, l->recording_len, ab, 0, &out));
+  return out;
+}
+
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data = NULL;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || data == NULL) return throw_error(env, "MEDIA_PATH_HANDLE", "not a media path leg");
+  leg_close((leg_t *)data);
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"localPort", NULL, js_local_port, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setMuted", NULL, js_set_muted, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stop", NULL, js_stop, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- media [--seconds N] [--codec PCMU|PCMA|G722|opus] [--suite NAME]
- *                          [--in-process [--calls K] [--block-ms N --block-every-ms M]] [--no-peer] [--no-floor] [--no-phone]`
+ *                          [--in-process [--calls K] [--block-ms N --block-every-ms M]] [--no-peer] [--no-floor] [--no-phone] [--no-native]`
  *
  * A G.711 SRTP call (by default 60 s, AES_CM_128_HMAC_SHA1_80) between two of our CallMedia
  * instances on 127.0.0.1: real UDP sockets, file audio paced by the real clock (each side plays
@@ -37,6 +37,10 @@
  * In-phone, in the same run (two-process mode; skip with `--no-phone`): our whole phone in a
  * process (bench/media-phone-child.ts), registered through Kamailio, pre-warmed, measured idle and
  * then over one call from baresip: the CPU one call adds to a process running the phone anyway.
+ *
+ * Native prototype, in the same run (two-process mode, G.711; skip with `--no-native`): the same
+ * call on native/media-path (bench/media-native-child.ts), negotiated by our offer/answer code and
+ * run on the addon's thread: CPU per process, over the process idle, and the delay.
  *
  * Last line (`metric: 'summary'`): the run's figures side by side with their ratios to the floor
  * and to baresip, and the targets (ours per leg ≤ 1.3× the floor; the in-phone added CPU ≤

@@ -42,7 +42,16 @@ export interface MediaPathStats {
   readonly lateWakeups: number;
   readonly maxLatenessUs: number;
   readonly packetsSent: number;
+  /**
+   * Every datagram read, and where each went: datagrams = rtcpReceived + authFailures +
+   * replayFailures + otherSrtpFailures + notRtp + wrongPayloadType + latePackets + duplicates +
+   * accepted (queued for playout).
+   */
+  readonly datagrams: number;
+  /** Datagrams that passed SRTP (or all RTP-candidates with plain RTP). */
   readonly packetsReceived: number;
+  readonly accepted: number;
+  readonly duplicates: number;
   readonly bytesReceived: number;
   readonly rtcpReceived: number;
   readonly authFailures: number;
@@ -54,6 +63,8 @@ export interface MediaPathStats {
   readonly overflowDropped: number;
   /** Playout found nothing queued (the peer's packet late): the queue deepened by a frame. */
   readonly underruns: number;
+  /** The queue started over: a new SSRC, or a sequence jump of more than 16 either way. */
+  readonly resyncs: number;
   readonly framesPlayed: number;
   readonly framesConcealed: number;
   readonly framesSilent: number;

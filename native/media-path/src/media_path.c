@@ -44,9 +44,9 @@
 #define CONCEAL_FRAMES 3
 
 typedef struct {
-  uint64_t wakeups, late_wakeups, packets_sent, packets_received, bytes_received;
+  uint64_t wakeups, late_wakeups, packets_sent, datagrams, packets_received, bytes_received, accepted, duplicates;
   uint64_t rtcp_received, auth_failures, replay_failures, other_srtp_failures, not_rtp, wrong_payload_type;
-  uint64_t late_packets, overflow_dropped, underruns, frames_played, frames_concealed, frames_silent, send_errors;
+  uint64_t late_packets, overflow_dropped, underruns, resyncs, frames_played, frames_concealed, frames_silent, send_errors;
   uint64_t max_lateness_us;
 } counters_t;
 
@@ -89,6 +89,7 @@ typedef struct {
   int16_t last_frame[FRAME_MAX_SAMPLES];
   int conceal_run;
   int deep_ticks, ticks_since_underrun;
+  uint32_t remote_ssrc;
   counters_t c;
   int closed;
 } leg_t;
@@ -210,20 +211,28 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length) {
     return;
   }
   uint16_t seq = (uint16_t)((packet[2] << 8) | packet[3]);
+  uint32_t ssrc = ((uint32_t)packet[8] << 24) | ((uint32_t)packet[9] << 16) | ((uint32_t)packet[10] << 8) | packet[11];
   if (l->playing) {
     int16_t ahead = (int16_t)(seq - l->next_seq);
-    if (ahead < 0) {
-      add(&l->c.late_packets, 1);
-      return;
-    }
-    if (ahead >= JB_SLOTS) { /* the peer jumped: start over from this packet */
+    if (ssrc != l->remote_ssrc || ahead >= JB_SLOTS || ahead < -JB_SLOTS) {
+      /* A new source (the peer restarted its stream) or a sequence jump either way: start over
+         from this packet rather than wait for, or refuse as late, a sequence that never comes. */
       memset(l->jb, 0, sizeof l->jb);
       l->jb_count = 0;
       l->next_seq = seq;
+      add(&l->c.resyncs, 1);
+    } else if (ahead < 0) {
+      add(&l->c.late_packets, 1);
+      return;
     }
   }
+  l->remote_ssrc = ssrc;
   jb_slot_t *s = &l->jb[seq & (JB_SLOTS - 1)];
-  if (s->present && s->seq == seq) return; /* duplicate (SRTP's replay check catches most) */
+  if (s->present && s->seq == seq) { /* duplicate (SRTP's replay check catches most) */
+    add(&l->c.duplicates, 1);
+    return;
+  }
+  add(&l->c.accepted, 1);
   if (!s->present) l->jb_count++;
   s->present = 1;
   s->seq = seq;
@@ -243,6 +252,7 @@ static void receive_all(leg_t *l) {
       if (errno == EINTR) continue;
       return; /* EAGAIN: nothing more; ECONNREFUSED: the peer is not there yet */
     }
+    add(&l->c.datagrams, 1);
     add(&l->c.bytes_received, (uint64_t)n);
     if (n < 2) {
       add(&l->c.not_rtp, 1);
@@ -692,7 +702,10 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   N(late_wakeups, "lateWakeups");
   N(max_lateness_us, "maxLatenessUs");
   N(packets_sent, "packetsSent");
+  N(datagrams, "datagrams");
   N(packets_received, "packetsReceived");
+  N(accepted, "accepted");
+  N(duplicates, "duplicates");
   N(bytes_received, "bytesReceived");
   N(rtcp_received, "rtcpReceived");
   N(auth_failures, "authFailures");
@@ -703,6 +716,7 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   N(late_packets, "latePackets");
   N(overflow_dropped, "overflowDropped");
   N(underruns, "underruns");
+  N(resyncs, "resyncs");
   N(frames_played, "framesPlayed");
   N(frames_concealed, "framesConcealed");
   N(frames_silent, "framesSilent");

@@ -514,20 +514,26 @@ async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
   }
 }
 
+/** One call between two leg processes: init both, measure, A offers, B answers, `seconds` of call, both results. */
+async function callBetween<R>(legs: readonly [LegProcess, LegProcess], init: readonly [LegRequest | NativeLegRequest, LegRequest | NativeLegRequest], seconds: number): Promise<[R, R]> {
+  const [a, b] = legs;
+  await Promise.all([a.expect('up'), b.expect('up')]);
+  await Promise.all([a.request(init[0], 'ready'), b.request(init[1], 'ready')]);
+  await Promise.all([a.request({ type: 'measure' }, 'measuring'), b.request({ type: 'measure' }, 'measuring')]);
+  const offer = await a.request({ type: 'offer' }, 'offer');
+  const answer = await b.request({ type: 'answer', sdp: String(offer.sdp) }, 'answer');
+  await a.request({ type: 'apply', sdp: String(answer.sdp) }, 'applied');
+  await sleep(seconds * 1000);
+  return (await Promise.all([a.request({ type: 'stop' }, 'result'), b.request({ type: 'stop' }, 'result')])) as unknown as [R, R];
+}
+
 /** Default: each leg in its own Node process. */
 async function runTwoProcesses(args: Args, dir: string, rate: number): Promise<void> {
   const sources = writeSources(dir, rate, args.seconds, 1);
   const a = new LegProcess();
   const b = new LegProcess();
   try {
-    await Promise.all([a.expect('up'), b.expect('up')]);
-    await Promise.all([a.request({ type: 'init', leg: legConfig(args, dir, 'a', 0) }, 'ready'), b.request({ type: 'init', leg: legConfig(args, dir, 'b', 0) }, 'ready')]);
-    await Promise.all([a.request({ type: 'measure' }, 'measuring'), b.request({ type: 'measure' }, 'measuring')]);
-    const offer = await a.request({ type: 'offer' }, 'offer');
-    const answer = await b.request({ type: 'answer', sdp: String(offer.sdp) }, 'answer');
-    await a.request({ type: 'apply', sdp: String(answer.sdp) }, 'applied');
-    await sleep(args.seconds * 1000);
-    const [ra, rb] = (await Promise.all([a.request({ type: 'stop' }, 'result'), b.request({ type: 'stop' }, 'result')])) as unknown as [LegResult, LegResult];
+    const [ra, rb] = await callBetween<LegResult>([a, b], [{ type: 'init', leg: legConfig(args, dir, 'a', 0) }, { type: 'init', leg: legConfig(args, dir, 'b', 0) }], args.seconds);
     const each = [ra, rb];
     summary.oursPerLegEachProcess = +((ra.cpuPctOfOneCore + rb.cpuPctOfOneCore) / 2).toFixed(2);
     emit({
@@ -598,14 +604,7 @@ async function runNativeLegs(args: Args, dir: string, rate: number): Promise<voi
   const a = new LegProcess('media-native-child.ts');
   const b = new LegProcess('media-native-child.ts');
   try {
-    await Promise.all([a.expect('up'), b.expect('up')]);
-    await Promise.all([a.request({ type: 'init', leg: config('a') }, 'ready'), b.request({ type: 'init', leg: config('b') }, 'ready')]);
-    await Promise.all([a.request({ type: 'measure' }, 'measuring'), b.request({ type: 'measure' }, 'measuring')]);
-    const offer = await a.request({ type: 'offer' }, 'offer');
-    const answer = await b.request({ type: 'answer', sdp: String(offer.sdp) }, 'answer');
-    await a.request({ type: 'apply', sdp: String(answer.sdp) }, 'applied');
-    await sleep(args.seconds * 1000);
-    const [ra, rb] = (await Promise.all([a.request({ type: 'stop' }, 'result'), b.request({ type: 'stop' }, 'result')])) as unknown as [NativeLegResult, NativeLegResult];
+    const [ra, rb] = await callBetween<NativeLegResult>([a, b], [{ type: 'init', leg: config('a') }, { type: 'init', leg: config('b') }], args.seconds);
     const each = [ra, rb];
     const perLeg = (ra.cpuPctOfOneCore + rb.cpuPctOfOneCore) / 2;
     const idle = (ra.idleProcessCpuPct + rb.idleProcessCpuPct) / 2;

@@ -12,7 +12,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createHeadlessPhone } from '../src-main/cli/headless-phone.js';
-import type { CallCodecName } from '../src-main/media/call-media.js';
+import { CryptoRng } from '../src-main/base/rng.js';
+import type { CallCodecName, CallMediaFactory } from '../src-main/media/call-media.js';
+import { nativeCallMediaFactory } from './native/native-call-media.js';
 import type { AccountConfigInput } from '../src-shared/model/account.js';
 import { warmUp } from './media-leg.js';
 import { registerBenchAccount } from './bench-phone.js';
@@ -24,6 +26,8 @@ interface ChildArgs {
   readonly recordFile: string;
   /** Warm the media hot path after the phone's own pre-warm (what call-prewarm would add). */
   readonly warmUpCodec?: CallCodecName;
+  /** Calls on the native media path prototype (bench/native/native-call-media.ts) where it can. */
+  readonly native?: boolean;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as ChildArgs;
@@ -39,6 +43,7 @@ const headless = await createHeadlessPhone({
   io: { stdout: quiet, stderr: quiet, env: { SOFTPHONE_HOME: args.home }, cwd: process.cwd() },
   logLevel: 'error',
   callAudio: () => ({ playFile: args.playFile, recordFile: args.recordFile }),
+  ...(args.native === true ? { decorateMedia: (engine: CallMediaFactory) => nativeCallMediaFactory(engine, new CryptoRng()) } : {}),
 });
 const { phone } = headless;
 let call: { cpu: NodeJS.CpuUsage; wall: number; windows: number[]; sampler: NodeJS.Timeout } | undefined;

@@ -59,6 +59,7 @@ import type { CallMediaDiagnostics, CallMediaSession } from '../src-main/media/c
 import { encodeWav, parseWav } from '../src-main/platform/audio/wav-format.js';
 import type { SrtpSuiteName } from '../src-main/protocol/srtp/index.js';
 import { generateToneWav } from '../test/interop/harness/audio/test-audio.js';
+import { analyseTone } from '../test/interop/harness/audio/tone-analysis.js';
 import { startBaresip } from '../test/interop/harness/baresip/baresip.js';
 import { startKamailio } from '../test/interop/harness/kamailio/kamailio.js';
 import * as v from 'valibot';
@@ -273,6 +274,7 @@ interface Summary {
   baresipPerLeg?: number;
   nativePerLeg?: number;
   nativeAddedOverIdleProcess?: number;
+  inPhoneNativeAddedPerCall?: number;
 }
 const summary: Summary = {};
 const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined || b === 0 ? undefined : +(a / b).toFixed(2));
@@ -412,16 +414,17 @@ async function nodeFloor(seconds: number): Promise<{ cpuPct: number; cpuPctBy10s
  * Kamailio, the same codec and SRTP suite, file audio both ways). The added CPU of the call is
  * what the Electron main process, awake for the phone anyway, pays for one call.
  */
-async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
+async function inPhone(args: Args, dir: string, rate: number, native = false): Promise<void> {
+  const impl = native ? 'native-prototype' : 'softphone';
   const check = checkPeers(['kamailio', 'baresip', 'sox']);
   if (!check.available) {
-    emit({ metric: 'in-phone', skipped: `peers not installed: ${check.missing.join('; ')}` });
+    emit({ impl, metric: 'in-phone', skipped: `peers not installed: ${check.missing.join('; ')}` });
     return;
   }
   // An account can name only the suites the contract offers (AES-192 is engine-only).
   const suite = v.safeParse(SrtpSuiteNameSchema, args.suite);
   if (!suite.success) {
-    emit({ metric: 'in-phone', skipped: `an account cannot offer ${args.suite}` });
+    emit({ impl, metric: 'in-phone', skipped: `an account cannot offer ${args.suite}` });
     return;
   }
   const scope = HarnessScope.create('media-bench-phone');
@@ -440,7 +443,8 @@ async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
       srtpSuites: [suite.output],
     };
     const here = dirname(fileURLToPath(import.meta.url));
-    const c = fork(join(here, 'media-phone-child.ts'), [JSON.stringify({ account, home: scope.subdir('ours'), playFile: join(dir, 'phone.wav'), recordFile: join(dir, 'phone-rec.wav'), warmUpCodec: args.warmUp ? args.codec : undefined })], {
+    const recordFile = join(dir, native ? 'phone-native-rec.wav' : 'phone-rec.wav');
+    const c = fork(join(here, 'media-phone-child.ts'), [JSON.stringify({ account, home: scope.subdir('ours'), playFile: join(dir, 'phone.wav'), recordFile, warmUpCodec: args.warmUp && !native ? args.codec : undefined, native })], {
       execArgv: ['--import', 'tsx', ...(process.env.BENCH_LEG_NODE_OPTIONS ?? '').split(' ').filter(Boolean)],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -478,24 +482,33 @@ async function inPhone(args: Args, dir: string, rate: number): Promise<void> {
     const r = await resultReply;
     await alice.hangup().catch(() => undefined);
     const callPct = r.cpuPct as number;
-    summary.inPhoneAddedPerCall = +(callPct - idle).toFixed(2);
-    summary.inPhoneIdle = +idle.toFixed(2);
+    const added = +(callPct - idle).toFixed(2);
+    if (native) summary.inPhoneNativeAddedPerCall = added;
+    else {
+      summary.inPhoneAddedPerCall = added;
+      summary.inPhoneIdle = +idle.toFixed(2);
+    }
+    // What the phone played: baresip's 1 kHz tone, or the call carried no audio.
+    const rec = parseWav(new Uint8Array(readFileSync(recordFile)));
+    const heard = rec.ok ? analyseTone({ samples: Float32Array.from(rec.value.samples, (x) => x / 32768), sampleRate: rec.value.sampleRate }, { trimSeconds: 1 }) : undefined;
     emit({
+      impl,
       metric: 'in-phone',
       codec: args.codec,
       suite: args.suite,
       seconds: +(r.seconds as number).toFixed(1),
       peer: 'baresip via Kamailio (TLS signalling)',
       idleSeconds,
-      idleRegisteredPhoneCpuPct: summary.inPhoneIdle,
+      idleRegisteredPhoneCpuPct: +idle.toFixed(2),
       phoneDuringCallCpuPct: +callPct.toFixed(2),
-      addedCpuPctOfOneCorePerCall: summary.inPhoneAddedPerCall,
+      addedCpuPctOfOneCorePerCall: added,
+      heard: heard === undefined ? 'no recording' : { dominantHz: +heard.dominantHz.toFixed(1), share: +heard.dominantShare.toFixed(3), rmsDbfs: +heard.rmsDbfs.toFixed(1), seconds: +heard.seconds.toFixed(1) },
       cpuPctBy10s: r.cpuPctBy10s,
       mediaHotPathWarmUp: ready.warmUp ?? null,
       rssMB: +(r.rssMB as number).toFixed(1),
     });
   } catch (e) {
-    emit({ metric: 'in-phone', failed: e instanceof Error ? e.message : String(e) });
+    emit({ impl, metric: 'in-phone', failed: e instanceof Error ? e.message : String(e) });
   } finally {
     if (child !== undefined && child.exitCode === null) {
       const c = child;
@@ -763,6 +776,7 @@ export default async function run(argv: string[]): Promise<void> {
       await runTwoProcesses(args, dir, rate);
       if (args.native) await runNativeLegs(args, dir, rate);
       if (args.phone) await inPhone(args, dir, rate);
+      if (args.phone && args.native && (args.codec === 'PCMU' || args.codec === 'PCMA') && mediaPathProblem() === undefined) await inPhone(args, dir, rate, true);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -783,6 +797,7 @@ export default async function run(argv: string[]): Promise<void> {
       baresipPerLeg: s.baresipPerLeg,
       nativePrototypePerLeg: s.nativePerLeg,
       nativePrototypeAddedOverIdleProcess: s.nativeAddedOverIdleProcess,
+      inPhoneNativePrototypeAddedPerCall: s.inPhoneNativeAddedPerCall,
     },
     ratios: {
       oursPerLegToFloor: ratio(s.oursPerLegEachProcess, s.nodeFloorPerProcess),
@@ -793,6 +808,7 @@ export default async function run(argv: string[]): Promise<void> {
       nativePrototypeToFloor: ratio(s.nativePerLeg, s.nodeFloorPerProcess),
       nativePrototypeToBaresip: ratio(s.nativePerLeg, s.baresipPerLeg),
       nativePrototypeAddedToBaresip: ratio(s.nativeAddedOverIdleProcess, s.baresipPerLeg),
+      inPhoneNativePrototypeAddedToBaresip: ratio(s.inPhoneNativeAddedPerCall, s.baresipPerLeg),
     },
     targets: { oursPerLegToFloor: 1.3, inPhoneAddedToBaresip: 1 },
   });

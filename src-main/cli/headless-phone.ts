@@ -23,7 +23,7 @@ import { RotatingFileSink } from '../platform/storage/rotating-file-sink.js';
 import { ZipBundleWriter } from '../platform/storage/bundle-writer.js';
 import { MemorySecretStore, PlaintextFileSecretStore } from '../platform/storage/secret-store.js';
 import type { CallAudioOptions } from '../media/call-media.js';
-import { createPhone, type Phone } from '../services/phone/create-phone.js';
+import { createPhone, type Phone, type PhoneAdapters } from '../services/phone/create-phone.js';
 import { platformOf } from '../services/app/app-service.js';
 import type { PhoneService } from '../services/phone/phone-service.js';
 import { ProvisioningService } from '../services/provisioning/provisioning-service.js';
@@ -51,6 +51,8 @@ export interface HeadlessPhoneOptions {
   readonly systemProvisioning?: boolean;
   /** The call pre-warm (default on; the call-setup bench switches it off for its cold reference). */
   readonly prewarm?: boolean;
+  /** Wraps the calls' media factory (PhoneAdapters.decorateMedia; the media bench's native prototype). */
+  readonly decorateMedia?: PhoneAdapters['decorateMedia'];
 }
 
 export interface HeadlessPhone {
@@ -140,6 +142,7 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     networkChanges: changes.event,
     ...(options.callAudio === undefined ? {} : { callAudio: options.callAudio }),
     ...(options.prewarm === undefined ? {} : { prewarm: options.prewarm }),
+    ...(options.decorateMedia === undefined ? {} : { decorateMedia: options.decorateMedia }),
   });
   return {
     phone,

@@ -12,13 +12,15 @@
  *   3. play one frame out of the jitter buffer (decode; a missing frame repeats the last one,
  *      attenuated, then silence) into the recording.
  *
- * Scope (a prototype behind no port yet): G.711 only, SRTP AES_CM_128_HMAC_SHA1_80/32 or plain
- * RTP, rtcp-mux with incoming RTCP counted and dropped (no RTCP sent), no latching, DTMF, re-key,
- * hold or device audio. The capture source is PCM handed over once (file audio); the recording
- * is kept in memory up to a cap and handed back on stop. Counters are read with relaxed atomics.
+ * Scope (a prototype): G.711 only; SRTP AES_CM_128_HMAC_SHA1_80/32 or plain RTP; RTCP counted
+ * and dropped when muxed (none sent; without rtcp-mux nothing listens on port + 1); no latching,
+ * DTMF, re-key, hold or device audio. The capture source is PCM handed over once (file audio);
+ * the recording is kept in memory up to a cap and handed back on stop. Counters are read with
+ * relaxed atomics.
  *
- * The JS side: native/media-path/index.js (loader and build), used by the benchmark
- * (bench/media-native-child.ts) and test/integration/media/native-media-path.test.ts.
+ * The JS side: native/media-path/index.mjs (loader and build); bench/native/ (a leg negotiated by
+ * the TypeScript offer/answer, and the CallMedia port over it for the bench's in-phone figure);
+ * tested by test/integration/media/native-media-path.test.ts.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

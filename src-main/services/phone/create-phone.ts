@@ -18,7 +18,7 @@ import type { Result } from '../../base/result.js';
 import type { Rng } from '../../base/rng.js';
 import type { AudioDevicePort } from '../../media/audio/audio-port.js';
 import type { EchoCancellerFactory } from '../../media/audio/echo-canceller.js';
-import type { CallAudioOptions } from '../../media/call-media.js';
+import type { CallAudioOptions, CallMediaFactory } from '../../media/call-media.js';
 import { CallMediaEngine, RtpSocketPairPool, deviceAudioProvider, type CallAudioProvider, type FileAudioFactories, type RtpSocketFactory } from '../../media/call/index.js';
 import type { Problem } from '../../../src-shared/ipc/errors.js';
 import { problem } from '../problems/problem-catalog.js';
@@ -97,6 +97,12 @@ export interface PhoneAdapters {
   readonly bundleWriter?: BundleWriter;
   /** Warm up what a call needs and pre-bind RTP sockets once registered (call-prewarm.ts); default true. */
   readonly prewarm?: boolean;
+  /**
+   * Wraps the calls' media factory (the TypeScript CallMediaEngine): the seam where another media
+   * path can take the calls it can do and hand the rest to the engine. Used by the media bench's
+   * native media path prototype (bench/native/native-call-media.ts); nothing in the app sets it.
+   */
+  readonly decorateMedia?: (engine: CallMediaFactory) => CallMediaFactory;
 }
 
 export interface Phone extends Disposable {
@@ -191,7 +197,7 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   const connections = tracingConnections(adapters.connections, trace);
   const phone = new PhoneService({
     connections,
-    media,
+    media: adapters.decorateMedia === undefined ? media : adapters.decorateMedia(media),
     clock,
     rng,
     logger,

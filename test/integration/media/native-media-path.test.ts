@@ -9,7 +9,9 @@
 import dgram from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mediaPathProblem, type MediaPathStats } from '../../../native/media-path/index.mjs';
+import { NativeCallMedia, nativeCallMediaFactory } from '../../../bench/native/native-call-media.js';
 import { NativeMediaLeg, type NativeCodec, type NativeSuite } from '../../../bench/native/native-media-leg.js';
+import type { MediaEvent } from '../../../src-main/media/call-media.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { SrtpFilter } from '../../../src-main/media/call/srtp-filter.js';
 import { generateKey } from '../../../src-main/protocol/sdes/index.js';
@@ -238,6 +240,49 @@ maybe('the native media path prototype against the TypeScript engine (the refere
       peer.close();
     }
   }, 60_000);
+
+  it('behind the CallMedia port (the bench\'s in-phone factory): a G.711 call answers our TypeScript offer and plays both ways, hold is refused with 488, DTMF falls back to SIP INFO, and other calls go to the TypeScript engine', async () => {
+    const factory = nativeCallMediaFactory(engine, rng);
+    const recordFile = scratch.file('native-port.wav');
+    const tsRecording = scratch.file('ts-port.wav');
+    const options = { srtp: 'mandatory' as const, signalling: 'tls' as const, allowInsecureSdes: false, localAddress: '127.0.0.1' };
+    const made = await factory.create({ ...options, callId: 'n', codecs: ['PCMU'], audio: { playFile: scratch.tone(440, 16000, 3), recordFile } });
+    if (!made.ok) throw new Error(made.error.message);
+    const native = made.value;
+    expect(native, 'a G.711 call with file audio is taken by the native path').toBeInstanceOf(NativeCallMedia);
+    const negotiated: MediaEvent[] = [];
+    native.onEvent((e) => negotiated.push(e));
+    const ts = await createLeg(engine, { callId: 'ts-port', codecs: ['PCMU'], audio: { playFile: scratch.tone(1000, 8000, 3), recordFile: tsRecording } });
+    try {
+      const offer = ts.media.createOffer();
+      if (!offer.ok) throw new Error(offer.error.message);
+      const answer = native.answerOffer(offer.value);
+      if (!answer.ok) throw new Error(answer.error.message);
+      expect(answer.value.state).toMatchObject({ srtp: true, suite: 'AES_CM_128_HMAC_SHA1_80', codec: 'PCMU/8000', direction: 'sendrecv' });
+      expect(answer.value.sdp, 'no telephone-event: DTMF goes by SIP INFO').not.toMatch(/telephone-event/);
+      expect(negotiated.map((e) => e.kind)).toEqual(['negotiated']);
+      const applied = ts.media.applyAnswer(answer.value.sdp);
+      if (!applied.ok) throw new Error(applied.error.message);
+      expect(native.sendDtmf('5', 100)).toBe(false);
+      const hold = native.createOffer('sendonly');
+      expect(hold.ok ? 'accepted' : hold.error).toMatchObject({ code: 'not-acceptable', sipStatus: 488 });
+      const reinvite = ts.media.createOffer('sendonly');
+      if (!reinvite.ok) throw new Error(reinvite.error.message);
+      const refused = native.answerOffer(reinvite.value);
+      expect(refused.ok ? 'accepted' : refused.error).toMatchObject({ code: 'not-acceptable', sipStatus: 488 });
+      await sleep(2500);
+    } finally {
+      native.dispose();
+      ts.media.dispose();
+    }
+    await sleep(50);
+    expectTone(analyseRecording(recordFile), 1000, 'the native call heard the TypeScript leg');
+    expectTone(analyseRecording(tsRecording), 440, 'the TypeScript leg heard the native call (16 kHz file resampled to 8 kHz)');
+    // Opus (no G.711 in the account) or no audio file: the TypeScript engine takes the call.
+    const opus = await factory.create({ ...options, callId: 'o', codecs: ['opus'] });
+    expect(opus.ok && !(opus.value instanceof NativeCallMedia), 'an Opus-only call goes to the TypeScript engine').toBe(true);
+    if (opus.ok) opus.value.dispose();
+  }, 30_000);
 
   it('refuses bad options with a typed error instead of crashing', async () => {
     const { loadMediaPath } = await import('../../../native/media-path/index.mjs');

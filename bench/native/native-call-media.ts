@@ -1,0 +1,173 @@
+/**
+ * The native media path prototype behind the CallMedia port (issue 16), for the media bench's
+ * in-phone figure: a CallMediaFactory that takes the calls the prototype can do - a G.711 codec
+ * among the account's, file audio (the headless phone's --play/--record) - and hands every other
+ * call to the TypeScript engine it wraps (PhoneAdapters.decorateMedia).
+ *
+ * What a call on it cannot do, and how it says so through the port:
+ *  - re-negotiation (hold, resume, re-key, session refresh): createOffer after the first offer and
+ *    a second answerOffer fail with `not-acceptable` (488), so the user agent reports a failed
+ *    hold instead of pretending;
+ *  - RFC 4733 DTMF: telephone-event is not offered or accepted, and sendDtmf returns false, so the
+ *    user agent sends SIP INFO;
+ *  - devices and volume: file audio only; setAudioDevices and setVolume change nothing;
+ *  - RTCP: none sent; the `stats` event comes every 5 s from the native counters (no jitter, RTT
+ *    or MOS).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Emitter } from '../../src-main/base/event.js';
+import { err, ok, type Result } from '../../src-main/base/result.js';
+import type { Rng } from '../../src-main/base/rng.js';
+import { resampleAll } from '../../src-main/media/audio/resampler.js';
+import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptions, CallVolume, MediaEvent, MediaFailure, MediaState } from '../../src-main/media/call-media.js';
+import { encodeWav, parseWav } from '../../src-main/platform/audio/wav-format.js';
+import type { Direction, NegotiatedSession } from '../../src-main/protocol/sdp/index.js';
+import { NativeLegRefusal, NativeMediaLeg, type NativeCodec } from './native-media-leg.js';
+
+const STATS_EVERY_MS = 5000;
+
+function failure(e: unknown, code: MediaFailure['code'] = 'not-acceptable'): MediaFailure {
+  const message = e instanceof Error ? e.message : String(e);
+  return { code, message, ...(e instanceof NativeLegRefusal ? { sipStatus: e.sipStatus } : code === 'not-acceptable' ? { sipStatus: 488 as const } : {}) };
+}
+
+function stateOf(session: NegotiatedSession): MediaState {
+  const m = session.media.find((x) => x.type === 'audio' && x.accepted);
+  return {
+    srtp: m?.srtp !== undefined,
+    ...(m?.srtp === undefined ? {} : { suite: m.srtp.suite }),
+    ...(m?.sendCodec === undefined ? {} : { codec: `${m.sendCodec.encodingName}/${m.sendCodec.clockRate}` }),
+    direction: m?.direction ?? 'inactive',
+    report: session.report,
+  };
+}
+
+export class NativeCallMedia implements CallMedia {
+  private readonly events = new Emitter<MediaEvent>();
+  readonly onEvent = this.events.event;
+  private current: MediaState | undefined;
+  private offered = false;
+  private statsTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly leg: NativeMediaLeg,
+    private readonly recordFile: string | undefined,
+  ) {}
+
+  get state(): MediaState | undefined {
+    return this.current;
+  }
+
+  createOffer(direction?: Direction): Result<string, MediaFailure> {
+    if (this.offered || this.current !== undefined) return err(failure(new Error('the native media path prototype does not re-negotiate (hold, resume, re-key)')));
+    if (direction !== undefined && direction !== 'sendrecv') return err(failure(new Error(`the native media path prototype sends and receives only (asked: ${direction})`)));
+    try {
+      const sdp = this.leg.createOffer();
+      this.offered = true;
+      return ok(sdp);
+    } catch (e) {
+      return err(failure(e, 'bad-config'));
+    }
+  }
+
+  applyAnswer(sdp: Uint8Array | string): Result<MediaState, MediaFailure> {
+    try {
+      return ok(this.started(this.leg.applyAnswer(sdp)));
+    } catch (e) {
+      return err(failure(e));
+    }
+  }
+
+  answerOffer(sdp: Uint8Array | string, direction?: Direction): Result<{ readonly sdp: string; readonly state: MediaState }, MediaFailure> {
+    if (this.current !== undefined) return err(failure(new Error('the native media path prototype does not re-negotiate (hold, resume, re-key)')));
+    if (direction !== undefined && direction !== 'sendrecv') return err(failure(new Error(`the native media path prototype sends and receives only (asked: ${direction})`)));
+    try {
+      const r = this.leg.answer(sdp);
+      return ok({ sdp: r.text, state: this.started(r.session) });
+    } catch (e) {
+      return err(failure(e));
+    }
+  }
+
+  private started(session: NegotiatedSession): MediaState {
+    const state = stateOf(session);
+    this.current = state;
+    this.events.fire({ kind: 'negotiated', state });
+    this.statsTimer = setInterval(() => this.fireStats(), STATS_EVERY_MS);
+    return state;
+  }
+
+  private fireStats(): void {
+    const s = this.leg.stats();
+    if (s === undefined) return;
+    this.events.fire({
+      kind: 'stats',
+      stats: {
+        packetsSent: s.packetsSent,
+        packetsReceived: s.accepted,
+        packetsLost: s.framesConcealed,
+        lossPercent: s.framesPlayed + s.framesConcealed === 0 ? 0 : (s.framesConcealed / (s.framesPlayed + s.framesConcealed)) * 100,
+        jitterMs: 0,
+        srtpAuthFailures: s.authFailures,
+        srtpReplays: s.replayFailures,
+        concealedFrames: s.framesConcealed,
+        latePackets: s.latePackets,
+      },
+    });
+  }
+
+  sendDtmf(): boolean {
+    return false; // no RFC 4733 in the prototype: the user agent sends SIP INFO
+  }
+
+  setMuted(muted: boolean): void {
+    this.leg.setMuted(muted);
+  }
+
+  setAudioDevices(_choice: CallAudioDeviceChoice): Promise<void> {
+    return Promise.resolve(); // file audio only
+  }
+
+  setVolume(_volume: CallVolume): void {
+    // file audio only: no gain stage in the prototype
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
+    const { recording } = this.leg.stop();
+    this.leg.close();
+    if (this.recordFile !== undefined) writeFileSync(this.recordFile, encodeWav(8000, recording));
+    this.events.dispose();
+  }
+}
+
+/** Takes the calls the prototype can do; everything else goes to `fallback` (the TypeScript engine). */
+export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, recordSeconds = 600): CallMediaFactory {
+  return {
+    async create(options: CallMediaOptions): Promise<Result<CallMedia, MediaFailure>> {
+      const codec = options.codecs.find((c): c is NativeCodec => c === 'PCMU' || c === 'PCMA');
+      const suites = (options.srtpSuites ?? ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']).filter((s) => s === 'AES_CM_128_HMAC_SHA1_80' || s === 'AES_CM_128_HMAC_SHA1_32');
+      const playFile = options.audio?.playFile;
+      if (codec === undefined || playFile === undefined || (options.srtp !== 'off' && suites.length === 0)) return fallback.create(options);
+      const wav = parseWav(new Uint8Array(readFileSync(playFile)));
+      if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error.message}` });
+      const source = wav.value.sampleRate === 8000 ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, 8000);
+      try {
+        const leg = new NativeMediaLeg({
+          address: options.localAddress,
+          codec,
+          rng,
+          source,
+          recordSeconds,
+          sdes: { policy: options.srtp, transport: options.signalling, allowInsecureTransport: options.allowInsecureSdes, suites },
+        });
+        return ok(new NativeCallMedia(leg, options.audio?.recordFile));
+      } catch (e) {
+        return err(failure(e, 'socket-failed'));
+      }
+    },
+  };
+}

@@ -40,7 +40,9 @@
  *
  * Native prototype, in the same run (two-process mode, G.711; skip with `--no-native`): the same
  * call on native/media-path (bench/media-native-child.ts), negotiated by our offer/answer code and
- * run on the addon's thread: CPU per process, over the process idle, and the delay.
+ * run on the addon's thread: CPU per process, over the process idle, and the delay; and a second
+ * in-phone run with the phone's calls on the native path behind the CallMedia port
+ * (bench/native/native-call-media.ts). Both in-phone runs print what the phone heard.
  *
  * Last line (`metric: 'summary'`): the run's figures side by side with their ratios to the floor
  * and to baresip, and the targets (ours per leg ≤ 1.3× the floor; the in-phone added CPU ≤

@@ -5,9 +5,9 @@
  * call to the TypeScript engine it wraps (PhoneAdapters.decorateMedia).
  *
  * What a call on it cannot do, and how it says so through the port:
- *  - re-negotiation (hold, resume, re-key, session refresh): createOffer after the first offer and
- *    a second answerOffer fail with `not-acceptable` (488), so the user agent reports a failed
- *    hold instead of pretending;
+ *  - hold, resume, session refreshes and a peer moving are re-negotiated with the same keys (the
+ *    SDP layer keeps them when nothing else changed); re-keying and codec changes fail with
+ *    `not-acceptable` (488), so the user agent reports the failure instead of pretending;
  *  - RFC 4733 DTMF: telephone-event is not offered or accepted, and sendDtmf returns false, so the
  *    user agent sends SIP INFO;
  *  - devices and volume: file audio only; setAudioDevices and setVolume change nothing;
@@ -19,9 +19,10 @@ import { Emitter } from '../../src-main/base/event.js';
 import { err, ok, type Result } from '../../src-main/base/result.js';
 import type { Rng } from '../../src-main/base/rng.js';
 import { resampleAll } from '../../src-main/media/audio/resampler.js';
-import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptions, CallVolume, MediaEvent, MediaFailure, MediaState } from '../../src-main/media/call-media.js';
+import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptions, CallVolume, MediaEvent, MediaFailure, MediaState, OfferOptions } from '../../src-main/media/call-media.js';
 import { encodeWav, parseWav } from '../../src-main/platform/audio/wav-format.js';
 import type { Direction, NegotiatedSession } from '../../src-main/protocol/sdp/index.js';
+import type { MediaPathStats } from '../../native/media-path/index.mjs';
 import { NativeLegRefusal, NativeMediaLeg, type NativeCodec } from './native-media-leg.js';
 
 const STATS_EVERY_MS = 5000;
@@ -46,7 +47,6 @@ export class NativeCallMedia implements CallMedia {
   private readonly events = new Emitter<MediaEvent>();
   readonly onEvent = this.events.event;
   private current: MediaState | undefined;
-  private offered = false;
   private statsTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
@@ -59,13 +59,10 @@ export class NativeCallMedia implements CallMedia {
     return this.current;
   }
 
-  createOffer(direction?: Direction): Result<string, MediaFailure> {
-    if (this.offered || this.current !== undefined) return err(failure(new Error('the native media path prototype does not re-negotiate (hold, resume, re-key)')));
-    if (direction !== undefined && direction !== 'sendrecv') return err(failure(new Error(`the native media path prototype sends and receives only (asked: ${direction})`)));
+  createOffer(direction?: Direction, options?: OfferOptions): Result<string, MediaFailure> {
+    if (options?.rekey === true) return err(failure(new Error('re-keying is not in the native media path prototype')));
     try {
-      const sdp = this.leg.createOffer();
-      this.offered = true;
-      return ok(sdp);
+      return ok(this.leg.createOffer(direction)); // none: the direction we last asked for (a refresh keeps a hold)
     } catch (e) {
       return err(failure(e, 'bad-config'));
     }
@@ -73,28 +70,26 @@ export class NativeCallMedia implements CallMedia {
 
   applyAnswer(sdp: Uint8Array | string): Result<MediaState, MediaFailure> {
     try {
-      return ok(this.started(this.leg.applyAnswer(sdp)));
+      return ok(this.negotiatedNow(this.leg.applyAnswer(sdp)));
     } catch (e) {
       return err(failure(e));
     }
   }
 
   answerOffer(sdp: Uint8Array | string, direction?: Direction): Result<{ readonly sdp: string; readonly state: MediaState }, MediaFailure> {
-    if (this.current !== undefined) return err(failure(new Error('the native media path prototype does not re-negotiate (hold, resume, re-key)')));
-    if (direction !== undefined && direction !== 'sendrecv') return err(failure(new Error(`the native media path prototype sends and receives only (asked: ${direction})`)));
     try {
-      const r = this.leg.answer(sdp);
-      return ok({ sdp: r.text, state: this.started(r.session) });
+      const r = this.leg.answer(sdp, direction);
+      return ok({ sdp: r.text, state: this.negotiatedNow(r.session) });
     } catch (e) {
       return err(failure(e));
     }
   }
 
-  private started(session: NegotiatedSession): MediaState {
+  private negotiatedNow(session: NegotiatedSession): MediaState {
     const state = stateOf(session);
     this.current = state;
     this.events.fire({ kind: 'negotiated', state });
-    this.statsTimer = setInterval(() => this.fireStats(), STATS_EVERY_MS);
+    this.statsTimer ??= setInterval(() => this.fireStats(), STATS_EVERY_MS);
     return state;
   }
 
@@ -115,6 +110,11 @@ export class NativeCallMedia implements CallMedia {
         latePackets: s.latePackets,
       },
     });
+  }
+
+  /** The native counters (tests, the bench). */
+  nativeStats(): MediaPathStats | undefined {
+    return this.leg.stats();
   }
 
   sendDtmf(): boolean {

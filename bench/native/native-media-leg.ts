@@ -11,7 +11,7 @@
  */
 import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats } from '../../native/media-path/index.mjs';
 import type { Rng } from '../../src-main/base/rng.js';
-import { applyAnswer, createAnswer, createOffer, type CodecSpec, type LocalMediaConfig, type NegotiatedSession, type PendingOffer } from '../../src-main/protocol/sdp/index.js';
+import { applyAnswer, createAnswer, createOffer, type CodecSpec, type Direction, type LocalMediaConfig, type NegotiatedMedia, type NegotiatedSession, type PendingOffer } from '../../src-main/protocol/sdp/index.js';
 import type { SdesConfig } from '../../src-main/protocol/sdes/index.js';
 import type { SrtpSuiteName } from '../../src-main/protocol/srtp/index.js';
 
@@ -50,6 +50,19 @@ function keySalt(k: { readonly masterKey: Uint8Array; readonly masterSalt: Uint8
   return out;
 }
 
+/**
+ * What the stream may do for a negotiated direction (ours after negotiation) and the direction we
+ * asked for: we send only when the stream sends and we are not the side holding (a local hold
+ * offers sendonly and the held party must not hear us), and play whatever we may receive (music
+ * on hold when the peer holds us) - as CallMediaSession does.
+ */
+function flow(negotiated: Direction, asked: Direction): { send: boolean; receive: boolean } {
+  return {
+    send: (negotiated === 'sendrecv' || negotiated === 'sendonly') && (asked === 'sendrecv' || asked === 'recvonly'),
+    receive: negotiated === 'sendrecv' || negotiated === 'recvonly',
+  };
+}
+
 /** The offer cannot be answered (the SDP layer's 488/400). */
 export class NativeLegRefusal extends Error {
   constructor(
@@ -65,6 +78,11 @@ export class NativeMediaLeg {
   private readonly leg: MediaPathLeg;
   private readonly config: LocalMediaConfig;
   private pending: PendingOffer | undefined;
+  private pendingDirection: Direction = 'sendrecv';
+  /** The session as last negotiated (keys included, as CallMediaSession keeps it): what re-offers and answers build on. */
+  private negotiated: NegotiatedSession | undefined;
+  private localDirection: Direction = 'sendrecv';
+  private streamSetUp: { readonly payloadType: number; readonly plain: boolean; readonly remoteAddress: string; readonly remotePort: number } | undefined;
   private started = false;
   private closed = false;
 
@@ -87,10 +105,13 @@ export class NativeMediaLeg {
     return this.config.port;
   }
 
-  createOffer(): string {
-    const r = createOffer(this.config, { rng: this.options.rng });
+  /** An offer (first, or a re-offer: hold with sendonly, resume with sendrecv; default the direction last used). */
+  createOffer(direction?: Direction): string {
+    const dir = direction ?? this.localDirection;
+    const r = createOffer({ ...this.config, direction: dir }, { rng: this.options.rng, ...(this.negotiated === undefined ? {} : { previous: this.negotiated }) });
     if (!r.ok) throw new Error(`native leg: offer: ${r.error.message}`);
     this.pending = r.value;
+    this.pendingDirection = dir;
     return r.value.text;
   }
 
@@ -98,11 +119,11 @@ export class NativeMediaLeg {
     return this.answer(sdp).text;
   }
 
-  /** Answers and starts; the refusal (with its SIP status) or the negotiated session. */
-  answer(sdp: string | Uint8Array): { text: string; session: NegotiatedSession } {
-    const r = createAnswer(sdp, this.config, { rng: this.options.rng });
+  /** Answers (the first offer or a re-offer) and starts or updates the stream; a refusal carries its SIP status. */
+  answer(sdp: string | Uint8Array, direction: Direction = 'sendrecv'): { text: string; session: NegotiatedSession } {
+    const r = createAnswer(sdp, { ...this.config, direction }, { rng: this.options.rng, ...(this.negotiated === undefined ? {} : { previous: this.negotiated }) });
     if (!r.ok) throw new NativeLegRefusal(`native leg: answer: ${r.error.message}`, r.error.sipStatus);
-    this.start(r.value.session);
+    this.apply(r.value.session, direction);
     return { text: r.value.text, session: r.value.session };
   }
 
@@ -110,28 +131,45 @@ export class NativeMediaLeg {
     if (this.pending === undefined) throw new Error('native leg: no offer pending');
     const r = applyAnswer(this.pending, sdp);
     if (!r.ok) throw new Error(`native leg: apply answer: ${r.error.message}`);
-    this.start(r.value);
+    this.pending = undefined;
+    this.apply(r.value, this.pendingDirection);
     return r.value;
   }
 
-  /** Hands the negotiated stream to the native thread. */
-  private start(session: NegotiatedSession): void {
-    if (this.started) throw new Error('native leg: re-negotiation is not in the prototype');
+  private apply(session: NegotiatedSession, localDirection: Direction): void {
     const m = session.media.find((x) => x.type === 'audio' && x.accepted);
-    if (m === undefined || m.remoteAddress === undefined || m.sendCodec === undefined) throw new Error('native leg: no accepted audio stream');
-    // Without rtcp-mux the peer's RTCP goes to our port + 1, where nothing listens (the prototype sends no RTCP either).
-    if (m.sendCodec.encodingName.toUpperCase() !== this.options.codec) throw new Error(`native leg: negotiated ${m.sendCodec.encodingName}, not ${this.options.codec}`);
-    if (m.srtp !== undefined && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_80' && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_32') throw new Error(`native leg: ${m.srtp.suite} is not in the prototype`);
+    if (m === undefined || m.remoteAddress === undefined || m.sendCodec === undefined) throw new NativeLegRefusal('native leg: no accepted audio stream', 488);
+    if (m.sendCodec.encodingName.toUpperCase() !== this.options.codec) throw new NativeLegRefusal(`native leg: negotiated ${m.sendCodec.encodingName}, not ${this.options.codec}`, 488);
+    if (m.srtp !== undefined && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_80' && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_32') throw new NativeLegRefusal(`native leg: ${m.srtp.suite} is not in the prototype`, 488);
+    if (this.streamSetUp === undefined) {
+      this.start(m);
+      this.addon.update(this.leg, flow(m.direction, localDirection)); // an offer may start on hold
+    } else {
+      // A re-negotiation (hold, resume, refresh, the peer moving) with the same stream and keys.
+      const was = this.streamSetUp;
+      if (m.sendCodec.payloadType !== was.payloadType || (m.srtp === undefined) !== was.plain || m.rekeyed?.send === true || m.rekeyed?.receive === true)
+        throw new NativeLegRefusal('native leg: a codec change or re-keying is not in the prototype', 488);
+      const moved = m.remoteAddress !== was.remoteAddress || m.remotePort !== was.remotePort;
+      this.addon.update(this.leg, { ...flow(m.direction, localDirection), ...(moved ? { remoteAddress: m.remoteAddress, remotePort: m.remotePort } : {}) });
+      this.streamSetUp = { ...was, remoteAddress: m.remoteAddress, remotePort: m.remotePort };
+    }
+    this.negotiated = session;
+    this.localDirection = localDirection;
+  }
+
+  /** Hands the negotiated stream to the native thread. */
+  private start(m: NegotiatedMedia): void {
+    const send = m.sendCodec!;
     const srtp =
       m.srtp === undefined
         ? undefined
         : { suite: m.srtp.suite as NativeSuite, sendKey: keySalt(m.srtp.send), receiveKey: keySalt(m.srtp.receive[0]!), replayWindow: m.srtp.replayWindowSize };
     const rng = this.options.rng;
     this.addon.start(this.leg, {
-      remoteAddress: m.remoteAddress,
+      remoteAddress: m.remoteAddress!,
       remotePort: m.remotePort,
       codec: this.options.codec,
-      payloadType: m.sendCodec.payloadType,
+      payloadType: send.payloadType,
       frameSamples: 160,
       ssrc: u32(rng),
       sequence: u32(rng) & 0xffff,
@@ -144,6 +182,7 @@ export class NativeMediaLeg {
     srtp?.sendKey.fill(0);
     srtp?.receiveKey.fill(0);
     this.started = true;
+    this.streamSetUp = { payloadType: send.payloadType, plain: m.srtp === undefined, remoteAddress: m.remoteAddress!, remotePort: m.remotePort };
   }
 
   stats(): MediaPathStats | undefined {

@@ -45,7 +45,7 @@ export interface MediaPathStats {
   /**
    * Every datagram read, and where each went: datagrams = rtcpReceived + authFailures +
    * replayFailures + otherSrtpFailures + notRtp + wrongPayloadType + latePackets + duplicates +
-   * accepted (queued for playout).
+   * held + accepted (queued for playout).
    */
   readonly datagrams: number;
   /** Datagrams that passed SRTP (or all RTP-candidates with plain RTP). */
@@ -65,6 +65,8 @@ export interface MediaPathStats {
   readonly underruns: number;
   /** The queue started over: a new SSRC, or a sequence jump of more than 16 either way. */
   readonly resyncs: number;
+  /** Authenticated while the stream does not receive (we hold, or inactive): not played. */
+  readonly held: number;
   readonly framesPlayed: number;
   readonly framesConcealed: number;
   readonly framesSilent: number;
@@ -79,6 +81,8 @@ export interface MediaPathAddon {
   localPort(leg: MediaPathLeg): number;
   /** Connects to the peer and starts the media thread. */
   start(leg: MediaPathLeg, stream: MediaPathStream): void;
+  /** After a re-negotiation with the same keys: what the stream may send and play, and where it sends. */
+  update(leg: MediaPathLeg, stream: { readonly send: boolean; readonly receive: boolean; readonly remoteAddress?: string; readonly remotePort?: number }): void;
   setMuted(leg: MediaPathLeg, muted: boolean): void;
   stats(leg: MediaPathLeg): MediaPathStats;
   /** Joins the media thread; returns what was played. */

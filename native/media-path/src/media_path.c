@@ -14,9 +14,9 @@
  *
  * Scope (a prototype): G.711 only; SRTP AES_CM_128_HMAC_SHA1_80/32 or plain RTP; RTCP counted
  * and dropped when muxed (none sent; without rtcp-mux nothing listens on port + 1); no latching,
- * DTMF, re-key, hold or device audio. The capture source is PCM handed over once (file audio);
- * the recording is kept in memory up to a cap and handed back on stop. Counters are read with
- * relaxed atomics.
+ * DTMF, re-key or device audio; hold, resume and refreshes with the same keys go through
+ * update(). The capture source is PCM handed over once (file audio); the recording is kept in
+ * memory up to a cap and handed back on stop. Counters are read with relaxed atomics.
  *
  * The JS side: native/media-path/index.mjs (loader and build); bench/native/ (a leg negotiated by
  * the TypeScript offer/answer, and the CallMedia port over it for the bench's in-phone figure);
@@ -48,7 +48,7 @@
 typedef struct {
   uint64_t wakeups, late_wakeups, packets_sent, datagrams, packets_received, bytes_received, accepted, duplicates;
   uint64_t rtcp_received, auth_failures, replay_failures, other_srtp_failures, not_rtp, wrong_payload_type;
-  uint64_t late_packets, overflow_dropped, underruns, resyncs, frames_played, frames_concealed, frames_silent, send_errors;
+  uint64_t late_packets, overflow_dropped, underruns, resyncs, held, frames_played, frames_concealed, frames_silent, send_errors;
   uint64_t max_lateness_us;
 } counters_t;
 
@@ -82,6 +82,7 @@ typedef struct {
   int thread_started;
   volatile int running;
   volatile int muted;
+  volatile int send_enabled, receive_enabled;
   double capture_start_epoch_ms, playback_start_epoch_ms;
   /* jitter buffer */
   jb_slot_t jb[JB_SLOTS];
@@ -276,6 +277,10 @@ static void receive_all(leg_t *l) {
       }
     }
     add(&l->c.packets_received, 1);
+    if (!l->receive_enabled) { /* authenticated (SRTP's replay state stays current) but not played */
+      add(&l->c.held, 1);
+      continue;
+    }
     jb_put(l, packet, length);
   }
 }
@@ -290,6 +295,21 @@ static void receive_all(leg_t *l) {
 static void play_frame(leg_t *l) {
   int16_t frame[FRAME_MAX_SAMPLES];
   int n = l->frame_samples;
+  if (!l->receive_enabled) {
+    /* We hold, or the stream is inactive: silence, and playout primes again on resume. */
+    if (l->playing || l->jb_count > 0) {
+      memset(l->jb, 0, sizeof l->jb);
+      l->jb_count = 0;
+      l->playing = 0;
+    }
+    memset(frame, 0, sizeof(int16_t) * (size_t)n);
+    add(&l->c.frames_silent, 1);
+    if (l->recording_len + (size_t)n <= l->recording_cap) {
+      memcpy(l->recording + l->recording_len, frame, sizeof(int16_t) * (size_t)n);
+      l->recording_len += (size_t)n;
+    }
+    return;
+  }
   if (!l->playing && l->jb_count >= l->jitter_target) {
     /* The peer started first: what queued in the socket before this thread ran would stay as
        delay for the whole call. Keep the newest `jitter_target` frames only. */
@@ -359,6 +379,14 @@ static void play_frame(leg_t *l) {
 static void send_frame(leg_t *l) {
   uint8_t packet[12 + FRAME_MAX_SAMPLES + SRTP_MAX_TRAILER_LEN];
   int n = l->frame_samples;
+  if (!l->send_enabled) {
+    /* Not sending (we hold, or the peer holds us): the microphone and the RTP clock run on, so
+       the next packet shows the gap in its timestamp and carries the marker bit (RFC 3551 §4.1). */
+    l->source_pos = l->source_pos + (size_t)n < l->source_samples ? l->source_pos + (size_t)n : l->source_samples;
+    l->timestamp += (uint32_t)n;
+    l->marker_sent = 0;
+    return;
+  }
   packet[0] = 0x80;
   packet[1] = (uint8_t)(l->payload_type | (l->marker_sent ? 0 : 0x80));
   l->marker_sent = 1;
@@ -665,12 +693,43 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   l->recording_cap = (size_t)record_s * 8000;
   if (l->recording_cap > 0 && (l->recording = (int16_t *)malloc(l->recording_cap * 2)) == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
   if (connect(l->fd, (struct sockaddr *)&remote, remote_len) != 0) return throw_error(env, "MEDIA_PATH_SOCKET", strerror(errno));
+  l->send_enabled = l->receive_enabled = 1;
   l->running = 1;
   if (pthread_create(&l->thread, NULL, leg_thread, l) != 0) {
     l->running = 0;
     return throw_error(env, "MEDIA_PATH_THREAD", "could not start the media thread");
   }
   l->thread_started = 1;
+  return NULL;
+}
+
+/**
+ * update(leg, { send, receive, remoteAddress?, remotePort? }) after a re-negotiation with the same
+ * keys (hold, resume, session refresh, the peer moving): what the stream may send and play, and
+ * where it sends. The media thread reads the flags at its next period.
+ */
+static napi_value js_update(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], v;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 2 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return argc < 2 ? throw_error(env, "MEDIA_PATH_ARGS", "update(leg, stream)") : NULL;
+  if (!l->thread_started) return throw_error(env, "MEDIA_PATH_STATE", "not started");
+  bool send_on = true, receive_on = true;
+  if (napi_get_named_property(env, argv[1], "send", &v) != napi_ok || napi_get_value_bool(env, v, &send_on) != napi_ok ||
+      napi_get_named_property(env, argv[1], "receive", &v) != napi_ok || napi_get_value_bool(env, v, &receive_on) != napi_ok)
+    return throw_error(env, "MEDIA_PATH_ARGS", "update: send and receive (booleans)");
+  char address[64];
+  int64_t port = 0;
+  if (get_string(env, argv[1], "remoteAddress", address, sizeof address)) {
+    get_int(env, argv[1], "remotePort", &port);
+    struct sockaddr_storage remote;
+    socklen_t remote_len;
+    if (port <= 0 || port > 65535 || parse_address(address, (int)port, &remote, &remote_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "update: a numeric remoteAddress and a remotePort");
+    if (connect(l->fd, (struct sockaddr *)&remote, remote_len) != 0) return throw_error(env, "MEDIA_PATH_SOCKET", strerror(errno));
+  }
+  l->send_enabled = send_on;
+  l->receive_enabled = receive_on;
   return NULL;
 }
 
@@ -719,6 +778,7 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   N(overflow_dropped, "overflowDropped");
   N(underruns, "underruns");
   N(resyncs, "resyncs");
+  N(held, "held");
   N(frames_played, "framesPlayed");
   N(frames_concealed, "framesConcealed");
   N(frames_silent, "framesSilent");
@@ -759,6 +819,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"localPort", NULL, js_local_port, NULL, NULL, NULL, napi_enumerable, NULL},
       {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"update", NULL, js_update, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setMuted", NULL, js_set_muted, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, js_stop, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -8,8 +8,8 @@
  *  - hold, resume, session refreshes and a peer moving are re-negotiated with the same keys (the
  *    SDP layer keeps them when nothing else changed); re-keying and codec changes fail with
  *    `not-acceptable` (488), so the user agent reports the failure instead of pretending;
- *  - RFC 4733 DTMF: telephone-event is not offered or accepted, and sendDtmf returns false, so the
- *    user agent sends SIP INFO;
+ *  - RFC 4733 DTMF both ways (telephone-event/8000); sendDtmf returns false when the peer did not
+ *    agree to it, so the user agent sends SIP INFO;
  *  - devices and volume: file audio only; setAudioDevices and setVolume change nothing;
  *  - RTCP: none sent; the `stats` event comes every 5 s from the native counters (no jitter, RTT
  *    or MOS).
@@ -117,8 +117,13 @@ export class NativeCallMedia implements CallMedia {
     return this.leg.stats();
   }
 
-  sendDtmf(): boolean {
-    return false; // no RFC 4733 in the prototype: the user agent sends SIP INFO
+  sendDtmf(digit: string, durationMs?: number): boolean {
+    return this.leg.sendDtmf(digit, durationMs);
+  }
+
+  /** For the leg's onDtmf: a digit the peer sent. */
+  digit(digit: string, durationMs: number): void {
+    if (!this.disposed) this.events.fire({ kind: 'dtmf', digit, durationMs });
   }
 
   setMuted(muted: boolean): void {
@@ -156,7 +161,9 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, rec
       if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error.message}` });
       const source = wav.value.sampleRate === 8000 ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, 8000);
       try {
+        const late: { media?: NativeCallMedia } = {};
         const leg = new NativeMediaLeg({
+          onDtmf: (digit, ms) => late.media?.digit(digit, ms),
           address: options.localAddress,
           codec,
           rng,
@@ -164,7 +171,8 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, rec
           recordSeconds,
           sdes: { policy: options.srtp, transport: options.signalling, allowInsecureTransport: options.allowInsecureSdes, suites },
         });
-        return ok(new NativeCallMedia(leg, options.audio?.recordFile));
+        late.media = new NativeCallMedia(leg, options.audio?.recordFile);
+        return ok(late.media);
       } catch (e) {
         return err(failure(e, 'socket-failed'));
       }

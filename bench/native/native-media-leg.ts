@@ -12,6 +12,8 @@
 import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats } from '../../native/media-path/index.mjs';
 import type { Rng } from '../../src-main/base/rng.js';
 import { applyAnswer, createAnswer, createOffer, type CodecSpec, type Direction, type LocalMediaConfig, type NegotiatedMedia, type NegotiatedSession, type PendingOffer } from '../../src-main/protocol/sdp/index.js';
+import { TELEPHONE_EVENT } from '../../src-main/media/call/local-media-config.js';
+import { dtmfEventCode, dtmfKey } from '../../src-main/protocol/rtp/telephone-event.js';
 import type { SdesConfig } from '../../src-main/protocol/sdes/index.js';
 import type { SrtpSuiteName } from '../../src-main/protocol/srtp/index.js';
 
@@ -23,6 +25,8 @@ export interface NativeLegOptions {
   readonly codec: NativeCodec;
   /** Absent: plain RTP (SDES only over TLS otherwise; this leg claims a TLS hop, as the bench's peers do). */
   readonly suite?: NativeSuite;
+  /** A digit the peer sent (RFC 4733), once per event. */
+  readonly onDtmf?: (digit: string, durationMs: number) => void;
   /** The SDES policy and signalling hop when the leg answers for a phone (default: from `suite`, over TLS). */
   readonly sdes?: SdesConfig;
   readonly rng: Rng;
@@ -84,6 +88,7 @@ export class NativeMediaLeg {
   private localDirection: Direction = 'sendrecv';
   private streamSetUp: { readonly payloadType: number; readonly plain: boolean; readonly remoteAddress: string; readonly remotePort: number } | undefined;
   private started = false;
+  private dtmf = false;
   private closed = false;
 
   constructor(private readonly options: NativeLegOptions) {
@@ -94,7 +99,7 @@ export class NativeMediaLeg {
     this.config = {
       address: options.address,
       port: this.addon.localPort(this.leg),
-      codecs: [codec],
+      codecs: [codec, TELEPHONE_EVENT],
       ptime: 20,
       rtcpMux: true,
       srtp: options.sdes ?? (options.suite === undefined ? { policy: 'off', transport: 'tls' } : { policy: 'mandatory', transport: 'tls', suites: [options.suite as SrtpSuiteName] }),
@@ -165,7 +170,12 @@ export class NativeMediaLeg {
         ? undefined
         : { suite: m.srtp.suite as NativeSuite, sendKey: keySalt(m.srtp.send), receiveKey: keySalt(m.srtp.receive[0]!), replayWindow: m.srtp.replayWindowSize };
     const rng = this.options.rng;
+    const te = m.telephoneEvent !== undefined && m.telephoneEvent.clockRate === 8000 ? m.telephoneEvent.payloadType : undefined;
+    const onDtmf = this.options.onDtmf;
+    this.dtmf = te !== undefined;
     this.addon.start(this.leg, {
+      ...(te === undefined ? {} : { dtmfPayloadType: te }),
+      ...(te === undefined || onDtmf === undefined ? {} : { onDtmf: (event: number, ms: number) => onDtmf(dtmfKey(event) ?? '?', ms) }),
       remoteAddress: m.remoteAddress!,
       remotePort: m.remotePort,
       codec: this.options.codec,
@@ -187,6 +197,14 @@ export class NativeMediaLeg {
 
   stats(): MediaPathStats | undefined {
     return this.closed ? undefined : this.addon.stats(this.leg);
+  }
+
+  /** Queues RFC 4733 digits; false when telephone-event was not agreed (use SIP INFO) or a key is not a DTMF key. */
+  sendDtmf(keys: string, durationMs = 100): boolean {
+    if (!this.dtmf || this.closed || keys.length === 0) return false;
+    const codes = [...keys].map((k) => dtmfEventCode(k));
+    if (codes.some((c) => c === undefined)) return false;
+    return codes.every((c) => this.addon.sendDtmf(this.leg, c!, durationMs));
   }
 
   setMuted(muted: boolean): void {

@@ -35,6 +35,10 @@ export interface MediaPathStream {
   readonly recordSeconds?: number;
   /** Frames buffered before playout starts (1-8). */
   readonly jitterFrames?: number;
+  /** The peer's telephone-event payload type at 8 kHz (96-127; absent: no RFC 4733 DTMF). */
+  readonly dtmfPayloadType?: number;
+  /** A received digit (event code 0-15, duration ms); called on the JS thread, once per event. */
+  readonly onDtmf?: (event: number, durationMs: number) => void;
 }
 
 export interface MediaPathStats {
@@ -45,7 +49,7 @@ export interface MediaPathStats {
   /**
    * Every datagram read, and where each went: datagrams = rtcpReceived + authFailures +
    * replayFailures + otherSrtpFailures + notRtp + wrongPayloadType + latePackets + duplicates +
-   * held + accepted (queued for playout).
+   * held + dtmfPackets + accepted (queued for playout).
    */
   readonly datagrams: number;
   /** Datagrams that passed SRTP (or all RTP-candidates with plain RTP). */
@@ -67,6 +71,10 @@ export interface MediaPathStats {
   readonly resyncs: number;
   /** Authenticated while the stream does not receive (we hold, or inactive): not played. */
   readonly held: number;
+  /** telephone-event packets received (each one outcome of `datagrams`), sent, and digits reported. */
+  readonly dtmfPackets: number;
+  readonly dtmfPacketsSent: number;
+  readonly dtmfReceived: number;
   readonly framesPlayed: number;
   readonly framesConcealed: number;
   readonly framesSilent: number;
@@ -84,6 +92,8 @@ export interface MediaPathAddon {
   /** After a re-negotiation with the same keys: what the stream may send and play, and where it sends. */
   update(leg: MediaPathLeg, stream: { readonly send: boolean; readonly receive: boolean; readonly remoteAddress?: string; readonly remotePort?: number }): void;
   setMuted(leg: MediaPathLeg, muted: boolean): void;
+  /** Queues an RFC 4733 digit (event 0-15); false when telephone-event was not agreed or 32 are queued. */
+  sendDtmf(leg: MediaPathLeg, event: number, durationMs: number): boolean;
   stats(leg: MediaPathLeg): MediaPathStats;
   /** Joins the media thread; returns what was played. */
   stop(leg: MediaPathLeg): Int16Array;

@@ -14,9 +14,10 @@
  *
  * Scope (a prototype): G.711 only; SRTP AES_CM_128_HMAC_SHA1_80/32 or plain RTP; RTCP counted
  * and dropped when muxed (none sent; without rtcp-mux nothing listens on port + 1); no latching,
- * DTMF, re-key or device audio; hold, resume and refreshes with the same keys go through
- * update(). The capture source is PCM handed over once (file audio); the recording is kept in
- * memory up to a cap and handed back on stop. Counters are read with relaxed atomics.
+ * re-key or device audio; RFC 4733 DTMF both ways (sendDtmf; received digits wake JS through a
+ * thread-safe function); hold, resume and refreshes with the same keys go through update(). The
+ * capture source is PCM handed over once (file audio); the recording is kept in memory up to a
+ * cap and handed back on stop. Counters are read with relaxed atomics.
  *
  * The JS side: native/media-path/index.mjs (loader and build); bench/native/ (a leg negotiated by
  * the TypeScript offer/answer, and the CallMedia port over it for the bench's in-phone figure);
@@ -44,11 +45,13 @@
 #define PACKET_MAX 1500
 #define JB_SLOTS 16 /* power of two */
 #define CONCEAL_FRAMES 3
+#define DTMF_QUEUE 32 /* power of two */
+#define DTMF_GAP_TICKS 560 /* 70 ms of audio between digits, as the TypeScript sender */
 
 typedef struct {
   uint64_t wakeups, late_wakeups, packets_sent, datagrams, packets_received, bytes_received, accepted, duplicates;
   uint64_t rtcp_received, auth_failures, replay_failures, other_srtp_failures, not_rtp, wrong_payload_type;
-  uint64_t late_packets, overflow_dropped, underruns, resyncs, held, frames_played, frames_concealed, frames_silent, send_errors;
+  uint64_t late_packets, overflow_dropped, underruns, resyncs, held, dtmf_packets, dtmf_sent, dtmf_received, frames_played, frames_concealed, frames_silent, send_errors;
   uint64_t max_lateness_us;
 } counters_t;
 
@@ -83,6 +86,19 @@ typedef struct {
   volatile int running;
   volatile int muted;
   volatile int send_enabled, receive_enabled;
+  /* RFC 4733 DTMF: the telephone-event payload type (-1: not agreed), a queue from JS (single
+     producer) to the media thread (single consumer), the event being sent, and the JS callback
+     for received digits. */
+  int dtmf_pt;
+  struct { uint8_t event; uint32_t ticks; } dtmf_queue[DTMF_QUEUE];
+  uint32_t dtmf_head, dtmf_tail;
+  int dtmf_state; /* 0 idle, 1 tone, 2 ending, 3 gap */
+  uint8_t dtmf_event;
+  uint32_t dtmf_start_ts, dtmf_done, dtmf_total;
+  int dtmf_repeats, dtmf_gap, dtmf_first;
+  napi_threadsafe_function on_dtmf;
+  int have_last_dtmf;
+  uint32_t last_dtmf_ts;
   double capture_start_epoch_ms, playback_start_epoch_ms;
   /* jitter buffer */
   jb_slot_t jb[JB_SLOTS];
@@ -189,6 +205,21 @@ static int parse_address(const char *host, int port, struct sockaddr_storage *ou
 
 /* ---- the receive side ---- */
 
+/* A telephone-event packet (RFC 4733 §2.3): report each event once, on its first end packet
+   (E bit), to JS through the thread-safe function - the only time a call wakes JS. */
+static void dtmf_received(leg_t *l, const uint8_t *packet, int header, int payload) {
+  if (payload < 4 || l->on_dtmf == NULL) return;
+  const uint8_t *e = packet + header;
+  if ((e[1] & 0x80) == 0 || e[0] > 15) return;
+  uint32_t ts = ((uint32_t)packet[4] << 24) | ((uint32_t)packet[5] << 16) | ((uint32_t)packet[6] << 8) | packet[7];
+  if (l->have_last_dtmf && ts == l->last_dtmf_ts) return; /* the end packet's repeats */
+  l->have_last_dtmf = 1;
+  l->last_dtmf_ts = ts;
+  uint32_t duration_ms = (((uint32_t)e[2] << 8) | e[3]) / 8;
+  add(&l->c.dtmf_received, 1);
+  napi_call_threadsafe_function(l->on_dtmf, (void *)(intptr_t)((e[0] << 16) | (duration_ms & 0xffff)), napi_tsfn_nonblocking);
+}
+
 static void jb_put(leg_t *l, const uint8_t *packet, int length) {
   if (length < 12 || (packet[0] >> 6) != 2) {
     add(&l->c.not_rtp, 1);
@@ -207,6 +238,11 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length) {
   int payload = length - header - padding;
   if (payload <= 0 || payload > FRAME_MAX_SAMPLES) {
     add(&l->c.not_rtp, 1);
+    return;
+  }
+  if (l->dtmf_pt >= 0 && (packet[1] & 0x7f) == l->dtmf_pt) {
+    add(&l->c.dtmf_packets, 1);
+    dtmf_received(l, packet, header, payload);
     return;
   }
   if ((packet[1] & 0x7f) != l->payload_type) {
@@ -376,6 +412,62 @@ static void play_frame(leg_t *l) {
 
 /* ---- the send side ---- */
 
+/*
+ * RFC 4733 sending (§2.5.1), as the TypeScript TelephoneEventSender: a digit's packets replace
+ * the audio of the periods it covers, all with the event's start timestamp and the duration so
+ * far, the first with the marker bit; the last has the E bit and goes out three times; then
+ * 70 ms of audio before the next digit. Returns 1 when `packet` now holds an event packet.
+ */
+static int dtmf_packet(leg_t *l, uint8_t *packet, int *length) {
+  uint32_t n = (uint32_t)l->frame_samples;
+  if (l->dtmf_pt < 0) return 0;
+  if (l->dtmf_state == 3) {
+    l->dtmf_gap -= (int)n;
+    if (l->dtmf_gap > 0) return 0;
+    l->dtmf_state = 0;
+  }
+  if (l->dtmf_state == 0) {
+    uint32_t tail = l->dtmf_tail, head = __atomic_load_n(&l->dtmf_head, __ATOMIC_ACQUIRE);
+    if (tail == head) return 0;
+    l->dtmf_event = l->dtmf_queue[tail & (DTMF_QUEUE - 1)].event;
+    l->dtmf_total = l->dtmf_queue[tail & (DTMF_QUEUE - 1)].ticks;
+    __atomic_store_n(&l->dtmf_tail, tail + 1, __ATOMIC_RELEASE);
+    l->dtmf_start_ts = l->timestamp;
+    l->dtmf_done = 0;
+    l->dtmf_first = 1;
+    l->dtmf_state = 1;
+  }
+  int end = 0, marker = 0;
+  if (l->dtmf_state == 1) {
+    uint32_t step = l->dtmf_total - l->dtmf_done < n ? l->dtmf_total - l->dtmf_done : n;
+    l->dtmf_done += step;
+    marker = l->dtmf_first;
+    l->dtmf_first = 0;
+    if (l->dtmf_done >= l->dtmf_total) {
+      end = 1;
+      l->dtmf_state = 2;
+      l->dtmf_repeats = 2;
+    }
+  } else { /* ending: the E packet again */
+    end = 1;
+    if (--l->dtmf_repeats <= 0) {
+      l->dtmf_state = 3;
+      l->dtmf_gap = DTMF_GAP_TICKS;
+    }
+  }
+  packet[1] = (uint8_t)(l->dtmf_pt | (marker ? 0x80 : 0));
+  packet[4] = (uint8_t)(l->dtmf_start_ts >> 24);
+  packet[5] = (uint8_t)(l->dtmf_start_ts >> 16);
+  packet[6] = (uint8_t)(l->dtmf_start_ts >> 8);
+  packet[7] = (uint8_t)l->dtmf_start_ts;
+  packet[12] = l->dtmf_event;
+  packet[13] = (uint8_t)((end ? 0x80 : 0) | 10); /* volume: -10 dBm0 */
+  packet[14] = (uint8_t)(l->dtmf_done >> 8);
+  packet[15] = (uint8_t)l->dtmf_done;
+  *length = 16;
+  return 1;
+}
+
 static void send_frame(leg_t *l) {
   uint8_t packet[12 + FRAME_MAX_SAMPLES + SRTP_MAX_TRAILER_LEN];
   int n = l->frame_samples;
@@ -407,6 +499,7 @@ static void send_frame(leg_t *l) {
     packet[12 + i] = l->alaw ? linear_to_alaw(v) : linear_to_ulaw(v);
   }
   int length = 12 + n;
+  if (dtmf_packet(l, packet, &length)) add(&l->c.dtmf_sent, 1);
   l->seq++;
   l->timestamp += (uint32_t)n;
   if (l->srtp_on && srtp_protect(l->srtp_send, packet, &length) != srtp_err_status_ok) {
@@ -511,10 +604,14 @@ static void leg_stop(leg_t *l) {
   }
 }
 
+static void dtmf_call_js(napi_env env, napi_value js_cb, void *context, void *data);
+
 static void leg_close(leg_t *l) {
   if (l->closed) return;
   leg_stop(l);
   l->closed = 1;
+  if (l->on_dtmf != NULL) napi_release_threadsafe_function(l->on_dtmf, napi_tsfn_abort);
+  l->on_dtmf = NULL;
   if (l->fd >= 0) close(l->fd);
   l->fd = -1;
   if (l->srtp_send) srtp_dealloc(l->srtp_send);
@@ -656,6 +753,19 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   l->seq = (uint16_t)seq;
   l->timestamp = (uint32_t)ts;
   l->jitter_target = (int)jitter;
+  int64_t dtmf_pt = -1;
+  get_int(env, o, "dtmfPayloadType", &dtmf_pt);
+  l->dtmf_pt = dtmf_pt >= 96 && dtmf_pt <= 127 && dtmf_pt != pt ? (int)dtmf_pt : -1;
+  napi_value on_dtmf;
+  bool has_cb = false;
+  napi_valuetype cb_type = napi_undefined;
+  if (napi_has_named_property(env, o, "onDtmf", &has_cb) == napi_ok && has_cb && napi_get_named_property(env, o, "onDtmf", &on_dtmf) == napi_ok) napi_typeof(env, on_dtmf, &cb_type);
+  if (cb_type == napi_function && l->dtmf_pt >= 0) {
+    napi_value name;
+    CHECK(env, napi_create_string_utf8(env, "media-path-dtmf", NAPI_AUTO_LENGTH, &name));
+    CHECK(env, napi_create_threadsafe_function(env, on_dtmf, NULL, name, 64, 1, NULL, NULL, NULL, dtmf_call_js, &l->on_dtmf));
+    CHECK(env, napi_unref_threadsafe_function(env, l->on_dtmf)); /* a call does not keep the process alive */
+  }
 
   napi_value srtp_obj;
   bool has_srtp = false;
@@ -701,6 +811,41 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   }
   l->thread_started = 1;
   return NULL;
+}
+
+/* On the JS thread: a received digit (event code, duration in ms) for the leg's onDtmf. */
+static void dtmf_call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+  (void)context;
+  if (env == NULL || js_cb == NULL) return;
+  intptr_t packed = (intptr_t)data;
+  napi_value argv[2], undefined;
+  if (napi_create_int32(env, (int32_t)(packed >> 16), &argv[0]) != napi_ok || napi_create_int32(env, (int32_t)(packed & 0xffff), &argv[1]) != napi_ok || napi_get_undefined(env, &undefined) != napi_ok) return;
+  napi_call_function(env, undefined, js_cb, 2, argv, NULL);
+}
+
+/** sendDtmf(leg, event 0-15, durationMs 40-5000) → false when telephone-event was not agreed or the queue is full. */
+static napi_value js_send_dtmf(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], out;
+  int32_t event = -1, ms = 100;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 3 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return argc < 3 ? throw_error(env, "MEDIA_PATH_ARGS", "sendDtmf(leg, event, durationMs)") : NULL;
+  if (napi_get_value_int32(env, argv[1], &event) != napi_ok || napi_get_value_int32(env, argv[2], &ms) != napi_ok || event < 0 || event > 15)
+    return throw_error(env, "MEDIA_PATH_ARGS", "sendDtmf: an event code 0-15 and a duration in ms");
+  ms = ms < 40 ? 40 : ms > 5000 ? 5000 : ms;
+  int queued = 0;
+  if (l->dtmf_pt >= 0 && l->thread_started) {
+    uint32_t head = l->dtmf_head, tail = __atomic_load_n(&l->dtmf_tail, __ATOMIC_ACQUIRE);
+    if (head - tail < DTMF_QUEUE) {
+      l->dtmf_queue[head & (DTMF_QUEUE - 1)].event = (uint8_t)event;
+      l->dtmf_queue[head & (DTMF_QUEUE - 1)].ticks = (uint32_t)ms * 8;
+      __atomic_store_n(&l->dtmf_head, head + 1, __ATOMIC_RELEASE);
+      queued = 1;
+    }
+  }
+  CHECK(env, napi_get_boolean(env, queued, &out));
+  return out;
 }
 
 /**
@@ -779,6 +924,9 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   N(underruns, "underruns");
   N(resyncs, "resyncs");
   N(held, "held");
+  N(dtmf_packets, "dtmfPackets");
+  N(dtmf_sent, "dtmfPacketsSent");
+  N(dtmf_received, "dtmfReceived");
   N(frames_played, "framesPlayed");
   N(frames_concealed, "framesConcealed");
   N(frames_silent, "framesSilent");
@@ -820,6 +968,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"localPort", NULL, js_local_port, NULL, NULL, NULL, napi_enumerable, NULL},
       {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"update", NULL, js_update, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendDtmf", NULL, js_send_dtmf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setMuted", NULL, js_set_muted, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, js_stop, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -241,7 +241,7 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     }
   }, 60_000);
 
-  it('behind the CallMedia port (the bench\'s in-phone factory): a G.711 call answers our TypeScript offer and plays both ways, is held by the peer, resumed and refreshed with the same keys, refuses re-keying with 488, sends DTMF by SIP INFO, and leaves other calls to the TypeScript engine', async () => {
+  it('behind the CallMedia port (the bench\'s in-phone factory): a G.711 call answers our TypeScript offer and plays both ways, is held by the peer, resumed and refreshed with the same keys, refuses re-keying with 488, exchanges RFC 4733 digits both ways, and leaves other calls to the TypeScript engine', async () => {
     const factory = nativeCallMediaFactory(engine, rng);
     const recordFile = scratch.file('native-port.wav');
     const tsRecording = scratch.file('ts-port.wav');
@@ -260,12 +260,26 @@ maybe('the native media path prototype against the TypeScript engine (the refere
       const answer = native.answerOffer(offer.value);
       if (!answer.ok) throw new Error(answer.error.message);
       expect(answer.value.state).toMatchObject({ srtp: true, suite: 'AES_CM_128_HMAC_SHA1_80', codec: 'PCMU/8000', direction: 'sendrecv' });
-      expect(answer.value.sdp, 'no telephone-event: DTMF goes by SIP INFO').not.toMatch(/telephone-event/);
+      expect(answer.value.sdp, 'RFC 4733 DTMF agreed').toMatch(/a=rtpmap:101 telephone-event\/8000/);
       expect(negotiated.map((e) => e.kind)).toEqual(['negotiated']);
       const applied = ts.media.applyAnswer(answer.value.sdp);
       if (!applied.ok) throw new Error(applied.error.message);
-      expect(native.sendDtmf('5', 100)).toBe(false);
-      await sleep(1200);
+      await sleep(600);
+      // DTMF both ways as RFC 4733 events: each side reports the other's digits once, with their length.
+      expect(native.sendDtmf('5', 120), 'native sends RFC 4733').toBe(true);
+      expect(native.sendDtmf('*', 80)).toBe(true);
+      expect(native.sendDtmf('x', 80), 'not a DTMF key').toBe(false);
+      expect(ts.media.sendDtmf('1#', 100)).toBe(true);
+      await waitUntil(() => ts.events.filter((e) => e.kind === 'dtmf').length >= 2 && negotiated.filter((e) => e.kind === 'dtmf').length >= 2, 5000, 'both sides hearing the digits');
+      expect(ts.events.filter((e) => e.kind === 'dtmf').map((e) => (e.kind === 'dtmf' ? [e.digit, e.durationMs] : [])), 'what the TypeScript leg heard').toEqual([
+        ['5', 120],
+        ['*', 80],
+      ]);
+      expect(negotiated.filter((e) => e.kind === 'dtmf').map((e) => (e.kind === 'dtmf' ? [e.digit, e.durationMs] : [])), 'what the native call heard').toEqual([
+        ['1', 100],
+        ['#', 100],
+      ]);
+      await sleep(600);
       const sent = (): number => (native as NativeCallMedia).nativeStats()?.packetsSent ?? 0;
       const tsIn = (): number => ts.media.diagnostics().transport.rtpPacketsIn;
       // The TypeScript side holds (re-INVITE sendonly): we answer recvonly and stop sending.

@@ -19,6 +19,7 @@ import { Emitter } from '../../src-main/base/event.js';
 import { err, ok, type Result } from '../../src-main/base/result.js';
 import type { Rng } from '../../src-main/base/rng.js';
 import { resampleAll } from '../../src-main/media/audio/resampler.js';
+import { codecName } from '../../src-main/media/call/local-media-config.js';
 import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptions, CallVolume, MediaEvent, MediaFailure, MediaState, OfferOptions } from '../../src-main/media/call-media.js';
 import { encodeWav, parseWav } from '../../src-main/platform/audio/wav-format.js';
 import type { Direction, NegotiatedSession } from '../../src-main/protocol/sdp/index.js';
@@ -37,7 +38,7 @@ function stateOf(session: NegotiatedSession): MediaState {
   return {
     srtp: m?.srtp !== undefined,
     ...(m?.srtp === undefined ? {} : { suite: m.srtp.suite }),
-    ...(m?.sendCodec === undefined ? {} : { codec: `${m.sendCodec.encodingName}/${m.sendCodec.clockRate}` }),
+    ...(m?.sendCodec === undefined ? {} : { codec: codecName(m.sendCodec) }),
     direction: m?.direction ?? 'inactive',
     report: session.report,
   };

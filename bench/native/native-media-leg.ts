@@ -2,17 +2,19 @@
  * One call leg on the native media path prototype (native/media-path; issue 16): the TypeScript
  * engine's own offer/answer and SDES code (protocol/sdp) negotiates, then the negotiated stream -
  * the peer's address and port, the send payload type, our key and the peer's - goes to the native
- * thread, which does every 20 ms period on one wake-up. JS is not woken during the call.
+ * thread, which does every 20 ms period on one wake-up. JS is woken during the call only for a
+ * received DTMF digit.
  *
- * The prototype's scope is the steady frame path (see the C file's comment): G.711, SDES-SRTP
- * with AES_CM_128_HMAC_SHA1_80/32 or plain RTP, 20 ms, file audio, no RTCP sent. Anything else
- * (Opus, G.722, DTMF, hold, re-key, latching, RTCP reports, sound cards) stays on the TypeScript
- * path, which remains the reference implementation the tests hold this one to.
+ * The prototype's scope (see the C file's comment): G.711, SDES-SRTP with
+ * AES_CM_128_HMAC_SHA1_80/32 or plain RTP, 20 ms, file audio, RFC 4733 DTMF, hold, resume and
+ * refreshes with the same keys, no RTCP sent. Anything else (Opus, G.722, re-key, latching, RTCP
+ * reports, sound cards) stays on the TypeScript path, which remains the reference implementation
+ * the tests hold this one to.
  */
 import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats } from '../../native/media-path/index.mjs';
 import type { Rng } from '../../src-main/base/rng.js';
 import { applyAnswer, createAnswer, createOffer, type CodecSpec, type Direction, type LocalMediaConfig, type NegotiatedMedia, type NegotiatedSession, type PendingOffer } from '../../src-main/protocol/sdp/index.js';
-import { TELEPHONE_EVENT } from '../../src-main/media/call/local-media-config.js';
+import { TELEPHONE_EVENT, mediaFlow } from '../../src-main/media/call/local-media-config.js';
 import { dtmfEventCode, dtmfKey } from '../../src-main/protocol/rtp/telephone-event.js';
 import type { SdesConfig } from '../../src-main/protocol/sdes/index.js';
 import type { SrtpSuiteName } from '../../src-main/protocol/srtp/index.js';
@@ -41,30 +43,12 @@ const CODECS: Record<NativeCodec, CodecSpec> = {
   PCMA: { payloadType: 8, encodingName: 'PCMA', clockRate: 8000 },
 };
 
-function u32(rng: Rng): number {
-  const b = rng.bytes(4);
-  return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-}
-
 /** The 30 octets libsrtp2 takes: master key then master salt (the SDES inline key-salt). */
 function keySalt(k: { readonly masterKey: Uint8Array; readonly masterSalt: Uint8Array }): Uint8Array {
   const out = new Uint8Array(k.masterKey.length + k.masterSalt.length);
   out.set(k.masterKey, 0);
   out.set(k.masterSalt, k.masterKey.length);
   return out;
-}
-
-/**
- * What the stream may do for a negotiated direction (ours after negotiation) and the direction we
- * asked for: we send only when the stream sends and we are not the side holding (a local hold
- * offers sendonly and the held party must not hear us), and play whatever we may receive (music
- * on hold when the peer holds us) - as CallMediaSession does.
- */
-function flow(negotiated: Direction, asked: Direction): { send: boolean; receive: boolean } {
-  return {
-    send: (negotiated === 'sendrecv' || negotiated === 'sendonly') && (asked === 'sendrecv' || asked === 'recvonly'),
-    receive: negotiated === 'sendrecv' || negotiated === 'recvonly',
-  };
 }
 
 /** The offer cannot be answered (the SDP layer's 488/400). */
@@ -87,7 +71,6 @@ export class NativeMediaLeg {
   private negotiated: NegotiatedSession | undefined;
   private localDirection: Direction = 'sendrecv';
   private streamSetUp: { readonly payloadType: number; readonly plain: boolean; readonly remoteAddress: string; readonly remotePort: number } | undefined;
-  private started = false;
   private dtmf = false;
   private closed = false;
 
@@ -148,14 +131,14 @@ export class NativeMediaLeg {
     if (m.srtp !== undefined && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_80' && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_32') throw new NativeLegRefusal(`native leg: ${m.srtp.suite} is not in the prototype`, 488);
     if (this.streamSetUp === undefined) {
       this.start(m);
-      this.addon.update(this.leg, flow(m.direction, localDirection)); // an offer may start on hold
+      this.addon.update(this.leg, mediaFlow(m.direction, localDirection)); // an offer may start on hold
     } else {
       // A re-negotiation (hold, resume, refresh, the peer moving) with the same stream and keys.
       const was = this.streamSetUp;
       if (m.sendCodec.payloadType !== was.payloadType || (m.srtp === undefined) !== was.plain || m.rekeyed?.send === true || m.rekeyed?.receive === true)
         throw new NativeLegRefusal('native leg: a codec change or re-keying is not in the prototype', 488);
       const moved = m.remoteAddress !== was.remoteAddress || m.remotePort !== was.remotePort;
-      this.addon.update(this.leg, { ...flow(m.direction, localDirection), ...(moved ? { remoteAddress: m.remoteAddress, remotePort: m.remotePort } : {}) });
+      this.addon.update(this.leg, { ...mediaFlow(m.direction, localDirection), ...(moved ? { remoteAddress: m.remoteAddress, remotePort: m.remotePort } : {}) });
       this.streamSetUp = { ...was, remoteAddress: m.remoteAddress, remotePort: m.remotePort };
     }
     this.negotiated = session;
@@ -181,9 +164,9 @@ export class NativeMediaLeg {
       codec: this.options.codec,
       payloadType: send.payloadType,
       frameSamples: 160,
-      ssrc: u32(rng),
-      sequence: u32(rng) & 0xffff,
-      timestamp: u32(rng),
+      ssrc: rng.uint32(),
+      sequence: rng.uint32() & 0xffff,
+      timestamp: rng.uint32(),
       ...(srtp === undefined ? {} : { srtp }),
       ...(this.options.source === undefined ? {} : { source: this.options.source }),
       recordSeconds: this.options.recordSeconds ?? 0,
@@ -191,7 +174,6 @@ export class NativeMediaLeg {
     });
     srtp?.sendKey.fill(0);
     srtp?.receiveKey.fill(0);
-    this.started = true;
     this.streamSetUp = { payloadType: send.payloadType, plain: m.srtp === undefined, remoteAddress: m.remoteAddress!, remotePort: m.remotePort };
   }
 

@@ -321,6 +321,13 @@ static void receive_all(leg_t *l) {
   }
 }
 
+/* Keeps what was played, up to the recording's cap. */
+static void record(leg_t *l, const int16_t *frame, int n) {
+  if (l->recording_len + (size_t)n > l->recording_cap) return;
+  memcpy(l->recording + l->recording_len, frame, sizeof(int16_t) * (size_t)n);
+  l->recording_len += (size_t)n;
+}
+
 /*
  * Playout, once a period: start when `jitter_target` frames are queued; a missing frame with
  * later ones queued is lost (concealed, skipped); a missing frame with nothing queued is late
@@ -340,10 +347,7 @@ static void play_frame(leg_t *l) {
     }
     memset(frame, 0, sizeof(int16_t) * (size_t)n);
     add(&l->c.frames_silent, 1);
-    if (l->recording_len + (size_t)n <= l->recording_cap) {
-      memcpy(l->recording + l->recording_len, frame, sizeof(int16_t) * (size_t)n);
-      l->recording_len += (size_t)n;
-    }
+    record(l, frame, n);
     return;
   }
   if (!l->playing && l->jb_count >= l->jitter_target) {
@@ -404,10 +408,7 @@ static void play_frame(leg_t *l) {
       add(&l->c.frames_silent, 1);
     }
   }
-  if (l->recording_len + (size_t)n <= l->recording_cap) {
-    memcpy(l->recording + l->recording_len, frame, sizeof(int16_t) * (size_t)n);
-    l->recording_len += (size_t)n;
-  }
+  record(l, frame, n);
 }
 
 /* ---- the send side ---- */
@@ -743,7 +744,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
     return throw_error(env, "MEDIA_PATH_ARGS", "remotePort, payloadType, frameSamples (80-480), recordSeconds (0-3600) or jitterFrames (1-8) out of range");
   struct sockaddr_storage remote;
   socklen_t remote_len;
-  if (parse_address(address, (int)remote_port, &remote, &remote_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "remoteAddress is not numeric");
+  if (parse_address(address, (int)remote_port, &remote, &remote_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "remoteAddress is not numeric"); /* checked before anything is set up */
 
   l->alaw = strcmp(codec, "PCMA") == 0;
   l->payload_type = (int)pt;

@@ -24,7 +24,6 @@ import {
   applyAnswer as applySdpAnswer,
   createAnswer as createSdpAnswer,
   createOffer as createSdpOffer,
-  type CodecSpec,
   type Direction,
   type NegotiatedMedia,
   type NegotiatedSession,
@@ -36,7 +35,7 @@ import { AudioReceiver } from './audio-receiver.js';
 import { AudioSender } from './audio-sender.js';
 import type { CallAudio } from './call-audio.js';
 import { CallAudioStreams, type CallAudioStreamStats, type MediaProblemSource } from './call-audio-streams.js';
-import { DEFAULT_PTIME_MS, buildLocalMediaConfig, sendPtimeMs } from './local-media-config.js';
+import { DEFAULT_PTIME_MS, buildLocalMediaConfig, codecName, mediaFlow, sendPtimeMs } from './local-media-config.js';
 import { MediaTransport } from './media-transport.js';
 import { RtcpSession } from './rtcp-session.js';
 import type { RtpSocketPair } from './rtp-port-allocation.js';
@@ -282,11 +281,12 @@ export class CallMediaSession implements CallMedia {
     const codec = this.send.codec;
     const streams = (this.streams ??= this.openStreams(codec.sampleRate));
     const te = m.telephoneEvent;
-    const sending = sends(m.direction) && this.localDirection !== 'sendonly' && this.localDirection !== 'inactive';
+    const flow = mediaFlow(m.direction, this.localDirection);
+    const sending = flow.send;
     const { newSsrc } = this.sender.configure({ codec, telephoneEvent: te === undefined ? undefined : { payloadType: te.payloadType, clockRate: te.clockRate }, sending }, streams.rate);
 
     // Receive path.
-    this.receiver.configure({ codecs: m.codecs, primary: spec, ptimeMs: DEFAULT_PTIME_MS, playing: receives(m.direction) }, this.audio?.playback === false ? undefined : streams.rate);
+    this.receiver.configure({ codecs: m.codecs, primary: spec, ptimeMs: DEFAULT_PTIME_MS, playing: flow.receive }, this.audio?.playback === false ? undefined : streams.rate);
     if (newSsrc || this.rtcp.current === undefined) this.rtcp.attach(this.sender.state!, spec.clockRate, spec.encodingName);
 
     // Audio devices open once the caller's stack is done: an answer's 200 OK (or an offer's INVITE)
@@ -362,18 +362,6 @@ export class CallMediaSession implements CallMedia {
     this.log.warn(message, { callId: this.options.callId });
     if (!this.disposed) this.events.fire({ kind: 'error', source, ...(cause === undefined ? {} : { cause }), message });
   }
-}
-
-function sends(d: Direction): boolean {
-  return d === 'sendrecv' || d === 'sendonly';
-}
-
-function receives(d: Direction): boolean {
-  return d === 'sendrecv' || d === 'recvonly';
-}
-
-function codecName(spec: CodecSpec): string {
-  return `${spec.encodingName}/${spec.clockRate}${spec.channels === undefined || spec.channels === 1 ? '' : `/${spec.channels}`}`;
 }
 
 function randomHex(rng: Rng, bytes: number): string {

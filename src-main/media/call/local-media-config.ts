@@ -42,6 +42,24 @@ export function buildLocalMediaConfig(options: CallMediaOptions, registry: Codec
   };
 }
 
+/**
+ * What a negotiated stream does (RFC 3264 §5.1, §6.1), from our direction after negotiation and
+ * the one we asked for: we send microphone audio only when the stream sends and we are not the
+ * side holding (a local hold offers sendonly, and the held party must not hear us); we play
+ * whatever the stream lets us receive (music on hold when the peer holds us).
+ */
+export function mediaFlow(negotiated: Direction, asked: Direction): { readonly send: boolean; readonly receive: boolean } {
+  return {
+    send: (negotiated === 'sendrecv' || negotiated === 'sendonly') && asked !== 'sendonly' && asked !== 'inactive',
+    receive: negotiated === 'sendrecv' || negotiated === 'recvonly',
+  };
+}
+
+/** A codec as MediaState names it: PCMA/8000, opus/48000/2. */
+export function codecName(spec: CodecSpec): string {
+  return `${spec.encodingName}/${spec.clockRate}${spec.channels === undefined || spec.channels === 1 ? '' : `/${spec.channels}`}`;
+}
+
 /** Packetization we send with: the peer's a=ptime (what it wants to receive), in 10 ms steps of 10-60 ms. */
 export function sendPtimeMs(remotePtime: number | undefined): number {
   if (remotePtime === undefined || !Number.isFinite(remotePtime)) return DEFAULT_PTIME_MS;

@@ -6,8 +6,12 @@
  *
  * What a call on it cannot do, and how it says so through the port:
  *  - hold, resume, session refreshes and a peer moving are re-negotiated with the same keys (the
- *    SDP layer keeps them when nothing else changed); re-keying and codec changes fail with
- *    `not-acceptable` (488), so the user agent reports the failure instead of pretending;
+ *    SDP layer keeps them when nothing else changed); re-keying (ours with `rekey`, or the peer's)
+ *    keeps the previous receive key until the peer uses the new one, as the TypeScript filter;
+ *    a codec change fails with `not-acceptable` (488), so the user agent reports the failure
+ *    instead of pretending;
+ *  - symmetric RTP: the first packet latches to where the peer really sends from, with the
+ *    TypeScript transport's stranger rules (a `latched` event when it moves);
  *  - RFC 4733 DTMF both ways (telephone-event/8000); sendDtmf returns false when the peer did not
  *    agree to it, so the user agent sends SIP INFO;
  *  - devices and volume: file audio only; setAudioDevices and setVolume change nothing;
@@ -61,9 +65,8 @@ export class NativeCallMedia implements CallMedia {
   }
 
   createOffer(direction?: Direction, options?: OfferOptions): Result<string, MediaFailure> {
-    if (options?.rekey === true) return err(failure(new Error('re-keying is not in the native media path prototype')));
     try {
-      return ok(this.leg.createOffer(direction)); // none: the direction we last asked for (a refresh keeps a hold)
+      return ok(this.leg.createOffer(direction, options?.rekey === true)); // none: the direction we last asked for (a refresh keeps a hold)
     } catch (e) {
       return err(failure(e, 'bad-config'));
     }
@@ -127,6 +130,11 @@ export class NativeCallMedia implements CallMedia {
     if (!this.disposed) this.events.fire({ kind: 'dtmf', digit, durationMs });
   }
 
+  /** For the leg's onLatched: symmetric RTP follows the peer's real source. */
+  latched(address: string, port: number): void {
+    if (!this.disposed) this.events.fire({ kind: 'latched', address, port });
+  }
+
   setMuted(muted: boolean): void {
     this.leg.setMuted(muted);
   }
@@ -165,6 +173,7 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, rec
         const late: { media?: NativeCallMedia } = {};
         const leg = new NativeMediaLeg({
           onDtmf: (digit, ms) => late.media?.digit(digit, ms),
+          onLatched: (address, port) => late.media?.latched(address, port),
           address: options.localAddress,
           codec,
           rng,

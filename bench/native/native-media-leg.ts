@@ -3,13 +3,14 @@
  * engine's own offer/answer and SDES code (protocol/sdp) negotiates, then the negotiated stream -
  * the peer's address and port, the send payload type, our key and the peer's - goes to the native
  * thread, which does every 20 ms period on one wake-up. JS is woken during the call only for a
- * received DTMF digit.
+ * received DTMF digit or a move of the symmetric-RTP latch.
  *
  * The prototype's scope (see the C file's comment): G.711, SDES-SRTP with
- * AES_CM_128_HMAC_SHA1_80/32 or plain RTP, 20 ms, file audio, RFC 4733 DTMF, hold, resume and
- * refreshes with the same keys, no RTCP sent. Anything else (Opus, G.722, re-key, latching, RTCP
- * reports, sound cards) stays on the TypeScript path, which remains the reference implementation
- * the tests hold this one to.
+ * AES_CM_128_HMAC_SHA1_80/32 or plain RTP, 20 ms, file audio, RFC 4733 DTMF, hold, resume,
+ * refreshes, re-keying (RFC 4568 §7.1.4, the previous receive key kept until the peer uses the new
+ * one) and symmetric RTP with latching. Anything else (Opus, G.722, codec changes, sound cards)
+ * stays on the TypeScript path, which remains the reference implementation the tests hold this
+ * one to.
  */
 import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats } from '../../native/media-path/index.mjs';
 import type { Rng } from '../../src-main/base/rng.js';
@@ -29,6 +30,8 @@ export interface NativeLegOptions {
   readonly suite?: NativeSuite;
   /** A digit the peer sent (RFC 4733), once per event. */
   readonly onDtmf?: (digit: string, durationMs: number) => void;
+  /** Symmetric RTP moved to where the peer really sends from (a NAT rewrote its SDP address). */
+  readonly onLatched?: (address: string, port: number) => void;
   /** The SDES policy and signalling hop when the leg answers for a phone (default: from `suite`, over TLS). */
   readonly sdes?: SdesConfig;
   readonly rng: Rng;
@@ -93,10 +96,16 @@ export class NativeMediaLeg {
     return this.config.port;
   }
 
-  /** An offer (first, or a re-offer: hold with sendonly, resume with sendrecv; default the direction last used). */
-  createOffer(direction?: Direction): string {
+  /**
+   * An offer (first, or a re-offer: hold with sendonly, resume with sendrecv; default the direction
+   * last used). `rekey`: new keys although nothing else changed (as CallMediaSession: the SDP layer
+   * gives new keys when our side changed, so compare against a config that differs).
+   */
+  createOffer(direction?: Direction, rekey = false): string {
     const dir = direction ?? this.localDirection;
-    const r = createOffer({ ...this.config, direction: dir }, { rng: this.options.rng, ...(this.negotiated === undefined ? {} : { previous: this.negotiated }) });
+    const before = this.negotiated;
+    const previous = rekey && before !== undefined ? { ...before, localConfig: { ...before.localConfig, port: 0 } } : before;
+    const r = createOffer({ ...this.config, direction: dir }, { rng: this.options.rng, ...(previous === undefined ? {} : { previous }) });
     if (!r.ok) throw new Error(`native leg: offer: ${r.error.message}`);
     this.pending = r.value;
     this.pendingDirection = dir;
@@ -133,16 +142,45 @@ export class NativeMediaLeg {
       this.start(m);
       this.addon.update(this.leg, mediaFlow(m.direction, localDirection)); // an offer may start on hold
     } else {
-      // A re-negotiation (hold, resume, refresh, the peer moving) with the same stream and keys.
+      // A re-negotiation: hold, resume, refresh, the peer moving, new keys.
       const was = this.streamSetUp;
-      if (m.sendCodec.payloadType !== was.payloadType || (m.srtp === undefined) !== was.plain || m.rekeyed?.send === true || m.rekeyed?.receive === true)
-        throw new NativeLegRefusal('native leg: a codec change or re-keying is not in the prototype', 488);
+      if (m.sendCodec.payloadType !== was.payloadType) throw new NativeLegRefusal('native leg: a codec change is not in the prototype', 488);
+      this.rekey(m, was.plain, session.role === 'answerer');
       const moved = m.remoteAddress !== was.remoteAddress || m.remotePort !== was.remotePort;
       this.addon.update(this.leg, { ...mediaFlow(m.direction, localDirection), ...(moved ? { remoteAddress: m.remoteAddress, remotePort: m.remotePort } : {}) });
-      this.streamSetUp = { ...was, remoteAddress: m.remoteAddress, remotePort: m.remotePort };
+      this.streamSetUp = { ...was, plain: m.srtp === undefined, remoteAddress: m.remoteAddress, remotePort: m.remotePort };
     }
     this.negotiated = session;
     this.localDirection = localDirection;
+  }
+
+  /**
+   * New keys from a re-negotiation (RFC 4568 §7.1.4), as CallMediaSession hands them to its SRTP
+   * filter: SRTP started or stopped, or either direction's key changed; `answered`: our new send
+   * key waits for the offerer's new key.
+   */
+  private rekey(m: NegotiatedMedia, wasPlain: boolean, answered: boolean): void {
+    const srtp = m.srtp;
+    if (srtp === undefined) {
+      if (!wasPlain) this.addon.rekey(this.leg, null);
+      return;
+    }
+    const send = wasPlain || m.rekeyed?.send === true;
+    const receive = wasPlain || m.rekeyed?.receive === true;
+    if (!send && !receive) return;
+    const keys = {
+      suite: srtp.suite as NativeSuite,
+      replayWindow: srtp.replayWindowSize,
+      deferSend: answered,
+      ...(send ? { sendKey: keySalt(srtp.send) } : {}),
+      ...(receive ? { receiveKey: keySalt(srtp.receive[0]!) } : {}),
+    };
+    try {
+      this.addon.rekey(this.leg, keys);
+    } finally {
+      keys.sendKey?.fill(0);
+      keys.receiveKey?.fill(0);
+    }
   }
 
   /** Hands the negotiated stream to the native thread. */
@@ -154,11 +192,14 @@ export class NativeMediaLeg {
         : { suite: m.srtp.suite as NativeSuite, sendKey: keySalt(m.srtp.send), receiveKey: keySalt(m.srtp.receive[0]!), replayWindow: m.srtp.replayWindowSize };
     const rng = this.options.rng;
     const te = m.telephoneEvent !== undefined && m.telephoneEvent.clockRate === 8000 ? m.telephoneEvent.payloadType : undefined;
-    const onDtmf = this.options.onDtmf;
+    const { onDtmf, onLatched } = this.options;
     this.dtmf = te !== undefined;
     this.addon.start(this.leg, {
       ...(te === undefined ? {} : { dtmfPayloadType: te }),
-      ...(te === undefined || onDtmf === undefined ? {} : { onDtmf: (event: number, ms: number) => onDtmf(dtmfKey(event) ?? '?', ms) }),
+      onEvent: (kind, a, b, text) => {
+        if (kind === 'dtmf') onDtmf?.(dtmfKey(a) ?? '?', b);
+        else onLatched?.(text, a);
+      },
       remoteAddress: m.remoteAddress!,
       remotePort: m.remotePort,
       codec: this.options.codec,

@@ -37,8 +37,11 @@ export interface MediaPathStream {
   readonly jitterFrames?: number;
   /** The peer's telephone-event payload type at 8 kHz (96-127; absent: no RFC 4733 DTMF). */
   readonly dtmfPayloadType?: number;
-  /** A received digit (event code 0-15, duration ms); called on the JS thread, once per event. */
-  readonly onDtmf?: (event: number, durationMs: number) => void;
+  /**
+   * Called on the JS thread, rarely: ('dtmf', event code 0-15, duration ms, '') once per received
+   * digit; ('latched', port, 0, address) when symmetric RTP moved to where the peer sends from.
+   */
+  readonly onEvent?: (kind: 'dtmf' | 'latched', a: number, b: number, text: string) => void;
 }
 
 export interface MediaPathStats {
@@ -47,9 +50,10 @@ export interface MediaPathStats {
   readonly maxLatenessUs: number;
   readonly packetsSent: number;
   /**
-   * Every datagram read, and where each went: datagrams = rtcpReceived + authFailures +
-   * replayFailures + otherSrtpFailures + notRtp + wrongPayloadType + latePackets + duplicates +
-   * held + dtmfPackets + accepted (queued for playout).
+   * Every datagram read, and where each went: datagrams = rtcpReceived + strangers +
+   * authFailures + replayFailures + otherSrtpFailures + notRtp + refusedSources +
+   * wrongPayloadType + latePackets + duplicates + held + dtmfPackets + accepted (queued for
+   * playout).
    */
   readonly datagrams: number;
   /** Datagrams that passed SRTP (or all RTP-candidates with plain RTP). */
@@ -79,6 +83,21 @@ export interface MediaPathStats {
   readonly framesConcealed: number;
   readonly framesSilent: number;
   readonly sendErrors: number;
+  /** From another source than the latched one while it is live (or a retired one, or beyond the one-per-20-ms budget): dropped before SRTP. */
+  readonly strangers: number;
+  /** Authenticated (or plain RTP) but not allowed to move the latch: a retired source, the previous key only, or plain RTP while the latched source is live. */
+  readonly refusedSources: number;
+  /** Moves of the latch to a source other than the SDP address (a NAT, a relay). */
+  readonly latches: number;
+  readonly rekeys: number;
+  /** Packets that authenticated under the previous receive key during a re-key. */
+  readonly underPreviousKey: number;
+  /** 1 while the socket is connected to the latched source (the kernel drops every other source). */
+  readonly socketConnected: number;
+  /** 1 while packets under the previous receive key are still accepted. */
+  readonly acceptsPreviousReceiveKey: number;
+  /** 1 while our new send key waits for the peer's new key (we answered a re-key). */
+  readonly sendKeyDeferred: number;
   /** When capture sample 0 was taken and playback sample 0 played (ms since the Unix epoch). */
   readonly captureStartEpochMs: number;
   readonly playbackStartEpochMs: number;
@@ -87,10 +106,19 @@ export interface MediaPathStats {
 export interface MediaPathAddon {
   open(options: MediaPathOpenOptions): MediaPathLeg;
   localPort(leg: MediaPathLeg): number;
-  /** Connects to the peer and starts the media thread. */
+  /** Sets up the stream (sending to the SDP address until the peer's first packet latches) and starts the media thread. */
   start(leg: MediaPathLeg, stream: MediaPathStream): void;
   /** After a re-negotiation with the same keys: what the stream may send and play, and where it sends. */
   update(leg: MediaPathLeg, stream: { readonly send: boolean; readonly receive: boolean; readonly remoteAddress?: string; readonly remotePort?: number }): void;
+  /**
+   * After a re-negotiation that changed keys: new keys for either direction (the previous receive
+   * key stays until the peer uses the new one; `deferSend`: we answered, so our new send key
+   * waits for the peer's), both to start SRTP, null to go back to plain RTP.
+   */
+  rekey(
+    leg: MediaPathLeg,
+    keys: { readonly suite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32'; readonly sendKey?: Uint8Array; readonly receiveKey?: Uint8Array; readonly replayWindow?: number; readonly deferSend?: boolean } | null,
+  ): void;
   setMuted(leg: MediaPathLeg, muted: boolean): void;
   /** Queues an RFC 4733 digit (event 0-15); false when telephone-event was not agreed or 32 are queued. */
   sendDtmf(leg: MediaPathLeg, event: number, durationMs: number): boolean;

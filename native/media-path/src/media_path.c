@@ -48,9 +48,16 @@
 #define DTMF_QUEUE 32 /* power of two */
 #define DTMF_GAP_TICKS 560 /* 70 ms of audio between digits, as the TypeScript sender */
 
+#define RETIRED_MAX 4
+#define RELATCH_AFTER_US 1000000      /* plain RTP: a new source only after the latched one is quiet 1 s */
+#define SRTP_RELATCH_AFTER_US 250000  /* SRTP: strangers are authenticated only after 250 ms of quiet */
+#define STRANGER_AUTH_EVERY_US 20000  /* ... and then at most one every 20 ms */
+#define SEND_DEFER_MAX_US 2000000     /* the answerer's new send key waits at most 2 s for the offerer's */
+
 typedef struct {
   uint64_t wakeups, late_wakeups, packets_sent, datagrams, packets_received, bytes_received, accepted, duplicates;
   uint64_t rtcp_received, auth_failures, replay_failures, other_srtp_failures, not_rtp, wrong_payload_type;
+  uint64_t strangers, refused_sources, latches, rekeys, under_previous_key;
   uint64_t late_packets, overflow_dropped, underruns, resyncs, held, dtmf_packets, dtmf_sent, dtmf_received, frames_played, frames_concealed, frames_silent, send_errors;
   uint64_t max_lateness_us;
 } counters_t;
@@ -61,6 +68,37 @@ typedef struct {
   uint16_t samples;
   uint8_t payload[FRAME_MAX_SAMPLES];
 } jb_slot_t;
+
+/* A transport address (v4-mapped IPv6 compared as IPv4). */
+typedef struct {
+  struct sockaddr_storage addr;
+  socklen_t len;
+  int set;
+} endpoint_t;
+
+/*
+ * Symmetric RTP (RFC 4961) with latching, the rules of the TypeScript MediaTransport (its file
+ * comment): send where the peer really sends from; a stranger costs a comparison while the
+ * latched source is live; after the quiet time one stranger per 20 ms may authenticate (SRTP)
+ * and move the latch; with plain RTP a new source is taken only after 1 s of quiet; sources of
+ * earlier negotiations are retired and never taken back.
+ */
+typedef struct {
+  endpoint_t target;
+  int latched;
+  int64_t last_from_target_us;
+  int64_t stranger_auth_at_us;
+  endpoint_t retired[RETIRED_MAX];
+  int nretired;
+} latch_t;
+
+/* Events for JS (rare: a digit, a latch move), handed over through one thread-safe function. */
+enum { EVENT_DTMF = 1, EVENT_LATCHED = 2 };
+typedef struct {
+  int kind;
+  int32_t a, b;
+  char text[INET6_ADDRSTRLEN];
+} event_t;
 
 typedef struct {
   /* config */
@@ -75,6 +113,18 @@ typedef struct {
   int marker_sent; /* the first packet carries the marker bit (start of a talkspurt) */
   int srtp_on;
   srtp_t srtp_send, srtp_recv;
+  /* Re-keying (RFC 4568 §7.1.4), as SrtpFilter/SrtpSession: the previous receive context stays
+     until a packet authenticates under the new one; the answerer's new send context waits for
+     the offerer's new key (or SEND_DEFER_MAX_US). */
+  srtp_t srtp_recv_prev, srtp_send_pending;
+  int64_t send_pending_deadline_us;
+  int last_under_previous;
+  /* The lock between the media thread's period and JS's control calls (update, rekey). */
+  pthread_mutex_t lock;
+  int lock_ready;
+  latch_t latch;
+  int connected; /* the socket is connected to the latch's target (the kernel drops other sources) */
+  int64_t now_us; /* the current period's monotonic time */
   int16_t *source;
   size_t source_samples, source_pos;
   int16_t *recording;
@@ -96,7 +146,7 @@ typedef struct {
   uint8_t dtmf_event;
   uint32_t dtmf_start_ts, dtmf_done, dtmf_total;
   int dtmf_repeats, dtmf_gap, dtmf_first;
-  napi_threadsafe_function on_dtmf;
+  napi_threadsafe_function on_event;
   int have_last_dtmf;
   uint32_t last_dtmf_ts;
   double capture_start_epoch_ms, playback_start_epoch_ms;
@@ -203,12 +253,93 @@ static int parse_address(const char *host, int port, struct sockaddr_storage *ou
   return 0;
 }
 
+/* The address and port of an endpoint, IPv4-mapped IPv6 unwrapped (a dual-stack socket). */
+static int endpoint_key(const struct sockaddr_storage *a, uint8_t out[16], int *port) {
+  if (a->ss_family == AF_INET) {
+    const struct sockaddr_in *v4 = (const struct sockaddr_in *)a;
+    memset(out, 0, 16);
+    memcpy(out + 12, &v4->sin_addr, 4);
+    *port = ntohs(v4->sin_port);
+    return 4;
+  }
+  if (a->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)a;
+    memcpy(out, &v6->sin6_addr, 16);
+    *port = ntohs(v6->sin6_port);
+    if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
+      memset(out, 0, 12);
+      return 4;
+    }
+    return 6;
+  }
+  return 0;
+}
+
+static int same_endpoint(const endpoint_t *e, const struct sockaddr_storage *a) {
+  if (!e->set) return 0;
+  uint8_t x[16], y[16];
+  int px = 0, py = 0;
+  int fx = endpoint_key(&e->addr, x, &px), fy = endpoint_key(a, y, &py);
+  return fx != 0 && fx == fy && px == py && memcmp(x, y, 16) == 0;
+}
+
+/* A usable destination: not the null address (RFC 3264 §8.4 old-style hold) and not port 0. */
+static int usable_endpoint(const struct sockaddr_storage *a) {
+  uint8_t k[16], zero[16] = {0};
+  int port = 0;
+  return endpoint_key(a, k, &port) != 0 && port != 0 && memcmp(k, zero, 16) != 0;
+}
+
+static void set_endpoint(endpoint_t *e, const struct sockaddr_storage *a, socklen_t len) {
+  memcpy(&e->addr, a, sizeof e->addr);
+  e->len = len;
+  e->set = 1;
+}
+
+/* A new negotiated destination (or none): the latched source, if it is another, is retired. */
+static void latch_reset(latch_t *t, const struct sockaddr_storage *target, socklen_t len) {
+  if (t->target.set && t->latched && (target == NULL || !same_endpoint(&t->target, target))) {
+    if (t->nretired == RETIRED_MAX) memmove(&t->retired[0], &t->retired[1], sizeof(endpoint_t) * (RETIRED_MAX - 1));
+    else t->nretired++;
+    t->retired[t->nretired - 1] = t->target;
+  }
+  if (target != NULL) {
+    int k = 0;
+    for (int i = 0; i < t->nretired; i++)
+      if (!same_endpoint(&t->retired[i], target)) t->retired[k++] = t->retired[i];
+    t->nretired = k;
+  }
+  memset(&t->target, 0, sizeof t->target);
+  if (target != NULL && usable_endpoint(target)) set_endpoint(&t->target, target, len);
+  t->latched = 0;
+  t->last_from_target_us = 0;
+  t->stranger_auth_at_us = INT64_MIN / 2;
+}
+
+static int64_t monotonic_us(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Hands an event to JS (never blocks the media thread; dropped when JS's queue is full). */
+static void post_event(leg_t *l, int kind, int32_t a, int32_t b, const char *text) {
+  if (l->on_event == NULL) return;
+  event_t *e = (event_t *)calloc(1, sizeof(event_t));
+  if (e == NULL) return;
+  e->kind = kind;
+  e->a = a;
+  e->b = b;
+  if (text != NULL) snprintf(e->text, sizeof e->text, "%s", text);
+  if (napi_call_threadsafe_function(l->on_event, e, napi_tsfn_nonblocking) != napi_ok) free(e);
+}
+
 /* ---- the receive side ---- */
 
 /* A telephone-event packet (RFC 4733 §2.3): report each event once, on its first end packet
    (E bit), to JS through the thread-safe function - the only time a call wakes JS. */
 static void dtmf_received(leg_t *l, const uint8_t *packet, int header, int payload) {
-  if (payload < 4 || l->on_dtmf == NULL) return;
+  if (payload < 4) return;
   const uint8_t *e = packet + header;
   if ((e[1] & 0x80) == 0 || e[0] > 15) return;
   uint32_t ts = ((uint32_t)packet[4] << 24) | ((uint32_t)packet[5] << 16) | ((uint32_t)packet[6] << 8) | packet[7];
@@ -217,7 +348,7 @@ static void dtmf_received(leg_t *l, const uint8_t *packet, int header, int paylo
   l->last_dtmf_ts = ts;
   uint32_t duration_ms = (((uint32_t)e[2] << 8) | e[3]) / 8;
   add(&l->c.dtmf_received, 1);
-  napi_call_threadsafe_function(l->on_dtmf, (void *)(intptr_t)((e[0] << 16) | (duration_ms & 0xffff)), napi_tsfn_nonblocking);
+  post_event(l, EVENT_DTMF, e[0], (int32_t)duration_ms, NULL);
 }
 
 static void jb_put(leg_t *l, const uint8_t *packet, int length) {
@@ -283,13 +414,108 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length) {
   }
 }
 
+/* Swaps the answerer's deferred send context in (the offerer uses its new key, or time is up). */
+static void commit_pending_send(leg_t *l) {
+  if (l->srtp_send_pending == NULL) return;
+  srtp_dealloc(l->srtp_send);
+  l->srtp_send = l->srtp_send_pending;
+  l->srtp_send_pending = NULL;
+}
+
+/*
+ * SRTP-unprotects in place under the current receive context, else the previous one (a re-key in
+ * progress; `last_under_previous` says so). The first packet under the current key ends the
+ * previous context and commits a deferred send key. libsrtp2 checks the tag before it decrypts,
+ * so a packet that fails the first context is still intact for the second.
+ */
+static srtp_err_status_t unprotect(leg_t *l, uint8_t *packet, int *length) {
+  int n = *length;
+  l->last_under_previous = 0;
+  srtp_err_status_t e = srtp_unprotect(l->srtp_recv, packet, length);
+  if (e == srtp_err_status_ok) {
+    if (l->srtp_recv_prev != NULL) {
+      srtp_dealloc(l->srtp_recv_prev);
+      l->srtp_recv_prev = NULL;
+      commit_pending_send(l);
+    }
+    return e;
+  }
+  if (l->srtp_recv_prev != NULL) {
+    *length = n;
+    if (srtp_unprotect(l->srtp_recv_prev, packet, length) == srtp_err_status_ok) {
+      l->last_under_previous = 1;
+      add(&l->c.under_previous_key, 1);
+      return srtp_err_status_ok;
+    }
+  }
+  return e;
+}
+
+static void connect_target(leg_t *l) {
+  l->connected = l->latch.target.set && connect(l->fd, (struct sockaddr *)&l->latch.target.addr, l->latch.target.len) == 0;
+}
+
+static void disconnect_socket(leg_t *l) {
+  if (!l->connected) return;
+  struct sockaddr unspec;
+  memset(&unspec, 0, sizeof unspec);
+  unspec.sa_family = AF_UNSPEC;
+  connect(l->fd, &unspec, sizeof unspec);
+  l->connected = 0;
+}
+
+/* The cheap check before any SRTP work (MediaTransport.stranger): 1 = drop, counted. */
+static int stranger(leg_t *l, const struct sockaddr_storage *from) {
+  latch_t *t = &l->latch;
+  if (same_endpoint(&t->target, from)) return 0;
+  if (!t->latched) return 0;
+  for (int i = 0; i < t->nretired; i++)
+    if (same_endpoint(&t->retired[i], from)) return 1;
+  int64_t quiet = l->srtp_on ? SRTP_RELATCH_AFTER_US : RELATCH_AFTER_US;
+  if (l->now_us - t->last_from_target_us <= quiet || (l->srtp_on && l->now_us - t->stranger_auth_at_us < STRANGER_AUTH_EVERY_US)) return 1;
+  if (l->srtp_on) t->stranger_auth_at_us = l->now_us;
+  return 0;
+}
+
+/* Symmetric RTP (MediaTransport.accept): 1 = take the packet; a move of the latch is reported. */
+static int accept_source(leg_t *l, const struct sockaddr_storage *from, socklen_t from_len) {
+  latch_t *t = &l->latch;
+  if (same_endpoint(&t->target, from)) {
+    t->latched = 1;
+    t->last_from_target_us = l->now_us;
+    if (!l->connected) connect_target(l);
+    return 1;
+  }
+  for (int i = 0; i < t->nretired; i++)
+    if (same_endpoint(&t->retired[i], from)) return 0;
+  int may_move = l->srtp_on ? !l->last_under_previous : !t->latched || l->now_us - t->last_from_target_us > RELATCH_AFTER_US;
+  if (!may_move) return 0;
+  disconnect_socket(l);
+  set_endpoint(&t->target, from, from_len);
+  t->latched = 1;
+  t->last_from_target_us = l->now_us;
+  add(&l->c.latches, 1);
+  char text[INET6_ADDRSTRLEN] = "";
+  uint8_t key[16];
+  int port = 0;
+  int family = endpoint_key(from, key, &port);
+  if (family == 4) inet_ntop(AF_INET, key + 12, text, sizeof text);
+  else if (family == 6) inet_ntop(AF_INET6, key, text, sizeof text);
+  post_event(l, EVENT_LATCHED, port, 0, text);
+  connect_target(l);
+  return 1;
+}
+
 static void receive_all(leg_t *l) {
   uint8_t packet[PACKET_MAX + SRTP_MAX_TRAILER_LEN];
+  int refused = 0;
   for (;;) {
-    ssize_t n = recv(l->fd, packet, PACKET_MAX, MSG_DONTWAIT);
+    struct sockaddr_storage from;
+    socklen_t from_len = sizeof from;
+    ssize_t n = recvfrom(l->fd, packet, PACKET_MAX, MSG_DONTWAIT, (struct sockaddr *)&from, &from_len);
     if (n < 0) {
-      if (errno == EINTR) continue;
-      return; /* EAGAIN: nothing more; ECONNREFUSED: the peer is not there yet */
+      if (errno == EINTR || (errno == ECONNREFUSED && ++refused < 4)) continue; /* an ICMP error is consumed; read on */
+      return; /* EAGAIN: nothing more */
     }
     add(&l->c.datagrams, 1);
     add(&l->c.bytes_received, (uint64_t)n);
@@ -302,15 +528,26 @@ static void receive_all(leg_t *l) {
       add(&l->c.rtcp_received, 1);
       continue;
     }
+    if (stranger(l, &from)) {
+      add(&l->c.strangers, 1);
+      continue;
+    }
     int length = (int)n;
     if (l->srtp_on) {
-      srtp_err_status_t e = srtp_unprotect(l->srtp_recv, packet, &length);
+      srtp_err_status_t e = unprotect(l, packet, &length);
       if (e != srtp_err_status_ok) {
         if (e == srtp_err_status_auth_fail) add(&l->c.auth_failures, 1);
         else if (e == srtp_err_status_replay_fail || e == srtp_err_status_replay_old) add(&l->c.replay_failures, 1);
         else add(&l->c.other_srtp_failures, 1);
         continue;
       }
+    } else if (n < 12 || (packet[0] >> 6) != 2) {
+      add(&l->c.not_rtp, 1); /* plain RTP: not even an RTP header, so it cannot move the latch */
+      continue;
+    }
+    if (!accept_source(l, &from, from_len)) {
+      add(&l->c.refused_sources, 1);
+      continue;
     }
     add(&l->c.packets_received, 1);
     if (!l->receive_enabled) { /* authenticated (SRTP's replay state stays current) but not played */
@@ -503,11 +740,15 @@ static void send_frame(leg_t *l) {
   if (dtmf_packet(l, packet, &length)) add(&l->c.dtmf_sent, 1);
   l->seq++;
   l->timestamp += (uint32_t)n;
+  if (!l->latch.target.set) return; /* the peer's SDP gave no usable address (0.0.0.0 hold): nowhere to send */
+  if (l->srtp_send_pending != NULL && l->now_us >= l->send_pending_deadline_us) commit_pending_send(l);
   if (l->srtp_on && srtp_protect(l->srtp_send, packet, &length) != srtp_err_status_ok) {
     add(&l->c.send_errors, 1);
     return;
   }
-  if (send(l->fd, packet, (size_t)length, MSG_DONTWAIT) < 0) add(&l->c.send_errors, 1);
+  ssize_t sent = l->connected ? send(l->fd, packet, (size_t)length, MSG_DONTWAIT)
+                              : sendto(l->fd, packet, (size_t)length, MSG_DONTWAIT, (struct sockaddr *)&l->latch.target.addr, l->latch.target.len);
+  if (sent < 0) add(&l->c.send_errors, 1);
   else add(&l->c.packets_sent, 1);
 }
 
@@ -528,7 +769,12 @@ static void *leg_thread(void *arg) {
     add(&l->c.wakeups, 1);
     if (late > 5000) add(&l->c.late_wakeups, 1);
     if (late > 0 && (uint64_t)late > get(&l->c.max_lateness_us)) __atomic_store_n(&l->c.max_lateness_us, (uint64_t)late, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&l->lock);
+    l->now_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
     receive_all(l);
+    /* A connected socket hears the latched source only: open it again once that source fell
+       quiet (checked every period, sending or not), so a NAT rebinding can be followed. */
+    if (l->connected && l->now_us - l->latch.last_from_target_us > (l->srtp_on ? SRTP_RELATCH_AFTER_US : RELATCH_AFTER_US)) disconnect_socket(l);
     send_frame(l);
     if (first) {
       /* As the TypeScript clock-paced streams report it: playback "starts" one period before
@@ -537,6 +783,7 @@ static void *leg_thread(void *arg) {
       first = 0;
     }
     play_frame(l);
+    pthread_mutex_unlock(&l->lock);
     add_ns(&next, l->period_ns);
     /* Asleep far too long (a suspended laptop): pace from now instead of catching up in a burst. */
     if (late > 200000) {
@@ -605,19 +852,25 @@ static void leg_stop(leg_t *l) {
   }
 }
 
-static void dtmf_call_js(napi_env env, napi_value js_cb, void *context, void *data);
+static void event_call_js(napi_env env, napi_value js_cb, void *context, void *data);
+
+static void dealloc_contexts(leg_t *l) {
+  srtp_t *all[] = {&l->srtp_send, &l->srtp_recv, &l->srtp_recv_prev, &l->srtp_send_pending};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+    if (*all[i] != NULL) srtp_dealloc(*all[i]);
+    *all[i] = NULL;
+  }
+}
 
 static void leg_close(leg_t *l) {
   if (l->closed) return;
   leg_stop(l);
   l->closed = 1;
-  if (l->on_dtmf != NULL) napi_release_threadsafe_function(l->on_dtmf, napi_tsfn_abort);
-  l->on_dtmf = NULL;
+  if (l->on_event != NULL) napi_release_threadsafe_function(l->on_event, napi_tsfn_abort);
+  l->on_event = NULL;
   if (l->fd >= 0) close(l->fd);
   l->fd = -1;
-  if (l->srtp_send) srtp_dealloc(l->srtp_send);
-  if (l->srtp_recv) srtp_dealloc(l->srtp_recv);
-  l->srtp_send = l->srtp_recv = NULL;
+  dealloc_contexts(l);
   free(l->source);
   l->source = NULL;
   free(l->recording);
@@ -629,6 +882,7 @@ static void leg_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   leg_t *l = (leg_t *)data;
   leg_close(l);
+  if (l->lock_ready) pthread_mutex_destroy(&l->lock);
   free(l);
 }
 
@@ -644,6 +898,13 @@ static leg_t *get_leg(napi_env env, napi_value v) {
     return NULL;
   }
   return l;
+}
+
+static int srtp_library_ready(void) {
+  pthread_mutex_lock(&srtp_init_lock);
+  if (!srtp_ready) srtp_ready = srtp_init() == srtp_err_status_ok;
+  pthread_mutex_unlock(&srtp_init_lock);
+  return srtp_ready;
 }
 
 static int srtp_session(srtp_t *out, const char *suite, const uint8_t *key, int inbound, unsigned long window) {
@@ -665,6 +926,45 @@ static int srtp_session(srtp_t *out, const char *suite, const uint8_t *key, int 
   return srtp_create(out, &p) == srtp_err_status_ok ? 0 : -1;
 }
 
+static void set_port(struct sockaddr_storage *a, int port) {
+  if (a->ss_family == AF_INET6) ((struct sockaddr_in6 *)a)->sin6_port = htons((uint16_t)port);
+  else ((struct sockaddr_in *)a)->sin_port = htons((uint16_t)port);
+}
+
+static int get_port(int fd) {
+  struct sockaddr_storage a;
+  socklen_t len = sizeof a;
+  if (getsockname(fd, (struct sockaddr *)&a, &len) != 0) return -1;
+  return a.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&a)->sin6_port) : ntohs(((struct sockaddr_in *)&a)->sin_port);
+}
+
+/*
+ * A UDP socket bound to `local`. Port 0 means any free port, but bound explicitly: Linux forgets
+ * a port the kernel picked when the socket is disconnected (connect AF_UNSPEC, which the latch
+ * does when the peer falls quiet), so a free port is found first and then bound by number.
+ */
+static int bind_port(struct sockaddr_storage *local, socklen_t local_len) {
+  int explicit_port = ((struct sockaddr_in *)local)->sin_port != 0 || (local->ss_family == AF_INET6 && ((struct sockaddr_in6 *)local)->sin6_port != 0);
+  for (int attempt = 0; attempt < 16; attempt++) {
+    struct sockaddr_storage a = *local;
+    if (!explicit_port) {
+      int probe = socket(a.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      int port = probe < 0 || bind(probe, (struct sockaddr *)&a, local_len) != 0 ? -1 : get_port(probe);
+      if (probe >= 0) close(probe);
+      if (port <= 0) return -1;
+      set_port(&a, port);
+    }
+    int fd = socket(a.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (bind(fd, (struct sockaddr *)&a, local_len) == 0) return fd;
+    int e = errno;
+    close(fd);
+    errno = e;
+    if (explicit_port || e != EADDRINUSE) return -1; /* another socket took the probed port: try again */
+  }
+  return -1;
+}
+
 /** open({ address, port }) → a leg handle with its socket bound (port 0: any free port, see localPort()). */
 static napi_value js_open(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -681,16 +981,23 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (parse_address(address, (int)port, &local, &local_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "address: not a numeric IPv4 or IPv6 address");
   leg_t *l = (leg_t *)calloc(1, sizeof(leg_t));
   if (l == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
-  l->fd = socket(local.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&local, local_len) != 0) {
+  l->lock_ready = pthread_mutex_init(&l->lock, NULL) == 0;
+  if (!l->lock_ready) {
+    free(l);
+    return throw_error(env, "MEDIA_PATH_THREAD", "could not create the leg's lock");
+  }
+  l->fd = bind_port(&local, local_len);
+  if (l->fd < 0) {
     int e = errno;
     leg_close(l);
+    pthread_mutex_destroy(&l->lock);
     free(l);
     return throw_error(env, "MEDIA_PATH_SOCKET", strerror(e));
   }
   napi_value handle;
   if (napi_create_external(env, l, leg_finalize, NULL, &handle) != napi_ok) {
     leg_close(l);
+    pthread_mutex_destroy(&l->lock);
     free(l);
     return throw_error(env, "MEDIA_PATH_NAPI", "could not create the handle");
   }
@@ -757,15 +1064,15 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   int64_t dtmf_pt = -1;
   get_int(env, o, "dtmfPayloadType", &dtmf_pt);
   l->dtmf_pt = dtmf_pt >= 96 && dtmf_pt <= 127 && dtmf_pt != pt ? (int)dtmf_pt : -1;
-  napi_value on_dtmf;
+  napi_value on_event;
   bool has_cb = false;
   napi_valuetype cb_type = napi_undefined;
-  if (napi_has_named_property(env, o, "onDtmf", &has_cb) == napi_ok && has_cb && napi_get_named_property(env, o, "onDtmf", &on_dtmf) == napi_ok) napi_typeof(env, on_dtmf, &cb_type);
-  if (cb_type == napi_function && l->dtmf_pt >= 0) {
+  if (napi_has_named_property(env, o, "onEvent", &has_cb) == napi_ok && has_cb && napi_get_named_property(env, o, "onEvent", &on_event) == napi_ok) napi_typeof(env, on_event, &cb_type);
+  if (cb_type == napi_function) {
     napi_value name;
-    CHECK(env, napi_create_string_utf8(env, "media-path-dtmf", NAPI_AUTO_LENGTH, &name));
-    CHECK(env, napi_create_threadsafe_function(env, on_dtmf, NULL, name, 64, 1, NULL, NULL, NULL, dtmf_call_js, &l->on_dtmf));
-    CHECK(env, napi_unref_threadsafe_function(env, l->on_dtmf)); /* a call does not keep the process alive */
+    CHECK(env, napi_create_string_utf8(env, "media-path-events", NAPI_AUTO_LENGTH, &name));
+    CHECK(env, napi_create_threadsafe_function(env, on_event, NULL, name, 64, 1, NULL, NULL, NULL, event_call_js, &l->on_event));
+    CHECK(env, napi_unref_threadsafe_function(env, l->on_event)); /* a call does not keep the process alive */
   }
 
   napi_value srtp_obj;
@@ -780,10 +1087,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
         send_len != SRTP_MASTER_KEY_LEN || recv_len != SRTP_MASTER_KEY_LEN)
       return throw_error(env, "MEDIA_PATH_ARGS", "srtp: suite, sendKey and receiveKey (30 octets: master key then salt)");
     get_int(env, srtp_obj, "replayWindow", &window);
-    pthread_mutex_lock(&srtp_init_lock);
-    if (!srtp_ready) srtp_ready = srtp_init() == srtp_err_status_ok;
-    pthread_mutex_unlock(&srtp_init_lock);
-    if (!srtp_ready || srtp_session(&l->srtp_send, suite, (const uint8_t *)send_key, 0, (unsigned long)window) != 0 ||
+    if (!srtp_library_ready() || srtp_session(&l->srtp_send, suite, (const uint8_t *)send_key, 0, (unsigned long)window) != 0 ||
         srtp_session(&l->srtp_recv, suite, (const uint8_t *)recv_key, 1, (unsigned long)window) != 0) {
       if (l->srtp_send) srtp_dealloc(l->srtp_send);
       if (l->srtp_recv) srtp_dealloc(l->srtp_recv);
@@ -803,7 +1107,8 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   }
   l->recording_cap = (size_t)record_s * 8000;
   if (l->recording_cap > 0 && (l->recording = (int16_t *)malloc(l->recording_cap * 2)) == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
-  if (connect(l->fd, (struct sockaddr *)&remote, remote_len) != 0) return throw_error(env, "MEDIA_PATH_SOCKET", strerror(errno));
+  /* Not connected yet: the first packet from the peer latches (a NAT may rewrite its address). */
+  latch_reset(&l->latch, &remote, remote_len);
   l->send_enabled = l->receive_enabled = 1;
   l->running = 1;
   if (pthread_create(&l->thread, NULL, leg_thread, l) != 0) {
@@ -814,14 +1119,21 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* On the JS thread: a received digit (event code, duration in ms) for the leg's onDtmf. */
-static void dtmf_call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+/*
+ * On the JS thread: onEvent('dtmf', event code, duration ms) for a received digit, or
+ * onEvent('latched', port, 0, address) when symmetric RTP moved to where the peer sends from.
+ */
+static void event_call_js(napi_env env, napi_value js_cb, void *context, void *data) {
   (void)context;
-  if (env == NULL || js_cb == NULL) return;
-  intptr_t packed = (intptr_t)data;
-  napi_value argv[2], undefined;
-  if (napi_create_int32(env, (int32_t)(packed >> 16), &argv[0]) != napi_ok || napi_create_int32(env, (int32_t)(packed & 0xffff), &argv[1]) != napi_ok || napi_get_undefined(env, &undefined) != napi_ok) return;
-  napi_call_function(env, undefined, js_cb, 2, argv, NULL);
+  event_t *e = (event_t *)data;
+  if (env != NULL && js_cb != NULL && e != NULL) {
+    napi_value argv[4], undefined;
+    const char *kind = e->kind == EVENT_DTMF ? "dtmf" : "latched";
+    if (napi_create_string_utf8(env, kind, NAPI_AUTO_LENGTH, &argv[0]) == napi_ok && napi_create_int32(env, e->a, &argv[1]) == napi_ok && napi_create_int32(env, e->b, &argv[2]) == napi_ok &&
+        napi_create_string_utf8(env, e->text, NAPI_AUTO_LENGTH, &argv[3]) == napi_ok && napi_get_undefined(env, &undefined) == napi_ok)
+      napi_call_function(env, undefined, js_cb, 4, argv, NULL);
+  }
+  free(e);
 }
 
 /** sendDtmf(leg, event 0-15, durationMs 40-5000) → false when telephone-event was not agreed or the queue is full. */
@@ -872,10 +1184,93 @@ static napi_value js_update(napi_env env, napi_callback_info info) {
     struct sockaddr_storage remote;
     socklen_t remote_len;
     if (port <= 0 || port > 65535 || parse_address(address, (int)port, &remote, &remote_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "update: a numeric remoteAddress and a remotePort");
-    if (connect(l->fd, (struct sockaddr *)&remote, remote_len) != 0) return throw_error(env, "MEDIA_PATH_SOCKET", strerror(errno));
+    /* The peer moved (a transfer, a new SDP address): the source we were latched to is retired. */
+    pthread_mutex_lock(&l->lock);
+    disconnect_socket(l);
+    latch_reset(&l->latch, &remote, remote_len);
+    pthread_mutex_unlock(&l->lock);
   }
   l->send_enabled = send_on;
   l->receive_enabled = receive_on;
+  return NULL;
+}
+
+/**
+ * rekey(leg, { suite, sendKey?, receiveKey?, replayWindow?, deferSend? } | null) after a
+ * re-negotiation that changed keys (RFC 4568 §7.1.4), as SrtpFilter.update does it:
+ *  - a new receive key becomes current; the previous context stays until a packet authenticates
+ *    under the new one, so packets in flight under the old key are still played;
+ *  - a new send key is used from the next packet, except with `deferSend` (we answered and both
+ *    keys changed): the old send key goes on until the offerer's first packet under its new key
+ *    (it has our answer then) or 2 s;
+ *  - from plain RTP both keys start SRTP; null returns to plain RTP.
+ * The keys are copied into libsrtp2's contexts; nothing here keeps or returns them.
+ */
+static napi_value js_rekey(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 2 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return argc < 2 ? throw_error(env, "MEDIA_PATH_ARGS", "rekey(leg, keys | null)") : NULL;
+  if (!l->thread_started) return throw_error(env, "MEDIA_PATH_STATE", "not started");
+  napi_valuetype type = napi_undefined;
+  CHECK(env, napi_typeof(env, argv[1], &type));
+  if (type == napi_null) {
+    pthread_mutex_lock(&l->lock);
+    dealloc_contexts(l);
+    l->srtp_on = 0;
+    add(&l->c.rekeys, 1);
+    pthread_mutex_unlock(&l->lock);
+    return NULL;
+  }
+  if (type != napi_object) return throw_error(env, "MEDIA_PATH_ARGS", "rekey: keys or null");
+  char suite[40];
+  void *send_key = NULL, *recv_key = NULL;
+  size_t send_len = 0, recv_len = 0;
+  int64_t window = 128;
+  bool defer = false;
+  napi_value v;
+  bool has = false;
+  if (!get_string(env, argv[1], "suite", suite, sizeof suite)) return throw_error(env, "MEDIA_PATH_ARGS", "rekey: suite");
+  int have_send = get_bytes(env, argv[1], "sendKey", &send_key, &send_len);
+  int have_recv = get_bytes(env, argv[1], "receiveKey", &recv_key, &recv_len);
+  if ((have_send && send_len != SRTP_MASTER_KEY_LEN) || (have_recv && recv_len != SRTP_MASTER_KEY_LEN) || (!have_send && !have_recv))
+    return throw_error(env, "MEDIA_PATH_ARGS", "rekey: sendKey and/or receiveKey (30 octets: master key then salt)");
+  get_int(env, argv[1], "replayWindow", &window);
+  if (napi_has_named_property(env, argv[1], "deferSend", &has) == napi_ok && has && napi_get_named_property(env, argv[1], "deferSend", &v) == napi_ok) napi_get_value_bool(env, v, &defer);
+  if (!l->srtp_on && (!have_send || !have_recv)) return throw_error(env, "MEDIA_PATH_ARGS", "rekey: starting SRTP needs both keys");
+  srtp_t send_ctx = NULL, recv_ctx = NULL;
+  if (!srtp_library_ready() || (have_send && srtp_session(&send_ctx, suite, (const uint8_t *)send_key, 0, (unsigned long)window) != 0) ||
+      (have_recv && srtp_session(&recv_ctx, suite, (const uint8_t *)recv_key, 1, (unsigned long)window) != 0)) {
+    if (send_ctx) srtp_dealloc(send_ctx);
+    if (recv_ctx) srtp_dealloc(recv_ctx);
+    return throw_error(env, "MEDIA_PATH_SRTP", "libsrtp2 refused the suite or keys");
+  }
+  pthread_mutex_lock(&l->lock);
+  if (!l->srtp_on) {
+    dealloc_contexts(l);
+    l->srtp_send = send_ctx;
+    l->srtp_recv = recv_ctx;
+    l->srtp_on = 1;
+  } else {
+    commit_pending_send(l);
+    if (recv_ctx != NULL) {
+      if (l->srtp_recv_prev != NULL) srtp_dealloc(l->srtp_recv_prev);
+      l->srtp_recv_prev = l->srtp_recv;
+      l->srtp_recv = recv_ctx;
+    }
+    if (send_ctx != NULL) {
+      if (defer && recv_ctx != NULL) {
+        l->srtp_send_pending = send_ctx;
+        l->send_pending_deadline_us = monotonic_us() + SEND_DEFER_MAX_US;
+      } else {
+        srtp_dealloc(l->srtp_send);
+        l->srtp_send = send_ctx;
+      }
+    }
+  }
+  add(&l->c.rekeys, 1);
+  pthread_mutex_unlock(&l->lock);
   return NULL;
 }
 
@@ -932,7 +1327,17 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   N(frames_concealed, "framesConcealed");
   N(frames_silent, "framesSilent");
   N(send_errors, "sendErrors");
+  N(strangers, "strangers");
+  N(refused_sources, "refusedSources");
+  N(latches, "latches");
+  N(rekeys, "rekeys");
+  N(under_previous_key, "underPreviousKey");
 #undef N
+  pthread_mutex_lock(&l->lock);
+  set_number(env, out, "socketConnected", l->connected);
+  set_number(env, out, "acceptsPreviousReceiveKey", l->srtp_recv_prev != NULL);
+  set_number(env, out, "sendKeyDeferred", l->srtp_send_pending != NULL);
+  pthread_mutex_unlock(&l->lock);
   set_number(env, out, "captureStartEpochMs", l->capture_start_epoch_ms);
   set_number(env, out, "playbackStartEpochMs", l->playback_start_epoch_ms);
   return out;
@@ -969,6 +1374,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"localPort", NULL, js_local_port, NULL, NULL, NULL, napi_enumerable, NULL},
       {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"update", NULL, js_update, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"rekey", NULL, js_rekey, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendDtmf", NULL, js_send_dtmf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setMuted", NULL, js_set_muted, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},

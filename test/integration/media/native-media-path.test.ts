@@ -6,6 +6,7 @@
  * which the native leg must count and survive. The addon is built on first use (cc, Node's
  * headers, libsrtp2-dev: all installed by scripts/pretest.mjs).
  */
+import { randomFillSync } from 'node:crypto';
 import dgram from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mediaPathProblem, type MediaPathStats } from '../../../native/media-path/index.mjs';
@@ -38,7 +39,7 @@ function tone(hz: number, seconds: number): Int16Array {
 
 /** Where the datagrams went (each exactly one outcome). */
 function outcomes(s: MediaPathStats): number {
-  return s.rtcpReceived + s.authFailures + s.replayFailures + s.otherSrtpFailures + s.notRtp + s.wrongPayloadType + s.latePackets + s.duplicates + s.held + s.accepted;
+  return s.rtcpReceived + s.strangers + s.authFailures + s.replayFailures + s.otherSrtpFailures + s.notRtp + s.refusedSources + s.wrongPayloadType + s.latePackets + s.duplicates + s.held + s.dtmfPackets + s.accepted;
 }
 
 function asFloat(pcm: Int16Array): Float32Array {
@@ -241,7 +242,7 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     }
   }, 60_000);
 
-  it('behind the CallMedia port (the bench\'s in-phone factory): a G.711 call answers our TypeScript offer and plays both ways, is held by the peer, resumed and refreshed with the same keys, refuses re-keying with 488, exchanges RFC 4733 digits both ways, and leaves other calls to the TypeScript engine', async () => {
+  it('behind the CallMedia port (the bench\'s in-phone factory): a G.711 call answers our TypeScript offer and plays both ways, is held by the peer, resumed and refreshed with the same keys, re-keys both ways without losing a packet to SRTP, exchanges RFC 4733 digits both ways, and leaves other calls to the TypeScript engine', async () => {
     const factory = nativeCallMediaFactory(engine, rng);
     const recordFile = scratch.file('native-port.wav');
     const tsRecording = scratch.file('ts-port.wav');
@@ -315,11 +316,36 @@ maybe('the native media path prototype against the TypeScript engine (the refere
       const sentAtResume = sent();
       await sleep(1500);
       expect(sent() - sentAtResume, 'frames sent after resume').toBeGreaterThan(50);
-      // Re-keying is not in the prototype: refused through the port with 488.
-      const rekey = native.createOffer(undefined, { rekey: true });
-      expect(rekey.ok ? 'accepted' : rekey.error).toMatchObject({ code: 'not-acceptable', sipStatus: 488 });
-      expect(native.state?.direction).toBe('sendrecv');
-      await sleep(2500);
+      // Re-keying (RFC 4568 §7.1.4), ours then the peer's: audio goes on both ways, and no packet
+      // fails SRTP on either side (packets in flight under an old key are played under it).
+      const nativeStats = (): MediaPathStats => (native as NativeCallMedia).nativeStats()!;
+      const firstKey = /a=crypto:\S+ \S+ inline:\S+/.exec(answer.value.sdp)![0];
+      const ourRekey = native.createOffer(undefined, { rekey: true });
+      if (!ourRekey.ok) throw new Error(ourRekey.error.message);
+      expect(ourRekey.value, 'our re-key offer carries a new key').not.toContain(firstKey);
+      const ourRekeyAnswer = ts.media.answerOffer(ourRekey.value);
+      if (!ourRekeyAnswer.ok) throw new Error(ourRekeyAnswer.error.message);
+      const afterOurs = native.applyAnswer(ourRekeyAnswer.value.sdp);
+      expect(afterOurs.ok && afterOurs.value.direction).toBe('sendrecv');
+      await sleep(800);
+      const theirRekey = ts.media.createOffer(undefined, { rekey: true });
+      if (!theirRekey.ok) throw new Error(theirRekey.error.message);
+      const theirRekeyAnswer = native.answerOffer(theirRekey.value);
+      if (!theirRekeyAnswer.ok) throw new Error(theirRekeyAnswer.error.message);
+      if (!ts.media.applyAnswer(theirRekeyAnswer.value.sdp).ok) throw new Error('re-key answer');
+      await sleep(800);
+      const atRekeyed = { accepted: nativeStats().accepted, sent: sent(), tsIn: tsIn() };
+      await sleep(1200);
+      const r = nativeStats();
+      expect(r.rekeys, 'the native leg took both re-keys').toBeGreaterThanOrEqual(2);
+      expect(r.acceptsPreviousReceiveKey + r.sendKeyDeferred, 'both re-keys completed (previous key dropped, deferred send key in use)').toBe(0);
+      expect(r.authFailures + r.replayFailures + r.otherSrtpFailures, 'SRTP failures on the native call across both re-keys').toBe(0);
+      expect(ts.media.diagnostics().srtp.authFailures, 'SRTP failures on the TypeScript leg across both re-keys').toBe(0);
+      expect(ts.media.diagnostics().srtp.rekeys, 'the TypeScript leg re-keyed').toBeGreaterThanOrEqual(2);
+      expect(ts.media.diagnostics().srtp.acceptsPreviousReceiveKey, "the TypeScript leg dropped the native call's old key: the native call sends under its new one").toBe(false);
+      expect(r.accepted - atRekeyed.accepted, 'frames the native call took under the new keys').toBeGreaterThan(40);
+      expect(tsIn() - atRekeyed.tsIn, 'frames the TypeScript leg took under the new keys').toBeGreaterThan(40);
+      await sleep(1000);
     } finally {
       native.dispose();
       ts.media.dispose();
@@ -331,6 +357,86 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     const opus = await factory.create({ ...options, callId: 'o', codecs: ['opus'] });
     expect(opus.ok && !(opus.value instanceof NativeCallMedia), 'an Opus-only call goes to the TypeScript engine').toBe(true);
     if (opus.ok) opus.value.dispose();
+  }, 30_000);
+
+  it('symmetric RTP behind a NAT: the peer\'s SDP names a port it does not send from; the native leg latches to the real source at its first authentic packet and sends there, reports it once, hears no other source while the peer is live, and once the peer is quiet authenticates at most one stranger per 20 ms of a flood', async () => {
+    const dead = dgram.createSocket('udp4');
+    const flood = dgram.createSocket('udp4');
+    let deadReceived = 0;
+    dead.on('message', () => deadReceived++);
+    await Promise.all([dead, flood].map((x) => new Promise<void>((r) => x.bind(0, '127.0.0.1', () => r()))));
+    const suite = 'AES_CM_128_HMAC_SHA1_80';
+    const latched: [string, number][] = [];
+    const native = new NativeMediaLeg({ address: '127.0.0.1', codec: 'PCMU', suite, rng, source: tone(440, 6), recordSeconds: 8, onLatched: (address, port) => latched.push([address, port]) });
+    const tsRecording = scratch.file('ts-nat.wav');
+    const ts = await createLeg(engine, { callId: 'ts-nat', codecs: ['PCMU'], srtpSuites: [suite], audio: { playFile: scratch.tone(1000, 8000, 6), recordFile: tsRecording } });
+    const floodFor = async (ms: number): Promise<number> => {
+      // SRTP-shaped junk from another port: an RTP header, random payload and tag.
+      let n = 0;
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        for (let i = 0; i < 20; i++) {
+          const p = Buffer.alloc(182);
+          randomFillSync(p);
+          p[0] = 0x80;
+          p[1] = 0;
+          flood.send(p, native.localPort, '127.0.0.1');
+          n++;
+        }
+        await sleep(10);
+      }
+      return n;
+    };
+    try {
+      const offer = native.createOffer();
+      const answer = ts.media.answerOffer(offer);
+      if (!answer.ok) throw new Error(answer.error.message);
+      const tsPort = Number(/m=audio (\d+) /.exec(answer.value.sdp)![1]);
+      // What a NAT does: the SDP names an address the peer's packets do not come from.
+      native.applyAnswer(answer.value.sdp.replace(`m=audio ${tsPort} `, `m=audio ${dead.address().port} `));
+      await waitUntil(() => latched.length > 0 && ts.media.diagnostics().transport.rtpPacketsIn > 50, 5000, 'the native leg latching and the TypeScript leg hearing it');
+      expect(latched, 'one latch, to where the peer really sends from').toEqual([['127.0.0.1', tsPort]]);
+      const live = native.stats()!;
+      expect(live.latches).toBe(1);
+      expect(live.socketConnected, 'connected to the latched source').toBe(1);
+      expect(deadReceived, 'only what went out before the first packet from the peer reached the SDP address').toBeLessThan(20);
+      const deadAtLatch = deadReceived;
+      // A flood from elsewhere while the peer is live: the connected socket never hands it over.
+      await floodFor(500);
+      await sleep(200);
+      const afterLiveFlood = native.stats()!;
+      expect(afterLiveFlood.authFailures + afterLiveFlood.strangers, 'SRTP work or reads for the flood while the peer is live').toBe(0);
+      expect(deadReceived, 'nothing more to the SDP address after the latch').toBe(deadAtLatch);
+      // The peer falls quiet (it holds: sendonly from us, so it stops sending): after 250 ms the
+      // socket is opened again so a NAT rebinding can be followed; a flood then buys at most one
+      // authentication per 20 ms.
+      const hold = native.createOffer('sendonly');
+      const held = ts.media.answerOffer(hold);
+      if (!held.ok) throw new Error(held.error.message);
+      native.applyAnswer(held.value.sdp.replace(`m=audio ${tsPort} `, `m=audio ${dead.address().port} `));
+      await waitUntil(() => native.stats()!.socketConnected === 0, 3000, 'the socket opened again after the peer fell quiet');
+      const before = native.stats()!;
+      const started = Date.now();
+      const sentFlood = await floodFor(1000);
+      const floodMs = Date.now() - started;
+      await sleep(200);
+      const after = native.stats()!;
+      const auths = after.authFailures - before.authFailures;
+      const strangers = after.strangers - before.strangers;
+      expect(after.datagrams - before.datagrams - (after.rtcpReceived - before.rtcpReceived), "every flood datagram read (besides the held peer's RTCP)").toBe(sentFlood);
+      expect(auths + strangers, 'each one a stranger or one authentication attempt').toBe(sentFlood);
+      expect(auths, 'authentications bought by the flood: at most one per 20 ms').toBeLessThanOrEqual(Math.ceil(floodMs / 20) + 2);
+      expect(strangers, 'most of the flood dropped before SRTP').toBeGreaterThan(sentFlood * 0.8);
+      expect(after.latches, 'the flood never moved the latch').toBe(1);
+      expect(outcomes(after), 'every datagram accounted for, once').toBe(after.datagrams);
+    } finally {
+      native.close();
+      ts.media.dispose();
+      dead.close();
+      flood.close();
+    }
+    await sleep(50);
+    expectTone(analyseRecording(tsRecording), 440, 'the TypeScript leg heard the native leg behind the "NAT"');
   }, 30_000);
 
   it('refuses bad options with a typed error instead of crashing', async () => {

@@ -15,8 +15,9 @@
  *  - RFC 4733 DTMF both ways (telephone-event/8000); sendDtmf returns false when the peer did not
  *    agree to it, so the user agent sends SIP INFO;
  *  - devices and volume: file audio only; setAudioDevices and setVolume change nothing;
- *  - RTCP: none sent; the `stats` event comes every 5 s from the native counters (no jitter, RTT
- *    or MOS).
+ *  - RTCP: the native thread sends SR/RR + SDES (and BYE), reads the peer's reports, and keeps
+ *    RFC 3550's reception statistics; the `stats` event comes every 5 s from them, with the
+ *    TypeScript E-model's MOS (as CallMediaSession.statsFrom).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Emitter } from '../../src-main/base/event.js';
@@ -24,8 +25,9 @@ import { err, ok, type Result } from '../../src-main/base/result.js';
 import type { Rng } from '../../src-main/base/rng.js';
 import { resampleAll } from '../../src-main/media/audio/resampler.js';
 import { codecName } from '../../src-main/media/call/local-media-config.js';
-import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptions, CallVolume, MediaEvent, MediaFailure, MediaState, OfferOptions } from '../../src-main/media/call-media.js';
+import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptions, CallVolume, MediaEvent, MediaFailure, MediaState, MediaStats, OfferOptions } from '../../src-main/media/call-media.js';
 import { encodeWav, parseWav } from '../../src-main/platform/audio/wav-format.js';
+import { estimateMos, estimateOneWayDelayMs } from '../../src-main/protocol/rtp/index.js';
 import type { Direction, NegotiatedSession } from '../../src-main/protocol/sdp/index.js';
 import type { MediaPathStats } from '../../native/media-path/index.mjs';
 import { NativeLegRefusal, NativeMediaLeg, type NativeCodec } from './native-media-leg.js';
@@ -45,6 +47,30 @@ function stateOf(session: NegotiatedSession): MediaState {
     ...(m?.sendCodec === undefined ? {} : { codec: codecName(m.sendCodec) }),
     direction: m?.direction ?? 'inactive',
     report: session.report,
+  };
+}
+
+/** The port's call-quality figures from the native counters, as CallMediaSession.statsFrom derives them from its RTCP reporter. */
+export function mediaStatsOf(s: MediaPathStats, codec: string | undefined): MediaStats {
+  const lossPercent = s.expected > 0 ? Math.max(0, ((s.expected - s.received) / s.expected) * 100) : 0;
+  const jitterBufferMs = s.queueFrames * 20;
+  const rttMs = s.rttMs >= 0 ? s.rttMs : undefined;
+  const oneWay = estimateOneWayDelayMs({ ...(rttMs === undefined ? {} : { rttMs }), jitterBufferMs, packetizationMs: 20 });
+  const { mos } = estimateMos({ codec: (codec ?? 'pcmu').split('/')[0]!.toLowerCase(), packetLossPercent: lossPercent, oneWayDelayMs: oneWay });
+  return {
+    packetsSent: s.packetsSent,
+    packetsReceived: s.received,
+    packetsLost: Math.max(0, s.lost),
+    lossPercent,
+    jitterMs: s.jitterMs,
+    ...(rttMs === undefined ? {} : { rttMs }),
+    ...(s.received > 0 ? { mos } : {}),
+    ...(s.remoteLossPercent >= 0 ? { remoteLossPercent: s.remoteLossPercent } : {}),
+    srtpAuthFailures: s.authFailures,
+    srtpReplays: s.replayFailures,
+    jitterBufferMs,
+    concealedFrames: s.framesConcealed,
+    latePackets: s.latePackets,
   };
 }
 
@@ -100,20 +126,7 @@ export class NativeCallMedia implements CallMedia {
   private fireStats(): void {
     const s = this.leg.stats();
     if (s === undefined) return;
-    this.events.fire({
-      kind: 'stats',
-      stats: {
-        packetsSent: s.packetsSent,
-        packetsReceived: s.accepted,
-        packetsLost: s.framesConcealed,
-        lossPercent: s.framesPlayed + s.framesConcealed === 0 ? 0 : (s.framesConcealed / (s.framesPlayed + s.framesConcealed)) * 100,
-        jitterMs: 0,
-        srtpAuthFailures: s.authFailures,
-        srtpReplays: s.replayFailures,
-        concealedFrames: s.framesConcealed,
-        latePackets: s.latePackets,
-      },
-    });
+    this.events.fire({ kind: 'stats', stats: mediaStatsOf(s, this.current?.codec) });
   }
 
   /** The native counters (tests, the bench). */

@@ -39,6 +39,10 @@ export interface NativeLegOptions {
   readonly source?: Int16Array;
   readonly recordSeconds?: number;
   readonly jitterFrames?: number;
+  /** Offer/accept RFC 5761 rtcp-mux (default true); without it RTCP uses the port above RTP. */
+  readonly rtcpMux?: boolean;
+  /** Nominal RTCP interval (default 5000 ms; tests shorten it). */
+  readonly rtcpIntervalMs?: number;
 }
 
 const CODECS: Record<NativeCodec, CodecSpec> = {
@@ -81,13 +85,14 @@ export class NativeMediaLeg {
     this.addon = loadMediaPath();
     const codec = CODECS[options.codec];
     // The socket is bound now, so the offer/answer names its port; the stream comes with start().
-    this.leg = this.addon.open({ address: options.address, port: 0 });
+    // RTP on an even port and RTCP on the next, for a peer that does not multiplex (closed when it does).
+    this.leg = this.addon.open({ address: options.address, port: 0, rtcpSocket: true });
     this.config = {
       address: options.address,
       port: this.addon.localPort(this.leg),
       codecs: [codec, TELEPHONE_EVENT],
       ptime: 20,
-      rtcpMux: true,
+      rtcpMux: options.rtcpMux ?? true,
       srtp: options.sdes ?? (options.suite === undefined ? { policy: 'off', transport: 'tls' } : { policy: 'mandatory', transport: 'tls', suites: [options.suite as SrtpSuiteName] }),
     };
   }
@@ -147,7 +152,10 @@ export class NativeMediaLeg {
       if (m.sendCodec.payloadType !== was.payloadType) throw new NativeLegRefusal('native leg: a codec change is not in the prototype', 488);
       this.rekey(m, was.plain, session.role === 'answerer');
       const moved = m.remoteAddress !== was.remoteAddress || m.remotePort !== was.remotePort;
-      this.addon.update(this.leg, { ...mediaFlow(m.direction, localDirection), ...(moved ? { remoteAddress: m.remoteAddress, remotePort: m.remotePort } : {}) });
+      this.addon.update(this.leg, {
+        ...mediaFlow(m.direction, localDirection),
+        ...(moved ? { remoteAddress: m.remoteAddress, remotePort: m.remotePort, remoteRtcpAddress: m.remoteRtcpAddress ?? m.remoteAddress, remoteRtcpPort: m.remoteRtcpPort ?? m.remotePort + 1 } : {}),
+      });
       this.streamSetUp = { ...was, plain: m.srtp === undefined, remoteAddress: m.remoteAddress, remotePort: m.remotePort };
     }
     this.negotiated = session;
@@ -202,6 +210,12 @@ export class NativeMediaLeg {
       },
       remoteAddress: m.remoteAddress!,
       remotePort: m.remotePort,
+      rtcpMux: m.rtcpMux,
+      remoteRtcpAddress: m.remoteRtcpAddress ?? m.remoteAddress!,
+      remoteRtcpPort: m.remoteRtcpPort ?? m.remotePort + 1,
+      cname: `${rng.uint32().toString(16).padStart(8, '0')}${rng.uint32().toString(16).padStart(8, '0')}@softphone`,
+      seed: rng.uint32(),
+      ...(this.options.rtcpIntervalMs === undefined ? {} : { rtcpIntervalMs: this.options.rtcpIntervalMs }),
       codec: this.options.codec,
       payloadType: send.payloadType,
       frameSamples: 160,

@@ -8,12 +8,24 @@ export interface MediaPathOpenOptions {
   readonly address: string;
   /** 0: any free port (see localPort). */
   readonly port?: number;
+  /** Also bind the next port for RTCP (a peer without rtcp-mux); with port 0 the RTP port is even. */
+  readonly rtcpSocket?: boolean;
 }
 
 /** The negotiated stream. */
 export interface MediaPathStream {
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** RFC 5761 agreed (default true); otherwise RTCP goes to remoteRtcpAddress:remoteRtcpPort from the RTCP socket. */
+  readonly rtcpMux?: boolean;
+  readonly remoteRtcpAddress?: string;
+  readonly remoteRtcpPort?: number;
+  /** SDES CNAME (RFC 7022: random per call); default derived from the SSRC. */
+  readonly cname?: string;
+  /** Seeds the RTCP interval's randomisation. */
+  readonly seed?: number;
+  /** Nominal RTCP report interval (RFC 3550 §6.2; 100-60000 ms, default 5000), randomised over [0.5, 1.5]. */
+  readonly rtcpIntervalMs?: number;
   readonly codec: 'PCMU' | 'PCMA';
   /** The payload type we send with (the peer's number) and accept. */
   readonly payloadType: number;
@@ -50,7 +62,7 @@ export interface MediaPathStats {
   readonly maxLatenessUs: number;
   readonly packetsSent: number;
   /**
-   * Every datagram read, and where each went: datagrams = rtcpReceived + strangers +
+   * Every datagram read, and where each went: datagrams = rtcpReceived + rtcpMalformed + strangers +
    * authFailures + replayFailures + otherSrtpFailures + notRtp + refusedSources +
    * wrongPayloadType + latePackets + duplicates + held + dtmfPackets + accepted (queued for
    * playout).
@@ -98,6 +110,21 @@ export interface MediaPathStats {
   readonly acceptsPreviousReceiveKey: number;
   /** 1 while our new send key waits for the peer's new key (we answered a re-key). */
   readonly sendKeyDeferred: number;
+  /** RTCP compounds from the peer that passed SRTCP and parsed (each one outcome of `datagrams`), that did not parse, and ours sent (BYE included). */
+  readonly rtcpMalformed: number;
+  readonly rtcpSent: number;
+  /** RFC 3550 A.3/A.8 for the peer's stream: packets expected and received, cumulative lost (may be negative with duplicates), interarrival jitter. */
+  readonly expected: number;
+  readonly received: number;
+  readonly lost: number;
+  readonly jitterMs: number;
+  /** From the peer's report blocks about our stream: round trip (LSR/DLSR) and the fraction lost; -1 before the first. */
+  readonly rttMs: number;
+  readonly remoteLossPercent: number;
+  readonly peerSaidBye: number;
+  /** Frames waiting in the playout queue (the jitter buffer's depth). */
+  readonly queueFrames: number;
+  readonly rtcpMux: number;
   /** When capture sample 0 was taken and playback sample 0 played (ms since the Unix epoch). */
   readonly captureStartEpochMs: number;
   readonly playbackStartEpochMs: number;
@@ -109,7 +136,10 @@ export interface MediaPathAddon {
   /** Sets up the stream (sending to the SDP address until the peer's first packet latches) and starts the media thread. */
   start(leg: MediaPathLeg, stream: MediaPathStream): void;
   /** After a re-negotiation with the same keys: what the stream may send and play, and where it sends. */
-  update(leg: MediaPathLeg, stream: { readonly send: boolean; readonly receive: boolean; readonly remoteAddress?: string; readonly remotePort?: number }): void;
+  update(
+    leg: MediaPathLeg,
+    stream: { readonly send: boolean; readonly receive: boolean; readonly remoteAddress?: string; readonly remotePort?: number; readonly remoteRtcpAddress?: string; readonly remoteRtcpPort?: number },
+  ): void;
   /**
    * After a re-negotiation that changed keys: new keys for either direction (the previous receive
    * key stays until the peer uses the new one; `deferSend`: we answered, so our new send key

@@ -11,7 +11,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const source = join(here, 'src', 'media_path.c');
+/** The sources, and the header they share: all of them go into the binary's name. */
+const sources = ['media_path.c', 'rtcp.c'].map((f) => join(here, 'src', f));
+const hashed = [...sources, join(here, 'src', 'rtcp.h')];
 
 /** Node's headers: beside the running binary (official builds, nvm), else Debian's. */
 function nodeHeaders() {
@@ -44,14 +46,16 @@ export function loadMediaPath() {
   if (loaded !== undefined) return loaded;
   const problem = mediaPathProblem();
   if (problem !== undefined) throw new Error(`native media path: ${problem}`);
-  const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 12);
+  const h = createHash('sha256');
+  for (const f of hashed) h.update(readFileSync(f));
+  const hash = h.digest('hex').slice(0, 12);
   const out = join(here, 'build', `media_path-${hash}.node`);
   if (!existsSync(out)) {
     mkdirSync(join(here, 'build'), { recursive: true });
     const tmp = `${out}.${process.pid}.tmp`;
     execFileSync(
       'cc',
-      ['-O2', '-Wall', '-Wextra', '-Werror', '-std=gnu11', '-shared', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=media_path', `-I${nodeHeaders()}`, '-o', tmp, source, '-lsrtp2', '-lpthread'],
+      ['-O2', '-Wall', '-Wextra', '-Werror', '-std=gnu11', '-shared', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=media_path', `-I${nodeHeaders()}`, '-o', tmp, ...sources, '-lsrtp2', '-lpthread', '-lm'],
       { stdio: 'pipe' },
     );
     renameSync(tmp, out); // atomic: a parallel test worker never loads a half-written file

@@ -27,6 +27,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <netinet/in.h>
@@ -41,6 +42,8 @@
 #include <node_api.h>
 #include <srtp2/srtp.h>
 
+#include "rtcp.h"
+
 #define FRAME_MAX_SAMPLES 480 /* 60 ms at 8 kHz */
 #define PACKET_MAX 1500
 #define JB_SLOTS 16 /* power of two */
@@ -53,11 +56,14 @@
 #define SRTP_RELATCH_AFTER_US 250000  /* SRTP: strangers are authenticated only after 250 ms of quiet */
 #define STRANGER_AUTH_EVERY_US 20000  /* ... and then at most one every 20 ms */
 #define SEND_DEFER_MAX_US 2000000     /* the answerer's new send key waits at most 2 s for the offerer's */
+#define RTCP_INTERVAL_US 5000000      /* RFC 3550 §6.2 nominal report interval (as RtcpReporter; tests shorten it) */
+#define RTCP_PACKET_MAX 512
 
 typedef struct {
   uint64_t wakeups, late_wakeups, packets_sent, datagrams, packets_received, bytes_received, accepted, duplicates;
   uint64_t rtcp_received, auth_failures, replay_failures, other_srtp_failures, not_rtp, wrong_payload_type;
   uint64_t strangers, refused_sources, latches, rekeys, under_previous_key;
+  uint64_t rtcp_malformed, rtcp_sent;
   uint64_t late_packets, overflow_dropped, underruns, resyncs, held, dtmf_packets, dtmf_sent, dtmf_received, frames_played, frames_concealed, frames_silent, send_errors;
   uint64_t max_lateness_us;
 } counters_t;
@@ -125,6 +131,26 @@ typedef struct {
   latch_t latch;
   int connected; /* the socket is connected to the latch's target (the kernel drops other sources) */
   int64_t now_us; /* the current period's monotonic time */
+  int64_t wall_offset_us; /* CLOCK_REALTIME - CLOCK_MONOTONIC, taken when the thread starts */
+  /* RTCP (RFC 3550 §6, as RtcpSession/RtcpReporter): on the RTP socket with rtcp-mux, else on
+     its own socket (port + 1) with its own latch; reception statistics of the peer's source,
+     fed with kernel arrival times (SO_TIMESTAMPNS) so the period's wake-up does not look like
+     jitter; a compound SR/RR + SDES CNAME at a randomised interval; BYE when the leg stops. */
+  int rtcp_fd;
+  int rtcp_mux;
+  latch_t rtcp_latch;
+  rtcp_rx_t rx;
+  int rx_active;
+  char cname[64];
+  uint32_t rng_state;
+  int64_t next_report_us, report_interval_us;
+  uint64_t octets_sent, sent_at_last_report;
+  uint32_t last_sent_ts;
+  int64_t last_sent_wall_us;
+  int has_sent, bye_sent;
+  int have_rtt, have_remote_fraction, peer_bye;
+  double rtt_ms;
+  uint8_t remote_fraction;
   int16_t *source;
   size_t source_samples, source_pos;
   int16_t *recording;
@@ -351,7 +377,19 @@ static void dtmf_received(leg_t *l, const uint8_t *packet, int header, int paylo
   post_event(l, EVENT_DTMF, e[0], (int32_t)duration_ms, NULL);
 }
 
-static void jb_put(leg_t *l, const uint8_t *packet, int length) {
+/* RFC 3550 A.1/A.8 for the peer's source (a new SSRC starts new statistics, as RtcpReporter). */
+static void rx_packet(leg_t *l, const uint8_t *packet, int64_t arrival_wall_us) {
+  uint16_t seq = (uint16_t)((packet[2] << 8) | packet[3]);
+  uint32_t ts = ((uint32_t)packet[4] << 24) | ((uint32_t)packet[5] << 16) | ((uint32_t)packet[6] << 8) | packet[7];
+  uint32_t ssrc = ((uint32_t)packet[8] << 24) | ((uint32_t)packet[9] << 16) | ((uint32_t)packet[10] << 8) | packet[11];
+  if (!l->rx_active || l->rx.ssrc != ssrc) {
+    rtcp_rx_init(&l->rx, ssrc, 8000);
+    l->rx_active = 1;
+  }
+  rtcp_rx_packet(&l->rx, seq, ts, arrival_wall_us);
+}
+
+static void jb_put(leg_t *l, const uint8_t *packet, int length, int64_t arrival_wall_us) {
   if (length < 12 || (packet[0] >> 6) != 2) {
     add(&l->c.not_rtp, 1);
     return;
@@ -372,6 +410,7 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length) {
     return;
   }
   if (l->dtmf_pt >= 0 && (packet[1] & 0x7f) == l->dtmf_pt) {
+    rx_packet(l, packet, arrival_wall_us); /* telephone-event shares the stream's sequence space */
     add(&l->c.dtmf_packets, 1);
     dtmf_received(l, packet, header, payload);
     return;
@@ -380,6 +419,7 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length) {
     add(&l->c.wrong_payload_type, 1);
     return;
   }
+  rx_packet(l, packet, arrival_wall_us);
   uint16_t seq = (uint16_t)((packet[2] << 8) | packet[3]);
   uint32_t ssrc = ((uint32_t)packet[8] << 24) | ((uint32_t)packet[9] << 16) | ((uint32_t)packet[10] << 8) | packet[11];
   if (l->playing) {
@@ -428,10 +468,10 @@ static void commit_pending_send(leg_t *l) {
  * previous context and commits a deferred send key. libsrtp2 checks the tag before it decrypts,
  * so a packet that fails the first context is still intact for the second.
  */
-static srtp_err_status_t unprotect(leg_t *l, uint8_t *packet, int *length) {
+static srtp_err_status_t unprotect(leg_t *l, uint8_t *packet, int *length, int rtcp) {
   int n = *length;
   l->last_under_previous = 0;
-  srtp_err_status_t e = srtp_unprotect(l->srtp_recv, packet, length);
+  srtp_err_status_t e = rtcp ? srtp_unprotect_rtcp(l->srtp_recv, packet, length) : srtp_unprotect(l->srtp_recv, packet, length);
   if (e == srtp_err_status_ok) {
     if (l->srtp_recv_prev != NULL) {
       srtp_dealloc(l->srtp_recv_prev);
@@ -442,7 +482,7 @@ static srtp_err_status_t unprotect(leg_t *l, uint8_t *packet, int *length) {
   }
   if (l->srtp_recv_prev != NULL) {
     *length = n;
-    if (srtp_unprotect(l->srtp_recv_prev, packet, length) == srtp_err_status_ok) {
+    if ((rtcp ? srtp_unprotect_rtcp(l->srtp_recv_prev, packet, length) : srtp_unprotect(l->srtp_recv_prev, packet, length)) == srtp_err_status_ok) {
       l->last_under_previous = 1;
       add(&l->c.under_previous_key, 1);
       return srtp_err_status_ok;
@@ -465,8 +505,7 @@ static void disconnect_socket(leg_t *l) {
 }
 
 /* The cheap check before any SRTP work (MediaTransport.stranger): 1 = drop, counted. */
-static int stranger(leg_t *l, const struct sockaddr_storage *from) {
-  latch_t *t = &l->latch;
+static int stranger(leg_t *l, latch_t *t, const struct sockaddr_storage *from) {
   if (same_endpoint(&t->target, from)) return 0;
   if (!t->latched) return 0;
   for (int i = 0; i < t->nretired; i++)
@@ -478,22 +517,23 @@ static int stranger(leg_t *l, const struct sockaddr_storage *from) {
 }
 
 /* Symmetric RTP (MediaTransport.accept): 1 = take the packet; a move of the latch is reported. */
-static int accept_source(leg_t *l, const struct sockaddr_storage *from, socklen_t from_len) {
-  latch_t *t = &l->latch;
+static int accept_source(leg_t *l, latch_t *t, const struct sockaddr_storage *from, socklen_t from_len) {
+  int rtp = t == &l->latch;
   if (same_endpoint(&t->target, from)) {
     t->latched = 1;
     t->last_from_target_us = l->now_us;
-    if (!l->connected) connect_target(l);
+    if (rtp && !l->connected) connect_target(l);
     return 1;
   }
   for (int i = 0; i < t->nretired; i++)
     if (same_endpoint(&t->retired[i], from)) return 0;
   int may_move = l->srtp_on ? !l->last_under_previous : !t->latched || l->now_us - t->last_from_target_us > RELATCH_AFTER_US;
   if (!may_move) return 0;
-  disconnect_socket(l);
+  if (rtp) disconnect_socket(l);
   set_endpoint(&t->target, from, from_len);
   t->latched = 1;
   t->last_from_target_us = l->now_us;
+  if (!rtp) return 1; /* the RTCP socket's latch (without rtcp-mux): followed, not reported */
   add(&l->c.latches, 1);
   char text[INET6_ADDRSTRLEN] = "";
   uint8_t key[16];
@@ -506,46 +546,123 @@ static int accept_source(leg_t *l, const struct sockaddr_storage *from, socklen_
   return 1;
 }
 
+static void count_srtp_failure(leg_t *l, srtp_err_status_t e) {
+  if (e == srtp_err_status_auth_fail) add(&l->c.auth_failures, 1);
+  else if (e == srtp_err_status_replay_fail || e == srtp_err_status_replay_old) add(&l->c.replay_failures, 1);
+  else add(&l->c.other_srtp_failures, 1);
+}
+
+/*
+ * One datagram read without blocking, with its source and its kernel arrival time
+ * (SO_TIMESTAMPNS, wall clock; the period's time when the kernel gave none). -1: nothing more.
+ */
+static ssize_t read_datagram(int fd, uint8_t *buf, size_t cap, struct sockaddr_storage *from, socklen_t *from_len, int64_t *arrival_wall_us, int64_t fallback) {
+  struct iovec iov = {buf, cap};
+  union {
+    struct cmsghdr align;
+    char space[CMSG_SPACE(sizeof(struct timespec))];
+  } control;
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_name = from;
+  msg.msg_namelen = sizeof *from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.space;
+  msg.msg_controllen = sizeof control.space;
+  ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+  if (n < 0) return n;
+  *from_len = msg.msg_namelen;
+  *arrival_wall_us = fallback;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec t;
+      memcpy(&t, CMSG_DATA(c), sizeof t);
+      *arrival_wall_us = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+    }
+  }
+  return n;
+}
+
+/* A compound RTCP packet from the peer (RtcpSession.onRtcp / RtcpReporter.onRtcp). */
+static void rtcp_received(leg_t *l, latch_t *latch, uint8_t *packet, int n, const struct sockaddr_storage *from, socklen_t from_len, int64_t arrival_wall_us) {
+  if (stranger(l, latch, from)) {
+    add(&l->c.strangers, 1);
+    return;
+  }
+  int length = n;
+  if (l->srtp_on) {
+    srtp_err_status_t e = unprotect(l, packet, &length, 1);
+    if (e != srtp_err_status_ok) {
+      count_srtp_failure(l, e);
+      return;
+    }
+  }
+  if (!accept_source(l, latch, from, from_len)) {
+    add(&l->c.refused_sources, 1);
+    return;
+  }
+  rtcp_info_t info;
+  if (rtcp_parse(packet, (size_t)length, l->ssrc, &info) != 0) {
+    add(&l->c.rtcp_malformed, 1);
+    return;
+  }
+  add(&l->c.rtcp_received, 1);
+  if (info.have_sr && l->rx_active && info.sr_ssrc == l->rx.ssrc) rtcp_rx_sender_report(&l->rx, info.sr_ntp_middle32, arrival_wall_us);
+  if (info.have_block) {
+    l->remote_fraction = info.fraction_lost;
+    l->have_remote_fraction = 1;
+    double rtt = rtcp_rtt_ms(rtcp_ntp_middle32(rtcp_ntp_from_unix_ms((double)arrival_wall_us / 1000.0)), info.lsr, info.dlsr);
+    if (rtt >= 0) {
+      l->rtt_ms = rtt;
+      l->have_rtt = 1;
+    }
+  }
+  if (info.bye) l->peer_bye = 1;
+}
+
+/* Every datagram waiting on the RTP socket: RTCP (muxed), or RTP through the latch and SRTP. */
 static void receive_all(leg_t *l) {
   uint8_t packet[PACKET_MAX + SRTP_MAX_TRAILER_LEN];
   int refused = 0;
+  int64_t fallback = l->now_us + l->wall_offset_us;
   for (;;) {
     struct sockaddr_storage from;
     socklen_t from_len = sizeof from;
-    ssize_t n = recvfrom(l->fd, packet, PACKET_MAX, MSG_DONTWAIT, (struct sockaddr *)&from, &from_len);
+    int64_t arrival;
+    ssize_t n = read_datagram(l->fd, packet, PACKET_MAX, &from, &from_len, &arrival, fallback);
     if (n < 0) {
       if (errno == EINTR || (errno == ECONNREFUSED && ++refused < 4)) continue; /* an ICMP error is consumed; read on */
       return; /* EAGAIN: nothing more */
     }
     add(&l->c.datagrams, 1);
     add(&l->c.bytes_received, (uint64_t)n);
-    if (n < 2) {
+    if (n < 8 || (packet[0] >> 6) != 2) {
       add(&l->c.not_rtp, 1);
       continue;
     }
     int pt = packet[1] & 0x7f;
     if (pt >= 64 && pt <= 95) { /* RTCP on the muxed port (RFC 5761 §4) */
-      add(&l->c.rtcp_received, 1);
+      if (l->rtcp_mux) rtcp_received(l, &l->latch, packet, (int)n, &from, from_len, arrival);
+      else add(&l->c.not_rtp, 1);
       continue;
     }
-    if (stranger(l, &from)) {
+    if (stranger(l, &l->latch, &from)) {
       add(&l->c.strangers, 1);
       continue;
     }
     int length = (int)n;
     if (l->srtp_on) {
-      srtp_err_status_t e = unprotect(l, packet, &length);
+      srtp_err_status_t e = unprotect(l, packet, &length, 0);
       if (e != srtp_err_status_ok) {
-        if (e == srtp_err_status_auth_fail) add(&l->c.auth_failures, 1);
-        else if (e == srtp_err_status_replay_fail || e == srtp_err_status_replay_old) add(&l->c.replay_failures, 1);
-        else add(&l->c.other_srtp_failures, 1);
+        count_srtp_failure(l, e);
         continue;
       }
-    } else if (n < 12 || (packet[0] >> 6) != 2) {
+    } else if (n < 12) {
       add(&l->c.not_rtp, 1); /* plain RTP: not even an RTP header, so it cannot move the latch */
       continue;
     }
-    if (!accept_source(l, &from, from_len)) {
+    if (!accept_source(l, &l->latch, &from, from_len)) {
       add(&l->c.refused_sources, 1);
       continue;
     }
@@ -554,7 +671,31 @@ static void receive_all(leg_t *l) {
       add(&l->c.held, 1);
       continue;
     }
-    jb_put(l, packet, length);
+    jb_put(l, packet, length, arrival);
+  }
+}
+
+/* Without rtcp-mux: every datagram waiting on the RTCP socket (port + 1). */
+static void receive_rtcp_socket(leg_t *l) {
+  uint8_t packet[PACKET_MAX + SRTP_MAX_TRAILER_LEN];
+  int64_t fallback = l->now_us + l->wall_offset_us;
+  for (int guard = 0; guard < 64; guard++) {
+    struct sockaddr_storage from;
+    socklen_t from_len = sizeof from;
+    int64_t arrival;
+    ssize_t n = read_datagram(l->rtcp_fd, packet, PACKET_MAX, &from, &from_len, &arrival, fallback);
+    if (n < 0) {
+      if (errno == EINTR || errno == ECONNREFUSED) continue;
+      return;
+    }
+    add(&l->c.datagrams, 1);
+    add(&l->c.bytes_received, (uint64_t)n);
+    int pt = n >= 2 ? packet[1] & 0x7f : 0;
+    if (n < 8 || (packet[0] >> 6) != 2 || pt < 64 || pt > 95) {
+      add(&l->c.not_rtp, 1);
+      continue;
+    }
+    rtcp_received(l, &l->rtcp_latch, packet, (int)n, &from, from_len, arrival);
   }
 }
 
@@ -741,6 +882,8 @@ static void send_frame(leg_t *l) {
   l->seq++;
   l->timestamp += (uint32_t)n;
   if (!l->latch.target.set) return; /* the peer's SDP gave no usable address (0.0.0.0 hold): nowhere to send */
+  int payload_octets = length - 12;
+  uint32_t packet_ts = ((uint32_t)packet[4] << 24) | ((uint32_t)packet[5] << 16) | ((uint32_t)packet[6] << 8) | packet[7];
   if (l->srtp_send_pending != NULL && l->now_us >= l->send_pending_deadline_us) commit_pending_send(l);
   if (l->srtp_on && srtp_protect(l->srtp_send, packet, &length) != srtp_err_status_ok) {
     add(&l->c.send_errors, 1);
@@ -748,8 +891,73 @@ static void send_frame(leg_t *l) {
   }
   ssize_t sent = l->connected ? send(l->fd, packet, (size_t)length, MSG_DONTWAIT)
                               : sendto(l->fd, packet, (size_t)length, MSG_DONTWAIT, (struct sockaddr *)&l->latch.target.addr, l->latch.target.len);
+  if (sent < 0) {
+    add(&l->c.send_errors, 1);
+    return;
+  }
+  add(&l->c.packets_sent, 1);
+  /* For our SR (RtpSenderState): payload octets, and the last timestamp sent and when. */
+  l->octets_sent += (uint64_t)payload_octets;
+  l->last_sent_ts = packet_ts;
+  l->last_sent_wall_us = l->now_us + l->wall_offset_us;
+  l->has_sent = 1;
+}
+
+/* xorshift32: the report interval's randomisation (RFC 3550 §6.3.1), seeded by JS. */
+static uint32_t next_random(leg_t *l) {
+  uint32_t x = l->rng_state;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  return l->rng_state = x;
+}
+
+/* The nominal interval times uniform [0.5, 1.5] (RtcpReporter.nextIntervalMs). */
+static int64_t report_interval_us(leg_t *l) {
+  return (int64_t)((double)l->report_interval_us * (0.5 + (double)next_random(l) / 4294967296.0));
+}
+
+/*
+ * A compound report (RtcpReporter.buildReport): SR when we sent since the last report, else RR;
+ * a report block about the peer's source once it is valid; SDES CNAME. With `bye`: RR + SDES +
+ * BYE "call ended" (buildBye). SRTCP-protected; sent where the peer's RTCP comes from.
+ */
+static void send_report(leg_t *l, int bye, int64_t wall_us) {
+  uint8_t packet[RTCP_PACKET_MAX + SRTP_MAX_TRAILER_LEN + 4];
+  uint8_t block[RTCP_REPORT_BLOCK_SIZE];
+  int blocks = !bye && l->rx_active && rtcp_rx_report_block(&l->rx, wall_us, block);
+  uint64_t packets = get(&l->c.packets_sent);
+  int sr = !bye && l->has_sent && packets != l->sent_at_last_report;
+  if (!bye) l->sent_at_last_report = packets;
+  rtcp_sender_info_t info;
+  if (sr) {
+    info.ntp = rtcp_ntp_from_unix_ms((double)wall_us / 1000.0);
+    info.rtp_ts = l->last_sent_ts + (uint32_t)(int64_t)floor((double)(wall_us - l->last_sent_wall_us) * 8000.0 / 1e6 + 0.5);
+    info.packets = (uint32_t)packets;
+    info.octets = (uint32_t)l->octets_sent;
+  }
+  static const char reason[] = "call ended";
+  size_t n = rtcp_build_ex(packet, RTCP_PACKET_MAX, l->ssrc, sr ? &info : NULL, block, blocks, l->cname, bye, bye ? (const uint8_t *)reason : NULL, bye ? sizeof reason - 1 : 0);
+  if (n == 0) {
+    add(&l->c.send_errors, 1);
+    return;
+  }
+  int length = (int)n;
+  if (l->srtp_on && srtp_protect_rtcp(l->srtp_send, packet, &length) != srtp_err_status_ok) {
+    add(&l->c.send_errors, 1);
+    return;
+  }
+  ssize_t sent;
+  if (l->rtcp_mux || l->rtcp_fd < 0) {
+    if (!l->latch.target.set) return;
+    sent = l->connected ? send(l->fd, packet, (size_t)length, MSG_DONTWAIT)
+                        : sendto(l->fd, packet, (size_t)length, MSG_DONTWAIT, (struct sockaddr *)&l->latch.target.addr, l->latch.target.len);
+  } else {
+    if (!l->rtcp_latch.target.set) return;
+    sent = sendto(l->rtcp_fd, packet, (size_t)length, MSG_DONTWAIT, (struct sockaddr *)&l->rtcp_latch.target.addr, l->rtcp_latch.target.len);
+  }
   if (sent < 0) add(&l->c.send_errors, 1);
-  else add(&l->c.packets_sent, 1);
+  else add(&l->c.rtcp_sent, 1);
 }
 
 static void *leg_thread(void *arg) {
@@ -758,6 +966,9 @@ static void *leg_thread(void *arg) {
   clock_gettime(CLOCK_MONOTONIC, &next);
   /* The first frame is the 20 ms captured from now on: capture sample 0 is "now". */
   l->capture_start_epoch_ms = epoch_ms();
+  l->wall_offset_us = (int64_t)(l->capture_start_epoch_ms * 1000.0) - ((int64_t)next.tv_sec * 1000000 + next.tv_nsec / 1000);
+  /* The first report after half an interval (RFC 3550 §6.2), as RtcpSession. */
+  l->next_report_us = ((int64_t)next.tv_sec * 1000000 + next.tv_nsec / 1000) + report_interval_us(l) / 2;
   add_ns(&next, l->period_ns);
   int first = 1;
   while (l->running) {
@@ -772,6 +983,7 @@ static void *leg_thread(void *arg) {
     pthread_mutex_lock(&l->lock);
     l->now_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
     receive_all(l);
+    if (l->rtcp_fd >= 0) receive_rtcp_socket(l);
     /* A connected socket hears the latched source only: open it again once that source fell
        quiet (checked every period, sending or not), so a NAT rebinding can be followed. */
     if (l->connected && l->now_us - l->latch.last_from_target_us > (l->srtp_on ? SRTP_RELATCH_AFTER_US : RELATCH_AFTER_US)) disconnect_socket(l);
@@ -783,6 +995,10 @@ static void *leg_thread(void *arg) {
       first = 0;
     }
     play_frame(l);
+    if (l->now_us >= l->next_report_us) {
+      send_report(l, 0, l->now_us + l->wall_offset_us);
+      l->next_report_us = l->now_us + report_interval_us(l);
+    }
     pthread_mutex_unlock(&l->lock);
     add_ns(&next, l->period_ns);
     /* Asleep far too long (a suspended laptop): pace from now instead of catching up in a burst. */
@@ -849,6 +1065,13 @@ static void leg_stop(leg_t *l) {
     l->running = 0;
     pthread_join(l->thread, NULL);
     l->thread_started = 0;
+    /* RFC 3550 §6.6: BYE when leaving (the thread is joined: nothing else touches the leg). */
+    if (!l->bye_sent) {
+      l->bye_sent = 1;
+      struct timespec t;
+      clock_gettime(CLOCK_REALTIME, &t);
+      send_report(l, 1, (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000);
+    }
   }
 }
 
@@ -869,7 +1092,8 @@ static void leg_close(leg_t *l) {
   if (l->on_event != NULL) napi_release_threadsafe_function(l->on_event, napi_tsfn_abort);
   l->on_event = NULL;
   if (l->fd >= 0) close(l->fd);
-  l->fd = -1;
+  if (l->rtcp_fd >= 0) close(l->rtcp_fd);
+  l->fd = l->rtcp_fd = -1;
   dealloc_contexts(l);
   free(l->source);
   l->source = NULL;
@@ -938,34 +1162,64 @@ static int get_port(int fd) {
   return a.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&a)->sin6_port) : ntohs(((struct sockaddr_in *)&a)->sin_port);
 }
 
-/*
- * A UDP socket bound to `local`. Port 0 means any free port, but bound explicitly: Linux forgets
- * a port the kernel picked when the socket is disconnected (connect AF_UNSPEC, which the latch
- * does when the peer falls quiet), so a free port is found first and then bound by number.
- */
-static int bind_port(struct sockaddr_storage *local, socklen_t local_len) {
-  int explicit_port = ((struct sockaddr_in *)local)->sin_port != 0 || (local->ss_family == AF_INET6 && ((struct sockaddr_in6 *)local)->sin6_port != 0);
-  for (int attempt = 0; attempt < 16; attempt++) {
-    struct sockaddr_storage a = *local;
-    if (!explicit_port) {
-      int probe = socket(a.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-      int port = probe < 0 || bind(probe, (struct sockaddr *)&a, local_len) != 0 ? -1 : get_port(probe);
-      if (probe >= 0) close(probe);
-      if (port <= 0) return -1;
-      set_port(&a, port);
-    }
-    int fd = socket(a.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
-    if (bind(fd, (struct sockaddr *)&a, local_len) == 0) return fd;
+static int bound_socket(const struct sockaddr_storage *a, socklen_t len) {
+  int fd = socket(a->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (bind(fd, (const struct sockaddr *)a, len) != 0) {
     int e = errno;
     close(fd);
     errno = e;
-    if (explicit_port || e != EADDRINUSE) return -1; /* another socket took the probed port: try again */
+    return -1;
+  }
+  int on = 1; /* kernel arrival times for the jitter estimate (RFC 3550 A.8) */
+  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  return fd;
+}
+
+/*
+ * The RTP socket bound to `local` and, with `pair`, the RTCP socket on the next port (RFC 3550
+ * §11: RTP on an even port, RTCP one above; used when the peer does not multiplex). Port 0 means
+ * any free port, but bound by number: Linux forgets a port the kernel picked when the socket is
+ * disconnected (connect AF_UNSPEC, which the latch does when the peer falls quiet), so a free
+ * port is probed first and then bound explicitly. Returns 0, or -1 with errno.
+ */
+static int bind_sockets(const struct sockaddr_storage *local, socklen_t local_len, int pair, int *rtp_fd, int *rtcp_fd) {
+  int port = local->ss_family == AF_INET6 ? ntohs(((const struct sockaddr_in6 *)local)->sin6_port) : ntohs(((const struct sockaddr_in *)local)->sin_port);
+  *rtp_fd = *rtcp_fd = -1;
+  for (int attempt = 0; attempt < 32; attempt++) {
+    struct sockaddr_storage a = *local;
+    int p = port;
+    if (p == 0) {
+      int probe = socket(a.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      p = probe < 0 || bind(probe, (struct sockaddr *)&a, local_len) != 0 ? -1 : get_port(probe);
+      if (probe >= 0) close(probe);
+      if (p <= 0) return -1;
+      if (pair && (p & 1)) p--;
+      if (pair && p >= 65535) continue;
+    }
+    set_port(&a, p);
+    *rtp_fd = bound_socket(&a, local_len);
+    if (*rtp_fd >= 0 && pair) {
+      set_port(&a, p + 1);
+      *rtcp_fd = bound_socket(&a, local_len);
+      if (*rtcp_fd < 0) {
+        int e = errno;
+        close(*rtp_fd);
+        *rtp_fd = -1;
+        errno = e;
+      }
+    }
+    if (*rtp_fd >= 0) return 0;
+    if (port != 0 || errno != EADDRINUSE) return -1; /* another socket took the probed port: try again */
   }
   return -1;
 }
 
-/** open({ address, port }) → a leg handle with its socket bound (port 0: any free port, see localPort()). */
+/**
+ * open({ address, port, rtcpSocket }) → a leg handle with its socket bound (port 0: any free
+ * port, see localPort()); with rtcpSocket, an RTCP socket on the next port too (closed at start
+ * when rtcp-mux is agreed).
+ */
 static napi_value js_open(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -973,8 +1227,12 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (argc < 1) return throw_error(env, "MEDIA_PATH_ARGS", "open(options) needs its options");
   char address[64];
   int64_t port = 0;
+  bool pair = false;
+  napi_value v;
+  bool has = false;
   if (!get_string(env, argv[0], "address", address, sizeof address)) return throw_error(env, "MEDIA_PATH_ARGS", "address: a numeric IPv4 or IPv6 address");
   get_int(env, argv[0], "port", &port);
+  if (napi_has_named_property(env, argv[0], "rtcpSocket", &has) == napi_ok && has && napi_get_named_property(env, argv[0], "rtcpSocket", &v) == napi_ok) napi_get_value_bool(env, v, &pair);
   if (port < 0 || port > 65535) return throw_error(env, "MEDIA_PATH_ARGS", "port out of range");
   struct sockaddr_storage local;
   socklen_t local_len;
@@ -986,8 +1244,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     free(l);
     return throw_error(env, "MEDIA_PATH_THREAD", "could not create the leg's lock");
   }
-  l->fd = bind_port(&local, local_len);
-  if (l->fd < 0) {
+  l->rtcp_fd = -1;
+  if (bind_sockets(&local, local_len, pair, &l->fd, &l->rtcp_fd) != 0) {
     int e = errno;
     leg_close(l);
     pthread_mutex_destroy(&l->lock);
@@ -1049,9 +1307,28 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   get_int(env, o, "jitterFrames", &jitter);
   if (remote_port <= 0 || remote_port > 65535 || pt < 0 || pt > 127 || frame < 80 || frame > FRAME_MAX_SAMPLES || record_s < 0 || record_s > 3600 || jitter < 1 || jitter > 8)
     return throw_error(env, "MEDIA_PATH_ARGS", "remotePort, payloadType, frameSamples (80-480), recordSeconds (0-3600) or jitterFrames (1-8) out of range");
-  struct sockaddr_storage remote;
-  socklen_t remote_len;
+  struct sockaddr_storage remote, remote_rtcp;
+  socklen_t remote_len, remote_rtcp_len = 0;
   if (parse_address(address, (int)remote_port, &remote, &remote_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "remoteAddress is not numeric"); /* checked before anything is set up */
+  bool mux = true;
+  napi_value mux_v;
+  bool has_mux = false;
+  if (napi_has_named_property(env, o, "rtcpMux", &has_mux) == napi_ok && has_mux && napi_get_named_property(env, o, "rtcpMux", &mux_v) == napi_ok) napi_get_value_bool(env, mux_v, &mux);
+  if (!mux) {
+    char rtcp_address[64];
+    int64_t rtcp_port = remote_port + 1;
+    get_int(env, o, "remoteRtcpPort", &rtcp_port);
+    if (!get_string(env, o, "remoteRtcpAddress", rtcp_address, sizeof rtcp_address)) snprintf(rtcp_address, sizeof rtcp_address, "%s", address);
+    if (l->rtcp_fd < 0) return throw_error(env, "MEDIA_PATH_STATE", "no rtcp-mux, but the leg was opened without an RTCP socket (open: rtcpSocket)");
+    if (rtcp_port <= 0 || rtcp_port > 65535 || parse_address(rtcp_address, (int)rtcp_port, &remote_rtcp, &remote_rtcp_len) != 0)
+      return throw_error(env, "MEDIA_PATH_ARGS", "remoteRtcpAddress / remoteRtcpPort: numeric, in range");
+  }
+  char cname[sizeof l->cname];
+  if (!get_string(env, o, "cname", cname, sizeof cname)) snprintf(cname, sizeof cname, "%08x@softphone", (unsigned)ssrc);
+  int64_t seed = 0, interval_ms = RTCP_INTERVAL_US / 1000;
+  get_int(env, o, "seed", &seed);
+  get_int(env, o, "rtcpIntervalMs", &interval_ms);
+  if (interval_ms < 100 || interval_ms > 60000) return throw_error(env, "MEDIA_PATH_ARGS", "rtcpIntervalMs: 100-60000");
 
   l->alaw = strcmp(codec, "PCMA") == 0;
   l->payload_type = (int)pt;
@@ -1109,6 +1386,15 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   if (l->recording_cap > 0 && (l->recording = (int16_t *)malloc(l->recording_cap * 2)) == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
   /* Not connected yet: the first packet from the peer latches (a NAT may rewrite its address). */
   latch_reset(&l->latch, &remote, remote_len);
+  l->rtcp_mux = mux;
+  if (mux && l->rtcp_fd >= 0) { /* RFC 5761: RTCP shares the RTP port; port + 1 is not needed */
+    close(l->rtcp_fd);
+    l->rtcp_fd = -1;
+  }
+  if (!mux) latch_reset(&l->rtcp_latch, &remote_rtcp, remote_rtcp_len);
+  memcpy(l->cname, cname, sizeof cname);
+  l->rng_state = (uint32_t)seed != 0 ? (uint32_t)seed : 0x9e3779b9u;
+  l->report_interval_us = interval_ms * 1000;
   l->send_enabled = l->receive_enabled = 1;
   l->running = 1;
   if (pthread_create(&l->thread, NULL, leg_thread, l) != 0) {
@@ -1184,10 +1470,19 @@ static napi_value js_update(napi_env env, napi_callback_info info) {
     struct sockaddr_storage remote;
     socklen_t remote_len;
     if (port <= 0 || port > 65535 || parse_address(address, (int)port, &remote, &remote_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "update: a numeric remoteAddress and a remotePort");
+    struct sockaddr_storage remote_rtcp;
+    socklen_t remote_rtcp_len = 0;
+    char rtcp_address[64];
+    int64_t rtcp_port = port + 1;
+    get_int(env, argv[1], "remoteRtcpPort", &rtcp_port);
+    if (!get_string(env, argv[1], "remoteRtcpAddress", rtcp_address, sizeof rtcp_address)) snprintf(rtcp_address, sizeof rtcp_address, "%s", address);
+    if (!l->rtcp_mux && (rtcp_port <= 0 || rtcp_port > 65535 || parse_address(rtcp_address, (int)rtcp_port, &remote_rtcp, &remote_rtcp_len) != 0))
+      return throw_error(env, "MEDIA_PATH_ARGS", "update: remoteRtcpAddress / remoteRtcpPort: numeric, in range");
     /* The peer moved (a transfer, a new SDP address): the source we were latched to is retired. */
     pthread_mutex_lock(&l->lock);
     disconnect_socket(l);
     latch_reset(&l->latch, &remote, remote_len);
+    if (!l->rtcp_mux) latch_reset(&l->rtcp_latch, &remote_rtcp, remote_rtcp_len);
     pthread_mutex_unlock(&l->lock);
   }
   l->send_enabled = send_on;
@@ -1332,9 +1627,23 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   N(latches, "latches");
   N(rekeys, "rekeys");
   N(under_previous_key, "underPreviousKey");
+  N(rtcp_malformed, "rtcpMalformed");
+  N(rtcp_sent, "rtcpSent");
 #undef N
   pthread_mutex_lock(&l->lock);
   set_number(env, out, "socketConnected", l->connected);
+  rtcp_rx_snapshot_t snap;
+  memset(&snap, 0, sizeof snap);
+  if (l->rx_active) rtcp_rx_snapshot(&l->rx, &snap);
+  set_number(env, out, "expected", snap.expected);
+  set_number(env, out, "received", snap.received);
+  set_number(env, out, "lost", snap.lost);
+  set_number(env, out, "jitterMs", (double)snap.jitter * 1000.0 / 8000.0);
+  set_number(env, out, "rttMs", l->have_rtt ? l->rtt_ms : -1);
+  set_number(env, out, "remoteLossPercent", l->have_remote_fraction ? (double)l->remote_fraction / 256.0 * 100.0 : -1);
+  set_number(env, out, "peerSaidBye", l->peer_bye);
+  set_number(env, out, "queueFrames", l->jb_count);
+  set_number(env, out, "rtcpMux", l->rtcp_mux);
   set_number(env, out, "acceptsPreviousReceiveKey", l->srtp_recv_prev != NULL);
   set_number(env, out, "sendKeyDeferred", l->srtp_send_pending != NULL);
   pthread_mutex_unlock(&l->lock);

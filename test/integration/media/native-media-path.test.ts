@@ -39,7 +39,7 @@ function tone(hz: number, seconds: number): Int16Array {
 
 /** Where the datagrams went (each exactly one outcome). */
 function outcomes(s: MediaPathStats): number {
-  return s.rtcpReceived + s.strangers + s.authFailures + s.replayFailures + s.otherSrtpFailures + s.notRtp + s.refusedSources + s.wrongPayloadType + s.latePackets + s.duplicates + s.held + s.dtmfPackets + s.accepted;
+  return s.rtcpReceived + s.rtcpMalformed + s.strangers + s.authFailures + s.replayFailures + s.otherSrtpFailures + s.notRtp + s.refusedSources + s.wrongPayloadType + s.latePackets + s.duplicates + s.held + s.dtmfPackets + s.accepted;
 }
 
 function asFloat(pcm: Int16Array): Float32Array {
@@ -438,6 +438,48 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     await sleep(50);
     expectTone(analyseRecording(tsRecording), 440, 'the TypeScript leg heard the native leg behind the "NAT"');
   }, 30_000);
+
+  for (const mux of [true, false]) {
+    it(`RTCP with the TypeScript engine${mux ? ' on the muxed port' : ' without rtcp-mux (port + 1 both ways)'}: each side takes the other's SR/RR (SRTCP), the TypeScript leg measures the round trip from our report blocks and we from its, no loss either way, and our BYE ends its stream`, async () => {
+      const suite = 'AES_CM_128_HMAC_SHA1_80';
+      const native = new NativeMediaLeg({ address: '127.0.0.1', codec: 'PCMU', suite, rng, source: tone(440, 6), recordSeconds: 8, rtcpMux: mux, rtcpIntervalMs: 500 });
+      const ts = await createLeg(engine, { callId: `ts-rtcp-${mux}`, codecs: ['PCMU'], srtpSuites: [suite], audio: { playFile: scratch.tone(1000, 8000, 6) } });
+      try {
+        const offer = native.createOffer();
+        expect(offer.includes('a=rtcp-mux'), 'rtcp-mux offered as configured').toBe(mux);
+        const answer = ts.media.answerOffer(offer);
+        if (!answer.ok) throw new Error(answer.error.message);
+        native.applyAnswer(answer.value.sdp);
+        const tsStats = (): Extract<MediaEvent, { kind: 'stats' }>['stats'] | undefined => ts.events.filter((e) => e.kind === 'stats').map((e) => (e.kind === 'stats' ? e.stats : undefined)).at(-1);
+        await waitUntil(() => (native.stats()?.rttMs ?? -1) >= 0 && tsStats()?.rttMs !== undefined && ts.media.diagnostics().rtcp.received >= 3, 10_000, 'round trips measured on both sides');
+        await sleep(1500);
+        const s = native.stats()!;
+        const d = ts.media.diagnostics();
+        expect(s.rtcpMux, 'rtcp-mux as negotiated').toBe(mux ? 1 : 0);
+        expect(d.rtcpMux).toBe(mux);
+        expect(s.rtcpReceived, "the TypeScript leg's reports, authenticated and parsed").toBeGreaterThanOrEqual(3);
+        expect(s.rtcpMalformed + s.authFailures + s.replayFailures + s.otherSrtpFailures, 'nothing refused').toBe(0);
+        expect(d.rtcp.received, 'our reports, taken by the TypeScript leg').toBeGreaterThanOrEqual(3);
+        expect(d.rtcp.malformed + d.srtp.authFailures + d.transport.unprotectFailures, 'nothing of ours refused').toBe(0);
+        expect(s.rttMs, 'our round trip from its report blocks (loopback)').toBeLessThan(100);
+        const theirs = tsStats()!;
+        expect(theirs.rttMs!, 'its round trip from our report blocks: LSR/DLSR right').toBeGreaterThanOrEqual(0);
+        expect(theirs.rttMs!).toBeLessThan(100);
+        expect(theirs.remoteLossPercent, 'the loss our blocks report for its stream').toBe(0);
+        expect(s.remoteLossPercent, 'the loss its blocks report for ours').toBe(0);
+        expect(s.received, 'RFC 3550 A.3: received').toBeGreaterThan(100);
+        expect(Math.abs(s.expected - s.received), 'expected = received on loopback').toBeLessThanOrEqual(1);
+        expect(s.jitterMs, 'interarrival jitter from kernel arrival times (not the 20 ms wake-up)').toBeLessThan(10);
+        expect(outcomes(s), 'every datagram accounted for, once').toBe(s.datagrams);
+        expect(d.peerSaidBye).toBe(false);
+        native.stop();
+        await waitUntil(() => ts.media.diagnostics().peerSaidBye, 2000, 'the TypeScript leg taking our BYE');
+      } finally {
+        native.close();
+        ts.media.dispose();
+      }
+    }, 30_000);
+  }
 
   it('refuses bad options with a typed error instead of crashing', async () => {
     const { loadMediaPath } = await import('../../../native/media-path/index.mjs');

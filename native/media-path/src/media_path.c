@@ -621,7 +621,53 @@ static void rtcp_received(leg_t *l, latch_t *latch, uint8_t *packet, int n, cons
   if (info.bye) l->peer_bye = 1;
 }
 
-/* Every datagram waiting on the RTP socket: RTCP (muxed), or RTP through the latch and SRTP. */
+/*
+ * One datagram from the RTP socket (packet[0..n), room for SRTP_MAX_TRAILER_LEN more): RTCP on
+ * the muxed port, or RTP through the latch, SRTP, the hold state and the jitter queue. Every
+ * datagram ends in exactly one counter (the conservation law of index.d.mts). No socket I/O
+ * besides the latch's connect: native/media-path/fuzz/ drives this directly.
+ */
+static void process_datagram(leg_t *l, uint8_t *packet, int n, const struct sockaddr_storage *from, socklen_t from_len, int64_t arrival) {
+  add(&l->c.datagrams, 1);
+  add(&l->c.bytes_received, (uint64_t)n);
+  if (n < 8 || (packet[0] >> 6) != 2) {
+    add(&l->c.not_rtp, 1);
+    return;
+  }
+  int pt = packet[1] & 0x7f;
+  if (pt >= 64 && pt <= 95) { /* RTCP on the muxed port (RFC 5761 §4) */
+    if (l->rtcp_mux) rtcp_received(l, &l->latch, packet, n, from, from_len, arrival);
+    else add(&l->c.not_rtp, 1);
+    return;
+  }
+  if (stranger(l, &l->latch, from)) {
+    add(&l->c.strangers, 1);
+    return;
+  }
+  int length = n;
+  if (l->srtp_on) {
+    srtp_err_status_t e = unprotect(l, packet, &length, 0);
+    if (e != srtp_err_status_ok) {
+      count_srtp_failure(l, e);
+      return;
+    }
+  } else if (n < 12) {
+    add(&l->c.not_rtp, 1); /* plain RTP: not even an RTP header, so it cannot move the latch */
+    return;
+  }
+  if (!accept_source(l, &l->latch, from, from_len)) {
+    add(&l->c.refused_sources, 1);
+    return;
+  }
+  add(&l->c.packets_received, 1);
+  if (!l->receive_enabled) { /* authenticated (SRTP's replay state stays current) but not played */
+    add(&l->c.held, 1);
+    return;
+  }
+  jb_put(l, packet, length, arrival);
+}
+
+/* Every datagram waiting on the RTP socket. */
 static void receive_all(leg_t *l) {
   uint8_t packet[PACKET_MAX + SRTP_MAX_TRAILER_LEN];
   int refused = 0;
@@ -635,43 +681,7 @@ static void receive_all(leg_t *l) {
       if (errno == EINTR || (errno == ECONNREFUSED && ++refused < 4)) continue; /* an ICMP error is consumed; read on */
       return; /* EAGAIN: nothing more */
     }
-    add(&l->c.datagrams, 1);
-    add(&l->c.bytes_received, (uint64_t)n);
-    if (n < 8 || (packet[0] >> 6) != 2) {
-      add(&l->c.not_rtp, 1);
-      continue;
-    }
-    int pt = packet[1] & 0x7f;
-    if (pt >= 64 && pt <= 95) { /* RTCP on the muxed port (RFC 5761 §4) */
-      if (l->rtcp_mux) rtcp_received(l, &l->latch, packet, (int)n, &from, from_len, arrival);
-      else add(&l->c.not_rtp, 1);
-      continue;
-    }
-    if (stranger(l, &l->latch, &from)) {
-      add(&l->c.strangers, 1);
-      continue;
-    }
-    int length = (int)n;
-    if (l->srtp_on) {
-      srtp_err_status_t e = unprotect(l, packet, &length, 0);
-      if (e != srtp_err_status_ok) {
-        count_srtp_failure(l, e);
-        continue;
-      }
-    } else if (n < 12) {
-      add(&l->c.not_rtp, 1); /* plain RTP: not even an RTP header, so it cannot move the latch */
-      continue;
-    }
-    if (!accept_source(l, &l->latch, &from, from_len)) {
-      add(&l->c.refused_sources, 1);
-      continue;
-    }
-    add(&l->c.packets_received, 1);
-    if (!l->receive_enabled) { /* authenticated (SRTP's replay state stays current) but not played */
-      add(&l->c.held, 1);
-      continue;
-    }
-    jb_put(l, packet, length, arrival);
+    process_datagram(l, packet, (int)n, &from, from_len, arrival);
   }
 }
 

@@ -423,10 +423,14 @@ maybe('the native media path prototype against the TypeScript engine (the refere
       const after = native.stats()!;
       const auths = after.authFailures - before.authFailures;
       const strangers = after.strangers - before.strangers;
-      expect(after.datagrams - before.datagrams - (after.rtcpReceived - before.rtcpReceived), "every flood datagram read (besides the held peer's RTCP)").toBe(sentFlood);
-      expect(auths + strangers, 'each one a stranger or one authentication attempt').toBe(sentFlood);
+      // What was read of the flood (a loaded machine may let the socket buffer overflow while the
+      // thread waits for a core): each one a stranger or one authentication attempt.
+      const read = after.datagrams - before.datagrams - (after.rtcpReceived - before.rtcpReceived);
+      expect(read, 'flood datagrams read').toBeGreaterThan(Math.min(200, sentFlood / 2));
+      expect(read).toBeLessThanOrEqual(sentFlood);
+      expect(auths + strangers, 'each one a stranger or one authentication attempt').toBe(read);
       expect(auths, 'authentications bought by the flood: at most one per 20 ms').toBeLessThanOrEqual(Math.ceil(floodMs / 20) + 2);
-      expect(strangers, 'most of the flood dropped before SRTP').toBeGreaterThan(sentFlood * 0.8);
+      expect(strangers, 'most of the flood dropped before SRTP').toBeGreaterThan(read * 0.8);
       expect(after.latches, 'the flood never moved the latch').toBe(1);
       expect(outcomes(after), 'every datagram accounted for, once').toBe(after.datagrams);
     } finally {

@@ -210,9 +210,10 @@ static uint64_t expected_of(const rtcp_rx_t *rx) {
   return rx->cycles + rx->max_seq - rx->base_seq + 1u;
 }
 
-/* a - b as a signed 64-bit value, both well below 2^62 (see the counters' note in rtcp.h). */
+/* a - b as a signed 64-bit value (saturated; the counters never get near 2^63, see rtcp.h). */
 static int64_t signed_diff(uint64_t a, uint64_t b) {
-  return a >= b ? (int64_t)(a - b) : -(int64_t)(b - a);
+  if (a >= b) return a - b > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(a - b);
+  return b - a > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)(b - a);
 }
 
 static int32_t clamp_i32(int64_t v) {
@@ -384,7 +385,7 @@ static int check_sdes(const uint8_t *body, size_t blen, unsigned count) {
       if (o + 2 + item > blen) return -1; /* item text */
       o += 2 + item;
     }
-(void)0;
+    if (o > blen) return -1; /* padding past the end */
   }
   return 0;
 }

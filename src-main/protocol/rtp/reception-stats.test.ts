@@ -59,6 +59,37 @@ describe('reception statistics (RFC 3550 A.1, A.3, A.8)', () => {
     expect(jittery.snapshot().jitterMs).toBeCloseTo(10, 0);
   });
 
+  it('keeps jitter and the fraction lost right at extremes a hostile sender can cause (found by the native RTCP differential test): jitter beyond 2^27 units, more than 2^23 packets lost in one interval', () => {
+    // Timestamps that jump by 2^30 each packet: |D| ≈ 2^30, so J·16 passes 2^31 (a 32-bit shift went negative).
+    const wild = new ReceptionStats(1, 8000);
+    for (let i = 0; i < 200; i++) wild.onPacket(i, (i % 2) * 0x4000_0000, 1000 + i * 20);
+    expect(wild.jitter, 'jitter stays positive').toBeGreaterThan(0x3000_0000);
+    expect(wild.snapshot().jitter).toBe(wild.jitter);
+    const wildBlock = wild.makeReportBlock(5000);
+    expect(wildBlock!.jitter).toBe(wild.jitter);
+    // 8,691,202 of 8,694,103 packets lost in one interval (sequence cycles): the fraction is 255, not a wrapped value.
+    const lossy = new ReceptionStats(1, 8000);
+    lossy.onPacket(0, 0, 0);
+    lossy.onPacket(1, 160, 20);
+    lossy.makeReportBlock(40);
+    let seq = 1;
+    let ts = 160;
+    let at = 20;
+    // Advance in steps of 2,999 (under MAX_DROPOUT, so each is a gap, not a restart) until ~8.69M expected.
+    while (seq < 8_694_000) {
+      seq += 2999;
+      ts += 160;
+      at += 20;
+      lossy.onPacket(seq & 0xffff, ts, at);
+    }
+    const block = lossy.makeReportBlock(at + 20)!;
+    const expected = seq - 1;
+    const received = Math.ceil((seq - 1) / 2999);
+    const exact = Math.min(255, Math.floor(((expected - received) * 256) / expected));
+    expect(block.fractionLost).toBe(exact);
+    expect(block.fractionLost).toBeGreaterThanOrEqual(254);
+  });
+
   it('reports LSR and DLSR from the last SR received (§6.4.1)', () => {
     const s = new ReceptionStats(1, 8000);
     s.onPacket(1, 0, 0);

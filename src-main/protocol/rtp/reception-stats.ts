@@ -94,7 +94,7 @@ export class ReceptionStats {
 
   /** Interarrival jitter in timestamp units (A.8). */
   get jitter(): number {
-    return this.jitterQ4 >> 4;
+    return Math.floor(this.jitterQ4 / 16); // not >> 4: Q4 exceeds 2^31 once the jitter reaches 2^27 units (random timestamps)
   }
 
   snapshot(): ReceptionSnapshot {
@@ -123,7 +123,8 @@ export class ReceptionStats {
     const receivedInterval = this.receivedCount - this.receivedPrior;
     this.receivedPrior = this.receivedCount;
     const lostInterval = expectedInterval - receivedInterval;
-    const fraction = expectedInterval === 0 || lostInterval <= 0 ? 0 : Math.min(255, Math.floor((lostInterval << 8) / expectedInterval));
+    // lostInterval * 256, not << 8: a 32-bit shift wraps beyond 2^23 packets lost in an interval.
+    const fraction = expectedInterval === 0 || lostInterval <= 0 ? 0 : Math.min(255, Math.floor((lostInterval * 256) / expectedInterval));
     const dlsr = this.lastSrMiddle === 0 ? 0 : Math.max(0, Math.round(((nowMs - this.lastSrArrivalMs) * 65536) / 1000));
     return {
       ssrc: this.ssrc,
@@ -199,6 +200,6 @@ export class ReceptionStats {
     let d = (transit - this.transit) | 0;
     this.transit = transit;
     if (d < 0) d = -d;
-    this.jitterQ4 += d - ((this.jitterQ4 + 8) >> 4);
+    this.jitterQ4 += d - Math.floor((this.jitterQ4 + 8) / 16);
   }
 }

@@ -51,9 +51,24 @@ export interface MediaPathStream {
   readonly dtmfPayloadType?: number;
   /**
    * Called on the JS thread, rarely: ('dtmf', event code 0-15, duration ms, '') once per received
-   * digit; ('latched', port, 0, address) when symmetric RTP moved to where the peer sends from.
+   * digit; ('latched', port, 0, address) when symmetric RTP moved to where the peer sends from;
+   * ('audio-error', 0, 0, which) when a sound-card stream stopped.
    */
-  readonly onEvent?: (kind: 'dtmf' | 'latched', a: number, b: number, text: string) => void;
+  readonly onEvent?: (kind: 'dtmf' | 'latched' | 'audio-error', a: number, b: number, text: string) => void;
+  /**
+   * Sound cards instead of `source`/recording only: PortAudio devices by name (see devices();
+   * absent: the default device), opened at `rate` (default 48000) and resampled to 8 kHz, with
+   * speexdsp's echo canceller (default on). A stream that stops (a device unplugged) is reported
+   * once as ('audio-error', 0, 0, 'microphone' | 'speaker').
+   */
+  readonly audio?: {
+    readonly capture?: string;
+    readonly playback?: string;
+    readonly noCapture?: boolean;
+    readonly noPlayback?: boolean;
+    readonly rate?: number;
+    readonly echoCancellation?: boolean;
+  };
 }
 
 export interface MediaPathStats {
@@ -125,6 +140,19 @@ export interface MediaPathStats {
   /** Frames waiting in the playout queue (the jitter buffer's depth). */
   readonly queueFrames: number;
   readonly rtcpMux: number;
+  /** 1 with sound cards; then the device figures below (levels over the last 100 ms, dBFS RMS; -90 silence). */
+  readonly audio: number;
+  readonly deviceRate?: number;
+  readonly microphoneLevelDb?: number;
+  readonly speakerLevelDb?: number;
+  /** Periods the microphone had less than 20 ms ready (filled with silence), periods it was more than 80 ms ahead (cut to 40), samples its ring refused. */
+  readonly captureUnderruns?: number;
+  readonly captureDropped?: number;
+  readonly captureOverflow?: number;
+  /** Samples the speaker's callback found missing (silence), periods dropped because it was more than 80 ms behind. */
+  readonly playbackUnderrunSamples?: number;
+  readonly playbackDropped?: number;
+  readonly echoCancellation?: number;
   /** When capture sample 0 was taken and playback sample 0 played (ms since the Unix epoch). */
   readonly captureStartEpochMs: number;
   readonly playbackStartEpochMs: number;
@@ -150,6 +178,10 @@ export interface MediaPathAddon {
     keys: { readonly suite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32'; readonly sendKey?: Uint8Array; readonly receiveKey?: Uint8Array; readonly replayWindow?: number; readonly deferSend?: boolean } | null,
   ): void;
   setMuted(leg: MediaPathLeg, muted: boolean): void;
+  /** Microphone and speaker gain in dB (-60..+20). */
+  setVolume(leg: MediaPathLeg, inputGainDb: number, outputGainDb: number): void;
+  /** PortAudio's devices. */
+  devices(): { readonly name: string; readonly hostApi: string; readonly inputs: number; readonly outputs: number; readonly defaultRate: number }[];
   /** Queues an RFC 4733 digit (event 0-15); false when telephone-event was not agreed or 32 are queued. */
   sendDtmf(leg: MediaPathLeg, event: number, durationMs: number): boolean;
   stats(leg: MediaPathLeg): MediaPathStats;

@@ -15,6 +15,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const sources = ['media_path.c', 'rtcp.c'].map((f) => join(here, 'src', f));
 const hashed = [...sources, join(here, 'src', 'rtcp.h')];
 
+/**
+ * PortAudio: the build naudiodon ships (the same library the app already loads for its sound
+ * cards, so one PortAudio instance serves both), its header beside it.
+ */
+const repoRoot = join(here, '..', '..');
+const portAudioInclude = join(repoRoot, 'node_modules', 'naudiodon', 'portaudio', 'include');
+const portAudioLibDir = join(repoRoot, 'node_modules', 'naudiodon', 'build', 'Release');
+
 /** Node's headers: beside the running binary (official builds, nvm), else Debian's. */
 function nodeHeaders() {
   const candidates = [join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node'];
@@ -36,6 +44,8 @@ export function mediaPathProblem() {
   if (!which('cc')) return 'no C compiler (cc: Debian package gcc)';
   if (nodeHeaders() === undefined) return "no Node headers (node_api.h beside node or in /usr/include/node)";
   if (!existsSync('/usr/include/srtp2/srtp.h')) return 'no libsrtp2 headers (Debian package libsrtp2-dev)';
+  if (!existsSync('/usr/include/speex/speex_resampler.h')) return 'no speexdsp headers (Debian package libspeexdsp-dev)';
+  if (!existsSync(join(portAudioInclude, 'portaudio.h')) || !existsSync(join(portAudioLibDir, 'libportaudio.so.2'))) return "no PortAudio from naudiodon (node_modules/naudiodon: run npm ci)";
   return undefined;
 }
 
@@ -55,7 +65,7 @@ export function loadMediaPath() {
     const tmp = `${out}.${process.pid}.tmp`;
     execFileSync(
       'cc',
-      ['-O2', '-Wall', '-Wextra', '-Werror', '-std=gnu11', '-shared', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=media_path', `-I${nodeHeaders()}`, '-o', tmp, ...sources, '-lsrtp2', '-lpthread', '-lm'],
+      ['-O2', '-Wall', '-Wextra', '-Werror', '-std=gnu11', '-shared', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=media_path', `-I${nodeHeaders()}`, `-I${portAudioInclude}`, '-o', tmp, ...sources, '-lsrtp2', '-lspeexdsp', join(portAudioLibDir, 'libportaudio.so.2'), `-Wl,-rpath,${portAudioLibDir}`, '-lpthread', '-lm'],
       { stdio: 'pipe' },
     );
     renameSync(tmp, out); // atomic: a parallel test worker never loads a half-written file

@@ -42,6 +42,11 @@
 #include <node_api.h>
 #include <srtp2/srtp.h>
 
+#include <portaudio.h>
+#include <speex/speex_echo.h>
+#include <speex/speex_preprocess.h>
+#include <speex/speex_resampler.h>
+
 #include "rtcp.h"
 
 #define FRAME_MAX_SAMPLES 480 /* 60 ms at 8 kHz */
@@ -67,6 +72,48 @@ typedef struct {
   uint64_t late_packets, overflow_dropped, underruns, resyncs, held, dtmf_packets, dtmf_sent, dtmf_received, frames_played, frames_concealed, frames_silent, send_errors;
   uint64_t max_lateness_us;
 } counters_t;
+
+/* ---- sound cards (PortAudio) ---- */
+
+#define RING_SAMPLES 32768   /* power of two: 680 ms at 48 kHz */
+#define DEVICE_FRAME_MAX 1920 /* 20 ms at 96 kHz */
+#define LEVEL_FRAMES 5        /* meters over 100 ms, as the TypeScript streams */
+
+/* A single-producer single-consumer ring of samples between a PortAudio callback and the media thread. */
+typedef struct {
+  int16_t data[RING_SAMPLES];
+  uint32_t head, tail; /* head: the producer's; tail: the consumer's */
+} ring_t;
+
+/*
+ * A call's sound-card audio on the native side, so device I/O never wakes JS: PortAudio's
+ * callbacks (its own real-time threads) only move samples in and out of two rings; the media
+ * thread, once a period, takes 20 ms of the microphone (resampled to the codec's 8 kHz with
+ * speexdsp's resampler), cancels the speaker's echo (speexdsp's echo canceller and residual
+ * echo suppressor, fed with the frame the period before played), applies the gain and the
+ * mute and meters it; and hands the period's played frame, gained and metered, resampled to the
+ * device rate, to the speaker's ring. The rings bound the delay: more than four periods queued
+ * (a device clock faster than ours) drops down to two; a short ring is an underrun, filled
+ * with silence (counted).
+ */
+typedef struct {
+  int on;
+  PaStream *in, *out;
+  int pa_ready;
+  int rate, device_frame;
+  ring_t *cap, *play;
+  SpeexResamplerState *down, *up;
+  SpeexEchoState *aec;
+  SpeexPreprocessState *pp;
+  int16_t far[FRAME_MAX_SAMPLES];
+  int have_far;
+  float in_gain, out_gain;
+  double in_sum, out_sum;
+  int in_peak, out_peak, level_frames;
+  int32_t in_level_cdb, out_level_cdb; /* the last 100 ms, centi-dBFS (atomic) */
+  uint64_t capture_underruns, capture_dropped, capture_overflow, playback_underrun_samples, playback_dropped;
+  int error_posted;
+} audio_t;
 
 typedef struct {
   int present;
@@ -99,7 +146,7 @@ typedef struct {
 } latch_t;
 
 /* Events for JS (rare: a digit, a latch move), handed over through one thread-safe function. */
-enum { EVENT_DTMF = 1, EVENT_LATCHED = 2 };
+enum { EVENT_DTMF = 1, EVENT_LATCHED = 2, EVENT_AUDIO_ERROR = 3 };
 typedef struct {
   int kind;
   int32_t a, b;
@@ -151,6 +198,7 @@ typedef struct {
   int have_rtt, have_remote_fraction, peer_bye;
   double rtt_ms;
   uint8_t remote_fraction;
+  audio_t audio;
   int16_t *source;
   size_t source_samples, source_pos;
   int16_t *recording;
@@ -716,6 +764,265 @@ static void record(leg_t *l, const int16_t *frame, int n) {
   l->recording_len += (size_t)n;
 }
 
+/* ---- sound-card audio (see audio_t) ---- */
+
+static uint32_t ring_fill(ring_t *r) {
+  return __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+}
+
+static uint32_t ring_write(ring_t *r, const int16_t *s, uint32_t n) {
+  uint32_t head = r->head, tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+  uint32_t space = RING_SAMPLES - (head - tail);
+  if (n > space) n = space;
+  for (uint32_t i = 0; i < n; i++) r->data[(head + i) & (RING_SAMPLES - 1)] = s == NULL ? 0 : s[i];
+  __atomic_store_n(&r->head, head + n, __ATOMIC_RELEASE);
+  return n;
+}
+
+static uint32_t ring_read(ring_t *r, int16_t *s, uint32_t n) {
+  uint32_t tail = r->tail, head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+  if (n > head - tail) n = head - tail;
+  if (s != NULL)
+    for (uint32_t i = 0; i < n; i++) s[i] = r->data[(tail + i) & (RING_SAMPLES - 1)];
+  __atomic_store_n(&r->tail, tail + n, __ATOMIC_RELEASE);
+  return n;
+}
+
+/* PortAudio's input callback: the microphone's samples into the ring, nothing else. */
+static int capture_callback(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *user) {
+  (void)output;
+  (void)time;
+  (void)flags;
+  audio_t *a = (audio_t *)user;
+  if (input == NULL) return paContinue;
+  uint32_t written = ring_write(a->cap, (const int16_t *)input, (uint32_t)frames);
+  if (written < frames) add(&a->capture_overflow, frames - written);
+  return paContinue;
+}
+
+/* PortAudio's output callback: the speaker's samples from the ring; silence for what is missing. */
+static int playback_callback(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags, void *user) {
+  (void)input;
+  (void)time;
+  (void)flags;
+  audio_t *a = (audio_t *)user;
+  int16_t *out = (int16_t *)output;
+  uint32_t got = ring_read(a->play, out, (uint32_t)frames);
+  if (got < frames) {
+    memset(out + got, 0, sizeof(int16_t) * (frames - got));
+    add(&a->playback_underrun_samples, frames - got);
+  }
+  return paContinue;
+}
+
+static int16_t gained(int v, float gain) {
+  float x = (float)v * gain;
+  return (int16_t)(x > 32767.0f ? 32767 : x < -32768.0f ? -32768 : x);
+}
+
+/* Level meters over LEVEL_FRAMES periods (RMS, centi-dBFS; -9000 for silence). */
+static int32_t level_cdb(double sum, int samples) {
+  if (samples <= 0 || sum <= 0) return -9000;
+  double db = 10.0 * log10(sum / samples / (32768.0 * 32768.0));
+  return (int32_t)(db < -90.0 ? -9000 : db * 100.0);
+}
+
+static void meter(audio_t *a, const int16_t *frame, int n, int input) {
+  double sum = 0;
+  int peak = 0;
+  for (int i = 0; i < n; i++) {
+    sum += (double)frame[i] * frame[i];
+    int m = frame[i] < 0 ? -frame[i] : frame[i];
+    if (m > peak) peak = m;
+  }
+  if (input) {
+    a->in_sum += sum;
+    if (peak > a->in_peak) a->in_peak = peak;
+  } else {
+    a->out_sum += sum;
+    if (peak > a->out_peak) a->out_peak = peak;
+  }
+}
+
+/* The period's 20 ms of microphone, at 8 kHz, echo-cancelled, gained (before the mute: meters show a muted microphone). */
+static void capture_frame(leg_t *l, int16_t *frame, int n) {
+  audio_t *a = &l->audio;
+  int16_t device[DEVICE_FRAME_MAX];
+  uint32_t want = (uint32_t)a->device_frame;
+  uint32_t fill = ring_fill(a->cap);
+  if (fill > 4 * want) { /* the device runs ahead of our clock (or we stalled): keep two periods */
+    ring_read(a->cap, NULL, fill - 2 * want);
+    add(&a->capture_dropped, 1);
+  }
+  uint32_t got = ring_read(a->cap, device, want);
+  if (got < want) {
+    memset(device + got, 0, sizeof(int16_t) * (want - got));
+    if (a->in != NULL) add(&a->capture_underruns, 1);
+  }
+  spx_uint32_t in_len = want, out_len = (spx_uint32_t)n;
+  speex_resampler_process_int(a->down, 0, device, &in_len, frame, &out_len);
+  for (int i = (int)out_len; i < n; i++) frame[i] = 0;
+  if (a->aec != NULL && a->have_far) {
+    int16_t cleaned[FRAME_MAX_SAMPLES];
+    speex_echo_cancellation(a->aec, frame, a->far, cleaned);
+    speex_preprocess_run(a->pp, cleaned);
+    memcpy(frame, cleaned, sizeof(int16_t) * (size_t)n);
+  }
+  for (int i = 0; i < n; i++) frame[i] = gained(frame[i], a->in_gain);
+  meter(a, frame, n, 1);
+}
+
+/* The period's played frame to the speaker: gained, metered, kept as the echo canceller's far end, resampled, queued. */
+static void playback_frame(leg_t *l, int16_t *frame, int n) {
+  audio_t *a = &l->audio;
+  for (int i = 0; i < n; i++) frame[i] = gained(frame[i], a->out_gain);
+  meter(a, frame, n, 0);
+  memcpy(a->far, frame, sizeof(int16_t) * (size_t)n);
+  a->have_far = 1;
+  if (++a->level_frames >= LEVEL_FRAMES) {
+    __atomic_store_n(&a->in_level_cdb, level_cdb(a->in_sum, LEVEL_FRAMES * n), __ATOMIC_RELAXED);
+    __atomic_store_n(&a->out_level_cdb, level_cdb(a->out_sum, LEVEL_FRAMES * n), __ATOMIC_RELAXED);
+    a->in_sum = a->out_sum = 0;
+    a->in_peak = a->out_peak = 0;
+    a->level_frames = 0;
+  }
+  if (a->out == NULL) return;
+  int16_t device[DEVICE_FRAME_MAX];
+  spx_uint32_t in_len = (spx_uint32_t)n, out_len = (spx_uint32_t)a->device_frame;
+  speex_resampler_process_int(a->up, 0, frame, &in_len, device, &out_len);
+  if (ring_fill(a->play) > 4 * (uint32_t)a->device_frame) { /* the speaker runs slower than our clock: drop a period */
+    add(&a->playback_dropped, 1);
+    return;
+  }
+  ring_write(a->play, device, out_len);
+}
+
+/* Closes the streams (callbacks stop before Pa_CloseStream returns). */
+static void audio_close_streams(audio_t *a) {
+  if (a->in != NULL) {
+    Pa_AbortStream(a->in);
+    Pa_CloseStream(a->in);
+    a->in = NULL;
+  }
+  if (a->out != NULL) {
+    Pa_AbortStream(a->out);
+    Pa_CloseStream(a->out);
+    a->out = NULL;
+  }
+}
+
+static void audio_free(audio_t *a) {
+  audio_close_streams(a);
+  if (a->pa_ready) Pa_Terminate(); /* reference-counted: naudiodon's own streams are not affected */
+  a->pa_ready = 0;
+  if (a->down) speex_resampler_destroy(a->down);
+  if (a->up) speex_resampler_destroy(a->up);
+  if (a->aec) speex_echo_state_destroy(a->aec);
+  if (a->pp) speex_preprocess_state_destroy(a->pp);
+  free(a->cap);
+  free(a->play);
+  memset(a, 0, sizeof *a);
+}
+
+/* A device by exact name (NULL: the default one) with input or output channels; paNoDevice if none. */
+static PaDeviceIndex find_device(const char *name, int input) {
+  if (name == NULL) return input ? Pa_GetDefaultInputDevice() : Pa_GetDefaultOutputDevice();
+  int count = Pa_GetDeviceCount();
+  for (int i = 0; i < count; i++) {
+    const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+    if (d != NULL && strcmp(d->name, name) == 0 && (input ? d->maxInputChannels : d->maxOutputChannels) > 0) return i;
+  }
+  return paNoDevice;
+}
+
+static PaError open_stream(audio_t *a, PaStream **stream, const char *name, int input, char *why, size_t why_size) {
+  PaDeviceIndex d = find_device(name, input);
+  if (d == paNoDevice) {
+    snprintf(why, why_size, "no %s device%s%s", input ? "capture" : "playback", name ? " named " : "", name ? name : "");
+    return paInvalidDevice;
+  }
+  const PaDeviceInfo *info = Pa_GetDeviceInfo(d);
+  PaStreamParameters p;
+  memset(&p, 0, sizeof p);
+  p.device = d;
+  p.channelCount = 1;
+  p.sampleFormat = paInt16;
+  p.suggestedLatency = input ? info->defaultLowInputLatency : info->defaultLowOutputLatency;
+  PaError e = Pa_OpenStream(stream, input ? &p : NULL, input ? NULL : &p, a->rate, (unsigned long)(a->device_frame / 2), paNoFlag, input ? capture_callback : playback_callback, a);
+  if (e != paNoError) {
+    *stream = NULL;
+    snprintf(why, why_size, "%s: %s", info->name, Pa_GetErrorText(e));
+  }
+  return e;
+}
+
+/* Sets up a call's sound-card audio; 0, or -1 with `why` (nothing left open). */
+static int audio_open(leg_t *l, const char *capture, const char *playback, int use_capture, int use_playback, int rate, int echo_cancellation, char *why, size_t why_size) {
+  audio_t *a = &l->audio;
+  memset(a, 0, sizeof *a);
+  a->rate = rate;
+  a->device_frame = rate / 50;
+  a->in_gain = a->out_gain = 1.0f;
+  a->in_level_cdb = a->out_level_cdb = -9000;
+  int err = 0;
+  a->cap = (ring_t *)calloc(1, sizeof(ring_t));
+  a->play = (ring_t *)calloc(1, sizeof(ring_t));
+  a->down = speex_resampler_init(1, (spx_uint32_t)rate, 8000, 5, &err);
+  a->up = a->down == NULL ? NULL : speex_resampler_init(1, 8000, (spx_uint32_t)rate, 5, &err);
+  if (a->cap == NULL || a->play == NULL || a->down == NULL || a->up == NULL) {
+    snprintf(why, why_size, "out of memory for the audio path");
+    audio_free(a);
+    return -1;
+  }
+  if (echo_cancellation) {
+    a->aec = speex_echo_state_init(l->frame_samples, 8000 / 5); /* 200 ms tail at 8 kHz */
+    a->pp = a->aec == NULL ? NULL : speex_preprocess_state_init(l->frame_samples, 8000);
+    int sr = 8000;
+    if (a->aec == NULL || a->pp == NULL) {
+      snprintf(why, why_size, "the echo canceller could not start");
+      audio_free(a);
+      return -1;
+    }
+    speex_echo_ctl(a->aec, SPEEX_ECHO_SET_SAMPLING_RATE, &sr);
+    speex_preprocess_ctl(a->pp, SPEEX_PREPROCESS_SET_ECHO_STATE, a->aec);
+  }
+  PaError e = Pa_Initialize();
+  if (e != paNoError) {
+    snprintf(why, why_size, "PortAudio: %s", Pa_GetErrorText(e));
+    audio_free(a);
+    return -1;
+  }
+  a->pa_ready = 1;
+  ring_write(a->play, NULL, (uint32_t)a->device_frame); /* one period of silence: no underrun before the first frame */
+  if ((use_capture && open_stream(a, &a->in, capture, 1, why, why_size) != paNoError) || (use_playback && open_stream(a, &a->out, playback, 0, why, why_size) != paNoError)) {
+    audio_free(a);
+    return -1;
+  }
+  if ((a->in != NULL && (e = Pa_StartStream(a->in)) != paNoError) || (a->out != NULL && (e = Pa_StartStream(a->out)) != paNoError)) {
+    snprintf(why, why_size, "PortAudio could not start the stream: %s", Pa_GetErrorText(e));
+    audio_free(a);
+    return -1;
+  }
+  a->on = 1;
+  return 0;
+}
+
+/* A stream that stopped by itself (a device unplugged): reported to JS once. */
+static void audio_check(leg_t *l) {
+  audio_t *a = &l->audio;
+  if (a->error_posted) return;
+  const char *which = a->in != NULL && Pa_IsStreamActive(a->in) != 1 ? "microphone" : a->out != NULL && Pa_IsStreamActive(a->out) != 1 ? "speaker" : NULL;
+  if (which == NULL) return;
+  a->error_posted = 1;
+  post_event(l, EVENT_AUDIO_ERROR, 0, 0, which);
+}
+
+/* A played frame: kept in the recording, and to the speaker when the call has one. */
+static void output(leg_t *l, int16_t *frame, int n) {
+  record(l, frame, n);
+  if (l->audio.on) playback_frame(l, frame, n);
+}
+
 /*
  * Playout, once a period: start when `jitter_target` frames are queued; a missing frame with
  * later ones queued is lost (concealed, skipped); a missing frame with nothing queued is late
@@ -735,7 +1042,7 @@ static void play_frame(leg_t *l) {
     }
     memset(frame, 0, sizeof(int16_t) * (size_t)n);
     add(&l->c.frames_silent, 1);
-    record(l, frame, n);
+    output(l, frame, n);
     return;
   }
   if (!l->playing && l->jb_count >= l->jitter_target) {
@@ -796,7 +1103,7 @@ static void play_frame(leg_t *l) {
       add(&l->c.frames_silent, 1);
     }
   }
-  record(l, frame, n);
+  output(l, frame, n);
 }
 
 /* ---- the send side ---- */
@@ -860,6 +1167,8 @@ static int dtmf_packet(leg_t *l, uint8_t *packet, int *length) {
 static void send_frame(leg_t *l) {
   uint8_t packet[12 + FRAME_MAX_SAMPLES + SRTP_MAX_TRAILER_LEN];
   int n = l->frame_samples;
+  int16_t pcm[FRAME_MAX_SAMPLES];
+  if (l->audio.on) capture_frame(l, pcm, n); /* every period: the microphone's ring never backs up */
   if (!l->send_enabled) {
     /* Not sending (we hold, or the peer holds us): the microphone and the RTP clock run on, so
        the next packet shows the gap in its timestamp and carries the marker bit (RFC 3551 §4.1). */
@@ -883,7 +1192,8 @@ static void send_frame(leg_t *l) {
   packet[11] = (uint8_t)l->ssrc;
   for (int i = 0; i < n; i++) {
     int16_t v = 0;
-    if (l->source_pos < l->source_samples) v = l->source[l->source_pos++];
+    if (l->audio.on) v = pcm[i];
+    else if (l->source_pos < l->source_samples) v = l->source[l->source_pos++];
     if (l->muted) v = 0;
     packet[12 + i] = l->alaw ? linear_to_alaw(v) : linear_to_ulaw(v);
   }
@@ -992,6 +1302,7 @@ static void *leg_thread(void *arg) {
     if (late > 0 && (uint64_t)late > get(&l->c.max_lateness_us)) __atomic_store_n(&l->c.max_lateness_us, (uint64_t)late, __ATOMIC_RELAXED);
     pthread_mutex_lock(&l->lock);
     l->now_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+    if (l->audio.on && get(&l->c.wakeups) % 50 == 0) audio_check(l);
     receive_all(l);
     if (l->rtcp_fd >= 0) receive_rtcp_socket(l);
     /* A connected socket hears the latched source only: open it again once that source fell
@@ -1099,6 +1410,7 @@ static void leg_close(leg_t *l) {
   if (l->closed) return;
   leg_stop(l);
   l->closed = 1;
+  audio_free(&l->audio);
   if (l->on_event != NULL) napi_release_threadsafe_function(l->on_event, napi_tsfn_abort);
   l->on_event = NULL;
   if (l->fd >= 0) close(l->fd);
@@ -1392,6 +1704,26 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
     memcpy(l->source, source, source_bytes);
     l->source_samples = source_bytes / 2;
   }
+  napi_value audio_obj;
+  bool has_audio = false;
+  napi_valuetype audio_type = napi_undefined;
+  if (napi_has_named_property(env, o, "audio", &has_audio) == napi_ok && has_audio && napi_get_named_property(env, o, "audio", &audio_obj) == napi_ok) napi_typeof(env, audio_obj, &audio_type);
+  if (audio_type == napi_object) {
+    /* Sound cards: capture/playback device names (absent: the default), or none of either. */
+    char capture[256], playback[256], why[320];
+    int have_capture = get_string(env, audio_obj, "capture", capture, sizeof capture);
+    int have_playback = get_string(env, audio_obj, "playback", playback, sizeof playback);
+    bool no_capture = false, no_playback = false, aec = true;
+    napi_value b;
+    bool has = false;
+    if (napi_has_named_property(env, audio_obj, "noCapture", &has) == napi_ok && has && napi_get_named_property(env, audio_obj, "noCapture", &b) == napi_ok) napi_get_value_bool(env, b, &no_capture);
+    if (napi_has_named_property(env, audio_obj, "noPlayback", &has) == napi_ok && has && napi_get_named_property(env, audio_obj, "noPlayback", &b) == napi_ok) napi_get_value_bool(env, b, &no_playback);
+    if (napi_has_named_property(env, audio_obj, "echoCancellation", &has) == napi_ok && has && napi_get_named_property(env, audio_obj, "echoCancellation", &b) == napi_ok) napi_get_value_bool(env, b, &aec);
+    int64_t rate = 48000;
+    get_int(env, audio_obj, "rate", &rate);
+    if (rate < 8000 || rate > 96000 || rate % 50 != 0) return throw_error(env, "MEDIA_PATH_ARGS", "audio.rate: 8000-96000 Hz, a multiple of 50");
+    if (audio_open(l, have_capture ? capture : NULL, have_playback ? playback : NULL, !no_capture, !no_playback, (int)rate, aec, why, sizeof why) != 0) return throw_error(env, "MEDIA_PATH_AUDIO", why);
+  }
   l->recording_cap = (size_t)record_s * 8000;
   if (l->recording_cap > 0 && (l->recording = (int16_t *)malloc(l->recording_cap * 2)) == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
   /* Not connected yet: the first packet from the peer latches (a NAT may rewrite its address). */
@@ -1424,7 +1756,7 @@ static void event_call_js(napi_env env, napi_value js_cb, void *context, void *d
   event_t *e = (event_t *)data;
   if (env != NULL && js_cb != NULL && e != NULL) {
     napi_value argv[4], undefined;
-    const char *kind = e->kind == EVENT_DTMF ? "dtmf" : "latched";
+    const char *kind = e->kind == EVENT_DTMF ? "dtmf" : e->kind == EVENT_LATCHED ? "latched" : "audio-error";
     if (napi_create_string_utf8(env, kind, NAPI_AUTO_LENGTH, &argv[0]) == napi_ok && napi_create_int32(env, e->a, &argv[1]) == napi_ok && napi_create_int32(env, e->b, &argv[2]) == napi_ok &&
         napi_create_string_utf8(env, e->text, NAPI_AUTO_LENGTH, &argv[3]) == napi_ok && napi_get_undefined(env, &undefined) == napi_ok)
       napi_call_function(env, undefined, js_cb, 4, argv, NULL);
@@ -1579,6 +1911,57 @@ static napi_value js_rekey(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/** setVolume(leg, inputGainDb, outputGainDb): microphone and speaker gain, clamped to -60..+20 dB. */
+static napi_value js_set_volume(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  double in_db = 0, out_db = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 3 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return argc < 3 ? throw_error(env, "MEDIA_PATH_ARGS", "setVolume(leg, inputGainDb, outputGainDb)") : NULL;
+  if (napi_get_value_double(env, argv[1], &in_db) != napi_ok || napi_get_value_double(env, argv[2], &out_db) != napi_ok || in_db != in_db || out_db != out_db)
+    return throw_error(env, "MEDIA_PATH_ARGS", "setVolume: gains in dB");
+  in_db = in_db < -60 ? -60 : in_db > 20 ? 20 : in_db;
+  out_db = out_db < -60 ? -60 : out_db > 20 ? 20 : out_db;
+  pthread_mutex_lock(&l->lock);
+  l->audio.in_gain = (float)pow(10.0, in_db / 20.0);
+  l->audio.out_gain = (float)pow(10.0, out_db / 20.0);
+  pthread_mutex_unlock(&l->lock);
+  return NULL;
+}
+
+static void set_number(napi_env env, napi_value obj, const char *name, double value) {
+  napi_value v;
+  if (napi_create_double(env, value, &v) == napi_ok) napi_set_named_property(env, obj, name, v);
+}
+
+/** devices() → [{ name, hostApi, inputs, outputs, defaultRate }]: PortAudio's devices (names are what start's audio takes). */
+static napi_value js_devices(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  PaError e = Pa_Initialize();
+  if (e != paNoError) return throw_error(env, "MEDIA_PATH_AUDIO", Pa_GetErrorText(e));
+  int count = Pa_GetDeviceCount();
+  if (napi_create_array(env, &out) != napi_ok) {
+    Pa_Terminate();
+    return NULL;
+  }
+  for (int i = 0, k = 0; i < count; i++) {
+    const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+    const PaHostApiInfo *h = d == NULL ? NULL : Pa_GetHostApiInfo(d->hostApi);
+    napi_value o, v;
+    if (d == NULL || napi_create_object(env, &o) != napi_ok) continue;
+    if (napi_create_string_utf8(env, d->name, NAPI_AUTO_LENGTH, &v) == napi_ok) napi_set_named_property(env, o, "name", v);
+    if (napi_create_string_utf8(env, h == NULL ? "" : h->name, NAPI_AUTO_LENGTH, &v) == napi_ok) napi_set_named_property(env, o, "hostApi", v);
+    set_number(env, o, "inputs", d->maxInputChannels);
+    set_number(env, o, "outputs", d->maxOutputChannels);
+    set_number(env, o, "defaultRate", d->defaultSampleRate);
+    napi_set_element(env, out, (uint32_t)k++, o);
+  }
+  Pa_Terminate();
+  return out;
+}
+
 static napi_value js_set_muted(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -1589,11 +1972,6 @@ static napi_value js_set_muted(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_value_bool(env, argv[1], &muted));
   l->muted = muted;
   return NULL;
-}
-
-static void set_number(napi_env env, napi_value obj, const char *name, double value) {
-  napi_value v;
-  if (napi_create_double(env, value, &v) == napi_ok) napi_set_named_property(env, obj, name, v);
 }
 
 static napi_value js_stats(napi_env env, napi_callback_info info) {
@@ -1654,6 +2032,19 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   set_number(env, out, "peerSaidBye", l->peer_bye);
   set_number(env, out, "queueFrames", l->jb_count);
   set_number(env, out, "rtcpMux", l->rtcp_mux);
+  const audio_t *a = &l->audio;
+  set_number(env, out, "audio", a->on);
+  if (a->on) {
+    set_number(env, out, "deviceRate", a->rate);
+    set_number(env, out, "microphoneLevelDb", (double)__atomic_load_n(&a->in_level_cdb, __ATOMIC_RELAXED) / 100.0);
+    set_number(env, out, "speakerLevelDb", (double)__atomic_load_n(&a->out_level_cdb, __ATOMIC_RELAXED) / 100.0);
+    set_number(env, out, "captureUnderruns", (double)get(&a->capture_underruns));
+    set_number(env, out, "captureDropped", (double)get(&a->capture_dropped));
+    set_number(env, out, "captureOverflow", (double)get(&a->capture_overflow));
+    set_number(env, out, "playbackUnderrunSamples", (double)get(&a->playback_underrun_samples));
+    set_number(env, out, "playbackDropped", (double)get(&a->playback_dropped));
+    set_number(env, out, "echoCancellation", a->aec != NULL);
+  }
   set_number(env, out, "acceptsPreviousReceiveKey", l->srtp_recv_prev != NULL);
   set_number(env, out, "sendKeyDeferred", l->srtp_send_pending != NULL);
   pthread_mutex_unlock(&l->lock);
@@ -1696,6 +2087,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"rekey", NULL, js_rekey, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendDtmf", NULL, js_send_dtmf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setMuted", NULL, js_set_muted, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setVolume", NULL, js_set_volume, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"devices", NULL, js_devices, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, js_stop, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},

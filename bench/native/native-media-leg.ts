@@ -12,7 +12,7 @@
  * stays on the TypeScript path, which remains the reference implementation the tests hold this
  * one to.
  */
-import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats } from '../../native/media-path/index.mjs';
+import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats, type MediaPathStream } from '../../native/media-path/index.mjs';
 import type { Rng } from '../../src-main/base/rng.js';
 import { applyAnswer, createAnswer, createOffer, type CodecSpec, type Direction, type LocalMediaConfig, type NegotiatedMedia, type NegotiatedSession, type PendingOffer } from '../../src-main/protocol/sdp/index.js';
 import { TELEPHONE_EVENT, mediaFlow } from '../../src-main/media/call/local-media-config.js';
@@ -37,6 +37,8 @@ export interface NativeLegOptions {
   readonly rng: Rng;
   /** 8 kHz mono PCM, sent once. */
   readonly source?: Int16Array;
+  /** Sound cards (PortAudio device names; see the addon's devices()) instead of `source`. */
+  readonly audio?: MediaPathStream['audio'];
   readonly recordSeconds?: number;
   readonly jitterFrames?: number;
   /** Offer/accept RFC 5761 rtcp-mux (default true); without it RTCP uses the port above RTP. */
@@ -224,6 +226,7 @@ export class NativeMediaLeg {
       timestamp: rng.uint32(),
       ...(srtp === undefined ? {} : { srtp }),
       ...(this.options.source === undefined ? {} : { source: this.options.source }),
+      ...(this.options.audio === undefined ? {} : { audio: this.options.audio }),
       recordSeconds: this.options.recordSeconds ?? 0,
       jitterFrames: this.options.jitterFrames ?? 1,
     });

@@ -112,6 +112,8 @@ typedef struct {
   int in_peak, out_peak, level_frames;
   int32_t in_level_cdb, out_level_cdb; /* the last 100 ms, centi-dBFS (atomic) */
   uint64_t capture_underruns, capture_dropped, capture_overflow, playback_underrun_samples, playback_dropped;
+  /* The microphone ring's cushion (periods kept queued; raised by underruns, at most 4) and whether it is primed. */
+  int cushion, primed;
   int error_posted;
 } audio_t;
 
@@ -850,14 +852,23 @@ static void capture_frame(leg_t *l, int16_t *frame, int n) {
   int16_t device[DEVICE_FRAME_MAX];
   uint32_t want = (uint32_t)a->device_frame;
   uint32_t fill = ring_fill(a->cap);
-  if (fill > 4 * want) { /* the device runs ahead of our clock (or we stalled): keep two periods */
-    ring_read(a->cap, NULL, fill - 2 * want);
+  /* Devices deliver in their own chunks (PulseAudio's monitor: tens of ms), not on our period:
+     keep a cushion queued, read one period while there is one, and on an underrun give a period
+     of silence and wait for the cushion again (raised by one period, up to four). */
+  if (!a->primed && fill >= (uint32_t)a->cushion * want) a->primed = 1;
+  if (fill > (uint32_t)(a->cushion + 3) * want) { /* the device runs ahead of our clock (or we stalled) */
+    ring_read(a->cap, NULL, fill - (uint32_t)a->cushion * want);
     add(&a->capture_dropped, 1);
   }
-  uint32_t got = ring_read(a->cap, device, want);
-  if (got < want) {
-    memset(device + got, 0, sizeof(int16_t) * (want - got));
-    if (a->in != NULL) add(&a->capture_underruns, 1);
+  if (a->primed && ring_fill(a->cap) >= want) {
+    ring_read(a->cap, device, want);
+  } else {
+    memset(device, 0, sizeof(int16_t) * want);
+    if (a->primed && a->in != NULL) {
+      add(&a->capture_underruns, 1);
+      a->primed = 0;
+      if (a->cushion < 4) a->cushion++;
+    }
   }
   spx_uint32_t in_len = want, out_len = (spx_uint32_t)n;
   speex_resampler_process_int(a->down, 0, device, &in_len, frame, &out_len);
@@ -964,6 +975,7 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
   a->device_frame = rate / 50;
   a->in_gain = a->out_gain = 1.0f;
   a->in_level_cdb = a->out_level_cdb = -9000;
+  a->cushion = 1;
   int err = 0;
   a->cap = (ring_t *)calloc(1, sizeof(ring_t));
   a->play = (ring_t *)calloc(1, sizeof(ring_t));
@@ -993,7 +1005,7 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
     return -1;
   }
   a->pa_ready = 1;
-  ring_write(a->play, NULL, (uint32_t)a->device_frame); /* one period of silence: no underrun before the first frame */
+  ring_write(a->play, NULL, 2 * (uint32_t)a->device_frame); /* two periods of silence: a cushion for the speaker's chunks */
   if ((use_capture && open_stream(a, &a->in, capture, 1, why, why_size) != paNoError) || (use_playback && open_stream(a, &a->out, playback, 0, why, why_size) != paNoError)) {
     audio_free(a);
     return -1;

@@ -14,10 +14,10 @@
  *     bit 2     no rtcp-mux (RTCP socket on port+1) bits 1-2  frame 160, 80, 240, 480 samples
  *     bit 3     telephone-event agreed (PT 101)     bits 3-4  jitter target 2, 1, 3, 8 frames
  *     bit 4     receive held (receive_enabled 0)    bit 5     send disabled
- *     bit 5     re-key in progress (SRTP: a         bit 6     the new send key deferred (with
- *               previous receive context)                     A bit 5)
- *     bit 6     latched to the peer                 bit 7     sound-card path without devices
- *     bit 7     two retired sources                           (speexdsp resamplers + AEC, no PortAudio)
+ *     bit 5     re-key in progress (SRTP: a         bit 6     with A bit 5: the new send key deferred;
+ *               previous receive context)                     without: the echo canceller (with bit 7)
+ *     bit 6     latched to the peer                 bit 7     the sound-card path without devices
+ *     bit 7     two retired sources                           (speexdsp resamplers, no PortAudio)
  *
  *   then records, each an op byte: low nibble the kind, high nibble its argument.
  *     kinds 0-3   a datagram: 0 raw bytes; 1 "authentic": the bytes SRTP/SRTCP-protected by the
@@ -110,10 +110,14 @@ static struct {
   int fd_mux;                /* the RTP socket of the rtcp-mux configurations */
   int fd_pair, rtcp_pair;    /* RTP + RTCP sockets of the others */
   int h[2];                  /* the harness's own sockets, the sources of real datagrams */
-  address_t h_addr[2];
+  address_t harness_addr[2];
   address_t leg_rtp_mux, leg_rtp_pair, leg_rtcp_pair; /* where the leg's sockets listen */
   address_t peer, peer2, peer_mapped, hold, stranger, retired1, retired2, ipv6;
   uint8_t *rx;               /* the receive buffer: PACKET_MAX + SRTP_MAX_TRAILER_LEN, the tail poisoned */
+  int16_t tone[SOURCE_SAMPLES]; /* the capture source */
+  int16_t recording[RECORDING_CAP];
+  leg_t leg;                 /* static storage, cleared per input: fresh heap pages per input cost more than the input */
+  srtp_t keep_nss;           /* see process_init */
   int trace;
 } P;
 
@@ -122,6 +126,8 @@ static struct {
   leg_t *l;
   int suite;                 /* the leg's current receive suite, for the peer's sender */
   srtp_t tx_cur, tx_prev;    /* the peer's senders: under the leg's receive key, and the previous one */
+  int cur_gen, prev_gen;     /* their key generations (-1: none); made on first use (srtp_create is slow) */
+  int prev_suite;
   unsigned key_gen;
   uint16_t seq0, seq;        /* the shaped RTP's sequence numbers */
   uint32_t ts0;
@@ -201,7 +207,8 @@ static void process_init(void) {
   if (!srtp_library_ready()) die("srtp_init");
   address_t any;
   address(&any, "127.0.0.1", 0);
-  if (bind_sockets(&any.a, any.len, 0, &P.fd_mux, &P.rtcp_pair) != 0) die("bind_sockets (rtcp-mux)");
+  int none = -1;
+  if (bind_sockets(&any.a, any.len, 0, &P.fd_mux, &none) != 0) die("bind_sockets (rtcp-mux)");
   if (bind_sockets(&any.a, any.len, 1, &P.fd_pair, &P.rtcp_pair) != 0) die("bind_sockets (pair)");
   address(&P.leg_rtp_mux, "127.0.0.1", sock_port(P.fd_mux));
   address(&P.leg_rtp_pair, "127.0.0.1", sock_port(P.fd_pair));
@@ -209,7 +216,7 @@ static void process_init(void) {
   for (int i = 0; i < 2; i++) {
     P.h[i] = bound_socket(&any.a, any.len);
     if (P.h[i] < 0) die("harness socket");
-    address(&P.h_addr[i], "127.0.0.1", sock_port(P.h[i]));
+    address(&P.harness_addr[i], "127.0.0.1", sock_port(P.h[i]));
   }
   /* Ports where nothing listens: bound on 127.0.0.1 together (so they differ), then closed. */
   int probe[5], port[5];
@@ -229,6 +236,12 @@ static void process_init(void) {
   address(&P.ipv6, "::1", port[0]);
   P.rx = (uint8_t *)malloc(PACKET_MAX + SRTP_MAX_TRAILER_LEN);
   if (P.rx == NULL) die("malloc");
+  for (int i = 0; i < SOURCE_SAMPLES; i++) P.tone[i] = (int16_t)(12000 * sin(2 * M_PI * 440 * i / 8000.0));
+  /* Debian's libsrtp2 uses NSS, and each cipher it allocates calls NSS_InitContext: with no other
+     context alive that loads NSS's soft token again (1.6 ms a context instead of 46 µs). One
+     context kept for the whole process keeps NSS initialised. */
+  uint8_t key[SRTP_MASTER_KEY_LEN] = {0};
+  if (srtp_session(&P.keep_nss, suite_names[SUITE_80], key, 1, 128) != 0) die("srtp_session");
   P.ready = 1;
 }
 
@@ -273,16 +286,35 @@ static void free_sender(srtp_t *s) {
 /* A new receive key for the leg: the peer's current sender becomes the previous one. */
 static void peer_new_key(int suite, unsigned gen, int keep_previous) {
   free_sender(&H.tx_prev);
-  if (keep_previous) H.tx_prev = H.tx_cur;
-  else free_sender(&H.tx_cur);
-  H.tx_cur = peer_sender(suite, gen);
+  H.prev_gen = -1;
+  if (keep_previous) {
+    H.tx_prev = H.tx_cur;
+    H.prev_gen = H.cur_gen;
+    H.prev_suite = H.suite;
+  } else {
+    free_sender(&H.tx_cur);
+  }
+  H.tx_cur = NULL;
+  H.cur_gen = (int)gen;
   H.suite = suite;
+}
+
+/* The peer's sender for a record: under the current key, or the previous one when asked and there is one. */
+static srtp_t sender_for(int previous) {
+  if (previous && H.prev_gen >= 0) {
+    if (H.tx_prev == NULL) H.tx_prev = peer_sender(H.prev_suite, (unsigned)H.prev_gen);
+    return H.tx_prev;
+  }
+  if (H.cur_gen < 0) return NULL;
+  if (H.tx_cur == NULL) H.tx_cur = peer_sender(H.suite, (unsigned)H.cur_gen);
+  return H.tx_cur;
 }
 
 /* ---- the leg ---- */
 
-/* The sound-card path as audio_open sets it up, without PortAudio (no devices, no streams). */
-static void audio_without_devices(leg_t *l) {
+/* The sound-card path as audio_open sets it up, without PortAudio (no devices, no streams); the
+   echo canceller (the slowest part of a period by far) only with `echo_cancellation`. */
+static void audio_without_devices(leg_t *l, int echo_cancellation) {
   audio_t *a = &l->audio;
   int err = 0, rate = 48000, sr = 8000;
   memset(a, 0, sizeof *a);
@@ -295,11 +327,14 @@ static void audio_without_devices(leg_t *l) {
   a->play = (ring_t *)calloc(1, sizeof(ring_t));
   a->down = speex_resampler_init(1, (spx_uint32_t)rate, 8000, 5, &err);
   a->up = speex_resampler_init(1, 8000, (spx_uint32_t)rate, 5, &err);
-  a->aec = speex_echo_state_init(l->frame_samples, 8000 / 5);
-  a->pp = speex_preprocess_state_init(l->frame_samples, 8000);
-  if (a->cap == NULL || a->play == NULL || a->down == NULL || a->up == NULL || a->aec == NULL || a->pp == NULL) die("audio");
-  speex_echo_ctl(a->aec, SPEEX_ECHO_SET_SAMPLING_RATE, &sr);
-  speex_preprocess_ctl(a->pp, SPEEX_PREPROCESS_SET_ECHO_STATE, a->aec);
+  if (a->cap == NULL || a->play == NULL || a->down == NULL || a->up == NULL) die("audio");
+  if (echo_cancellation) {
+    a->aec = speex_echo_state_init(l->frame_samples, 8000 / 5);
+    a->pp = speex_preprocess_state_init(l->frame_samples, 8000);
+    if (a->aec == NULL || a->pp == NULL) die("echo canceller");
+    speex_echo_ctl(a->aec, SPEEX_ECHO_SET_SAMPLING_RATE, &sr);
+    speex_preprocess_ctl(a->pp, SPEEX_PREPROCESS_SET_ECHO_STATE, a->aec);
+  }
   ring_write(a->play, NULL, (uint32_t)a->device_frame);
   a->on = 1;
 }
@@ -327,8 +362,8 @@ static void move_peer(leg_t *l, const address_t *rtp, const address_t *rtcp) {
 static void leg_setup(uint8_t a, uint8_t b) {
   static const int frames[4] = {160, 80, 240, 480};
   static const int jitter[4] = {2, 1, 3, 8};
-  leg_t *l = (leg_t *)calloc(1, sizeof(leg_t));
-  if (l == NULL) die("calloc");
+  leg_t *l = &P.leg;
+  memset(l, 0, sizeof *l);
   H.l = l;
   /* js_open */
   l->lock_ready = pthread_mutex_init(&l->lock, NULL) == 0;
@@ -353,7 +388,7 @@ static void leg_setup(uint8_t a, uint8_t b) {
     l->srtp_send = leg_context(H.suite, 0, 0);
     l->srtp_recv = leg_context(H.suite, 0, 1);
     l->srtp_on = 1;
-    H.tx_cur = peer_sender(H.suite, 0);
+    H.cur_gen = 0;
     if (rekeying) { /* js_rekey with a new receive key (and maybe a deferred send key) */
       H.key_gen = 1;
       l->srtp_recv_prev = l->srtp_recv;
@@ -365,18 +400,16 @@ static void leg_setup(uint8_t a, uint8_t b) {
       }
     }
   }
-  l->source = (int16_t *)malloc(SOURCE_SAMPLES * sizeof(int16_t));
-  l->recording = (int16_t *)malloc(RECORDING_CAP * sizeof(int16_t));
-  if (l->source == NULL || l->recording == NULL) die("malloc");
-  for (int i = 0; i < SOURCE_SAMPLES; i++) l->source[i] = (int16_t)(12000 * sin(2 * M_PI * 440 * i / 8000.0));
+  l->source = P.tone; /* read only */
+  l->recording = P.recording;
   l->source_samples = SOURCE_SAMPLES;
   l->recording_cap = RECORDING_CAP;
-  if (b & 0x80) audio_without_devices(l);
+  if (b & 0x80) audio_without_devices(l, (b & 0x40) != 0 && (a & 0x20) == 0);
   l->now_us = T0_US;
   l->wall_offset_us = WALL0_US - T0_US;
   l->rtcp_mux = mux;
   latch_reset(&l->latch, &P.peer.a, P.peer.len);
-  if (!mux) latch_reset(&l->rtcp_latch, &P.h_addr[0].a, P.h_addr[0].len);
+  if (!mux) latch_reset(&l->rtcp_latch, &P.harness_addr[0].a, P.harness_addr[0].len);
   snprintf(l->cname, sizeof l->cname, "%08x@softphone", LEG_SSRC);
   l->rng_state = 0x9e3779b9u ^ ((uint32_t)a << 8) ^ b;
   l->report_interval_us = 100000; /* js_start's smallest rtcpIntervalMs */
@@ -388,28 +421,46 @@ static void leg_setup(uint8_t a, uint8_t b) {
   if (a & 0x80) {
     const address_t *earlier[2] = {&P.retired1, &P.retired2};
     for (int i = 0; i < 2; i++) {
-      move_peer(l, earlier[i], &P.h_addr[1]);
+      move_peer(l, earlier[i], &P.harness_addr[1]);
       accept_source(l, &l->latch, &earlier[i]->a, earlier[i]->len);
     }
-    move_peer(l, &P.peer, &P.h_addr[0]);
+    move_peer(l, &P.peer, &P.harness_addr[0]);
   }
   if (a & 0x40) accept_source(l, &l->latch, &P.peer.a, P.peer.len); /* the peer's first packet */
   H.seq0 = H.seq = 0x4000;
   H.ts0 = 0x7000000;
 }
 
+/* FUZZ_TRACE: what an input did (to check that a seed reaches what it was written for). */
+static void trace_counters(const leg_t *l) {
+  const counters_t *c = &l->c;
+  fprintf(stderr,
+          "counters: datagrams %llu accepted %llu rtcp %llu rtcp_malformed %llu strangers %llu refused %llu auth %llu replay %llu other_srtp %llu not_rtp %llu "
+          "wrong_pt %llu late %llu dup %llu held %llu dtmf_packets %llu dtmf_received %llu dtmf_sent %llu latches %llu under_previous %llu rekeys %llu "
+          "played %llu concealed %llu silent %llu resyncs %llu overflow %llu underruns %llu sent %llu rtcp_sent %llu send_errors %llu; "
+          "jb %d playing %d connected %d latched %d retired %d srtp %d prev %d pending %d rtt %d bye %d recording %zu\n",
+          (unsigned long long)c->datagrams, (unsigned long long)c->accepted, (unsigned long long)c->rtcp_received, (unsigned long long)c->rtcp_malformed,
+          (unsigned long long)c->strangers, (unsigned long long)c->refused_sources, (unsigned long long)c->auth_failures, (unsigned long long)c->replay_failures,
+          (unsigned long long)c->other_srtp_failures, (unsigned long long)c->not_rtp, (unsigned long long)c->wrong_payload_type, (unsigned long long)c->late_packets,
+          (unsigned long long)c->duplicates, (unsigned long long)c->held, (unsigned long long)c->dtmf_packets, (unsigned long long)c->dtmf_received,
+          (unsigned long long)c->dtmf_sent, (unsigned long long)c->latches, (unsigned long long)c->under_previous_key, (unsigned long long)c->rekeys,
+          (unsigned long long)c->frames_played, (unsigned long long)c->frames_concealed, (unsigned long long)c->frames_silent, (unsigned long long)c->resyncs,
+          (unsigned long long)c->overflow_dropped, (unsigned long long)c->underruns, (unsigned long long)c->packets_sent, (unsigned long long)c->rtcp_sent,
+          (unsigned long long)c->send_errors, l->jb_count, l->playing, l->connected, l->latch.latched, l->latch.nretired, l->srtp_on, l->srtp_recv_prev != NULL,
+          l->srtp_send_pending != NULL, l->have_rtt, l->peer_bye, l->recording_len);
+}
+
 static void leg_teardown(void) {
   leg_t *l = H.l;
+  if (P.trace) trace_counters(l);
   if (l->audio.on) audio_free(&l->audio);
   dealloc_contexts(l);
-  free(l->source);
-  free(l->recording);
+  l->source = l->recording = NULL;
   struct sockaddr unspec;
   memset(&unspec, 0, sizeof unspec);
   unspec.sa_family = AF_UNSPEC;
   connect(l->fd, &unspec, sizeof unspec);
   pthread_mutex_destroy(&l->lock);
-  free(l);
   free_sender(&H.tx_cur);
   free_sender(&H.tx_prev);
   H.l = NULL;
@@ -469,8 +520,9 @@ static void check_invariants(void) {
   REQUIRE(l->conceal_run >= 0 && l->conceal_run <= CONCEAL_FRAMES);
   REQUIRE(H.events_dtmf == c->dtmf_received && c->dtmf_received <= c->dtmf_packets);
   REQUIRE(H.events_latched == c->latches);
-  REQUIRE(c->frames_played + c->frames_concealed + c->frames_silent == l->recording_len / (size_t)l->frame_samples || l->recording_len == l->recording_cap ||
-          l->recording_cap - l->recording_len < (size_t)l->frame_samples);
+  /* play_frame records every frame it plays, conceals or silences, until the cap refuses one */
+  uint64_t frames = c->frames_played + c->frames_concealed + c->frames_silent, fit = l->recording_cap / (size_t)l->frame_samples;
+  REQUIRE(l->recording_len == (frames < fit ? frames : fit) * (size_t)l->frame_samples);
 }
 
 /* ---- records ---- */
@@ -577,8 +629,8 @@ static void datagram(leg_t *l, int kind, int arg, reader_t *r) {
     if (n > PLAIN_MAX) n = PLAIN_MAX;
     if (mode == 2) shape_rtp(l, buf, &n);
     if (mode == 3) shape_rtcp(buf, &n);
-    srtp_t tx = previous && H.tx_prev != NULL ? H.tx_prev : H.tx_cur;
-    if (l->srtp_on && tx != NULL) {
+    srtp_t tx = l->srtp_on ? sender_for(previous) : NULL;
+    if (tx != NULL) {
       int pt = n >= 2 ? buf[1] & 0x7f : 0;
       int rtcp = pt >= 64 && pt <= 95;
       srtp_err_status_t e = rtcp ? srtp_protect_rtcp(tx, buf, &n) : srtp_protect(tx, buf, &n);
@@ -604,6 +656,8 @@ static void datagram(leg_t *l, int kind, int arg, reader_t *r) {
 static void period(leg_t *l) {
   pthread_mutex_lock(&l->lock);
   l->now_us += l->period_ns / 1000;
+  add(&l->c.wakeups, 1);
+  if (l->audio.on && get(&l->c.wakeups) % 50 == 0) audio_check(l);
   receive_all(l);
   if (l->rtcp_fd >= 0) receive_rtcp_socket(l);
   if (l->connected && l->now_us - l->latch.last_from_target_us > (l->srtp_on ? SRTP_RELATCH_AFTER_US : RELATCH_AFTER_US)) disconnect_socket(l);
@@ -634,7 +688,7 @@ static void update(leg_t *l, int arg, uint8_t flags) {
     const address_t *targets[7] = {&P.peer, &P.peer2, &P.hold, &P.retired1, &P.ipv6, &P.stranger, &P.peer_mapped};
     const address_t *rtp = targets[arg];
     address_t rtcp = *rtp;
-    if (arg == 0) rtcp = P.h_addr[0];
+    if (arg == 0) rtcp = P.harness_addr[0];
     else set_port(&rtcp.a, ntohs(rtp->a.ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)&rtp->a)->sin6_port : ((const struct sockaddr_in *)&rtp->a)->sin_port) + 1);
     move_peer(l, rtp, &rtcp);
   }
@@ -654,6 +708,7 @@ static void rekey(leg_t *l, int kind) {
     l->srtp_on = 0;
     free_sender(&H.tx_cur);
     free_sender(&H.tx_prev);
+    H.cur_gen = H.prev_gen = -1;
     H.suite = SUITE_PLAIN;
   } else {
     int suite = kind == 5 ? SUITE_80 : kind == 6 ? SUITE_32 : H.suite == SUITE_PLAIN ? SUITE_80 : H.suite;
@@ -742,6 +797,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   process_init();
   if (size < 1) return 0;
   memset(&H, 0, sizeof H);
+  H.cur_gen = H.prev_gen = -1;
   drain(P.fd_mux);
   drain(P.fd_pair);
   drain(P.rtcp_pair);

@@ -114,6 +114,13 @@ typedef struct {
   uint64_t capture_underruns, capture_dropped, capture_overflow, playback_underrun_samples, playback_dropped;
   /* The microphone ring's cushion (periods kept queued; raised by underruns, at most 4) and whether it is primed. */
   int cushion, primed;
+  /* Clock drift, not bursts: the least each ring held over a 2 s window; a ring that never fell
+     below its cushion plus a period for a whole window is a device clock running apart from
+     ours, and one period is dropped (devices deliver and pull in bursts of tens of ms, which
+     an instantaneous threshold would mistake for drift, and every drop moves the echo path). */
+  uint32_t cap_min, play_min;
+  int drift_ticks, play_skip, windows;
+  int play_running; /* the speaker's callback has started pulling (set by the callback) */
   int error_posted;
 } audio_t;
 
@@ -809,6 +816,7 @@ static int playback_callback(const void *input, void *output, unsigned long fram
   (void)flags;
   audio_t *a = (audio_t *)user;
   int16_t *out = (int16_t *)output;
+  __atomic_store_n(&a->play_running, 1, __ATOMIC_RELEASE);
   uint32_t got = ring_read(a->play, out, (uint32_t)frames);
   if (got < frames) {
     memset(out + got, 0, sizeof(int16_t) * (frames - got));
@@ -856,7 +864,8 @@ static void capture_frame(leg_t *l, int16_t *frame, int n) {
      keep a cushion queued, read one period while there is one, and on an underrun give a period
      of silence and wait for the cushion again (raised by one period, up to four). */
   if (!a->primed && fill >= (uint32_t)a->cushion * want) a->primed = 1;
-  if (fill > (uint32_t)(a->cushion + 3) * want) { /* the device runs ahead of our clock (or we stalled) */
+  if (fill < a->cap_min) a->cap_min = fill;
+  if (fill > RING_SAMPLES / 2) { /* a stall of hundreds of ms: back to the cushion at once */
     ring_read(a->cap, NULL, fill - (uint32_t)a->cushion * want);
     add(&a->capture_dropped, 1);
   }
@@ -897,11 +906,34 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
     a->in_peak = a->out_peak = 0;
     a->level_frames = 0;
   }
+  uint32_t want = (uint32_t)a->device_frame;
+  /* Windows of 2 s; the first ends after 0.5 s, so what the devices' start-up left queued (a
+     PulseAudio stream pre-buffers before it plays) is cut before the echo canceller converges. */
+  if (++a->drift_ticks >= (a->windows == 0 ? 25 : 100)) {
+    a->windows++;
+    if (a->in != NULL && a->primed && a->cap_min != UINT32_MAX && a->cap_min > (uint32_t)(a->cushion + 1) * want) {
+      /* the microphone runs faster than our clock: back to the cushion, in one cut */
+      ring_read(a->cap, NULL, (a->cap_min / want - (uint32_t)a->cushion) * want);
+      add(&a->capture_dropped, 1);
+    }
+    if (a->out != NULL && a->play_min != UINT32_MAX && a->play_min > 3 * want) /* the speaker runs slower */
+      a->play_skip = (int)(a->play_min / want) - 2;
+    a->cap_min = a->play_min = UINT32_MAX;
+    a->drift_ticks = 0;
+  }
   if (a->out == NULL) return;
+  if (!__atomic_load_n(&a->play_running, __ATOMIC_ACQUIRE)) return; /* not pulling yet: queueing now would only add delay */
+  if (a->play_skip > 0) {
+    a->play_skip--;
+    add(&a->playback_dropped, 1);
+    return;
+  }
   int16_t device[DEVICE_FRAME_MAX];
-  spx_uint32_t in_len = (spx_uint32_t)n, out_len = (spx_uint32_t)a->device_frame;
+  spx_uint32_t in_len = (spx_uint32_t)n, out_len = (spx_uint32_t)want;
   speex_resampler_process_int(a->up, 0, frame, &in_len, device, &out_len);
-  if (ring_fill(a->play) > 4 * (uint32_t)a->device_frame) { /* the speaker runs slower than our clock: drop a period */
+  uint32_t fill = ring_fill(a->play);
+  if (fill < a->play_min) a->play_min = fill;
+  if (fill > RING_SAMPLES / 2) { /* the speaker stalled for hundreds of ms */
     add(&a->playback_dropped, 1);
     return;
   }
@@ -976,6 +1008,7 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
   a->in_gain = a->out_gain = 1.0f;
   a->in_level_cdb = a->out_level_cdb = -9000;
   a->cushion = 1;
+  a->cap_min = a->play_min = UINT32_MAX;
   int err = 0;
   a->cap = (ring_t *)calloc(1, sizeof(ring_t));
   a->play = (ring_t *)calloc(1, sizeof(ring_t));
@@ -987,7 +1020,7 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
     return -1;
   }
   if (echo_cancellation) {
-    a->aec = speex_echo_state_init(l->frame_samples, 8000 / 5); /* 200 ms tail at 8 kHz */
+    a->aec = speex_echo_state_init(l->frame_samples, 8000 * 3 / 10); /* 300 ms tail at 8 kHz: device buffers both ways plus the rings */
     a->pp = a->aec == NULL ? NULL : speex_preprocess_state_init(l->frame_samples, 8000);
     int sr = 8000;
     if (a->aec == NULL || a->pp == NULL) {
@@ -2056,6 +2089,8 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
     set_number(env, out, "playbackUnderrunSamples", (double)get(&a->playback_underrun_samples));
     set_number(env, out, "playbackDropped", (double)get(&a->playback_dropped));
     set_number(env, out, "echoCancellation", a->aec != NULL);
+    set_number(env, out, "captureQueuedMs", (double)ring_fill(a->cap) * 1000.0 / a->rate);
+    set_number(env, out, "playbackQueuedMs", (double)ring_fill(a->play) * 1000.0 / a->rate);
   }
   set_number(env, out, "acceptsPreviousReceiveKey", l->srtp_recv_prev != NULL);
   set_number(env, out, "sendKeyDeferred", l->srtp_send_pending != NULL);

@@ -14,17 +14,16 @@
  * Needs pulseaudio and libasound2-plugins (requirePeers: a loud skip where missing, a failure
  * under CI=true) and what the native path needs to build (mediaPathProblem).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativeMediaLeg } from '../../../bench/native/native-media-leg.js';
 import { mediaPathProblem, type MediaPathStats } from '../../../native/media-path/index.mjs';
 import { CryptoRng } from '../../../src-main/base/rng.js';
-import { ManagedProcess } from '../../interop/harness/managed-process.js';
 import { requirePeers } from '../../interop/harness/peers.js';
 import { encodeWav, readWav } from '../../interop/harness/audio/wav.js';
 import { correlation, rms, speechLike } from '../../support/echo-simulation.js';
+import { LOOP_MICROPHONE, LOOP_SPEAKER, PulseLoop } from '../../support/pulse-loop.js';
 import { createLeg, createTestEngine, sleep } from './support/media-call-pair.js';
 
 const DEVICE_RATE = 48000;
@@ -39,60 +38,17 @@ if (problem !== undefined) {
 // Skips only where a Debian peer is missing (requirePeers prints why) or the addon cannot be built; never under CI=true.
 const suite = peers.available && problem === undefined ? describe : describe.skip;
 
-const home = mkdtempSync(join(tmpdir(), 'softphone-native-audio-'));
-const socket = join(home, 'pulse-native');
-let pulse: ManagedProcess | undefined;
+let loop: PulseLoop | undefined;
 const rng = new CryptoRng();
 
 beforeAll(async () => {
   if (!peers.available || problem !== undefined) return;
-  writeFileSync(
-    join(home, '.asoundrc'),
-    `# written by native-sound-card.test.ts
-pcm.softphone_speaker {
-  type pulse
-  server "unix:${socket}"
-  device "softphone_loop"
-  hint { show on description "Native loop speaker (PulseAudio null sink)" }
-}
-pcm.softphone_mic {
-  type pulse
-  server "unix:${socket}"
-  device "softphone_loop.monitor"
-  hint { show on description "Native loop microphone (the null sink's monitor)" }
-}
-`,
-  );
-  // This process's PortAudio (first initialised below, in the addon) reads our configuration.
-  process.env.HOME = home;
-  process.env.XDG_RUNTIME_DIR = home;
-  process.env.XDG_CONFIG_HOME = join(home, '.config');
-  delete process.env.ALSA_CONFIG_PATH;
-  delete process.env.ALSA_CONFIG_DIR;
-  delete process.env.PULSE_SERVER;
-  pulse = ManagedProcess.spawn({
-    name: 'pulseaudio',
-    command: 'pulseaudio',
-    args: [
-      '-n',
-      '--daemonize=no',
-      '--exit-idle-time=-1',
-      '--use-pid-file=no',
-      '--disable-shm',
-      '--log-target=stderr',
-      '-L', `module-null-sink sink_name=softphone_loop rate=${DEVICE_RATE} channels=1`,
-      '-L', `module-native-protocol-unix auth-anonymous=1 socket=${socket}`,
-    ],
-    logPath: join(home, 'pulseaudio.log'),
-    cwd: home,
-    env: { ...process.env },
-  });
-  await pulse.waitUntil('the PulseAudio socket', () => existsSync(socket), 15_000);
+  loop = await PulseLoop.start(DEVICE_RATE);
+  loop.adoptInThisProcess(); // this process's PortAudio (first initialised in the addon) reads the loop's configuration
 }, 30_000);
 
 afterAll(async () => {
-  await pulse?.stop();
-  rmSync(home, { recursive: true, force: true });
+  await loop?.stop();
 });
 
 interface Loop {
@@ -106,8 +62,8 @@ interface Loop {
 async function loopCall(echoCancellation: boolean): Promise<Loop> {
   const engine = createTestEngine();
   const source = speechLike(8000, SECONDS, 3, -20).signal.map((v) => v / 32768); // int16 scale → [-1, 1]
-  const playFile = join(home, `far-${echoCancellation}.wav`);
-  const recordFile = join(home, `heard-${echoCancellation}.wav`);
+  const playFile = join(loop!.home, `far-${echoCancellation}.wav`);
+  const recordFile = join(loop!.home, `heard-${echoCancellation}.wav`);
   writeFileSync(playFile, encodeWav(Float32Array.from(source), 8000));
   const suiteName = 'AES_CM_128_HMAC_SHA1_80';
   const native = new NativeMediaLeg({
@@ -115,7 +71,7 @@ async function loopCall(echoCancellation: boolean): Promise<Loop> {
     codec: 'PCMU',
     suite: suiteName,
     rng,
-    audio: { capture: 'softphone_mic', playback: 'softphone_speaker', rate: DEVICE_RATE, echoCancellation },
+    audio: { capture: LOOP_MICROPHONE, playback: LOOP_SPEAKER, rate: DEVICE_RATE, echoCancellation },
   });
   const ts = await createLeg(engine, { callId: `ts-loop-${echoCancellation}`, codecs: ['PCMU'], srtpSuites: [suiteName], audio: { playFile, recordFile } });
   let stats: MediaPathStats;

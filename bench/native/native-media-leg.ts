@@ -1,21 +1,21 @@
 /**
  * One call leg on the native media path prototype (native/media-path; issue 16): the TypeScript
  * engine's own offer/answer and SDES code (protocol/sdp) negotiates, then the negotiated stream -
- * the peer's address and port, the send payload type, our key and the peer's - goes to the native
- * thread, which does every 20 ms period on one wake-up. JS is woken during the call only for a
- * received DTMF digit or a move of the symmetric-RTP latch.
+ * the peer's address and port, the send payload type and ptime, our key and the peer's - goes to
+ * the native thread, which does each period (the ptime) on one wake-up. JS is woken during the
+ * call only for a received DTMF digit, a move of the symmetric-RTP latch or a stopped device.
  *
- * The prototype's scope (see the C file's comment): G.711, SDES-SRTP with
- * AES_CM_128_HMAC_SHA1_80/32 or plain RTP, 20 ms, file audio, RFC 4733 DTMF, hold, resume,
- * refreshes, re-keying (RFC 4568 §7.1.4, the previous receive key kept until the peer uses the new
- * one) and symmetric RTP with latching. Anything else (Opus, G.722, codec changes, sound cards)
- * stays on the TypeScript path, which remains the reference implementation the tests hold this
- * one to.
+ * The prototype's scope (see the C file's comment): G.711; SDES-SRTP with
+ * AES_CM_128_HMAC_SHA1_80/32 or plain RTP; 10-60 ms packets; file audio or sound cards (PortAudio,
+ * speexdsp resampling and echo cancellation); RFC 4733 DTMF; hold, resume, refreshes, re-keying
+ * (RFC 4568 §7.1.4, the previous receive key kept until the peer uses the new one); symmetric RTP
+ * with latching; RTCP (RFC 3550). Anything else (Opus, G.722, codec changes) stays on the
+ * TypeScript path, which remains the reference implementation the tests hold this one to.
  */
 import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats, type MediaPathStream } from '../../native/media-path/index.mjs';
 import type { Rng } from '../../src-main/base/rng.js';
 import { applyAnswer, createAnswer, createOffer, type CodecSpec, type Direction, type LocalMediaConfig, type NegotiatedMedia, type NegotiatedSession, type PendingOffer } from '../../src-main/protocol/sdp/index.js';
-import { TELEPHONE_EVENT, mediaFlow } from '../../src-main/media/call/local-media-config.js';
+import { TELEPHONE_EVENT, mediaFlow, sendPtimeMs } from '../../src-main/media/call/local-media-config.js';
 import { dtmfEventCode, dtmfKey } from '../../src-main/protocol/rtp/telephone-event.js';
 import type { SdesConfig } from '../../src-main/protocol/sdes/index.js';
 import type { SrtpSuiteName } from '../../src-main/protocol/srtp/index.js';
@@ -220,7 +220,7 @@ export class NativeMediaLeg {
       ...(this.options.rtcpIntervalMs === undefined ? {} : { rtcpIntervalMs: this.options.rtcpIntervalMs }),
       codec: this.options.codec,
       payloadType: send.payloadType,
-      frameSamples: 160,
+      frameSamples: sendPtimeMs(m.remotePtime) * 8, // the ptime the peer asked for (10-60 ms); what it sends may differ, playout takes any
       ssrc: rng.uint32(),
       sequence: rng.uint32() & 0xffff,
       timestamp: rng.uint32(),

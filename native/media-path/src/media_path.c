@@ -76,8 +76,8 @@ typedef struct {
 /* ---- sound cards (PortAudio) ---- */
 
 #define RING_SAMPLES 32768   /* power of two: 680 ms at 48 kHz */
-#define DEVICE_FRAME_MAX 1920 /* 20 ms at 96 kHz */
-#define LEVEL_FRAMES 5        /* meters over 100 ms, as the TypeScript streams */
+#define DEVICE_FRAME_MAX 5760 /* 60 ms at 96 kHz */
+#define LEVEL_MS 100          /* meters over 100 ms, as the TypeScript streams */
 
 /* A single-producer single-consumer ring of samples between a PortAudio callback and the media thread. */
 typedef struct {
@@ -239,6 +239,8 @@ typedef struct {
   int playing;
   uint16_t next_seq;
   int16_t last_frame[FRAME_MAX_SAMPLES];
+  int16_t pcm[2 * FRAME_MAX_SAMPLES]; /* decoded, not yet played (packets longer than a period) */
+  int pcm_len;
   int conceal_run;
   int deep_ticks, ticks_since_underrun;
   uint32_t remote_ssrc;
@@ -899,9 +901,10 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
   meter(a, frame, n, 0);
   memcpy(a->far, frame, sizeof(int16_t) * (size_t)n);
   a->have_far = 1;
-  if (++a->level_frames >= LEVEL_FRAMES) {
-    __atomic_store_n(&a->in_level_cdb, level_cdb(a->in_sum, LEVEL_FRAMES * n), __ATOMIC_RELAXED);
-    __atomic_store_n(&a->out_level_cdb, level_cdb(a->out_sum, LEVEL_FRAMES * n), __ATOMIC_RELAXED);
+  int level_frames = LEVEL_MS * 8 / n > 0 ? LEVEL_MS * 8 / n : 1;
+  if (++a->level_frames >= level_frames) {
+    __atomic_store_n(&a->in_level_cdb, level_cdb(a->in_sum, level_frames * n), __ATOMIC_RELAXED);
+    __atomic_store_n(&a->out_level_cdb, level_cdb(a->out_sum, level_frames * n), __ATOMIC_RELAXED);
     a->in_sum = a->out_sum = 0;
     a->in_peak = a->out_peak = 0;
     a->level_frames = 0;
@@ -909,7 +912,8 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
   uint32_t want = (uint32_t)a->device_frame;
   /* Windows of 2 s; the first ends after 0.5 s, so what the devices' start-up left queued (a
      PulseAudio stream pre-buffers before it plays) is cut before the echo canceller converges. */
-  if (++a->drift_ticks >= (a->windows == 0 ? 25 : 100)) {
+  int window = 2000 * 8 / n; /* periods in 2 s */
+  if (++a->drift_ticks >= (a->windows == 0 ? window / 4 : window)) {
     a->windows++;
     if (a->in != NULL && a->primed && a->cap_min != UINT32_MAX && a->cap_min > (uint32_t)(a->cushion + 1) * want) {
       /* the microphone runs faster than our clock: back to the cushion, in one cut */
@@ -1004,7 +1008,7 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
   audio_t *a = &l->audio;
   memset(a, 0, sizeof *a);
   a->rate = rate;
-  a->device_frame = rate / 50;
+  a->device_frame = (int)((int64_t)rate * l->frame_samples / 8000); /* one period at the device rate */
   a->in_gain = a->out_gain = 1.0f;
   a->in_level_cdb = a->out_level_cdb = -9000;
   a->cushion = 1;
@@ -1085,6 +1089,7 @@ static void play_frame(leg_t *l) {
       l->jb_count = 0;
       l->playing = 0;
     }
+    l->pcm_len = 0;
     memset(frame, 0, sizeof(int16_t) * (size_t)n);
     add(&l->c.frames_silent, 1);
     output(l, frame, n);
@@ -1118,33 +1123,48 @@ static void play_frame(leg_t *l) {
       add(&l->c.overflow_dropped, 1);
     }
   }
-  jb_slot_t *s = l->playing ? &l->jb[l->next_seq & (JB_SLOTS - 1)] : NULL;
-  if (s != NULL && s->present && s->seq == l->next_seq) {
-    int m = s->samples < n ? s->samples : n;
-    for (int i = 0; i < m; i++) frame[i] = l->alaw ? alaw_to_linear(s->payload[i]) : ulaw_to_linear(s->payload[i]);
-    for (int i = m; i < n; i++) frame[i] = 0;
+  /* Packets may carry another duration than our period (the peer's ptime is its own): decoded
+     samples go through a FIFO, and a period takes what it needs from as many packets as that is. */
+  int missing = 0;
+  while (l->playing && l->pcm_len < n) {
+    jb_slot_t *s = &l->jb[l->next_seq & (JB_SLOTS - 1)];
+    if (!(s->present && s->seq == l->next_seq)) {
+      missing = 1;
+      break;
+    }
+    for (int i = 0; i < s->samples; i++) l->pcm[l->pcm_len + i] = l->alaw ? alaw_to_linear(s->payload[i]) : ulaw_to_linear(s->payload[i]);
+    l->pcm_len += s->samples;
     s->present = 0;
     l->jb_count--;
     l->next_seq++;
+    add(&l->c.frames_played, 1);
+  }
+  if (l->playing && l->pcm_len >= n) {
+    memcpy(frame, l->pcm, sizeof(int16_t) * (size_t)n);
+    l->pcm_len -= n;
+    memmove(l->pcm, l->pcm + n, sizeof(int16_t) * (size_t)l->pcm_len);
     memcpy(l->last_frame, frame, sizeof(int16_t) * (size_t)n);
     l->conceal_run = 0;
-    add(&l->c.frames_played, 1);
   } else {
-    if (l->playing) {
+    if (l->playing && missing) {
       if (l->jb_count > 0) {
-        l->next_seq++; /* lost (or reordered beyond the queue): later frames are waiting */
+        l->next_seq++; /* lost (or reordered beyond the queue): later packets are waiting */
       } else {
         add(&l->c.underruns, 1); /* late: wait for it */
         l->ticks_since_underrun = 0;
       }
     }
+    /* What was decoded goes first; the rest of the period is concealed. */
+    int have = l->playing ? l->pcm_len : 0;
+    memcpy(frame, l->pcm, sizeof(int16_t) * (size_t)have);
+    l->pcm_len = 0;
     if (l->playing && l->conceal_run < CONCEAL_FRAMES) {
       /* G.711 loss: repeat the last frame, 6 dB quieter each time (Appendix I would do better). */
       l->conceal_run++;
-      for (int i = 0; i < n; i++) frame[i] = l->last_frame[i] = (int16_t)(l->last_frame[i] / 2);
+      for (int i = have; i < n; i++) frame[i] = l->last_frame[i] = (int16_t)(l->last_frame[i] / 2);
       add(&l->c.frames_concealed, 1);
     } else {
-      memset(frame, 0, sizeof(int16_t) * (size_t)n);
+      memset(frame + have, 0, sizeof(int16_t) * (size_t)(n - have));
       add(&l->c.frames_silent, 1);
     }
   }
@@ -1672,8 +1692,8 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   get_int(env, o, "timestamp", &ts);
   get_int(env, o, "recordSeconds", &record_s);
   get_int(env, o, "jitterFrames", &jitter);
-  if (remote_port <= 0 || remote_port > 65535 || pt < 0 || pt > 127 || frame < 80 || frame > FRAME_MAX_SAMPLES || record_s < 0 || record_s > 3600 || jitter < 1 || jitter > 8)
-    return throw_error(env, "MEDIA_PATH_ARGS", "remotePort, payloadType, frameSamples (80-480), recordSeconds (0-3600) or jitterFrames (1-8) out of range");
+  if (remote_port <= 0 || remote_port > 65535 || pt < 0 || pt > 127 || frame < 80 || frame > FRAME_MAX_SAMPLES || frame % 80 != 0 || record_s < 0 || record_s > 3600 || jitter < 1 || jitter > 8)
+    return throw_error(env, "MEDIA_PATH_ARGS", "remotePort, payloadType, frameSamples (80-480, whole 10 ms), recordSeconds (0-3600) or jitterFrames (1-8) out of range");
   struct sockaddr_storage remote, remote_rtcp;
   socklen_t remote_len, remote_rtcp_len = 0;
   if (parse_address(address, (int)remote_port, &remote, &remote_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "remoteAddress is not numeric"); /* checked before anything is set up */
@@ -1766,7 +1786,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
     if (napi_has_named_property(env, audio_obj, "echoCancellation", &has) == napi_ok && has && napi_get_named_property(env, audio_obj, "echoCancellation", &b) == napi_ok) napi_get_value_bool(env, b, &aec);
     int64_t rate = 48000;
     get_int(env, audio_obj, "rate", &rate);
-    if (rate < 8000 || rate > 96000 || rate % 50 != 0) return throw_error(env, "MEDIA_PATH_ARGS", "audio.rate: 8000-96000 Hz, a multiple of 50");
+    if (rate < 8000 || rate > 96000 || rate % 100 != 0) return throw_error(env, "MEDIA_PATH_ARGS", "audio.rate: 8000-96000 Hz, a multiple of 100 (whole samples in 10 ms)");
     if (audio_open(l, have_capture ? capture : NULL, have_playback ? playback : NULL, !no_capture, !no_playback, (int)rate, aec, why, sizeof why) != 0) return throw_error(env, "MEDIA_PATH_AUDIO", why);
   }
   l->recording_cap = (size_t)record_s * 8000;

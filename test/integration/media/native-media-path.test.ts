@@ -15,6 +15,7 @@ import { NativeMediaLeg, type NativeCodec, type NativeSuite } from '../../../ben
 import type { MediaEvent } from '../../../src-main/media/call-media.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { SrtpFilter } from '../../../src-main/media/call/srtp-filter.js';
+import { linearToUlaw } from '../../../src-main/protocol/codec/g711.js';
 import { generateKey } from '../../../src-main/protocol/sdes/index.js';
 import { analyseTone } from '../../interop/harness/audio/tone-analysis.js';
 import { AudioScratch, analyseRecording, createLeg, createTestEngine, expectLoopbackSdp, expectTone, sleep, waitUntil } from './support/media-call-pair.js';
@@ -191,6 +192,57 @@ maybe('the native media path prototype against the TypeScript engine (the refere
       peer.close();
     }
   }, 30_000);
+
+  for (const { ptimeMs, peerMs } of [
+    { ptimeMs: 30, peerMs: 10 },
+    { ptimeMs: 20, peerMs: 60 },
+  ]) {
+    it(`packet durations: a ${ptimeMs} ms period sends ${ptimeMs} ms packets and plays a peer that sends ${peerMs} ms ones without a gap`, async () => {
+      const { loadMediaPath } = await import('../../../native/media-path/index.mjs');
+      const addon = loadMediaPath();
+      const peer = dgram.createSocket('udp4');
+      const sizes: number[] = [];
+      peer.on('message', (m) => sizes.push(m.length));
+      await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
+      const leg = addon.open({ address: '127.0.0.1' });
+      const port = addon.localPort(leg);
+      try {
+        addon.start(leg, { remoteAddress: '127.0.0.1', remotePort: peer.address().port, codec: 'PCMU', payloadType: 0, frameSamples: ptimeMs * 8, ssrc: 7, sequence: 1, timestamp: 1, source: tone(440, 4), recordSeconds: 10, jitterFrames: 2 });
+        // The peer: a 500 Hz tone in packets of peerMs, paced by the wall clock.
+        const per = peerMs * 8;
+        const codes = new Uint8Array(per);
+        const started = Date.now();
+        let sentSamples = 0;
+        for (let seq = 0; sentSamples < 8000 * 3; seq++) {
+          for (let i = 0; i < per; i++) codes[i] = linearToUlaw(Math.round(12000 * Math.sin((2 * Math.PI * 500 * (sentSamples + i)) / 8000)));
+          const p = new Uint8Array(12 + per);
+          p[0] = 0x80;
+          p[2] = (seq >> 8) & 0xff;
+          p[3] = seq & 0xff;
+          new DataView(p.buffer).setUint32(4, sentSamples);
+          new DataView(p.buffer).setUint32(8, 0x1234);
+          p.set(codes, 12);
+          peer.send(p, port, '127.0.0.1');
+          sentSamples += per;
+          const due = started + (sentSamples / 8) - Date.now();
+          if (due > 0) await sleep(due);
+        }
+        await sleep(200);
+        const recording = addon.stop(leg);
+        const s = addon.stats(leg);
+        // RTP is every datagram of 100 octets or more (our RTCP compounds are shorter).
+        expect(new Set(sizes.filter((n) => n >= 100)), 'the sizes of the RTP packets we sent').toEqual(new Set([12 + ptimeMs * 8]));
+        expect(sizes.filter((n) => n === 12 + ptimeMs * 8).length, `${ptimeMs} ms packets sent over ~3 s`).toBeGreaterThan((2500 / ptimeMs) | 0);
+        expect(s.framesPlayed, 'peer packets played').toBeGreaterThan((2500 / peerMs) | 0);
+        expect(s.framesConcealed, 'periods concealed (start-up and the end only)').toBeLessThanOrEqual(4);
+        const heard = analyseTone({ samples: asFloat(recording.subarray(4000, 8000 * 3)), sampleRate: 8000 }, { trimSeconds: 0 });
+        expectTone(heard, 500, `the ${peerMs} ms packets played in ${ptimeMs} ms periods`);
+      } finally {
+        addon.close(leg);
+        peer.close();
+      }
+    }, 20_000);
+  }
 
   it('plain RTP: 20,000 random RTP-shaped datagrams (any CSRC count, extension, padding, sequence) reach the parser; every one is counted and the leg still plays the real stream', async () => {
     const { loadMediaPath } = await import('../../../native/media-path/index.mjs');

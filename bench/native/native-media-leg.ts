@@ -251,6 +251,16 @@ export class NativeMediaLeg {
     if (!this.closed) this.addon.setMuted(this.leg, muted);
   }
 
+  /** Other sound cards mid-call (throws MEDIA_PATH_AUDIO when one cannot be opened). */
+  setDevices(devices: Parameters<MediaPathAddon['setDevices']>[1]): void {
+    if (!this.closed) this.addon.setDevices(this.leg, devices);
+  }
+
+  /** Microphone and speaker gain, dB. */
+  setVolume(inputGainDb: number, outputGainDb: number): void {
+    if (!this.closed) this.addon.setVolume(this.leg, inputGainDb, outputGainDb);
+  }
+
   /** Stops the thread; returns the recording and the last counters. */
   stop(): { recording: Int16Array; stats: MediaPathStats | undefined } {
     if (this.closed) return { recording: new Int16Array(0), stats: undefined };

@@ -153,6 +153,9 @@ export interface MediaPathStats {
   readonly playbackUnderrunSamples?: number;
   readonly playbackDropped?: number;
   readonly echoCancellation?: number;
+  /** What the microphone's and the speaker's rings hold now, ms. */
+  readonly captureQueuedMs?: number;
+  readonly playbackQueuedMs?: number;
   /** When capture sample 0 was taken and playback sample 0 played (ms since the Unix epoch). */
   readonly captureStartEpochMs: number;
   readonly playbackStartEpochMs: number;
@@ -180,6 +183,8 @@ export interface MediaPathAddon {
   setMuted(leg: MediaPathLeg, muted: boolean): void;
   /** Microphone and speaker gain in dB (-60..+20). */
   setVolume(leg: MediaPathLeg, inputGainDb: number, outputGainDb: number): void;
+  /** Other sound cards mid-call (names as in start's audio): the streams reopen, the echo canceller starts over. Throws MEDIA_PATH_AUDIO when a device cannot be opened (that side is then silent). */
+  setDevices(leg: MediaPathLeg, devices: { readonly capture?: string; readonly playback?: string; readonly noCapture?: boolean; readonly noPlayback?: boolean }): void;
   /** PortAudio's devices. */
   devices(): { readonly name: string; readonly hostApi: string; readonly inputs: number; readonly outputs: number; readonly defaultRate: number }[];
   /** Queues an RFC 4733 digit (event 0-15); false when telephone-event was not agreed or 32 are queued. */

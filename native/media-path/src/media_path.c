@@ -78,6 +78,7 @@ typedef struct {
 #define RING_SAMPLES 32768   /* power of two: 680 ms at 48 kHz */
 #define DEVICE_FRAME_MAX 5760 /* 60 ms at 96 kHz */
 #define LEVEL_MS 100          /* meters over 100 ms, as the TypeScript streams */
+#define QUEUE_CAP_MS 100      /* at most this much over a ring's cushion, whatever the device does */
 
 /* A single-producer single-consumer ring of samples between a PortAudio callback and the media thread. */
 typedef struct {
@@ -867,7 +868,7 @@ static void capture_frame(leg_t *l, int16_t *frame, int n) {
      of silence and wait for the cushion again (raised by one period, up to four). */
   if (!a->primed && fill >= (uint32_t)a->cushion * want) a->primed = 1;
   if (fill < a->cap_min) a->cap_min = fill;
-  if (fill > RING_SAMPLES / 2) { /* a stall of hundreds of ms: back to the cushion at once */
+  if (fill > (uint32_t)a->cushion * want + (uint32_t)(a->rate / 1000) * QUEUE_CAP_MS) { /* a stall, or a burst after one: back to the cushion at once */
     ring_read(a->cap, NULL, fill - (uint32_t)a->cushion * want);
     add(&a->capture_dropped, 1);
   }
@@ -937,7 +938,9 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
   speex_resampler_process_int(a->up, 0, frame, &in_len, device, &out_len);
   uint32_t fill = ring_fill(a->play);
   if (fill < a->play_min) a->play_min = fill;
-  if (fill > RING_SAMPLES / 2) { /* the speaker stalled for hundreds of ms */
+  if (fill > 2 * want + (uint32_t)(a->rate / 1000) * QUEUE_CAP_MS) {
+    /* The speaker is not pulling (a stall; PulseAudio pre-buffering a new stream): keep the delay
+       bounded from the start, so the echo path the canceller learns stays where it is. */
     add(&a->playback_dropped, 1);
     return;
   }
@@ -1024,7 +1027,7 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
     return -1;
   }
   if (echo_cancellation) {
-    a->aec = speex_echo_state_init(l->frame_samples, 8000 * 3 / 10); /* 300 ms tail at 8 kHz: device buffers both ways plus the rings */
+    a->aec = speex_echo_state_init(l->frame_samples, 8000 / 5); /* 200 ms tail at 8 kHz */
     a->pp = a->aec == NULL ? NULL : speex_preprocess_state_init(l->frame_samples, 8000);
     int sr = 8000;
     if (a->aec == NULL || a->pp == NULL) {
@@ -1053,6 +1056,39 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
     return -1;
   }
   a->on = 1;
+  return 0;
+}
+
+/*
+ * Other devices mid-call (the user picked a headset; the old one was unplugged): the streams are
+ * closed, the rings emptied, the echo canceller reset (a new echo path) and the new streams
+ * opened. Called with the leg's lock held, so the media thread is between periods. 0, or -1
+ * with `why` (that side then has no stream; the call goes on).
+ */
+static int audio_switch(leg_t *l, const char *capture, const char *playback, int use_capture, int use_playback, char *why, size_t why_size) {
+  audio_t *a = &l->audio;
+  audio_close_streams(a);
+  a->cap->head = a->cap->tail = 0;
+  a->play->head = a->play->tail = 0;
+  ring_write(a->play, NULL, 2 * (uint32_t)a->device_frame);
+  a->primed = 0;
+  a->cushion = 1;
+  a->cap_min = a->play_min = UINT32_MAX;
+  a->drift_ticks = a->windows = a->play_skip = 0;
+  a->play_running = 0;
+  a->have_far = 0;
+  a->error_posted = 0;
+  if (a->aec != NULL) speex_echo_state_reset(a->aec);
+  PaError e = paNoError;
+  if ((use_capture && open_stream(a, &a->in, capture, 1, why, why_size) != paNoError) || (use_playback && open_stream(a, &a->out, playback, 0, why, why_size) != paNoError)) {
+    audio_close_streams(a);
+    return -1;
+  }
+  if ((a->in != NULL && (e = Pa_StartStream(a->in)) != paNoError) || (a->out != NULL && (e = Pa_StartStream(a->out)) != paNoError)) {
+    snprintf(why, why_size, "PortAudio could not start the stream: %s", Pa_GetErrorText(e));
+    audio_close_streams(a);
+    return -1;
+  }
   return 0;
 }
 
@@ -1976,6 +2012,27 @@ static napi_value js_rekey(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/** setDevices(leg, { capture?, playback?, noCapture?, noPlayback? }): other sound cards mid-call (names as start's audio). */
+static napi_value js_set_devices(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], b;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 2 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return argc < 2 ? throw_error(env, "MEDIA_PATH_ARGS", "setDevices(leg, devices)") : NULL;
+  if (!l->audio.on) return throw_error(env, "MEDIA_PATH_STATE", "the leg has no sound cards");
+  char capture[256], playback[256], why[320];
+  int have_capture = get_string(env, argv[1], "capture", capture, sizeof capture);
+  int have_playback = get_string(env, argv[1], "playback", playback, sizeof playback);
+  bool no_capture = false, no_playback = false, has = false;
+  if (napi_has_named_property(env, argv[1], "noCapture", &has) == napi_ok && has && napi_get_named_property(env, argv[1], "noCapture", &b) == napi_ok) napi_get_value_bool(env, b, &no_capture);
+  if (napi_has_named_property(env, argv[1], "noPlayback", &has) == napi_ok && has && napi_get_named_property(env, argv[1], "noPlayback", &b) == napi_ok) napi_get_value_bool(env, b, &no_playback);
+  pthread_mutex_lock(&l->lock);
+  int r = audio_switch(l, have_capture ? capture : NULL, have_playback ? playback : NULL, !no_capture, !no_playback, why, sizeof why);
+  pthread_mutex_unlock(&l->lock);
+  if (r != 0) return throw_error(env, "MEDIA_PATH_AUDIO", why);
+  return NULL;
+}
+
 /** setVolume(leg, inputGainDb, outputGainDb): microphone and speaker gain, clamped to -60..+20 dB. */
 static napi_value js_set_volume(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -2155,6 +2212,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sendDtmf", NULL, js_send_dtmf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setMuted", NULL, js_set_muted, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setVolume", NULL, js_set_volume, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setDevices", NULL, js_set_devices, NULL, NULL, NULL, napi_enumerable, NULL},
       {"devices", NULL, js_devices, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, js_stop, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -14,7 +14,10 @@
  *    TypeScript transport's stranger rules (a `latched` event when it moves);
  *  - RFC 4733 DTMF both ways (telephone-event/8000); sendDtmf returns false when the peer did not
  *    agree to it, so the user agent sends SIP INFO;
- *  - devices and volume: file audio only; setAudioDevices and setVolume change nothing;
+ *  - sound cards (with `devices`: the phone's device selection, ids as the TypeScript port's
+ *    `hostApi:name`): PortAudio on the native side, echo cancellation as selected, volume,
+ *    device switches (setAudioDevices), meters every 100 ms (`levels`, read from the native
+ *    counters), a stopped device as an `error` event; file audio (--play/--record) otherwise;
  *  - RTCP: the native thread sends SR/RR + SDES (and BYE), reads the peer's reports, and keeps
  *    RFC 3550's reception statistics; the `stats` event comes every 5 s from them, with the
  *    TypeScript E-model's MOS (as CallMediaSession.statsFrom).
@@ -29,7 +32,9 @@ import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptio
 import { encodeWav, parseWav } from '../../src-main/platform/audio/wav-format.js';
 import { estimateMos, estimateOneWayDelayMs } from '../../src-main/protocol/rtp/index.js';
 import type { Direction, NegotiatedSession } from '../../src-main/protocol/sdp/index.js';
-import type { MediaPathStats } from '../../native/media-path/index.mjs';
+import { loadMediaPath, type MediaPathStats } from '../../native/media-path/index.mjs';
+import type { DeviceSelection } from '../../src-main/media/call/index.js';
+import { stableDeviceIds } from '../../src-main/platform/audio/device-list.js';
 import { NativeLegRefusal, NativeMediaLeg, type NativeCodec } from './native-media-leg.js';
 
 const STATS_EVERY_MS = 5000;
@@ -74,16 +79,35 @@ export function mediaStatsOf(s: MediaPathStats, codec: string | undefined): Medi
   };
 }
 
+const LEVELS_EVERY_MS = 100;
+
+/** A dBFS figure from the native meters (-90: digital silence). */
+const dbfs = (v: number | undefined): number => (v === undefined || v <= -90 ? -Infinity : v);
+
+/** The sound cards a native call uses (PortAudio names) and what the port reports about them. */
+export interface NativeDevices {
+  readonly capture?: string;
+  readonly playback?: string;
+  /** The ids the user chose (undefined: the system default), as the TypeScript port reports them. */
+  readonly wantedCapture?: string;
+  readonly wantedPlayback?: string;
+  readonly echoCancellation: boolean;
+  /** Resolves a device id of the TypeScript port (`hostApi:name`, `#2` for duplicates) to a PortAudio name. */
+  readonly resolve: (id: string) => string | undefined;
+}
+
 export class NativeCallMedia implements CallMedia {
   private readonly events = new Emitter<MediaEvent>();
   readonly onEvent = this.events.event;
   private current: MediaState | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
+  private levelsTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
   constructor(
     private readonly leg: NativeMediaLeg,
     private readonly recordFile: string | undefined,
+    private devices?: NativeDevices,
   ) {}
 
   get state(): MediaState | undefined {
@@ -120,7 +144,41 @@ export class NativeCallMedia implements CallMedia {
     this.current = state;
     this.events.fire({ kind: 'negotiated', state });
     this.statsTimer ??= setInterval(() => this.fireStats(), STATS_EVERY_MS);
+    if (this.devices !== undefined && this.levelsTimer === undefined) {
+      this.levelsTimer = setInterval(() => this.fireLevels(), LEVELS_EVERY_MS);
+      this.fireDevices();
+    }
     return state;
+  }
+
+  private fireLevels(): void {
+    const s = this.leg.stats();
+    if (s === undefined || s.audio !== 1) return;
+    this.events.fire({
+      kind: 'levels',
+      levels: { inputRmsDbfs: dbfs(s.microphoneLevelDb), inputPeakDbfs: dbfs(s.microphonePeakDb), outputRmsDbfs: dbfs(s.speakerLevelDb), outputPeakDbfs: dbfs(s.speakerPeakDb), inputClipped: s.microphoneClipped === 1 },
+    });
+  }
+
+  private fireDevices(): void {
+    const d = this.devices;
+    if (d === undefined || this.disposed) return;
+    this.events.fire({
+      kind: 'audio-devices',
+      devices: {
+        backend: 'portaudio (native media path)',
+        ...(d.capture === undefined ? {} : { capture: d.capture }),
+        ...(d.playback === undefined ? {} : { playback: d.playback }),
+        ...(d.wantedCapture === undefined ? {} : { wantedCapture: d.wantedCapture }),
+        ...(d.wantedPlayback === undefined ? {} : { wantedPlayback: d.wantedPlayback }),
+        echoCancellation: d.echoCancellation,
+      },
+    });
+  }
+
+  /** For the leg's onAudioError: a sound-card stream stopped (unplugged); the call goes on. */
+  audioError(which: string): void {
+    if (!this.disposed) this.events.fire({ kind: 'error', source: which === 'microphone' ? 'microphone' : 'speaker', cause: 'audio-device-lost', message: `the ${which} stopped` });
   }
 
   private fireStats(): void {
@@ -152,18 +210,35 @@ export class NativeCallMedia implements CallMedia {
     this.leg.setMuted(muted);
   }
 
-  setAudioDevices(_choice: CallAudioDeviceChoice): Promise<void> {
-    return Promise.resolve(); // file audio only
+  setAudioDevices(choice: CallAudioDeviceChoice): Promise<void> {
+    const d = this.devices;
+    if (d === undefined || this.disposed) return Promise.resolve(); // file audio: nothing to move
+    const wantedCapture = choice.captureDeviceId === undefined ? d.wantedCapture : (choice.captureDeviceId ?? undefined);
+    const wantedPlayback = choice.playbackDeviceId === undefined ? d.wantedPlayback : (choice.playbackDeviceId ?? undefined);
+    const capture = wantedCapture === undefined ? undefined : d.resolve(wantedCapture);
+    const playback = wantedPlayback === undefined ? undefined : d.resolve(wantedPlayback);
+    try {
+      this.leg.setDevices({ ...(capture === undefined ? {} : { capture }), ...(playback === undefined ? {} : { playback }) });
+    } catch (e) {
+      this.events.fire({ kind: 'error', source: 'microphone', cause: 'audio-open-failed', message: e instanceof Error ? e.message : String(e) });
+    }
+    this.devices = { ...d, capture, playback, wantedCapture, wantedPlayback };
+    this.fireDevices();
+    return Promise.resolve();
   }
 
-  setVolume(_volume: CallVolume): void {
-    // file audio only: no gain stage in the prototype
+  setVolume(volume: CallVolume): void {
+    this.gains = { inputGainDb: volume.inputGainDb ?? this.gains.inputGainDb, outputGainDb: volume.outputGainDb ?? this.gains.outputGainDb };
+    this.leg.setVolume(this.gains.inputGainDb, this.gains.outputGainDb);
   }
+
+  private gains = { inputGainDb: 0, outputGainDb: 0 };
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
+    if (this.levelsTimer !== undefined) clearInterval(this.levelsTimer);
     const { recording } = this.leg.stop();
     this.leg.close();
     if (this.recordFile !== undefined) writeFileSync(this.recordFile, encodeWav(8000, recording));
@@ -171,30 +246,66 @@ export class NativeCallMedia implements CallMedia {
   }
 }
 
-/** Takes the calls the prototype can do; everything else goes to `fallback` (the TypeScript engine). */
-export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, recordSeconds = 600): CallMediaFactory {
+/** A device id of the TypeScript port (`hostApi:name`, `#2`… for duplicates) to PortAudio's name, over the native device list. */
+export function nativeDeviceResolver(): (id: string) => string | undefined {
+  const list = loadMediaPath().devices();
+  const ids = stableDeviceIds(list);
+  return (id) => {
+    const i = ids.indexOf(id);
+    return i < 0 ? undefined : list[i]!.name;
+  };
+}
+
+/**
+ * Takes the calls the prototype can do - a G.711 codec in the account, and file audio, or sound
+ * cards when `devices` gives the phone's selection - and hands everything else to `fallback`
+ * (the TypeScript engine).
+ */
+export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, recordSeconds = 600, devices?: () => DeviceSelection): CallMediaFactory {
   return {
     async create(options: CallMediaOptions): Promise<Result<CallMedia, MediaFailure>> {
       const codec = options.codecs.find((c): c is NativeCodec => c === 'PCMU' || c === 'PCMA');
       const suites = (options.srtpSuites ?? ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']).filter((s) => s === 'AES_CM_128_HMAC_SHA1_80' || s === 'AES_CM_128_HMAC_SHA1_32');
       const playFile = options.audio?.playFile;
-      if (codec === undefined || playFile === undefined || (options.srtp !== 'off' && suites.length === 0)) return fallback.create(options);
-      const wav = parseWav(new Uint8Array(readFileSync(playFile)));
-      if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error.message}` });
-      const source = wav.value.sampleRate === 8000 ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, 8000);
+      const soundCards = playFile === undefined && options.audio?.recordFile === undefined ? devices?.() : undefined;
+      if (codec === undefined || (playFile === undefined && soundCards === undefined) || (options.srtp !== 'off' && suites.length === 0)) return fallback.create(options);
+      let source: Int16Array | undefined;
+      let audio: NativeDevices | undefined;
+      if (playFile !== undefined) {
+        const wav = parseWav(new Uint8Array(readFileSync(playFile)));
+        if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error.message}` });
+        source = wav.value.sampleRate === 8000 ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, 8000);
+      } else if (soundCards !== undefined) {
+        const resolve = nativeDeviceResolver();
+        const capture = soundCards.captureDeviceId === undefined ? undefined : resolve(soundCards.captureDeviceId);
+        const playback = soundCards.playbackDeviceId === undefined ? undefined : resolve(soundCards.playbackDeviceId);
+        audio = {
+          resolve,
+          echoCancellation: soundCards.echoCancellation !== false,
+          ...(capture === undefined ? {} : { capture }),
+          ...(playback === undefined ? {} : { playback }),
+          ...(soundCards.captureDeviceId === undefined ? {} : { wantedCapture: soundCards.captureDeviceId }),
+          ...(soundCards.playbackDeviceId === undefined ? {} : { wantedPlayback: soundCards.playbackDeviceId }),
+        };
+      }
       try {
         const late: { media?: NativeCallMedia } = {};
         const leg = new NativeMediaLeg({
           onDtmf: (digit, ms) => late.media?.digit(digit, ms),
           onLatched: (address, port) => late.media?.latched(address, port),
+          onAudioError: (which) => late.media?.audioError(which),
           address: options.localAddress,
           codec,
           rng,
-          source,
-          recordSeconds,
+          ...(source === undefined ? {} : { source }),
+          ...(audio === undefined
+            ? {}
+            : { audio: { ...(audio.capture === undefined ? {} : { capture: audio.capture }), ...(audio.playback === undefined ? {} : { playback: audio.playback }), rate: soundCards?.sampleRate ?? 48000, echoCancellation: audio.echoCancellation } }),
+          recordSeconds: source === undefined ? 0 : recordSeconds,
           sdes: { policy: options.srtp, transport: options.signalling, allowInsecureTransport: options.allowInsecureSdes, suites },
         });
-        late.media = new NativeCallMedia(leg, options.audio?.recordFile);
+        late.media = new NativeCallMedia(leg, options.audio?.recordFile, audio);
+        if (soundCards !== undefined && (soundCards.inputGainDb !== undefined || soundCards.outputGainDb !== undefined)) late.media.setVolume({ ...(soundCards.inputGainDb === undefined ? {} : { inputGainDb: soundCards.inputGainDb }), ...(soundCards.outputGainDb === undefined ? {} : { outputGainDb: soundCards.outputGainDb }) });
         return ok(late.media);
       } catch (e) {
         return err(failure(e, 'socket-failed'));

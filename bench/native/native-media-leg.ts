@@ -32,6 +32,8 @@ export interface NativeLegOptions {
   readonly onDtmf?: (digit: string, durationMs: number) => void;
   /** Symmetric RTP moved to where the peer really sends from (a NAT rewrote its SDP address). */
   readonly onLatched?: (address: string, port: number) => void;
+  /** A sound-card stream stopped by itself ('microphone' | 'speaker'; unplugged). */
+  readonly onAudioError?: (which: string) => void;
   /** The SDES policy and signalling hop when the leg answers for a phone (default: from `suite`, over TLS). */
   readonly sdes?: SdesConfig;
   readonly rng: Rng;
@@ -202,13 +204,14 @@ export class NativeMediaLeg {
         : { suite: m.srtp.suite as NativeSuite, sendKey: keySalt(m.srtp.send), receiveKey: keySalt(m.srtp.receive[0]!), replayWindow: m.srtp.replayWindowSize };
     const rng = this.options.rng;
     const te = m.telephoneEvent !== undefined && m.telephoneEvent.clockRate === 8000 ? m.telephoneEvent.payloadType : undefined;
-    const { onDtmf, onLatched } = this.options;
+    const { onDtmf, onLatched, onAudioError } = this.options;
     this.dtmf = te !== undefined;
     this.addon.start(this.leg, {
       ...(te === undefined ? {} : { dtmfPayloadType: te }),
       onEvent: (kind, a, b, text) => {
         if (kind === 'dtmf') onDtmf?.(dtmfKey(a) ?? '?', b);
-        else onLatched?.(text, a);
+        else if (kind === 'latched') onLatched?.(text, a);
+        else onAudioError?.(text);
       },
       remoteAddress: m.remoteAddress!,
       remotePort: m.remotePort,

@@ -145,6 +145,10 @@ export interface MediaPathStats {
   readonly deviceRate?: number;
   readonly microphoneLevelDb?: number;
   readonly speakerLevelDb?: number;
+  readonly microphonePeakDb?: number;
+  readonly speakerPeakDb?: number;
+  /** 1 when a microphone sample hit full scale in the last 100 ms. */
+  readonly microphoneClipped?: number;
   /** Periods the microphone had less than 20 ms ready (filled with silence), periods it was more than 80 ms ahead (cut to 40), samples its ring refused. */
   readonly captureUnderruns?: number;
   readonly captureDropped?: number;

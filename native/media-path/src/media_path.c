@@ -1,27 +1,32 @@
 /*
  * The native media path prototype (issue 16): one call leg's steady-state frame path on a native
- * thread, so a call costs no JavaScript wake-ups at all. JS negotiates (SDP, SDES keys: the
- * TypeScript engine's code) and controls; this thread does, every 20 ms on one absolute-time
- * wake-up (clock_nanosleep TIMER_ABSTIME, so it never drifts):
+ * thread, so a call costs no JavaScript wake-ups. JS negotiates (SDP, SDES keys: the TypeScript
+ * engine's code) and controls; this thread does, once a period (the ptime, 10-60 ms) on one
+ * absolute-time wake-up (clock_nanosleep TIMER_ABSTIME, so it never drifts), under the leg's lock:
  *
- *   1. read every datagram waiting on the RTP socket (non-blocking), SRTP-unprotect it with
- *      libsrtp2, check it is our payload type, put it in a small sequence-ordered jitter buffer;
- *   2. take the next 20 ms of the capture source, G.711-encode it (µ-law or A-law), write the
- *      RTP header, SRTP-protect, send it (the socket is connected to the peer, so the kernel
- *      drops every other source's datagrams: symmetric RTP without latching in this prototype);
- *   3. play one frame out of the jitter buffer (decode; a missing frame repeats the last one,
- *      attenuated, then silence) into the recording.
+ *   1. read every datagram waiting on the RTP socket (and the RTCP socket without rtcp-mux),
+ *      with its kernel arrival time: RTCP to the reports' bookkeeping (rtcp.c); RTP through the
+ *      symmetric-RTP latch (strangers cost a comparison), SRTP (libsrtp2; the previous receive
+ *      key during a re-key), into a small sequence-ordered jitter queue and RFC 3550 reception
+ *      statistics; RFC 4733 telephone-events reported to JS;
+ *   2. take the period's capture (file PCM, or the microphone: PortAudio's callback fills a ring,
+ *      resampled to 8 kHz, echo-cancelled, gained, metered), G.711-encode it (or an RFC 4733
+ *      event), write the RTP header, SRTP-protect, send it to where the peer really sends from;
+ *   3. play one period out of the jitter queue (any packet duration, through a decoded-sample
+ *      FIFO; a missing packet is concealed and the queue adapts) into the recording and/or the
+ *      speaker's ring;
+ *   4. when due, an RTCP compound (SR/RR + SDES, SRTCP) at a randomised interval; BYE on stop.
  *
- * Scope (a prototype): G.711 only; SRTP AES_CM_128_HMAC_SHA1_80/32 or plain RTP; RTCP counted
- * and dropped when muxed (none sent; without rtcp-mux nothing listens on port + 1); no latching,
- * re-key or device audio; RFC 4733 DTMF both ways (sendDtmf; received digits wake JS through a
- * thread-safe function); hold, resume and refreshes with the same keys go through update(). The
- * capture source is PCM handed over once (file audio); the recording is kept in memory up to a
- * cap and handed back on stop. Counters are read with relaxed atomics.
+ * Scope (a prototype): G.711 only; SRTP AES_CM_128_HMAC_SHA1_80/32 or plain RTP; hold, resume,
+ * refreshes, re-keys and peer moves through update()/rekey(); sound cards through PortAudio
+ * (naudiodon's build), device switches through setDevices(). JS is woken only for a received
+ * digit, a latch move or a stopped device (one thread-safe function). Counters are read with
+ * relaxed atomics; the rest of stats() under the lock.
  *
  * The JS side: native/media-path/index.mjs (loader and build); bench/native/ (a leg negotiated by
- * the TypeScript offer/answer, and the CallMedia port over it for the bench's in-phone figure);
- * tested by test/integration/media/native-media-path.test.ts.
+ * the TypeScript offer/answer, and the CallMedia port over it); tested by
+ * test/integration/media/native-{media-path,rtcp,sound-card}.test.ts and fuzzed by
+ * native/media-path/fuzz/ (test/fuzz/native-media-path.test.ts).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -111,7 +116,8 @@ typedef struct {
   float in_gain, out_gain;
   double in_sum, out_sum;
   int in_peak, out_peak, level_frames;
-  int32_t in_level_cdb, out_level_cdb; /* the last 100 ms, centi-dBFS (atomic) */
+  int32_t in_level_cdb, out_level_cdb, in_peak_cdb, out_peak_cdb; /* the last 100 ms, centi-dBFS (atomic) */
+  int32_t in_clipped; /* a microphone sample hit full scale in the last 100 ms */
   uint64_t capture_underruns, capture_dropped, capture_overflow, playback_underrun_samples, playback_dropped;
   /* The microphone ring's cushion (periods kept queued; raised by underruns, at most 4) and whether it is primed. */
   int cushion, primed;
@@ -906,6 +912,9 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
   if (++a->level_frames >= level_frames) {
     __atomic_store_n(&a->in_level_cdb, level_cdb(a->in_sum, level_frames * n), __ATOMIC_RELAXED);
     __atomic_store_n(&a->out_level_cdb, level_cdb(a->out_sum, level_frames * n), __ATOMIC_RELAXED);
+    __atomic_store_n(&a->in_peak_cdb, level_cdb((double)a->in_peak * a->in_peak, 1), __ATOMIC_RELAXED);
+    __atomic_store_n(&a->out_peak_cdb, level_cdb((double)a->out_peak * a->out_peak, 1), __ATOMIC_RELAXED);
+    __atomic_store_n(&a->in_clipped, a->in_peak >= 32767, __ATOMIC_RELAXED);
     a->in_sum = a->out_sum = 0;
     a->in_peak = a->out_peak = 0;
     a->level_frames = 0;
@@ -1013,7 +1022,7 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
   a->rate = rate;
   a->device_frame = (int)((int64_t)rate * l->frame_samples / 8000); /* one period at the device rate */
   a->in_gain = a->out_gain = 1.0f;
-  a->in_level_cdb = a->out_level_cdb = -9000;
+  a->in_level_cdb = a->out_level_cdb = a->in_peak_cdb = a->out_peak_cdb = -9000;
   a->cushion = 1;
   a->cap_min = a->play_min = UINT32_MAX;
   int err = 0;
@@ -2160,6 +2169,9 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
     set_number(env, out, "deviceRate", a->rate);
     set_number(env, out, "microphoneLevelDb", (double)__atomic_load_n(&a->in_level_cdb, __ATOMIC_RELAXED) / 100.0);
     set_number(env, out, "speakerLevelDb", (double)__atomic_load_n(&a->out_level_cdb, __ATOMIC_RELAXED) / 100.0);
+    set_number(env, out, "microphonePeakDb", (double)__atomic_load_n(&a->in_peak_cdb, __ATOMIC_RELAXED) / 100.0);
+    set_number(env, out, "speakerPeakDb", (double)__atomic_load_n(&a->out_peak_cdb, __ATOMIC_RELAXED) / 100.0);
+    set_number(env, out, "microphoneClipped", __atomic_load_n(&a->in_clipped, __ATOMIC_RELAXED));
     set_number(env, out, "captureUnderruns", (double)get(&a->capture_underruns));
     set_number(env, out, "captureDropped", (double)get(&a->capture_dropped));
     set_number(env, out, "captureOverflow", (double)get(&a->capture_overflow));

@@ -17,7 +17,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NativeCallMedia, nativeCallMediaFactory } from '../../../bench/native/native-call-media.js';
 import { NativeMediaLeg } from '../../../bench/native/native-media-leg.js';
+import type { MediaEvent } from '../../../src-main/media/call-media.js';
 import { mediaPathProblem, type MediaPathStats } from '../../../native/media-path/index.mjs';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { requirePeers } from '../../interop/harness/peers.js';
@@ -146,6 +148,52 @@ suite('the native media path on sound cards (PortAudio → ALSA pulse → PulseA
     process.stdout.write(`ERLE by second ${JSON.stringify(bySecond)}; capture underruns ${st.captureUnderruns} dropped ${st.captureDropped}, playback underrun samples ${st.playbackUnderrunSamples} dropped ${st.playbackDropped}, queued ${st.captureQueuedMs}/${st.playbackQueuedMs} ms, late wake-ups ${st.lateWakeups}\n`);
     expect(erle, `echo return loss enhancement ${erle.toFixed(1)} dB`).toBeGreaterThan(15);
     process.stdout.write(`native sound-card loop with echo cancellation: ERLE ${erle.toFixed(1)} dB over ${FROM_S + 1}-${SECONDS - 1} s\n`);
+  }, 30_000);
+
+  it('behind the CallMedia port with the phone\'s device selection (TypeScript port ids, hostApi:name): the devices event names the loop\'s devices, levels come every 100 ms, the speaker volume acts, and an unknown device is an error event while the call goes on', async () => {
+    const engine = createTestEngine();
+    const factory = nativeCallMediaFactory(engine, rng, 0, () => ({ captureDeviceId: `ALSA:${LOOP_MICROPHONE}`, playbackDeviceId: `ALSA:${LOOP_SPEAKER}`, sampleRate: DEVICE_RATE, echoCancellation: false }));
+    const made = await factory.create({ callId: 'port', codecs: ['PCMU'], srtp: 'mandatory', signalling: 'tls', allowInsecureSdes: false, localAddress: '127.0.0.1' });
+    if (!made.ok) throw new Error(made.error.message);
+    const native = made.value;
+    expect(native, 'a G.711 call on sound cards is taken by the native path').toBeInstanceOf(NativeCallMedia);
+    const events: MediaEvent[] = [];
+    native.onEvent((e) => events.push(e));
+    const playFile = join(loop!.home, 'port-far.wav');
+    writeFileSync(playFile, encodeWav(Float32Array.from(speechLike(8000, SECONDS, 9, -20).signal, (v) => v / 32768), 8000));
+    const ts = await createLeg(engine, { callId: 'ts-port', codecs: ['PCMU'], audio: { playFile } });
+    const speakerOver = async (ms: number): Promise<number> => {
+      const from = events.length;
+      await sleep(ms);
+      const v = events.slice(from).flatMap((e) => (e.kind === 'levels' && Number.isFinite(e.levels.outputRmsDbfs) ? [10 ** (e.levels.outputRmsDbfs / 10)] : []));
+      return 10 * Math.log10(v.reduce((a, b) => a + b, 0) / Math.max(1, v.length));
+    };
+    try {
+      const offer = ts.media.createOffer();
+      if (!offer.ok) throw new Error(offer.error.message);
+      const answer = native.answerOffer(offer.value);
+      if (!answer.ok) throw new Error(answer.error.message);
+      if (!ts.media.applyAnswer(answer.value.sdp).ok) throw new Error('answer');
+      const devices = events.find((e) => e.kind === 'audio-devices');
+      expect(devices?.kind === 'audio-devices' ? devices.devices : undefined).toMatchObject({ capture: LOOP_MICROPHONE, playback: LOOP_SPEAKER, wantedCapture: `ALSA:${LOOP_MICROPHONE}`, echoCancellation: false });
+      await sleep(3000);
+      const atUnity = await speakerOver(1500);
+      native.setVolume({ outputGainDb: -20 });
+      await sleep(200);
+      const quieter = await speakerOver(1500);
+      expect(atUnity, 'the speaker plays the peer').toBeGreaterThan(-40);
+      expect(atUnity - quieter, 'the speaker volume at -20 dB').toBeGreaterThan(15);
+      expect(events.filter((e) => e.kind === 'levels').length, 'levels about every 100 ms').toBeGreaterThan(30);
+      await native.setAudioDevices({ captureDeviceId: 'ALSA:no such device' });
+      const error = events.find((e) => e.kind === 'error');
+      expect(error?.kind === 'error' ? error : undefined, 'an unknown device').toMatchObject({ source: 'microphone', cause: 'audio-open-failed' });
+      const sentBefore = (native as NativeCallMedia).nativeStats()!.packetsSent;
+      await sleep(500);
+      expect((native as NativeCallMedia).nativeStats()!.packetsSent - sentBefore, 'the call goes on').toBeGreaterThan(15);
+    } finally {
+      native.dispose();
+      ts.media.dispose();
+    }
   }, 30_000);
 
   it('switches devices mid-call: without a microphone the peer hears nothing come back; once the microphone is opened halfway through, the loop is heard; a device that does not exist is a typed error and the call goes on', async () => {

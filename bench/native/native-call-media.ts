@@ -58,7 +58,7 @@ function stateOf(session: NegotiatedSession): MediaState {
 /** The port's call-quality figures from the native counters, as CallMediaSession.statsFrom derives them from its RTCP reporter. */
 export function mediaStatsOf(s: MediaPathStats, codec: string | undefined): MediaStats {
   const lossPercent = s.expected > 0 ? Math.max(0, ((s.expected - s.received) / s.expected) * 100) : 0;
-  const jitterBufferMs = s.queueFrames * 20;
+  const jitterBufferMs = s.queueMs;
   const rttMs = s.rttMs >= 0 ? s.rttMs : undefined;
   const oneWay = estimateOneWayDelayMs({ ...(rttMs === undefined ? {} : { rttMs }), jitterBufferMs, packetizationMs: 20 });
   const { mos } = estimateMos({ codec: (codec ?? 'pcmu').split('/')[0]!.toLowerCase(), packetLossPercent: lossPercent, oneWayDelayMs: oneWay });

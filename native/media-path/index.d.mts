@@ -98,7 +98,7 @@ export interface MediaPathStats {
   readonly overflowDropped: number;
   /** Playout found nothing queued (the peer's packet late): the queue deepened by a frame. */
   readonly underruns: number;
-  /** The queue started over: a new SSRC, or a sequence jump of more than 16 either way. */
+  /** The queue started over: a new SSRC, or a sequence jump of more than 64 either way. */
   readonly resyncs: number;
   /** Authenticated while the stream does not receive (we hold, or inactive): not played. */
   readonly held: number;
@@ -139,6 +139,8 @@ export interface MediaPathStats {
   readonly peerSaidBye: number;
   /** Frames waiting in the playout queue (the jitter buffer's depth). */
   readonly queueFrames: number;
+  /** Their duration, ms (the playout delay the queue adds). */
+  readonly queueMs: number;
   readonly rtcpMux: number;
   /** 1 with sound cards; then the device figures below (levels over the last 100 ms, dBFS RMS; -90 silence). */
   readonly audio: number;

@@ -56,7 +56,7 @@
 
 #define FRAME_MAX_SAMPLES 480 /* 60 ms at 8 kHz */
 #define PACKET_MAX 1500
-#define JB_SLOTS 16 /* power of two */
+#define JB_SLOTS 64 /* power of two: 640 ms of 10 ms packets */
 #define CONCEAL_FRAMES 3
 #define DTMF_QUEUE 32 /* power of two */
 #define DTMF_GAP_TICKS 560 /* 70 ms of audio between digits, as the TypeScript sender */
@@ -243,6 +243,7 @@ typedef struct {
   /* jitter buffer */
   jb_slot_t jb[JB_SLOTS];
   int jb_count;
+  int jb_samples; /* the queued packets' duration, samples: the queue's depth is measured in time, not packets */
   int playing;
   uint16_t next_seq;
   int16_t last_frame[FRAME_MAX_SAMPLES];
@@ -495,6 +496,7 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length, int64_t arrival_
          from this packet rather than wait for, or refuse as late, a sequence that never comes. */
       memset(l->jb, 0, sizeof l->jb);
       l->jb_count = 0;
+      l->jb_samples = 0;
       l->next_seq = seq;
       add(&l->c.resyncs, 1);
     } else if (ahead < 0) {
@@ -510,6 +512,8 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length, int64_t arrival_
   }
   add(&l->c.accepted, 1);
   if (!s->present) l->jb_count++;
+  else l->jb_samples -= s->samples; /* a stale slot reused */
+  l->jb_samples += payload;
   s->present = 1;
   s->seq = seq;
   s->samples = (uint16_t)payload;
@@ -1132,6 +1136,7 @@ static void play_frame(leg_t *l) {
     if (l->playing || l->jb_count > 0) {
       memset(l->jb, 0, sizeof l->jb);
       l->jb_count = 0;
+      l->jb_samples = 0;
       l->playing = 0;
     }
     l->pcm_len = 0;
@@ -1140,28 +1145,35 @@ static void play_frame(leg_t *l) {
     output(l, frame, n);
     return;
   }
-  if (!l->playing && l->jb_count >= l->jitter_target) {
+  int target = l->jitter_target * n; /* the queue's target depth, samples (periods of our ptime) */
+  if (!l->playing && l->jb_samples >= target) {
     /* The peer started first: what queued in the socket before this thread ran would stay as
-       delay for the whole call. Keep the newest `jitter_target` frames only. */
+       delay for the whole call. Keep the newest `jitter_target` periods only. */
     l->playing = 1;
-    while (l->jb_count > l->jitter_target) {
+    while (l->jb_count > 0) {
       jb_slot_t *d = &l->jb[l->next_seq & (JB_SLOTS - 1)];
-      if (d->present && d->seq == l->next_seq) {
+      int present = d->present && d->seq == l->next_seq;
+      if (present && l->jb_samples - d->samples < target) break;
+      if (present) {
         d->present = 0;
         l->jb_count--;
+        l->jb_samples -= d->samples;
         add(&l->c.overflow_dropped, 1);
       }
       l->next_seq++;
     }
   }
   if (l->playing) {
+    /* Periods (this ptime) in 10 s: a queue deeper than the target that long drops one packet. */
+    int ten_seconds = 80000 / n;
     l->ticks_since_underrun++;
-    l->deep_ticks = l->jb_count > l->jitter_target ? l->deep_ticks + 1 : 0;
-    if (l->jb_count > l->jitter_target + 3 || (l->deep_ticks >= 500 && l->ticks_since_underrun >= 500)) {
+    l->deep_ticks = l->jb_samples > target ? l->deep_ticks + 1 : 0;
+    if (l->jb_samples > target + 3 * n || (l->deep_ticks >= ten_seconds && l->ticks_since_underrun >= ten_seconds)) {
       jb_slot_t *d = &l->jb[l->next_seq & (JB_SLOTS - 1)];
       if (d->present && d->seq == l->next_seq) {
         d->present = 0;
         l->jb_count--;
+        l->jb_samples -= d->samples;
       }
       l->next_seq++;
       l->deep_ticks = 0;
@@ -1181,6 +1193,7 @@ static void play_frame(leg_t *l) {
     l->pcm_len += s->samples;
     s->present = 0;
     l->jb_count--;
+    l->jb_samples -= s->samples;
     l->next_seq++;
     add(&l->c.frames_played, 1);
   }
@@ -2162,6 +2175,7 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   set_number(env, out, "remoteLossPercent", l->have_remote_fraction ? (double)l->remote_fraction / 256.0 * 100.0 : -1);
   set_number(env, out, "peerSaidBye", l->peer_bye);
   set_number(env, out, "queueFrames", l->jb_count);
+  set_number(env, out, "queueMs", (double)l->jb_samples / 8.0);
   set_number(env, out, "rtcpMux", l->rtcp_mux);
   const audio_t *a = &l->audio;
   set_number(env, out, "audio", a->on);

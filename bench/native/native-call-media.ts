@@ -1,8 +1,8 @@
 /**
  * The native media path prototype behind the CallMedia port (issue 16), for the media bench's
- * in-phone figure: a CallMediaFactory that takes the calls the prototype can do - a G.711 codec
- * among the account's, file audio (the headless phone's --play/--record) - and hands every other
- * call to the TypeScript engine it wraps (PhoneAdapters.decorateMedia).
+ * in-phone figure: a CallMediaFactory that takes the calls the prototype can do - the account's
+ * first codec PCMU, PCMA or Opus; file audio (the headless phone's --play/--record) or sound cards
+ * - and hands every other call to the TypeScript engine it wraps (PhoneAdapters.decorateMedia).
  *
  * What a call on it cannot do, and how it says so through the port:
  *  - hold, resume, session refreshes and a peer moving are re-negotiated with the same keys (the
@@ -35,7 +35,7 @@ import type { Direction, NegotiatedSession } from '../../src-main/protocol/sdp/i
 import { loadMediaPath, type MediaPathStats } from '../../native/media-path/index.mjs';
 import type { DeviceSelection } from '../../src-main/media/call/index.js';
 import { stableDeviceIds } from '../../src-main/platform/audio/device-list.js';
-import { NativeLegRefusal, NativeMediaLeg, type NativeCodec } from './native-media-leg.js';
+import { NativeLegRefusal, NativeMediaLeg, nativePcmRate, type NativeCodec } from './native-media-leg.js';
 
 const STATS_EVERY_MS = 5000;
 
@@ -108,6 +108,8 @@ export class NativeCallMedia implements CallMedia {
     private readonly leg: NativeMediaLeg,
     private readonly recordFile: string | undefined,
     private devices?: NativeDevices,
+    /** The recording's rate (the leg's PCM rate). */
+    private readonly recordRate = 8000,
   ) {}
 
   get state(): MediaState | undefined {
@@ -241,7 +243,7 @@ export class NativeCallMedia implements CallMedia {
     if (this.levelsTimer !== undefined) clearInterval(this.levelsTimer);
     const { recording } = this.leg.stop();
     this.leg.close();
-    if (this.recordFile !== undefined) writeFileSync(this.recordFile, encodeWav(8000, recording));
+    if (this.recordFile !== undefined) writeFileSync(this.recordFile, encodeWav(this.recordRate, recording));
     this.events.dispose();
   }
 }
@@ -264,7 +266,9 @@ export function nativeDeviceResolver(): (id: string) => string | undefined {
 export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, recordSeconds = 600, devices?: () => DeviceSelection): CallMediaFactory {
   return {
     async create(options: CallMediaOptions): Promise<Result<CallMedia, MediaFailure>> {
-      const codec = options.codecs.find((c): c is NativeCodec => c === 'PCMU' || c === 'PCMA');
+      // The account's first codec decides (a native leg offers that one codec): PCMU, PCMA or Opus.
+      const first = options.codecs[0];
+      const codec = first === 'PCMU' || first === 'PCMA' || first === 'opus' ? (first as NativeCodec) : undefined;
       const suites = (options.srtpSuites ?? ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']).filter((s) => s === 'AES_CM_128_HMAC_SHA1_80' || s === 'AES_CM_128_HMAC_SHA1_32');
       const playFile = options.audio?.playFile;
       const soundCards = playFile === undefined && options.audio?.recordFile === undefined ? devices?.() : undefined;
@@ -274,7 +278,8 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, rec
       if (playFile !== undefined) {
         const wav = parseWav(new Uint8Array(readFileSync(playFile)));
         if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error.message}` });
-        source = wav.value.sampleRate === 8000 ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, 8000);
+        const rate = nativePcmRate(codec);
+        source = wav.value.sampleRate === rate ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, rate);
       } else if (soundCards !== undefined) {
         const resolve = nativeDeviceResolver();
         const capture = soundCards.captureDeviceId === undefined ? undefined : resolve(soundCards.captureDeviceId);
@@ -304,7 +309,7 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, rec
           recordSeconds: source === undefined ? 0 : recordSeconds,
           sdes: { policy: options.srtp, transport: options.signalling, allowInsecureTransport: options.allowInsecureSdes, suites },
         });
-        late.media = new NativeCallMedia(leg, options.audio?.recordFile, audio);
+        late.media = new NativeCallMedia(leg, options.audio?.recordFile, audio, nativePcmRate(codec));
         if (soundCards !== undefined && (soundCards.inputGainDb !== undefined || soundCards.outputGainDb !== undefined)) late.media.setVolume({ ...(soundCards.inputGainDb === undefined ? {} : { inputGainDb: soundCards.inputGainDb }), ...(soundCards.outputGainDb === undefined ? {} : { outputGainDb: soundCards.outputGainDb }) });
         return ok(late.media);
       } catch (e) {

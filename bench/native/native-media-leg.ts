@@ -15,12 +15,18 @@
 import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats, type MediaPathStream } from '../../native/media-path/index.mjs';
 import type { Rng } from '../../src-main/base/rng.js';
 import { applyAnswer, createAnswer, createOffer, type CodecSpec, type Direction, type LocalMediaConfig, type NegotiatedMedia, type NegotiatedSession, type PendingOffer } from '../../src-main/protocol/sdp/index.js';
-import { TELEPHONE_EVENT, mediaFlow, sendPtimeMs } from '../../src-main/media/call/local-media-config.js';
+import { TELEPHONE_EVENT, TELEPHONE_EVENT_48K, mediaFlow, sendPtimeMs } from '../../src-main/media/call/local-media-config.js';
+import { OPUS_DESCRIPTOR } from '../../src-main/media/codecs/opus-codec.js';
 import { dtmfEventCode, dtmfKey } from '../../src-main/protocol/rtp/telephone-event.js';
 import type { SdesConfig } from '../../src-main/protocol/sdes/index.js';
 import type { SrtpSuiteName } from '../../src-main/protocol/srtp/index.js';
 
-export type NativeCodec = 'PCMU' | 'PCMA';
+export type NativeCodec = 'PCMU' | 'PCMA' | 'opus';
+
+/** The PCM rate of the native path for a codec: G.711 at 8 kHz, Opus at 16 kHz (wideband voice). */
+export function nativePcmRate(codec: NativeCodec): number {
+  return codec === 'opus' ? 16000 : 8000;
+}
 export type NativeSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
 
 export interface NativeLegOptions {
@@ -37,7 +43,7 @@ export interface NativeLegOptions {
   /** The SDES policy and signalling hop when the leg answers for a phone (default: from `suite`, over TLS). */
   readonly sdes?: SdesConfig;
   readonly rng: Rng;
-  /** 8 kHz mono PCM, sent once. */
+  /** Mono PCM at nativePcmRate(codec), sent once. */
   readonly source?: Int16Array;
   /** Sound cards (PortAudio device names; see the addon's devices()) instead of `source`. */
   readonly audio?: MediaPathStream['audio'];
@@ -50,6 +56,7 @@ export interface NativeLegOptions {
 }
 
 const CODECS: Record<NativeCodec, CodecSpec> = {
+  opus: { payloadType: OPUS_DESCRIPTOR.payloadType, encodingName: 'opus', clockRate: 48000, channels: 2, ...(OPUS_DESCRIPTOR.fmtp === undefined ? {} : { fmtp: OPUS_DESCRIPTOR.fmtp }) },
   PCMU: { payloadType: 0, encodingName: 'PCMU', clockRate: 8000 },
   PCMA: { payloadType: 8, encodingName: 'PCMA', clockRate: 8000 },
 };
@@ -94,7 +101,7 @@ export class NativeMediaLeg {
     this.config = {
       address: options.address,
       port: this.addon.localPort(this.leg),
-      codecs: [codec, TELEPHONE_EVENT],
+      codecs: options.codec === 'opus' ? [codec, TELEPHONE_EVENT_48K, TELEPHONE_EVENT] : [codec, TELEPHONE_EVENT],
       ptime: 20,
       rtcpMux: options.rtcpMux ?? true,
       srtp: options.sdes ?? (options.suite === undefined ? { policy: 'off', transport: 'tls' } : { policy: 'mandatory', transport: 'tls', suites: [options.suite as SrtpSuiteName] }),
@@ -145,7 +152,7 @@ export class NativeMediaLeg {
   private apply(session: NegotiatedSession, localDirection: Direction): void {
     const m = session.media.find((x) => x.type === 'audio' && x.accepted);
     if (m === undefined || m.remoteAddress === undefined || m.sendCodec === undefined) throw new NativeLegRefusal('native leg: no accepted audio stream', 488);
-    if (m.sendCodec.encodingName.toUpperCase() !== this.options.codec) throw new NativeLegRefusal(`native leg: negotiated ${m.sendCodec.encodingName}, not ${this.options.codec}`, 488);
+    if (m.sendCodec.encodingName.toLowerCase() !== this.options.codec.toLowerCase()) throw new NativeLegRefusal(`native leg: negotiated ${m.sendCodec.encodingName}, not ${this.options.codec}`, 488);
     if (m.srtp !== undefined && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_80' && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_32') throw new NativeLegRefusal(`native leg: ${m.srtp.suite} is not in the prototype`, 488);
     if (this.streamSetUp === undefined) {
       this.start(m);
@@ -203,7 +210,8 @@ export class NativeMediaLeg {
         ? undefined
         : { suite: m.srtp.suite as NativeSuite, sendKey: keySalt(m.srtp.send), receiveKey: keySalt(m.srtp.receive[0]!), replayWindow: m.srtp.replayWindowSize };
     const rng = this.options.rng;
-    const te = m.telephoneEvent !== undefined && m.telephoneEvent.clockRate === 8000 ? m.telephoneEvent.payloadType : undefined;
+    // telephone-event at the stream's own clock (RFC 4733 §2.1: 8000 with G.711, 48000 with Opus).
+    const te = m.telephoneEvent !== undefined && m.telephoneEvent.clockRate === send.clockRate ? m.telephoneEvent.payloadType : undefined;
     const { onDtmf, onLatched, onAudioError } = this.options;
     this.dtmf = te !== undefined;
     this.addon.start(this.leg, {
@@ -223,7 +231,7 @@ export class NativeMediaLeg {
       ...(this.options.rtcpIntervalMs === undefined ? {} : { rtcpIntervalMs: this.options.rtcpIntervalMs }),
       codec: this.options.codec,
       payloadType: send.payloadType,
-      frameSamples: sendPtimeMs(m.remotePtime) * 8, // the ptime the peer asked for (10-60 ms); what it sends may differ, playout takes any
+      frameSamples: (sendPtimeMs(m.remotePtime) * nativePcmRate(this.options.codec)) / 1000, // the ptime the peer asked for (10-60 ms); what it sends may differ, playout takes any
       ssrc: rng.uint32(),
       sequence: rng.uint32() & 0xffff,
       timestamp: rng.uint32(),

@@ -47,6 +47,7 @@
 #include <node_api.h>
 #include <srtp2/srtp.h>
 
+#include <opus/opus.h>
 #include <portaudio.h>
 #include <speex/speex_echo.h>
 #include <speex/speex_preprocess.h>
@@ -54,12 +55,15 @@
 
 #include "rtcp.h"
 
-#define FRAME_MAX_SAMPLES 480 /* 60 ms at 8 kHz */
+#define FRAME_MAX_SAMPLES 960 /* a period: 60 ms at 16 kHz (Opus), 120 ms of G.711 */
+#define PAYLOAD_MAX 1275      /* the largest Opus packet (RFC 6716 §3.4); G.711 up to FRAME_MAX_SAMPLES */
+#define PACKET_SAMPLES_MAX 1920 /* the longest packet played: 120 ms at 16 kHz */
+#define PCM_FIFO (FRAME_MAX_SAMPLES + PACKET_SAMPLES_MAX)
 #define PACKET_MAX 1500
 #define JB_SLOTS 64 /* power of two: 640 ms of 10 ms packets */
 #define CONCEAL_FRAMES 3
 #define DTMF_QUEUE 32 /* power of two */
-#define DTMF_GAP_TICKS 560 /* 70 ms of audio between digits, as the TypeScript sender */
+#define DTMF_GAP_MS 70 /* of audio between digits, as the TypeScript sender */
 
 #define RETIRED_MAX 4
 #define RELATCH_AFTER_US 1000000      /* plain RTP: a new source only after the latched one is quiet 1 s */
@@ -134,8 +138,9 @@ typedef struct {
 typedef struct {
   int present;
   uint16_t seq;
-  uint16_t samples;
-  uint8_t payload[FRAME_MAX_SAMPLES];
+  uint16_t samples; /* the packet's duration at the PCM rate */
+  uint16_t bytes;
+  uint8_t payload[PAYLOAD_MAX];
 } jb_slot_t;
 
 /* A transport address (v4-mapped IPv6 compared as IPv4). */
@@ -173,6 +178,12 @@ typedef struct {
   /* config */
   int fd;
   int alaw;
+  /* The codec: G.711 (PCM and RTP clock at 8 kHz), or Opus (RFC 7587: RTP clock 48 kHz; PCM
+     at 16 kHz, wideband voice, where the echo canceller converges fast). Zero rates mean 8 kHz. */
+  int opus;
+  OpusEncoder *enc;
+  OpusDecoder *dec;
+  int pcm_rate, clock_rate;
   int payload_type;
   int frame_samples;
   int period_ns;
@@ -247,7 +258,7 @@ typedef struct {
   int playing;
   uint16_t next_seq;
   int16_t last_frame[FRAME_MAX_SAMPLES];
-  int16_t pcm[2 * FRAME_MAX_SAMPLES]; /* decoded, not yet played (packets longer than a period) */
+  int16_t pcm[PCM_FIFO]; /* decoded, not yet played (packets longer than a period) */
   int pcm_len;
   int conceal_run;
   int deep_ticks, ticks_since_underrun;
@@ -258,6 +269,11 @@ typedef struct {
 
 static int srtp_ready = 0;
 static pthread_mutex_t srtp_init_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The leg's PCM rate and RTP clock (8 kHz unless set: G.711), and a period in RTP timestamp units. */
+static inline int pcm_rate(const leg_t *l) { return l->pcm_rate > 0 ? l->pcm_rate : 8000; }
+static inline int clock_rate(const leg_t *l) { return l->clock_rate > 0 ? l->clock_rate : 8000; }
+static inline uint32_t ts_step(const leg_t *l) { return (uint32_t)((int64_t)l->frame_samples * clock_rate(l) / pcm_rate(l)); }
 
 /* ---- G.711 (ITU-T G.711; the classic Sun reference formulation) ---- */
 
@@ -439,7 +455,7 @@ static void dtmf_received(leg_t *l, const uint8_t *packet, int header, int paylo
   if (l->have_last_dtmf && ts == l->last_dtmf_ts) return; /* the end packet's repeats */
   l->have_last_dtmf = 1;
   l->last_dtmf_ts = ts;
-  uint32_t duration_ms = (((uint32_t)e[2] << 8) | e[3]) / 8;
+  uint32_t duration_ms = (((uint32_t)e[2] << 8) | e[3]) * 1000u / (uint32_t)clock_rate(l);
   add(&l->c.dtmf_received, 1);
   post_event(l, EVENT_DTMF, e[0], (int32_t)duration_ms, NULL);
 }
@@ -450,7 +466,7 @@ static void rx_packet(leg_t *l, const uint8_t *packet, int64_t arrival_wall_us) 
   uint32_t ts = ((uint32_t)packet[4] << 24) | ((uint32_t)packet[5] << 16) | ((uint32_t)packet[6] << 8) | packet[7];
   uint32_t ssrc = ((uint32_t)packet[8] << 24) | ((uint32_t)packet[9] << 16) | ((uint32_t)packet[10] << 8) | packet[11];
   if (!l->rx_active || l->rx.ssrc != ssrc) {
-    rtcp_rx_init(&l->rx, ssrc, 8000);
+    rtcp_rx_init(&l->rx, ssrc, (uint32_t)clock_rate(l));
     l->rx_active = 1;
   }
   rtcp_rx_packet(&l->rx, seq, ts, arrival_wall_us);
@@ -472,7 +488,7 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length, int64_t arrival_
   }
   int padding = (packet[0] & 0x20) ? packet[length - 1] : 0;
   int payload = length - header - padding;
-  if (payload <= 0 || payload > FRAME_MAX_SAMPLES) {
+  if (payload <= 0 || payload > (l->opus ? PAYLOAD_MAX : FRAME_MAX_SAMPLES)) {
     add(&l->c.not_rtp, 1);
     return;
   }
@@ -510,13 +526,22 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length, int64_t arrival_
     add(&l->c.duplicates, 1);
     return;
   }
+  int samples = payload; /* G.711: an octet a sample */
+  if (l->opus) {
+    samples = opus_packet_get_nb_samples(packet + header, payload, pcm_rate(l));
+    if (samples <= 0 || samples > PACKET_SAMPLES_MAX) { /* not an Opus packet (RFC 6716 §3.1), or longer than 120 ms */
+      add(&l->c.not_rtp, 1);
+      return;
+    }
+  }
   add(&l->c.accepted, 1);
   if (!s->present) l->jb_count++;
   else l->jb_samples -= s->samples; /* a stale slot reused */
-  l->jb_samples += payload;
+  l->jb_samples += samples;
   s->present = 1;
   s->seq = seq;
-  s->samples = (uint16_t)payload;
+  s->samples = (uint16_t)samples;
+  s->bytes = (uint16_t)payload;
   memcpy(s->payload, packet + header, (size_t)payload);
   if (!l->playing) {
     /* Not playing yet: the earliest sequence number seen is where playout starts. */
@@ -912,7 +937,8 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
   meter(a, frame, n, 0);
   memcpy(a->far, frame, sizeof(int16_t) * (size_t)n);
   a->have_far = 1;
-  int level_frames = LEVEL_MS * 8 / n > 0 ? LEVEL_MS * 8 / n : 1;
+  int per_ms = pcm_rate(l) / 1000;
+  int level_frames = LEVEL_MS * per_ms / n > 0 ? LEVEL_MS * per_ms / n : 1;
   if (++a->level_frames >= level_frames) {
     __atomic_store_n(&a->in_level_cdb, level_cdb(a->in_sum, level_frames * n), __ATOMIC_RELAXED);
     __atomic_store_n(&a->out_level_cdb, level_cdb(a->out_sum, level_frames * n), __ATOMIC_RELAXED);
@@ -926,7 +952,7 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
   uint32_t want = (uint32_t)a->device_frame;
   /* Windows of 2 s; the first ends after 0.5 s, so what the devices' start-up left queued (a
      PulseAudio stream pre-buffers before it plays) is cut before the echo canceller converges. */
-  int window = 2000 * 8 / n; /* periods in 2 s */
+  int window = 2000 * per_ms / n; /* periods in 2 s */
   if (++a->drift_ticks >= (a->windows == 0 ? window / 4 : window)) {
     a->windows++;
     if (a->in != NULL && a->primed && a->cap_min != UINT32_MAX && a->cap_min > (uint32_t)(a->cushion + 1) * want) {
@@ -1024,7 +1050,7 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
   audio_t *a = &l->audio;
   memset(a, 0, sizeof *a);
   a->rate = rate;
-  a->device_frame = (int)((int64_t)rate * l->frame_samples / 8000); /* one period at the device rate */
+  a->device_frame = (int)((int64_t)rate * l->frame_samples / pcm_rate(l)); /* one period at the device rate */
   a->in_gain = a->out_gain = 1.0f;
   a->in_level_cdb = a->out_level_cdb = a->in_peak_cdb = a->out_peak_cdb = -9000;
   a->cushion = 1;
@@ -1032,17 +1058,17 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
   int err = 0;
   a->cap = (ring_t *)calloc(1, sizeof(ring_t));
   a->play = (ring_t *)calloc(1, sizeof(ring_t));
-  a->down = speex_resampler_init(1, (spx_uint32_t)rate, 8000, 5, &err);
-  a->up = a->down == NULL ? NULL : speex_resampler_init(1, 8000, (spx_uint32_t)rate, 5, &err);
+  a->down = speex_resampler_init(1, (spx_uint32_t)rate, (spx_uint32_t)pcm_rate(l), 5, &err);
+  a->up = a->down == NULL ? NULL : speex_resampler_init(1, (spx_uint32_t)pcm_rate(l), (spx_uint32_t)rate, 5, &err);
   if (a->cap == NULL || a->play == NULL || a->down == NULL || a->up == NULL) {
     snprintf(why, why_size, "out of memory for the audio path");
     audio_free(a);
     return -1;
   }
   if (echo_cancellation) {
-    a->aec = speex_echo_state_init(l->frame_samples, 8000 / 5); /* 200 ms tail at 8 kHz */
-    a->pp = a->aec == NULL ? NULL : speex_preprocess_state_init(l->frame_samples, 8000);
-    int sr = 8000;
+    a->aec = speex_echo_state_init(l->frame_samples, pcm_rate(l) / 5); /* a 200 ms tail at the PCM rate (8 or 16 kHz) */
+    a->pp = a->aec == NULL ? NULL : speex_preprocess_state_init(l->frame_samples, pcm_rate(l));
+    int sr = pcm_rate(l);
     if (a->aec == NULL || a->pp == NULL) {
       snprintf(why, why_size, "the echo canceller could not start");
       audio_free(a);
@@ -1165,7 +1191,7 @@ static void play_frame(leg_t *l) {
   }
   if (l->playing) {
     /* Periods (this ptime) in 10 s: a queue deeper than the target that long drops one packet. */
-    int ten_seconds = 80000 / n;
+    int ten_seconds = 10 * pcm_rate(l) / n;
     l->ticks_since_underrun++;
     l->deep_ticks = l->jb_samples > target ? l->deep_ticks + 1 : 0;
     if (l->jb_samples > target + 3 * n || (l->deep_ticks >= ten_seconds && l->ticks_since_underrun >= ten_seconds)) {
@@ -1189,8 +1215,14 @@ static void play_frame(leg_t *l) {
       missing = 1;
       break;
     }
-    for (int i = 0; i < s->samples; i++) l->pcm[l->pcm_len + i] = l->alaw ? alaw_to_linear(s->payload[i]) : ulaw_to_linear(s->payload[i]);
-    l->pcm_len += s->samples;
+    if (l->opus) {
+      int got = opus_decode(l->dec, s->payload, s->bytes, l->pcm + l->pcm_len, PCM_FIFO - l->pcm_len, 0);
+      if (got < 0) got = opus_decode(l->dec, NULL, 0, l->pcm + l->pcm_len, s->samples, 0); /* corrupt behind a valid TOC: conceal its duration */
+      l->pcm_len += got > 0 ? got : 0;
+    } else {
+      for (int i = 0; i < s->samples; i++) l->pcm[l->pcm_len + i] = l->alaw ? alaw_to_linear(s->payload[i]) : ulaw_to_linear(s->payload[i]);
+      l->pcm_len += s->samples;
+    }
     s->present = 0;
     l->jb_count--;
     l->jb_samples -= s->samples;
@@ -1216,7 +1248,11 @@ static void play_frame(leg_t *l) {
     int have = l->playing ? l->pcm_len : 0;
     memcpy(frame, l->pcm, sizeof(int16_t) * (size_t)have);
     l->pcm_len = 0;
-    if (l->playing && l->conceal_run < CONCEAL_FRAMES) {
+    int per_2_5ms = pcm_rate(l) / 400;
+    if (l->playing && l->conceal_run < CONCEAL_FRAMES && l->opus && (n - have) % per_2_5ms == 0 && opus_decode(l->dec, NULL, 0, frame + have, n - have, 0) == n - have) {
+      l->conceal_run++; /* Opus's own concealment (RFC 6716 §4.4) */
+      add(&l->c.frames_concealed, 1);
+    } else if (l->playing && l->conceal_run < CONCEAL_FRAMES && !l->opus) {
       /* G.711 loss: repeat the last frame, 6 dB quieter each time (Appendix I would do better). */
       l->conceal_run++;
       for (int i = have; i < n; i++) frame[i] = l->last_frame[i] = (int16_t)(l->last_frame[i] / 2);
@@ -1238,7 +1274,7 @@ static void play_frame(leg_t *l) {
  * 70 ms of audio before the next digit. Returns 1 when `packet` now holds an event packet.
  */
 static int dtmf_packet(leg_t *l, uint8_t *packet, int *length) {
-  uint32_t n = (uint32_t)l->frame_samples;
+  uint32_t n = ts_step(l); /* a period in timestamp units (the event's clock is the stream's) */
   if (l->dtmf_pt < 0) return 0;
   if (l->dtmf_state == 3) {
     l->dtmf_gap -= (int)n;
@@ -1271,7 +1307,7 @@ static int dtmf_packet(leg_t *l, uint8_t *packet, int *length) {
     end = 1;
     if (--l->dtmf_repeats <= 0) {
       l->dtmf_state = 3;
-      l->dtmf_gap = DTMF_GAP_TICKS;
+      l->dtmf_gap = DTMF_GAP_MS * clock_rate(l) / 1000;
     }
   }
   packet[1] = (uint8_t)(l->dtmf_pt | (marker ? 0x80 : 0));
@@ -1288,7 +1324,7 @@ static int dtmf_packet(leg_t *l, uint8_t *packet, int *length) {
 }
 
 static void send_frame(leg_t *l) {
-  uint8_t packet[12 + FRAME_MAX_SAMPLES + SRTP_MAX_TRAILER_LEN];
+  uint8_t packet[12 + PAYLOAD_MAX + SRTP_MAX_TRAILER_LEN];
   int n = l->frame_samples;
   int16_t pcm[FRAME_MAX_SAMPLES];
   if (l->audio.on) capture_frame(l, pcm, n); /* every period: the microphone's ring never backs up */
@@ -1296,10 +1332,13 @@ static void send_frame(leg_t *l) {
     /* Not sending (we hold, or the peer holds us): the microphone and the RTP clock run on, so
        the next packet shows the gap in its timestamp and carries the marker bit (RFC 3551 §4.1). */
     l->source_pos = l->source_pos + (size_t)n < l->source_samples ? l->source_pos + (size_t)n : l->source_samples;
-    l->timestamp += (uint32_t)n;
+    l->timestamp += ts_step(l);
     l->marker_sent = 0;
     return;
   }
+  if (!l->audio.on)
+    for (int i = 0; i < n; i++) pcm[i] = l->source_pos < l->source_samples ? l->source[l->source_pos++] : 0;
+  if (l->muted) memset(pcm, 0, sizeof(int16_t) * (size_t)n);
   packet[0] = 0x80;
   packet[1] = (uint8_t)(l->payload_type | (l->marker_sent ? 0 : 0x80));
   l->marker_sent = 1;
@@ -1313,17 +1352,21 @@ static void send_frame(leg_t *l) {
   packet[9] = (uint8_t)(l->ssrc >> 16);
   packet[10] = (uint8_t)(l->ssrc >> 8);
   packet[11] = (uint8_t)l->ssrc;
-  for (int i = 0; i < n; i++) {
-    int16_t v = 0;
-    if (l->audio.on) v = pcm[i];
-    else if (l->source_pos < l->source_samples) v = l->source[l->source_pos++];
-    if (l->muted) v = 0;
-    packet[12 + i] = l->alaw ? linear_to_alaw(v) : linear_to_ulaw(v);
-  }
   int length = 12 + n;
+  if (l->opus) {
+    int bytes = opus_encode(l->enc, pcm, n, packet + 12, PAYLOAD_MAX);
+    if (bytes < 0) {
+      add(&l->c.send_errors, 1);
+      bytes = 0;
+    }
+    length = 12 + bytes;
+  } else {
+    for (int i = 0; i < n; i++) packet[12 + i] = l->alaw ? linear_to_alaw(pcm[i]) : linear_to_ulaw(pcm[i]);
+  }
   if (dtmf_packet(l, packet, &length)) add(&l->c.dtmf_sent, 1);
   l->seq++;
-  l->timestamp += (uint32_t)n;
+  l->timestamp += ts_step(l);
+  if (length <= 12) return; /* the encoder failed (counted): nothing to send this period */
   if (!l->latch.target.set) return; /* the peer's SDP gave no usable address (0.0.0.0 hold): nowhere to send */
   int payload_octets = length - 12;
   uint32_t packet_ts = ((uint32_t)packet[4] << 24) | ((uint32_t)packet[5] << 16) | ((uint32_t)packet[6] << 8) | packet[7];
@@ -1375,7 +1418,7 @@ static void send_report(leg_t *l, int bye, int64_t wall_us) {
   rtcp_sender_info_t info;
   if (sr) {
     info.ntp = rtcp_ntp_from_unix_ms((double)wall_us / 1000.0);
-    info.rtp_ts = l->last_sent_ts + (uint32_t)(int64_t)floor((double)(wall_us - l->last_sent_wall_us) * 8000.0 / 1e6 + 0.5);
+    info.rtp_ts = l->last_sent_ts + (uint32_t)(int64_t)floor((double)(wall_us - l->last_sent_wall_us) * clock_rate(l) / 1e6 + 0.5);
     info.packets = (uint32_t)packets;
     info.octets = (uint32_t)l->octets_sent;
   }
@@ -1534,6 +1577,10 @@ static void leg_close(leg_t *l) {
   leg_stop(l);
   l->closed = 1;
   audio_free(&l->audio);
+  if (l->enc != NULL) opus_encoder_destroy(l->enc);
+  if (l->dec != NULL) opus_decoder_destroy(l->dec);
+  l->enc = NULL;
+  l->dec = NULL;
   if (l->on_event != NULL) napi_release_threadsafe_function(l->on_event, napi_tsfn_abort);
   l->on_event = NULL;
   if (l->fd >= 0) close(l->fd);
@@ -1740,8 +1787,10 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   char address[64], codec[8], suite[40];
   int64_t remote_port = 0, pt = -1, frame = 160, ssrc = 0, seq = 0, ts = 0, record_s = 0, jitter = 2, window = 128;
   if (!get_string(env, o, "remoteAddress", address, sizeof address)) return throw_error(env, "MEDIA_PATH_ARGS", "remoteAddress: a numeric IPv4 or IPv6 address");
-  if (!get_string(env, o, "codec", codec, sizeof codec) || (strcmp(codec, "PCMU") != 0 && strcmp(codec, "PCMA") != 0))
-    return throw_error(env, "MEDIA_PATH_ARGS", "codec: PCMU or PCMA");
+  if (!get_string(env, o, "codec", codec, sizeof codec) || (strcmp(codec, "PCMU") != 0 && strcmp(codec, "PCMA") != 0 && strcmp(codec, "opus") != 0))
+    return throw_error(env, "MEDIA_PATH_ARGS", "codec: PCMU, PCMA or opus");
+  int is_opus = strcmp(codec, "opus") == 0;
+  int rate_pcm = is_opus ? 16000 : 8000;
   get_int(env, o, "remotePort", &remote_port);
   get_int(env, o, "payloadType", &pt);
   get_int(env, o, "frameSamples", &frame);
@@ -1750,8 +1799,8 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   get_int(env, o, "timestamp", &ts);
   get_int(env, o, "recordSeconds", &record_s);
   get_int(env, o, "jitterFrames", &jitter);
-  if (remote_port <= 0 || remote_port > 65535 || pt < 0 || pt > 127 || frame < 80 || frame > FRAME_MAX_SAMPLES || frame % 80 != 0 || record_s < 0 || record_s > 3600 || jitter < 1 || jitter > 8)
-    return throw_error(env, "MEDIA_PATH_ARGS", "remotePort, payloadType, frameSamples (80-480, whole 10 ms), recordSeconds (0-3600) or jitterFrames (1-8) out of range");
+  if (remote_port <= 0 || remote_port > 65535 || pt < 0 || pt > 127 || frame < rate_pcm / 100 || frame > rate_pcm * 6 / 100 || frame % (rate_pcm / 100) != 0 || record_s < 0 || record_s > 3600 || jitter < 1 || jitter > 8)
+    return throw_error(env, "MEDIA_PATH_ARGS", "remotePort, payloadType, frameSamples (10-60 ms at the codec's PCM rate, whole 10 ms), recordSeconds (0-3600) or jitterFrames (1-8) out of range");
   struct sockaddr_storage remote, remote_rtcp;
   socklen_t remote_len, remote_rtcp_len = 0;
   if (parse_address(address, (int)remote_port, &remote, &remote_len) != 0) return throw_error(env, "MEDIA_PATH_ARGS", "remoteAddress is not numeric"); /* checked before anything is set up */
@@ -1776,9 +1825,24 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   if (interval_ms < 100 || interval_ms > 60000) return throw_error(env, "MEDIA_PATH_ARGS", "rtcpIntervalMs: 100-60000");
 
   l->alaw = strcmp(codec, "PCMA") == 0;
+  l->opus = is_opus;
+  l->pcm_rate = rate_pcm;
+  l->clock_rate = is_opus ? 48000 : 8000;
+  if (is_opus) {
+    /* As the TypeScript OpusCodec: VoIP, 32 kbit/s, complexity 8, in-band FEC for 5 % loss; wideband. */
+    int e1 = 0, e2 = 0;
+    l->enc = opus_encoder_create(rate_pcm, 1, OPUS_APPLICATION_VOIP, &e1);
+    l->dec = opus_decoder_create(rate_pcm, 1, &e2);
+    if (l->enc == NULL || l->dec == NULL) return throw_error(env, "MEDIA_PATH_CODEC", "libopus could not create the encoder or decoder");
+    opus_encoder_ctl(l->enc, OPUS_SET_BITRATE(32000));
+    opus_encoder_ctl(l->enc, OPUS_SET_COMPLEXITY(8));
+    opus_encoder_ctl(l->enc, OPUS_SET_INBAND_FEC(1));
+    opus_encoder_ctl(l->enc, OPUS_SET_PACKET_LOSS_PERC(5));
+    opus_encoder_ctl(l->enc, OPUS_SET_MAX_BANDWIDTH(OPUS_BANDWIDTH_WIDEBAND));
+  }
   l->payload_type = (int)pt;
   l->frame_samples = (int)frame;
-  l->period_ns = (int)(frame * 125000); /* 8 kHz: 125 µs a sample */
+  l->period_ns = (int)(frame * 1000000000LL / pcm_rate(l));
   l->ssrc = (uint32_t)ssrc;
   l->seq = (uint16_t)seq;
   l->timestamp = (uint32_t)ts;
@@ -1847,7 +1911,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
     if (rate < 8000 || rate > 96000 || rate % 100 != 0) return throw_error(env, "MEDIA_PATH_ARGS", "audio.rate: 8000-96000 Hz, a multiple of 100 (whole samples in 10 ms)");
     if (audio_open(l, have_capture ? capture : NULL, have_playback ? playback : NULL, !no_capture, !no_playback, (int)rate, aec, why, sizeof why) != 0) return throw_error(env, "MEDIA_PATH_AUDIO", why);
   }
-  l->recording_cap = (size_t)record_s * 8000;
+  l->recording_cap = (size_t)record_s * (size_t)pcm_rate(l);
   if (l->recording_cap > 0 && (l->recording = (int16_t *)malloc(l->recording_cap * 2)) == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
   /* Not connected yet: the first packet from the peer latches (a NAT may rewrite its address). */
   latch_reset(&l->latch, &remote, remote_len);
@@ -1903,7 +1967,7 @@ static napi_value js_send_dtmf(napi_env env, napi_callback_info info) {
     uint32_t head = l->dtmf_head, tail = __atomic_load_n(&l->dtmf_tail, __ATOMIC_ACQUIRE);
     if (head - tail < DTMF_QUEUE) {
       l->dtmf_queue[head & (DTMF_QUEUE - 1)].event = (uint8_t)event;
-      l->dtmf_queue[head & (DTMF_QUEUE - 1)].ticks = (uint32_t)ms * 8;
+      l->dtmf_queue[head & (DTMF_QUEUE - 1)].ticks = (uint32_t)ms * (uint32_t)(clock_rate(l) / 1000);
       __atomic_store_n(&l->dtmf_head, head + 1, __ATOMIC_RELEASE);
       queued = 1;
     }
@@ -2170,12 +2234,13 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   set_number(env, out, "expected", snap.expected);
   set_number(env, out, "received", snap.received);
   set_number(env, out, "lost", snap.lost);
-  set_number(env, out, "jitterMs", (double)snap.jitter * 1000.0 / 8000.0);
+  set_number(env, out, "jitterMs", (double)snap.jitter * 1000.0 / clock_rate(l));
   set_number(env, out, "rttMs", l->have_rtt ? l->rtt_ms : -1);
   set_number(env, out, "remoteLossPercent", l->have_remote_fraction ? (double)l->remote_fraction / 256.0 * 100.0 : -1);
   set_number(env, out, "peerSaidBye", l->peer_bye);
   set_number(env, out, "queueFrames", l->jb_count);
-  set_number(env, out, "queueMs", (double)l->jb_samples / 8.0);
+  set_number(env, out, "queueMs", (double)l->jb_samples * 1000.0 / pcm_rate(l));
+  set_number(env, out, "pcmRate", pcm_rate(l));
   set_number(env, out, "rtcpMux", l->rtcp_mux);
   const audio_t *a = &l->audio;
   set_number(env, out, "audio", a->on);

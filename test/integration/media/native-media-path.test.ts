@@ -11,7 +11,7 @@ import dgram from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mediaPathProblem, type MediaPathStats } from '../../../native/media-path/index.mjs';
 import { NativeCallMedia, nativeCallMediaFactory } from '../../../bench/native/native-call-media.js';
-import { NativeMediaLeg, type NativeCodec, type NativeSuite } from '../../../bench/native/native-media-leg.js';
+import { NativeMediaLeg, nativePcmRate, type NativeCodec, type NativeSuite } from '../../../bench/native/native-media-leg.js';
 import type { MediaEvent } from '../../../src-main/media/call-media.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { SrtpFilter } from '../../../src-main/media/call/srtp-filter.js';
@@ -32,9 +32,9 @@ const rng = new CryptoRng();
 
 afterAll(() => scratch.dispose());
 
-function tone(hz: number, seconds: number): Int16Array {
-  const out = new Int16Array(seconds * 8000);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(16384 * Math.sin((2 * Math.PI * hz * i) / 8000));
+function tone(hz: number, seconds: number, rate = 8000): Int16Array {
+  const out = new Int16Array(seconds * rate);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(16384 * Math.sin((2 * Math.PI * hz * i) / rate));
   return out;
 }
 
@@ -50,9 +50,10 @@ function asFloat(pcm: Int16Array): Float32Array {
 }
 
 async function callWithTypeScriptLeg(codec: NativeCodec, suite: NativeSuite, nativeOffers: boolean): Promise<void> {
-  const native = new NativeMediaLeg({ address: '127.0.0.1', codec, suite, rng, source: tone(440, 3), recordSeconds: 5 });
+  const rate = nativePcmRate(codec);
+  const native = new NativeMediaLeg({ address: '127.0.0.1', codec, suite, rng, source: tone(440, 3, rate), recordSeconds: 5 });
   const tsRecording = scratch.file('ts.wav');
-  const ts = await createLeg(engine, { callId: `ts-${codec}`, codecs: [codec], srtpSuites: [suite], audio: { playFile: scratch.tone(1000, 8000, 3), recordFile: tsRecording } });
+  const ts = await createLeg(engine, { callId: `ts-${codec}-${nativeOffers}`, codecs: [codec], srtpSuites: [suite], audio: { playFile: scratch.tone(1000, rate, 3), recordFile: tsRecording } });
   try {
     if (nativeOffers) {
       const offer = native.createOffer();
@@ -86,7 +87,7 @@ async function callWithTypeScriptLeg(codec: NativeCodec, suite: NativeSuite, nat
     // One wake-up per 20 ms: as many as frames sent, give or take the last one.
     expect(Math.abs(s.wakeups - s.packetsSent), 'one wake-up a frame').toBeLessThanOrEqual(1);
     // The native leg heard the TypeScript leg's 1 kHz...
-    const heard = analyseTone({ samples: asFloat(recording), sampleRate: 8000 }, { trimSeconds: 0.6 });
+    const heard = analyseTone({ samples: asFloat(recording), sampleRate: rate }, { trimSeconds: 0.6 });
     expectTone(heard, 1000, `native leg heard the TypeScript leg (${codec}, ${suite})`);
   } finally {
     native.close();
@@ -104,6 +105,11 @@ maybe('the native media path prototype against the TypeScript engine (the refere
 
   it('the TypeScript leg offers PCMA with AES_CM_128_HMAC_SHA1_32, native answers: both hear each other', async () => {
     await callWithTypeScriptLeg('PCMA', 'AES_CM_128_HMAC_SHA1_32', false);
+  }, 30_000);
+
+  it('Opus (RFC 7587, libopus on the native thread at 16 kHz): native offers, then answers; the TypeScript leg (@discordjs/opus) hears 440 Hz and the native leg 1 kHz, zero SRTP failures', async () => {
+    await callWithTypeScriptLeg('opus', 'AES_CM_128_HMAC_SHA1_80', true);
+    await callWithTypeScriptLeg('opus', 'AES_CM_128_HMAC_SHA1_80', false);
   }, 30_000);
 
   it('a hostile peer: junk, truncated and absurd headers, forged tags and replays are counted, the leg keeps playing the authentic packets and never crashes', async () => {
@@ -294,7 +300,7 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     }
   }, 60_000);
 
-  it('behind the CallMedia port (the bench\'s in-phone factory): a G.711 call answers our TypeScript offer and plays both ways, is held by the peer, resumed and refreshed with the same keys, re-keys both ways without losing a packet to SRTP, exchanges RFC 4733 digits both ways, and leaves other calls to the TypeScript engine', async () => {
+  it('behind the CallMedia port (the bench\'s in-phone factory): a G.711 call answers our TypeScript offer and plays both ways, is held by the peer, resumed and refreshed with the same keys, re-keys both ways without losing a packet to SRTP, exchanges RFC 4733 digits both ways, and leaves other calls (G.722 first, no audio) to the TypeScript engine', async () => {
     const factory = nativeCallMediaFactory(engine, rng);
     const recordFile = scratch.file('native-port.wav');
     const tsRecording = scratch.file('ts-port.wav');
@@ -405,10 +411,13 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     await sleep(50);
     expectTone(analyseRecording(recordFile), 1000, 'the native call heard the TypeScript leg');
     expectTone(analyseRecording(tsRecording), 440, 'the TypeScript leg heard the native call (16 kHz file resampled to 8 kHz)');
-    // Opus (no G.711 in the account) or no audio file: the TypeScript engine takes the call.
-    const opus = await factory.create({ ...options, callId: 'o', codecs: ['opus'] });
-    expect(opus.ok && !(opus.value instanceof NativeCallMedia), 'an Opus-only call goes to the TypeScript engine').toBe(true);
-    if (opus.ok) opus.value.dispose();
+    // G.722 first in the account, or no audio at all: the TypeScript engine takes the call.
+    const g722 = await factory.create({ ...options, callId: 'o', codecs: ['G722', 'PCMU'], audio: { playFile: scratch.tone(440, 16000, 1) } });
+    expect(g722.ok && !(g722.value instanceof NativeCallMedia), 'a G.722-first call goes to the TypeScript engine').toBe(true);
+    if (g722.ok) g722.value.dispose();
+    const silent = await factory.create({ ...options, callId: 's', codecs: ['PCMU'] });
+    expect(silent.ok && !(silent.value instanceof NativeCallMedia), 'a call with neither file audio nor sound cards goes to the TypeScript engine').toBe(true);
+    if (silent.ok) silent.value.dispose();
   }, 30_000);
 
   it('symmetric RTP behind a NAT: the peer\'s SDP names a port it does not send from; the native leg latches to the real source at its first authentic packet and sends there, reports it once, hears no other source while the peer is live, and once the peer is quiet authenticates at most one stranger per 20 ms of a flood', async () => {

@@ -26,7 +26,7 @@ import { requirePeers } from '../../interop/harness/peers.js';
 import { encodeWav, readWav } from '../../interop/harness/audio/wav.js';
 import { correlation, rms, speechLike } from '../../support/echo-simulation.js';
 import { LOOP_MICROPHONE, LOOP_SPEAKER, PulseLoop } from '../../support/pulse-loop.js';
-import { createLeg, createTestEngine, sleep } from './support/media-call-pair.js';
+import { AudioScratch, analyseRecording, createLeg, createTestEngine, expectTone, sleep } from './support/media-call-pair.js';
 
 const DEVICE_RATE = 48000;
 const SECONDS = 10;
@@ -43,6 +43,7 @@ if (problem !== undefined) {
 const suite = peers.available && problem === undefined ? describe : describe.skip;
 
 let loop: PulseLoop | undefined;
+const scratch = new AudioScratch();
 const rng = new CryptoRng();
 let calls = 0;
 
@@ -54,6 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await loop?.stop();
+  scratch.dispose();
 });
 
 interface Loop {
@@ -194,6 +196,29 @@ suite('the native media path on sound cards (PortAudio → ALSA pulse → PulseA
       native.dispose();
       ts.media.dispose();
     }
+  }, 30_000);
+
+  it('Opus on sound cards (16 kHz on the native side: 48 kHz devices resampled, the echo canceller at 16 kHz): the TypeScript peer hears its own tone come back through the loop', async () => {
+    const engine = createTestEngine();
+    const playFile = scratch.tone(700, 48000, SECONDS);
+    const recordFile = join(loop!.home, 'opus-heard.wav');
+    const native = new NativeMediaLeg({ address: '127.0.0.1', codec: 'opus', suite: 'AES_CM_128_HMAC_SHA1_80', rng, audio: { capture: LOOP_MICROPHONE, playback: LOOP_SPEAKER, rate: DEVICE_RATE, echoCancellation: false } });
+    const ts = await createLeg(engine, { callId: 'ts-opus-loop', codecs: ['opus'], srtpSuites: ['AES_CM_128_HMAC_SHA1_80'], audio: { playFile, recordFile } });
+    let stats: MediaPathStats;
+    try {
+      const answer = ts.media.answerOffer(native.createOffer());
+      if (!answer.ok) throw new Error(answer.error.message);
+      expect(native.applyAnswer(answer.value.sdp).media[0]!.sendCodec?.encodingName).toBe('opus');
+      await sleep(SECONDS * 1000);
+      stats = native.stats()!;
+    } finally {
+      native.close();
+      ts.media.dispose();
+    }
+    await sleep(100);
+    expect(stats.pcmRate).toBe(16000);
+    expect(stats.authFailures + stats.notRtp, 'every Opus packet authenticated and parsed').toBe(0);
+    expectTone(analyseRecording(recordFile, FROM_S), 700, 'the peer hears its tone back through the native Opus leg on sound cards');
   }, 30_000);
 
   it('switches devices mid-call: without a microphone the peer hears nothing come back; once the microphone is opened halfway through, the loop is heard; a device that does not exist is a typed error and the call goes on', async () => {

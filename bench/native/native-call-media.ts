@@ -1,7 +1,7 @@
 /**
  * The native media path prototype behind the CallMedia port (issue 16), for the media bench's
  * in-phone figure: a CallMediaFactory that takes the calls the prototype can do - the account's
- * first codec PCMU, PCMA or Opus; file audio (the headless phone's --play/--record) or sound cards
+ * first codec PCMU, PCMA, G.722 or Opus; file audio (the headless phone's --play/--record) or sound cards
  * - and hands every other call to the TypeScript engine it wraps (PhoneAdapters.decorateMedia).
  *
  * What a call on it cannot do, and how it says so through the port:
@@ -266,9 +266,9 @@ export function nativeDeviceResolver(): (id: string) => string | undefined {
 export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, recordSeconds = 600, devices?: () => DeviceSelection): CallMediaFactory {
   return {
     async create(options: CallMediaOptions): Promise<Result<CallMedia, MediaFailure>> {
-      // The account's first codec decides (a native leg offers that one codec): PCMU, PCMA or Opus.
+      // The account's first codec decides (a native leg offers that one codec).
       const first = options.codecs[0];
-      const codec = first === 'PCMU' || first === 'PCMA' || first === 'opus' ? (first as NativeCodec) : undefined;
+      const codec = first === 'PCMU' || first === 'PCMA' || first === 'G722' || first === 'opus' ? (first as NativeCodec) : undefined;
       const suites = (options.srtpSuites ?? ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']).filter((s) => s === 'AES_CM_128_HMAC_SHA1_80' || s === 'AES_CM_128_HMAC_SHA1_32');
       const playFile = options.audio?.playFile;
       const soundCards = playFile === undefined && options.audio?.recordFile === undefined ? devices?.() : undefined;

@@ -5,11 +5,11 @@
  * the native thread, which does each period (the ptime) on one wake-up. JS is woken during the
  * call only for a received DTMF digit, a move of the symmetric-RTP latch or a stopped device.
  *
- * The prototype's scope (see the C file's comment): G.711; SDES-SRTP with
+ * The prototype's scope (see the C file's comment): G.711, G.722 and Opus; SDES-SRTP with
  * AES_CM_128_HMAC_SHA1_80/32 or plain RTP; 10-60 ms packets; file audio or sound cards (PortAudio,
  * speexdsp resampling and echo cancellation); RFC 4733 DTMF; hold, resume, refreshes, re-keying
  * (RFC 4568 §7.1.4, the previous receive key kept until the peer uses the new one); symmetric RTP
- * with latching; RTCP (RFC 3550). Anything else (Opus, G.722, codec changes) stays on the
+ * with latching; RTCP (RFC 3550). Anything else (a codec change mid-call) stays on the
  * TypeScript path, which remains the reference implementation the tests hold this one to.
  */
 import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats, type MediaPathStream } from '../../native/media-path/index.mjs';
@@ -21,11 +21,11 @@ import { dtmfEventCode, dtmfKey } from '../../src-main/protocol/rtp/telephone-ev
 import type { SdesConfig } from '../../src-main/protocol/sdes/index.js';
 import type { SrtpSuiteName } from '../../src-main/protocol/srtp/index.js';
 
-export type NativeCodec = 'PCMU' | 'PCMA' | 'opus';
+export type NativeCodec = 'PCMU' | 'PCMA' | 'G722' | 'opus';
 
-/** The PCM rate of the native path for a codec: G.711 at 8 kHz, Opus at 16 kHz (wideband voice). */
+/** The PCM rate of the native path for a codec: G.711 at 8 kHz, G.722 and Opus at 16 kHz (wideband voice). */
 export function nativePcmRate(codec: NativeCodec): number {
-  return codec === 'opus' ? 16000 : 8000;
+  return codec === 'opus' || codec === 'G722' ? 16000 : 8000;
 }
 export type NativeSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
 
@@ -58,6 +58,7 @@ export interface NativeLegOptions {
 const CODECS: Record<NativeCodec, CodecSpec> = {
   opus: { payloadType: OPUS_DESCRIPTOR.payloadType, encodingName: 'opus', clockRate: 48000, channels: 2, ...(OPUS_DESCRIPTOR.fmtp === undefined ? {} : { fmtp: OPUS_DESCRIPTOR.fmtp }) },
   PCMU: { payloadType: 0, encodingName: 'PCMU', clockRate: 8000 },
+  G722: { payloadType: 9, encodingName: 'G722', clockRate: 8000 }, // RTP clock 8000 for 16 kHz audio (RFC 3551 §4.5.2)
   PCMA: { payloadType: 8, encodingName: 'PCMA', clockRate: 8000 },
 };
 

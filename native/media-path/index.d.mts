@@ -26,10 +26,10 @@ export interface MediaPathStream {
   readonly seed?: number;
   /** Nominal RTCP report interval (RFC 3550 §6.2; 100-60000 ms, default 5000), randomised over [0.5, 1.5]. */
   readonly rtcpIntervalMs?: number;
-  readonly codec: 'PCMU' | 'PCMA' | 'opus';
+  readonly codec: 'PCMU' | 'PCMA' | 'G722' | 'opus';
   /** The payload type we send with (the peer's number) and accept. */
   readonly payloadType: number;
-  /** Samples per period at the codec's PCM rate (8 kHz G.711, 16 kHz Opus): 160 / 320 for 20 ms; 10-60 ms. */
+  /** Samples per period at the codec's PCM rate (8 kHz G.711, 16 kHz G.722 and Opus): 160 / 320 for 20 ms; 10-60 ms. */
   readonly frameSamples?: number;
   readonly ssrc: number;
   readonly sequence: number;
@@ -41,7 +41,7 @@ export interface MediaPathStream {
     readonly receiveKey: Uint8Array;
     readonly replayWindow?: number;
   };
-  /** Mono PCM at the codec's PCM rate (8 kHz G.711, 16 kHz Opus) to send, once (then silence). */
+  /** Mono PCM at the codec's PCM rate (8 kHz G.711, 16 kHz G.722 and Opus) to send, once (then silence). */
   readonly source?: Int16Array;
   /** How much of what is played to keep (seconds, at most 3600). */
   readonly recordSeconds?: number;
@@ -141,7 +141,7 @@ export interface MediaPathStats {
   readonly queueFrames: number;
   /** Their duration, ms (the playout delay the queue adds). */
   readonly queueMs: number;
-  /** The PCM rate of the leg (8000 G.711, 16000 Opus). */
+  /** The PCM rate of the leg (8000 G.711, 16000 G.722 and Opus). */
   readonly pcmRate: number;
   readonly rtcpMux: number;
   /** 1 with sound cards; then the device figures below (levels over the last 100 ms, dBFS RMS; -90 silence). */

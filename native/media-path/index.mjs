@@ -46,6 +46,7 @@ export function mediaPathProblem() {
   if (!existsSync('/usr/include/srtp2/srtp.h')) return 'no libsrtp2 headers (Debian package libsrtp2-dev)';
   if (!existsSync('/usr/include/speex/speex_resampler.h')) return 'no speexdsp headers (Debian package libspeexdsp-dev)';
   if (!existsSync('/usr/include/opus/opus.h')) return 'no libopus headers (Debian package libopus-dev)';
+  if (!existsSync('/usr/include/spandsp/g722.h')) return 'no spandsp headers (Debian package libspandsp-dev)';
   if (!existsSync(join(portAudioInclude, 'portaudio.h')) || !existsSync(join(portAudioLibDir, 'libportaudio.so.2'))) return "no PortAudio from naudiodon (node_modules/naudiodon: run npm ci)";
   return undefined;
 }
@@ -66,7 +67,7 @@ export function loadMediaPath() {
     const tmp = `${out}.${process.pid}.tmp`;
     execFileSync(
       'cc',
-      ['-O2', '-Wall', '-Wextra', '-Werror', '-std=gnu11', '-shared', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=media_path', `-I${nodeHeaders()}`, `-I${portAudioInclude}`, '-o', tmp, ...sources, '-lsrtp2', '-lspeexdsp', '-lopus', join(portAudioLibDir, 'libportaudio.so.2'), `-Wl,-rpath,${portAudioLibDir}`, '-lpthread', '-lm'],
+      ['-O2', '-Wall', '-Wextra', '-Werror', '-std=gnu11', '-shared', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=media_path', `-I${nodeHeaders()}`, `-I${portAudioInclude}`, '-o', tmp, ...sources, '-lsrtp2', '-lspeexdsp', '-lopus', '-lspandsp', join(portAudioLibDir, 'libportaudio.so.2'), `-Wl,-rpath,${portAudioLibDir}`, '-lpthread', '-lm'],
       { stdio: 'pipe' },
     );
     renameSync(tmp, out); // atomic: a parallel test worker never loads a half-written file

@@ -48,6 +48,8 @@
 #include <srtp2/srtp.h>
 
 #include <opus/opus.h>
+#include <spandsp/telephony.h>
+#include <spandsp/g722.h>
 #include <portaudio.h>
 #include <speex/speex_echo.h>
 #include <speex/speex_preprocess.h>
@@ -183,6 +185,11 @@ typedef struct {
   int opus;
   OpusEncoder *enc;
   OpusDecoder *dec;
+  /* G.722 (64 kbit/s, PCM at 16 kHz, RTP clock 8 kHz: RFC 3551 §4.5.2), spandsp's codec in this
+     prototype; a shipping build would port the TypeScript one (protocol/codec/g722.ts). */
+  int g722;
+  g722_encode_state_t *g722_enc;
+  g722_decode_state_t *g722_dec;
   int pcm_rate, clock_rate;
   int payload_type;
   int frame_samples;
@@ -526,7 +533,11 @@ static void jb_put(leg_t *l, const uint8_t *packet, int length, int64_t arrival_
     add(&l->c.duplicates, 1);
     return;
   }
-  int samples = payload; /* G.711: an octet a sample */
+  int samples = l->g722 ? 2 * payload : payload; /* G.711: an octet a sample; G.722: two */
+  if (l->g722 && samples > PACKET_SAMPLES_MAX) {
+    add(&l->c.not_rtp, 1);
+    return;
+  }
   if (l->opus) {
     samples = opus_packet_get_nb_samples(packet + header, payload, pcm_rate(l));
     if (samples <= 0 || samples > PACKET_SAMPLES_MAX) { /* not an Opus packet (RFC 6716 §3.1), or longer than 120 ms */
@@ -1219,6 +1230,8 @@ static void play_frame(leg_t *l) {
       int got = opus_decode(l->dec, s->payload, s->bytes, l->pcm + l->pcm_len, PCM_FIFO - l->pcm_len, 0);
       if (got < 0) got = opus_decode(l->dec, NULL, 0, l->pcm + l->pcm_len, s->samples, 0); /* corrupt behind a valid TOC: conceal its duration */
       l->pcm_len += got > 0 ? got : 0;
+    } else if (l->g722) {
+      l->pcm_len += g722_decode(l->g722_dec, l->pcm + l->pcm_len, s->payload, s->bytes);
     } else {
       for (int i = 0; i < s->samples; i++) l->pcm[l->pcm_len + i] = l->alaw ? alaw_to_linear(s->payload[i]) : ulaw_to_linear(s->payload[i]);
       l->pcm_len += s->samples;
@@ -1360,6 +1373,8 @@ static void send_frame(leg_t *l) {
       bytes = 0;
     }
     length = 12 + bytes;
+  } else if (l->g722) {
+    length = 12 + g722_encode(l->g722_enc, packet + 12, pcm, n);
   } else {
     for (int i = 0; i < n; i++) packet[12 + i] = l->alaw ? linear_to_alaw(pcm[i]) : linear_to_ulaw(pcm[i]);
   }
@@ -1581,6 +1596,10 @@ static void leg_close(leg_t *l) {
   if (l->dec != NULL) opus_decoder_destroy(l->dec);
   l->enc = NULL;
   l->dec = NULL;
+  if (l->g722_enc != NULL) g722_encode_free(l->g722_enc);
+  if (l->g722_dec != NULL) g722_decode_free(l->g722_dec);
+  l->g722_enc = NULL;
+  l->g722_dec = NULL;
   if (l->on_event != NULL) napi_release_threadsafe_function(l->on_event, napi_tsfn_abort);
   l->on_event = NULL;
   if (l->fd >= 0) close(l->fd);
@@ -1787,10 +1806,11 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   char address[64], codec[8], suite[40];
   int64_t remote_port = 0, pt = -1, frame = 160, ssrc = 0, seq = 0, ts = 0, record_s = 0, jitter = 2, window = 128;
   if (!get_string(env, o, "remoteAddress", address, sizeof address)) return throw_error(env, "MEDIA_PATH_ARGS", "remoteAddress: a numeric IPv4 or IPv6 address");
-  if (!get_string(env, o, "codec", codec, sizeof codec) || (strcmp(codec, "PCMU") != 0 && strcmp(codec, "PCMA") != 0 && strcmp(codec, "opus") != 0))
-    return throw_error(env, "MEDIA_PATH_ARGS", "codec: PCMU, PCMA or opus");
+  if (!get_string(env, o, "codec", codec, sizeof codec) || (strcmp(codec, "PCMU") != 0 && strcmp(codec, "PCMA") != 0 && strcmp(codec, "opus") != 0 && strcmp(codec, "G722") != 0))
+    return throw_error(env, "MEDIA_PATH_ARGS", "codec: PCMU, PCMA, G722 or opus");
   int is_opus = strcmp(codec, "opus") == 0;
-  int rate_pcm = is_opus ? 16000 : 8000;
+  int is_g722 = strcmp(codec, "G722") == 0;
+  int rate_pcm = is_opus || is_g722 ? 16000 : 8000;
   get_int(env, o, "remotePort", &remote_port);
   get_int(env, o, "payloadType", &pt);
   get_int(env, o, "frameSamples", &frame);
@@ -1826,8 +1846,14 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
 
   l->alaw = strcmp(codec, "PCMA") == 0;
   l->opus = is_opus;
+  l->g722 = is_g722;
   l->pcm_rate = rate_pcm;
   l->clock_rate = is_opus ? 48000 : 8000;
+  if (is_g722) {
+    l->g722_enc = g722_encode_init(NULL, 64000, 0);
+    l->g722_dec = g722_decode_init(NULL, 64000, 0);
+    if (l->g722_enc == NULL || l->g722_dec == NULL) return throw_error(env, "MEDIA_PATH_CODEC", "spandsp could not create the G.722 encoder or decoder");
+  }
   if (is_opus) {
     /* As the TypeScript OpusCodec: VoIP, 32 kbit/s, complexity 8, in-band FEC for 5 % loss; wideband. */
     int e1 = 0, e2 = 0;

@@ -8,6 +8,7 @@
  */
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import { CpuMeter } from './cpu-meter.js';
 
 const [myPort, peerPort, seconds] = process.argv.slice(2).map(Number) as [number, number, number];
 const socket = dgram.createSocket('udp4');
@@ -28,21 +29,10 @@ tick();
 // As in a leg: the first 2 s are not measured.
 // CPU by 10 s window too, to compare the shape over a call with a leg's `cpuPctBy10s`.
 setTimeout(() => {
-  const from = process.cpuUsage();
-  const wall = performance.now();
-  const windows: number[] = [];
-  let wFrom = from;
-  let wWall = wall;
-  const sampler = setInterval(() => {
-    const w = process.cpuUsage(wFrom);
-    windows.push(+(((w.user + w.system) / 1000 / (performance.now() - wWall)) * 100).toFixed(2));
-    wFrom = process.cpuUsage();
-    wWall = performance.now();
-  }, 10_000);
+  const meter = new CpuMeter();
   setTimeout(() => {
-    clearInterval(sampler);
-    const u = process.cpuUsage(from);
-    process.stdout.write(`${JSON.stringify({ cpuPct: ((u.user + u.system) / 1000 / (performance.now() - wall)) * 100, received, cpuPctBy10s: windows })}\n`);
+    const { cpuPct, cpuPctBy10s } = meter.stop();
+    process.stdout.write(`${JSON.stringify({ cpuPct, received, cpuPctBy10s })}\n`);
     process.exit(0);
   }, seconds * 1000);
 }, 2000);

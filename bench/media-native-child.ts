@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CryptoRng } from '../src-main/base/rng.js';
 import { encodeWav, parseWav } from '../src-main/platform/audio/wav-format.js';
+import { CpuMeter, cpuPctSince } from './cpu-meter.js';
 import { NativeMediaLeg, type NativeCodec, type NativeSuite } from './native/native-media-leg.js';
 
 export interface NativeLegConfig {
@@ -20,17 +21,16 @@ export interface NativeLegConfig {
 
 const send = (m: object): void => void process.send?.(m);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const pct = (u: NodeJS.CpuUsage, wallMs: number): number => ((u.user + u.system) / 1000 / wallMs) * 100;
 
 // Idle baseline of this process before any media exists (as media-leg-child.ts measures it).
 const idleFrom = process.cpuUsage();
 const idleWall = performance.now();
 await sleep(2000);
-const idlePct = pct(process.cpuUsage(idleFrom), performance.now() - idleWall);
+const idlePct = cpuPctSince(idleFrom, idleWall);
 
 let leg: NativeMediaLeg | undefined;
 let config: NativeLegConfig | undefined;
-let measuring: { cpu: NodeJS.CpuUsage; wall: number; windows: number[]; sampler: NodeJS.Timeout } | undefined;
+let measuring: CpuMeter | undefined;
 
 process.on('message', (m: { type: string; leg?: NativeLegConfig; sdp?: string }) => {
   try {
@@ -46,25 +46,14 @@ process.on('message', (m: { type: string; leg?: NativeLegConfig; sdp?: string })
       leg!.applyAnswer(m.sdp!);
       send({ type: 'applied' });
     } else if (m.type === 'measure') {
-      const state = { cpu: process.cpuUsage(), wall: performance.now(), windows: [] as number[], sampler: undefined as unknown as NodeJS.Timeout };
-      let wFrom = state.cpu;
-      let wWall = state.wall;
-      // 10 s windows only, as the floor child: the measurement itself must not wake the process more.
-      state.sampler = setInterval(() => {
-        state.windows.push(+pct(process.cpuUsage(wFrom), performance.now() - wWall).toFixed(2));
-        wFrom = process.cpuUsage();
-        wWall = performance.now();
-      }, 10_000);
-      measuring = state;
+      measuring = new CpuMeter(); // 10 s windows only, as the floor child: the measurement itself must not wake the process more
       send({ type: 'measuring' });
     } else if (m.type === 'stop') {
-      const s = measuring!;
-      const cpuPct = pct(process.cpuUsage(s.cpu), performance.now() - s.wall);
-      clearInterval(s.sampler);
+      const { cpuPct, cpuPctBy10s } = measuring!.stop();
       const { recording, stats } = leg!.stop();
       leg!.close();
       writeFileSync(config!.recordFile, encodeWav(8000, recording));
-      send({ type: 'result', cpuPctOfOneCore: cpuPct, idleProcessCpuPct: idlePct, cpuPctBy10s: s.windows, rssMB: process.memoryUsage.rss() / 2 ** 20, stats });
+      send({ type: 'result', cpuPctOfOneCore: cpuPct, idleProcessCpuPct: idlePct, cpuPctBy10s, rssMB: process.memoryUsage.rss() / 2 ** 20, stats });
       process.disconnect?.();
     }
   } catch (e) {

@@ -10,6 +10,7 @@
  * and pre-warmed; ← `{type:'idle', ms}` → `{type:'idle', cpuPct}`; → `{type:'answered'}`;
  * ← `{type:'stop'}` → `{type:'result', cpuPct, idleCpuPct, ...}`.
  */
+import { CpuMeter, cpuPctSince } from './cpu-meter.js';
 import { performance } from 'node:perf_hooks';
 import { createHeadlessPhone } from '../src-main/cli/headless-phone.js';
 import { CryptoRng } from '../src-main/base/rng.js';
@@ -34,10 +35,6 @@ const args = JSON.parse(process.argv[2] ?? '{}') as ChildArgs;
 const send = (m: object): void => void process.send?.(m);
 const quiet = { write: (): void => undefined };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(() => r(), ms));
-const pct = (from: NodeJS.CpuUsage, wallFrom: number): number => {
-  const u = process.cpuUsage(from);
-  return ((u.user + u.system) / 1000 / (performance.now() - wallFrom)) * 100;
-};
 
 const headless = await createHeadlessPhone({
   io: { stdout: quiet, stderr: quiet, env: { SOFTPHONE_HOME: args.home }, cwd: process.cwd() },
@@ -46,22 +43,14 @@ const headless = await createHeadlessPhone({
   ...(args.native === true ? { decorateMedia: (engine: CallMediaFactory) => nativeCallMediaFactory(engine, new CryptoRng()) } : {}),
 });
 const { phone } = headless;
-let call: { cpu: NodeJS.CpuUsage; wall: number; windows: number[]; sampler: NodeJS.Timeout } | undefined;
+let call: CpuMeter | undefined;
 let idleCpuPct = Number.NaN;
 const answering = new Set<string>();
 phone.calls.onCallsChanged(({ calls }) => {
   for (const c of calls) {
     if (c.direction !== 'incoming' || !c.actions.includes('answer') || answering.has(c.id)) continue;
     answering.add(c.id);
-    const windows: number[] = [];
-    let wFrom = process.cpuUsage();
-    let wWall = performance.now();
-    const sampler = setInterval(() => {
-      windows.push(+pct(wFrom, wWall).toFixed(2));
-      wFrom = process.cpuUsage();
-      wWall = performance.now();
-    }, 10_000);
-    call = { cpu: process.cpuUsage(), wall: performance.now(), windows, sampler };
+    call = new CpuMeter();
     const r = phone.calls.answer(c.id);
     if (!r.ok) send({ type: 'error', message: `answer failed: ${r.error.code}` });
     else send({ type: 'answered' });
@@ -80,7 +69,7 @@ process.on('message', (m: { type: string; ms?: number }) => {
       const from = process.cpuUsage();
       const wall = performance.now();
       await sleep(m.ms ?? 20_000);
-      idleCpuPct = pct(from, wall);
+      idleCpuPct = cpuPctSince(from, wall);
       send({ type: 'idle', cpuPct: idleCpuPct });
     } else if (m.type === 'stop') {
       const c = call;
@@ -88,12 +77,10 @@ process.on('message', (m: { type: string; ms?: number }) => {
         send({ type: 'error', message: 'no call was answered' });
         return;
       }
-      clearInterval(c.sampler);
-      const cpuPct = pct(c.cpu, c.wall);
-      const seconds = (performance.now() - c.wall) / 1000;
+      const { cpuPct, cpuPctBy10s, seconds } = c.stop();
       const rssMB = process.memoryUsage.rss() / 2 ** 20;
       await headless.close();
-      send({ type: 'result', cpuPct, idleCpuPct, seconds, rssMB, cpuPctBy10s: c.windows });
+      send({ type: 'result', cpuPct, idleCpuPct, seconds, rssMB, cpuPctBy10s });
       process.disconnect?.();
     }
   })();

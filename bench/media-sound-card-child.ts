@@ -18,20 +18,20 @@ import { NaudiodonAudioPort } from '../src-main/platform/audio/naudiodon-audio-p
 import { speexEchoCancellerFactory } from '../src-main/platform/audio/speex-echo-canceller.js';
 import { NodeRtpSocketFactory } from '../src-main/platform/net/rtp-socket.js';
 import { LOOP_MICROPHONE, LOOP_SPEAKER } from '../test/support/pulse-loop.js';
+import { CpuMeter, cpuPctSince } from './cpu-meter.js';
 import { NativeMediaLeg } from './native/native-media-leg.js';
 
 export type SoundCardMode = 'ts' | 'native';
 
 const send = (m: object): void => void process.send?.(m);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const pct = (u: NodeJS.CpuUsage, wallMs: number): number => ((u.user + u.system) / 1000 / wallMs) * 100;
 const SUITE = 'AES_CM_128_HMAC_SHA1_80';
 
 // Idle baseline of this process before any media exists.
 const idleFrom = process.cpuUsage();
 const idleWall = performance.now();
 await sleep(2000);
-const idlePct = pct(process.cpuUsage(idleFrom), performance.now() - idleWall);
+const idlePct = cpuPctSince(idleFrom, idleWall);
 
 interface Leg {
   offer(): string;
@@ -81,7 +81,7 @@ function nativeLeg(): Leg {
 }
 
 let leg: Leg | undefined;
-let measuring: { cpu: NodeJS.CpuUsage; wall: number; windows: number[]; sampler: NodeJS.Timeout } | undefined;
+let measuring: CpuMeter | undefined;
 
 process.on('message', (m: { type: string; mode?: SoundCardMode; sdp?: string }) => {
   void (async () => {
@@ -94,23 +94,13 @@ process.on('message', (m: { type: string; mode?: SoundCardMode; sdp?: string }) 
         leg!.apply(m.sdp!);
         send({ type: 'applied' });
       } else if (m.type === 'measure') {
-        const state = { cpu: process.cpuUsage(), wall: performance.now(), windows: [] as number[], sampler: undefined as unknown as NodeJS.Timeout };
-        let wFrom = state.cpu;
-        let wWall = state.wall;
-        state.sampler = setInterval(() => {
-          state.windows.push(+pct(process.cpuUsage(wFrom), performance.now() - wWall).toFixed(2));
-          wFrom = process.cpuUsage();
-          wWall = performance.now();
-        }, 10_000);
-        measuring = state;
+        measuring = new CpuMeter();
         send({ type: 'measuring' });
       } else if (m.type === 'stop') {
-        const s = measuring!;
-        const cpuPct = pct(process.cpuUsage(s.cpu), performance.now() - s.wall);
-        clearInterval(s.sampler);
+        const { cpuPct, cpuPctBy10s } = measuring!.stop();
         const stats = leg!.stats();
         leg!.close();
-        send({ type: 'result', cpuPctOfOneCore: cpuPct, idleProcessCpuPct: idlePct, cpuPctBy10s: s.windows, rssMB: process.memoryUsage.rss() / 2 ** 20, stats });
+        send({ type: 'result', cpuPctOfOneCore: cpuPct, idleProcessCpuPct: idlePct, cpuPctBy10s, rssMB: process.memoryUsage.rss() / 2 ** 20, stats });
         process.disconnect?.();
       }
     } catch (e) {

@@ -10,14 +10,12 @@
  * under CI=true a failure), a built naudiodon and the speexdsp-aec addon (npm ci).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagedProcess } from '../../interop/harness/managed-process.js';
 import { requirePeers } from '../../interop/harness/peers.js';
 import { convolve, correlation, echoImpulseResponse, speechLike, toInt16 } from '../../support/echo-simulation.js';
+import { LOOP_MICROPHONE, LOOP_SPEAKER, PulseLoop } from '../../support/pulse-loop.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
@@ -39,61 +37,15 @@ if (nodeModulesProblem !== undefined) {
 // Skips only where a Debian peer or a native module is missing (both print why); never under CI=true.
 const suite = peers.available && nodeModulesProblem === undefined ? describe : describe.skip;
 
-const home = mkdtempSync(join(tmpdir(), 'softphone-echo-loop-'));
-const socket = join(home, 'pulse-native');
-let pulse: ManagedProcess | undefined;
-
-/** A clean environment for PulseAudio and for the child (its ~/.asoundrc is ours). */
-function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_RUNTIME_DIR: home, XDG_CONFIG_HOME: join(home, '.config') };
-  delete e.ALSA_CONFIG_PATH;
-  delete e.ALSA_CONFIG_DIR;
-  delete e.PULSE_SERVER;
-  return e;
-}
+let loop: PulseLoop | undefined;
 
 beforeAll(async () => {
   if (!peers.available || nodeModulesProblem !== undefined) return;
-  writeFileSync(
-    join(home, '.asoundrc'),
-    `# written by echo-loop.test.ts
-pcm.softphone_speaker {
-  type pulse
-  server "unix:${socket}"
-  device "softphone_loop"
-  hint { show on description "Echo loop speaker (PulseAudio null sink)" }
-}
-pcm.softphone_mic {
-  type pulse
-  server "unix:${socket}"
-  device "softphone_loop.monitor"
-  hint { show on description "Echo loop microphone (the null sink's monitor)" }
-}
-`,
-  );
-  pulse = ManagedProcess.spawn({
-    name: 'pulseaudio',
-    command: 'pulseaudio',
-    args: [
-      '-n', // no default.pa: only the modules below
-      '--daemonize=no',
-      '--exit-idle-time=-1',
-      '--use-pid-file=no',
-      '--disable-shm',
-      '--log-target=stderr',
-      '-L', `module-null-sink sink_name=softphone_loop rate=${RATE} channels=1`,
-      '-L', `module-native-protocol-unix auth-anonymous=1 socket=${socket}`,
-    ],
-    logPath: join(home, 'pulseaudio.log'),
-    cwd: home,
-    env: env(),
-  });
-  await pulse.waitUntil('the PulseAudio socket', () => existsSync(socket), 15_000);
+  loop = await PulseLoop.start(RATE);
 }, 30_000);
 
 afterAll(async () => {
-  await pulse?.stop();
-  rmSync(home, { recursive: true, force: true });
+  await loop?.stop();
 });
 
 interface LoopResult {
@@ -112,10 +64,10 @@ const decode = (s: string): Int16Array => {
 
 suite('echo cancellation on a real-time loop (naudiodon → ALSA pulse → PulseAudio null sink → monitor)', () => {
   it('cancels ≥ 20 dB of a real-time echo (synthetic room, real buffers) once converged, without far-end under- or overruns after the first alignment', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', child, 'ALSA:softphone_speaker', 'ALSA:softphone_mic', String(RATE), String(FRAME), String(SECONDS), String(SEED)], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', child, `ALSA:${LOOP_SPEAKER}`, `ALSA:${LOOP_MICROPHONE}`, String(RATE), String(FRAME), String(SECONDS), String(SEED)], {
       cwd: repoRoot,
       encoding: 'utf8',
-      env: env(),
+      env: loop!.env(),
       timeout: 60_000,
       maxBuffer: 64 * 1024 * 1024,
     });

@@ -1,7 +1,7 @@
 /**
  * The native media path prototype behind the CallMedia port (issue 16), for the media bench's
  * in-phone figure: a CallMediaFactory that takes the calls the prototype can do - the account's
- * first codec PCMU, PCMA, G.722 or Opus; file audio (the headless phone's --play/--record) or sound cards
+ * first codec PCMU, PCMA, G.722 or Opus (its other codecs of these offered too); file audio (the headless phone's --play/--record) or sound cards
  * - and hands every other call to the TypeScript engine it wraps (PhoneAdapters.decorateMedia).
  *
  * What a call on it cannot do, and how it says so through the port:
@@ -108,8 +108,6 @@ export class NativeCallMedia implements CallMedia {
     private readonly leg: NativeMediaLeg,
     private readonly recordFile: string | undefined,
     private devices?: NativeDevices,
-    /** The recording's rate (the leg's PCM rate). */
-    private readonly recordRate = 8000,
   ) {}
 
   get state(): MediaState | undefined {
@@ -243,7 +241,7 @@ export class NativeCallMedia implements CallMedia {
     if (this.levelsTimer !== undefined) clearInterval(this.levelsTimer);
     const { recording } = this.leg.stop();
     this.leg.close();
-    if (this.recordFile !== undefined) writeFileSync(this.recordFile, encodeWav(this.recordRate, recording));
+    if (this.recordFile !== undefined) writeFileSync(this.recordFile, encodeWav(this.leg.pcmRate, recording));
     this.events.dispose();
   }
 }
@@ -266,20 +264,21 @@ export function nativeDeviceResolver(): (id: string) => string | undefined {
 export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, recordSeconds = 600, devices?: () => DeviceSelection): CallMediaFactory {
   return {
     async create(options: CallMediaOptions): Promise<Result<CallMedia, MediaFailure>> {
-      // The account's first codec decides (a native leg offers that one codec).
-      const first = options.codecs[0];
-      const codec = first === 'PCMU' || first === 'PCMA' || first === 'G722' || first === 'opus' ? (first as NativeCodec) : undefined;
+      // The account's first codec must be one of ours; the leg offers all of the account's that are, in its order.
+      const isNative = (c: string): c is NativeCodec => c === 'PCMU' || c === 'PCMA' || c === 'G722' || c === 'opus';
+      const codecs = options.codecs.filter(isNative);
+      const codec = options.codecs[0] !== undefined && isNative(options.codecs[0]) ? options.codecs[0] : undefined;
       const suites = (options.srtpSuites ?? ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']).filter((s) => s === 'AES_CM_128_HMAC_SHA1_80' || s === 'AES_CM_128_HMAC_SHA1_32');
       const playFile = options.audio?.playFile;
       const soundCards = playFile === undefined && options.audio?.recordFile === undefined ? devices?.() : undefined;
       if (codec === undefined || (playFile === undefined && soundCards === undefined) || (options.srtp !== 'off' && suites.length === 0)) return fallback.create(options);
-      let source: Int16Array | undefined;
+      const sources: Record<number, Int16Array> = {};
       let audio: NativeDevices | undefined;
       if (playFile !== undefined) {
         const wav = parseWav(new Uint8Array(readFileSync(playFile)));
         if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error.message}` });
-        const rate = nativePcmRate(codec);
-        source = wav.value.sampleRate === rate ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, rate);
+        // The file at each PCM rate the offered codecs need (the negotiated one's is sent).
+        for (const rate of new Set(codecs.map(nativePcmRate))) sources[rate] = wav.value.sampleRate === rate ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, rate);
       } else if (soundCards !== undefined) {
         const resolve = nativeDeviceResolver();
         const capture = soundCards.captureDeviceId === undefined ? undefined : resolve(soundCards.captureDeviceId);
@@ -301,15 +300,16 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, rec
           onAudioError: (which) => late.media?.audioError(which),
           address: options.localAddress,
           codec,
+          codecs,
           rng,
-          ...(source === undefined ? {} : { source }),
+          sources,
           ...(audio === undefined
             ? {}
             : { audio: { ...(audio.capture === undefined ? {} : { capture: audio.capture }), ...(audio.playback === undefined ? {} : { playback: audio.playback }), rate: soundCards?.sampleRate ?? 48000, echoCancellation: audio.echoCancellation } }),
-          recordSeconds: source === undefined ? 0 : recordSeconds,
+          recordSeconds: playFile === undefined ? 0 : recordSeconds,
           sdes: { policy: options.srtp, transport: options.signalling, allowInsecureTransport: options.allowInsecureSdes, suites },
         });
-        late.media = new NativeCallMedia(leg, options.audio?.recordFile, audio, nativePcmRate(codec));
+        late.media = new NativeCallMedia(leg, options.audio?.recordFile, audio);
         if (soundCards !== undefined && (soundCards.inputGainDb !== undefined || soundCards.outputGainDb !== undefined)) late.media.setVolume({ ...(soundCards.inputGainDb === undefined ? {} : { inputGainDb: soundCards.inputGainDb }), ...(soundCards.outputGainDb === undefined ? {} : { outputGainDb: soundCards.outputGainDb }) });
         return ok(late.media);
       } catch (e) {

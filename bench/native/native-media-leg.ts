@@ -31,7 +31,10 @@ export type NativeSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
 
 export interface NativeLegOptions {
   readonly address: string;
+  /** The codec offered and accepted, or the first of `codecs`. */
   readonly codec: NativeCodec;
+  /** Codecs to offer and accept, best first (default [codec]); the stream starts with the negotiated one. */
+  readonly codecs?: readonly NativeCodec[];
   /** Absent: plain RTP (SDES only over TLS otherwise; this leg claims a TLS hop, as the bench's peers do). */
   readonly suite?: NativeSuite;
   /** A digit the peer sent (RFC 4733), once per event. */
@@ -45,6 +48,8 @@ export interface NativeLegOptions {
   readonly rng: Rng;
   /** Mono PCM at nativePcmRate(codec), sent once. */
   readonly source?: Int16Array;
+  /** The same by PCM rate (8000, 16000), for `codecs` of both rates: the negotiated codec's is sent. */
+  readonly sources?: Readonly<Partial<Record<number, Int16Array>>>;
   /** Sound cards (PortAudio device names; see the addon's devices()) instead of `source`. */
   readonly audio?: MediaPathStream['audio'];
   readonly recordSeconds?: number;
@@ -92,17 +97,21 @@ export class NativeMediaLeg {
   private streamSetUp: { readonly payloadType: number; readonly plain: boolean; readonly remoteAddress: string; readonly remotePort: number } | undefined;
   private dtmf = false;
   private closed = false;
+  private readonly codecs: readonly NativeCodec[];
+  /** The negotiated codec (once the stream started). */
+  private chosen: NativeCodec | undefined;
 
   constructor(private readonly options: NativeLegOptions) {
     this.addon = loadMediaPath();
-    const codec = CODECS[options.codec];
+    this.codecs = options.codecs !== undefined && options.codecs.length > 0 ? options.codecs : [options.codec];
+    const specs = this.codecs.map((c) => CODECS[c]);
     // The socket is bound now, so the offer/answer names its port; the stream comes with start().
     // RTP on an even port and RTCP on the next, for a peer that does not multiplex (closed when it does).
     this.leg = this.addon.open({ address: options.address, port: 0, rtcpSocket: true });
     this.config = {
       address: options.address,
       port: this.addon.localPort(this.leg),
-      codecs: options.codec === 'opus' ? [codec, TELEPHONE_EVENT_48K, TELEPHONE_EVENT] : [codec, TELEPHONE_EVENT],
+      codecs: this.codecs.includes('opus') ? [...specs, TELEPHONE_EVENT_48K, TELEPHONE_EVENT] : [...specs, TELEPHONE_EVENT],
       ptime: 20,
       rtcpMux: options.rtcpMux ?? true,
       srtp: options.sdes ?? (options.suite === undefined ? { policy: 'off', transport: 'tls' } : { policy: 'mandatory', transport: 'tls', suites: [options.suite as SrtpSuiteName] }),
@@ -153,10 +162,12 @@ export class NativeMediaLeg {
   private apply(session: NegotiatedSession, localDirection: Direction): void {
     const m = session.media.find((x) => x.type === 'audio' && x.accepted);
     if (m === undefined || m.remoteAddress === undefined || m.sendCodec === undefined) throw new NativeLegRefusal('native leg: no accepted audio stream', 488);
-    if (m.sendCodec.encodingName.toLowerCase() !== this.options.codec.toLowerCase()) throw new NativeLegRefusal(`native leg: negotiated ${m.sendCodec.encodingName}, not ${this.options.codec}`, 488);
+    const name = m.sendCodec.encodingName.toLowerCase();
+    const codec = this.codecs.find((c) => c.toLowerCase() === name);
+    if (codec === undefined) throw new NativeLegRefusal(`native leg: negotiated ${m.sendCodec.encodingName}, not one of ${this.codecs.join(', ')}`, 488);
     if (m.srtp !== undefined && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_80' && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_32') throw new NativeLegRefusal(`native leg: ${m.srtp.suite} is not in the prototype`, 488);
     if (this.streamSetUp === undefined) {
-      this.start(m);
+      this.start(m, codec);
       this.addon.update(this.leg, mediaFlow(m.direction, localDirection)); // an offer may start on hold
     } else {
       // A re-negotiation: hold, resume, refresh, the peer moving, new keys.
@@ -203,8 +214,15 @@ export class NativeMediaLeg {
     }
   }
 
+  /** The PCM rate of the stream (the negotiated codec's; the first codec's before). */
+  get pcmRate(): number {
+    return nativePcmRate(this.chosen ?? this.codecs[0]!);
+  }
+
   /** Hands the negotiated stream to the native thread. */
-  private start(m: NegotiatedMedia): void {
+  private start(m: NegotiatedMedia, codec: NativeCodec): void {
+    this.chosen = codec;
+    const source = this.options.sources?.[nativePcmRate(codec)] ?? this.options.source;
     const send = m.sendCodec!;
     const srtp =
       m.srtp === undefined
@@ -230,14 +248,14 @@ export class NativeMediaLeg {
       cname: `${rng.uint32().toString(16).padStart(8, '0')}${rng.uint32().toString(16).padStart(8, '0')}@softphone`,
       seed: rng.uint32(),
       ...(this.options.rtcpIntervalMs === undefined ? {} : { rtcpIntervalMs: this.options.rtcpIntervalMs }),
-      codec: this.options.codec,
+      codec,
       payloadType: send.payloadType,
-      frameSamples: (sendPtimeMs(m.remotePtime) * nativePcmRate(this.options.codec)) / 1000, // the ptime the peer asked for (10-60 ms); what it sends may differ, playout takes any
+      frameSamples: (sendPtimeMs(m.remotePtime) * nativePcmRate(codec)) / 1000, // the ptime the peer asked for (10-60 ms); what it sends may differ, playout takes any
       ssrc: rng.uint32(),
       sequence: rng.uint32() & 0xffff,
       timestamp: rng.uint32(),
       ...(srtp === undefined ? {} : { srtp }),
-      ...(this.options.source === undefined ? {} : { source: this.options.source }),
+      ...(source === undefined ? {} : { source }),
       ...(this.options.audio === undefined ? {} : { audio: this.options.audio }),
       recordSeconds: this.options.recordSeconds ?? 0,
       jitterFrames: this.options.jitterFrames ?? 1,

@@ -548,6 +548,34 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     }, 30_000);
   }
 
+  it('behind the port, the native leg offers all of the account\'s codecs in its order and starts with the one the peer picks: an Opus-first account (opus, G.722, PCMU) calls a PCMU-only peer and both hear each other, recorded at 8 kHz', async () => {
+    const factory = nativeCallMediaFactory(engine, rng);
+    const recordFile = scratch.file('native-multi.wav');
+    const tsRecording = scratch.file('ts-multi.wav');
+    const made = await factory.create({ srtp: 'mandatory', signalling: 'tls', allowInsecureSdes: false, localAddress: '127.0.0.1', callId: 'multi', codecs: ['opus', 'G722', 'PCMU'], audio: { playFile: scratch.tone(440, 16000, 3), recordFile } });
+    if (!made.ok) throw new Error(made.error.message);
+    const native = made.value;
+    expect(native).toBeInstanceOf(NativeCallMedia);
+    const ts = await createLeg(engine, { callId: 'ts-multi', codecs: ['PCMU'], audio: { playFile: scratch.tone(1000, 8000, 3), recordFile: tsRecording } });
+    try {
+      const offer = native.createOffer();
+      if (!offer.ok) throw new Error(offer.error.message);
+      expect(/^m=audio \d+ RTP\/SAVP (.+)$/m.exec(offer.value)?.[1]?.split(' ').slice(0, 3), 'the offer: opus, G.722, PCMU in the account\'s order').toEqual(['111', '9', '0']);
+      const answer = ts.media.answerOffer(offer.value);
+      if (!answer.ok) throw new Error(answer.error.message);
+      const applied = native.applyAnswer(answer.value.sdp);
+      expect(applied.ok && applied.value.codec, 'the codec the peer picked').toBe('PCMU/8000');
+      await sleep(2500);
+      expect((native as NativeCallMedia).nativeStats()?.pcmRate).toBe(8000);
+    } finally {
+      native.dispose();
+      ts.media.dispose();
+    }
+    await sleep(50);
+    expectTone(analyseRecording(recordFile), 1000, 'the native leg heard the PCMU peer');
+    expectTone(analyseRecording(tsRecording), 440, 'the PCMU peer heard the native leg (the 16 kHz file at 8 kHz)');
+  }, 30_000);
+
   it('refuses bad options with a typed error instead of crashing', async () => {
     const { loadMediaPath } = await import('../../../native/media-path/index.mjs');
     const addon = loadMediaPath();

@@ -33,10 +33,20 @@ function which(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'pipe' }).status === 0;
 }
 
-/** What media_path.c includes beyond libc, libsrtp2 and Node-API (it grows: sound cards). */
+/**
+ * The libraries media_path.c needs beyond libc, libsrtp2 and Node-API, read from its #includes (it
+ * grows: sound cards, Opus, G.722), with the flags and the Debian package of each (as ../index.mjs).
+ */
+const LIBRARIES = [
+  { include: /#include\s*<portaudio\.h>/, cflags: [`-I${portAudioInclude}`], libs: [portAudioLib, `-Wl,-rpath,${dirname(portAudioLib)}`], files: [join(portAudioInclude, 'portaudio.h'), portAudioLib], missing: 'no PortAudio from naudiodon (node_modules/naudiodon: run npm ci)' },
+  { include: /#include\s*<speex\//, cflags: [], libs: ['-lspeexdsp'], files: ['/usr/include/speex/speex_resampler.h'], missing: 'no speexdsp headers (Debian package libspeexdsp-dev)' },
+  { include: /#include\s*<opus\/opus\.h>/, cflags: [], libs: ['-lopus'], files: ['/usr/include/opus/opus.h'], missing: 'no libopus headers (Debian package libopus-dev)' },
+  { include: /#include\s*<spandsp/, cflags: [], libs: ['-lspandsp'], files: ['/usr/include/spandsp/g722.h'], missing: 'no spandsp headers (Debian package libspandsp-dev)' },
+];
+
 function sourceNeeds() {
   const text = readFileSync(join(srcDir, 'media_path.c'), 'utf8');
-  return { portAudio: /#include\s*<portaudio\.h>/.test(text), speex: /#include\s*<speex\//.test(text) };
+  return LIBRARIES.filter((l) => l.include.test(text));
 }
 
 const SANITIZE = {
@@ -49,14 +59,14 @@ function flags(kind, selfCheck) {
   const needs = sourceNeeds();
   return {
     cflags: [
-      '-g', '-O1', '-std=gnu11', '-Wall', '-Wextra', '-Werror', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined',
+      '-g', process.env.FUZZ_OPT ?? '-O1', '-std=gnu11', '-Wall', '-Wextra', '-Werror', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined',
       '-DNAPI_VERSION=8', '-DNODE_GYP_MODULE_NAME=media_path', `-I${nodeHeaders()}`,
-      ...(needs.portAudio ? [`-I${portAudioInclude}`] : []),
+      ...needs.flatMap((l) => l.cflags),
       ...(selfCheck ? ['-DFUZZ_SELF_CHECK'] : []),
       ...SANITIZE[kind].compile,
     ],
     link: SANITIZE[kind].link,
-    libs: ['-lsrtp2', ...(needs.speex ? ['-lspeexdsp'] : []), ...(needs.portAudio ? [portAudioLib, `-Wl,-rpath,${dirname(portAudioLib)}`] : []), '-lpthread', '-lm'],
+    libs: ['-lsrtp2', ...needs.flatMap((l) => l.libs), '-lpthread', '-lm'],
   };
 }
 
@@ -73,9 +83,7 @@ export function fuzzProblem(kind = 'standalone') {
   if (!which('nm')) return 'no nm (Debian package binutils)';
   if (!existsSync('/usr/include/srtp2/srtp.h')) return 'no libsrtp2 headers (Debian package libsrtp2-dev)';
   if (nodeHeaders() === undefined) return 'no Node headers (node_api.h beside node or in /usr/include/node)';
-  const needs = sourceNeeds();
-  if (needs.speex && !existsSync('/usr/include/speex/speex_resampler.h')) return 'no speexdsp headers (Debian package libspeexdsp-dev)';
-  if (needs.portAudio && (!existsSync(join(portAudioInclude, 'portaudio.h')) || !existsSync(portAudioLib))) return 'no PortAudio from naudiodon (node_modules/naudiodon: run npm ci)';
+  for (const lib of sourceNeeds()) if (!lib.files.every((f) => existsSync(f))) return lib.missing;
   // The sanitizers' runtimes (libasan, libubsan; libFuzzer for clang) must link and run.
   const dir = mkdtempSync(join(tmpdir(), 'media-path-fuzz-probe-'));
   try {
@@ -97,7 +105,7 @@ function run(cmd, args, cwd) {
     execFileSync(cmd, args, { stdio: 'pipe', cwd });
   } catch (e) {
     const stderr = e && typeof e === 'object' && 'stderr' in e && e.stderr ? e.stderr.toString() : String(e);
-    throw new Error(`${cmd} ${args.join(' ')}\n${stderr}`);
+    throw new Error(`${cmd} ${args.join(' ')}\n${stderr}`, { cause: e });
   }
 }
 
@@ -148,7 +156,8 @@ export function buildFuzzer({ kind = 'standalone', outDir, selfCheck = false }) 
 export function sanitizerEnv() {
   return {
     ...process.env,
-    ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1:abort_on_error=0:symbolize=1:detect_stack_use_after_return=1',
+    // A 16 MB quarantine (not 256): fresh pages for every freed block cost more than an input does.
+    ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1:abort_on_error=0:symbolize=1:detect_stack_use_after_return=1:quarantine_size_mb=16',
     UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? 'print_stacktrace=1:halt_on_error=1',
   };
 }

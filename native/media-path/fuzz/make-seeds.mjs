@@ -13,8 +13,9 @@ const LEG_SSRC = 0x11223344;
 const PEER_SSRC = 0x5eed5eed;
 
 // ---- configuration (bytes 0 and 1) ----
-const A = { plain: 0, srtp80: 1, srtp32: 2, noMux: 4, dtmf: 8, held: 0x10, rekeying: 0x20, latched: 0x40, retired: 0x80 };
-const B = { pcma: 1, frame80: 2, frame240: 4, frame480: 6, jitter1: 8, jitter3: 0x10, jitter8: 0x18, sendOff: 0x20, deferSend: 0x40, audio: 0x80 };
+const A = { plain: 0, srtp80: 1, srtp32: 2, srtp80Deferred: 3, noMux: 4, dtmf: 8, held: 0x10, rekeying: 0x20, latched: 0x40, retired: 0x80 };
+const B = { pcmu: 0, pcma: 1, g722: 2, opus: 3, ms10: 4, ms30: 8, ms60: 0xc, jitter1: 0x10, jitter3: 0x20, jitter8: 0x30, sendOff: 0x40, audio: 0x80 };
+const PT = { pcmu: 0, pcma: 8, g722: 9, opus: 111, event: 101 };
 
 // ---- records ----
 const SRC = { peer: 0, current: 1, stranger: 2, retired: 3, mapped: 4, ipv6: 5, socketRtp: 6, socketRtcp: 7 };
@@ -119,7 +120,8 @@ const seeds = {
     ...dg(MODE.rtp, rtp({ seq: 0x9000 })), ...tick,
     ...dg(MODE.rtp, rtp({ ssrc: 0x0badcafe })), ...tick,
     ...dg(MODE.rtp, rtp({ pt: 18 })), ...tick,
-    ...ticks(8), ...report(), ...ticks(6)],
+    ...ticks(8), ...report(), ...ticks(6),
+    ...stream(3, { after: [...send, ...play, ...play] }), ...play, ...send],
   // Raw plain RTP with every header part: CSRCs, a header extension, padding; and the edge cases
   // of each (15 CSRCs, an extension running past the end, padding larger than the packet).
   'rtp-plain-header-parts': [A.plain | A.latched, B.jitter1,
@@ -143,8 +145,8 @@ const seeds = {
     ...dg(MODE.raw, rtp({ seq: 0x4005, ssrc: PEER_SSRC })), ...tick,
     ...ticks(4), ...report(), ...ticks(3)],
   // SRTP (_32), PCMA, 80-sample frames: a stream with reports both ways.
-  'srtp32-pcma-stream': [A.srtp32 | A.latched, B.pcma | B.frame80,
-    ...stream(12, { pt: 8, payload: 80 }),
+  'srtp32-pcma-stream': [A.srtp32 | A.latched, B.pcma | B.ms10,
+    ...stream(12, { pt: PT.pcma, payload: 80 }),
     ...dg(MODE.rtcp, [...sr({ blocks: [block({ lsr: 0x12345678, dlsr: 0x8000 })] }), ...cname()]),
     ...ticks(10), ...report(), ...report(true)],
   // RFC 4733 received: an event's start (marker), updates, the end packet three times, a second
@@ -161,7 +163,7 @@ const seeds = {
     ...dg(MODE.rtp, rtp({ pt: 101, ts: 0x7000b20, payload: [5, 0x80, 0] })), ...tick,
     ...stream(3)],
   // RFC 4733 sent: digits queued (more than the queue holds), sent over periods, with audio between.
-  'telephone-event-sent': [A.plain | A.dtmf | A.latched, B.frame240,
+  'telephone-event-sent': [A.plain | A.dtmf | A.latched, B.ms30,
     ...dtmf(1, 120), ...dtmf(2, 40), ...dtmf(15, 1240), ...ticks(40),
     ...Array.from({ length: 34 }, (_, i) => dtmf(i & 15, 40)).flat(), ...ticks(60),
     ...rekey(7), ...ticks(3)],
@@ -204,7 +206,7 @@ const seeds = {
     ...ticks(12), ...report(), ...update(1), ...ticks(3), ...report(true)],
   // Re-keying in progress with a deferred send key: packets under the previous key, then the new
   // one (the previous context ends, the send key commits); further re-keys of every kind.
-  'rekey': [A.srtp80 | A.rekeying | A.latched | A.dtmf, B.deferSend,
+  'rekey': [A.srtp80Deferred | A.rekeying | A.latched | A.dtmf, 0,
     ...stream(3, { previous: true }),
     ...dg(MODE.rtcp, [...rr({}), ...cname()], { previous: true }), ...tick,
     ...stream(3),
@@ -260,12 +262,41 @@ const seeds = {
     ...dg(MODE.raw, tone(1500)), ...dg(MODE.raw, tone(1600)),
     ...dg(MODE.asIs, [0x80, 0]), ...dg(MODE.asIs, [0x81, 200, 0, 0]),
     ...ticks(3)],
-  // The sound-card path without devices (resamplers, the echo canceller, meters), 480-sample
-  // frames and a jitter target of 8, until the recording is full.
-  'audio-path': [A.plain | A.latched, B.audio | B.deferSend | B.frame480 | B.jitter3,
+  // The sound-card path without devices (resamplers, gains, meters), 60 ms periods and a jitter
+  // target of 3, until the recording is full.
+  'audio-path': [A.plain | A.latched, B.audio | B.ms60 | B.jitter3,
     ...stream(7, { payload: 480 }), ...ticks(30)],
+  // G.722 (16 kHz audio, 8 kHz RTP clock): a stream, the longest packet (120 ms), one longer, a
+  // telephone-event; then the sound-card path at 16 kHz.
+  'g722-stream': [A.srtp80 | A.latched | A.dtmf, B.g722 | B.audio,
+    ...stream(5, { pt: PT.g722 }),
+    ...dg(MODE.rtp, rtp({ pt: PT.g722, payload: tone(960) })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.g722, payload: tone(961) })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.event, marker: true, ts: 0x7000a00, payload: event(3, { end: true, duration: 800 }) })), ...tick,
+    ...stream(3, { pt: PT.g722, payload: 80 }), ...ticks(6), ...rekey(7), ...ticks(2)],
+  // Opus (RFC 7587, RTP clock 48 kHz, PCM 16 kHz): SILK, CELT and hybrid TOCs, 10 to 120 ms
+  // packets (codes 0 and 3), packets that are not Opus (an empty frame count, a truncated code 2),
+  // a telephone-event at 48 kHz, loss concealed by Opus.
+  'opus-stream': [A.srtp80 | A.latched | A.dtmf, B.opus,
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, marker: true, payload: [0x48, ...tone(40)] })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x48, ...tone(40, 3)] })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0xf8, ...tone(80, 5)] })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x78, ...tone(60, 7)] })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x40, ...tone(20, 2)] })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x4b, 0x03, ...tone(90, 4)] })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x4b, 0x06, ...tone(120, 6)] })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x4b, 0x07, ...tone(120, 6)] })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x4b, 0x00] })),
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x4a, 0xff] })),
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x80, ...tone(10)] })), ...tick,
+    ...dg(MODE.rtp, rtp({ pt: PT.event, marker: true, ts: 0x7003000, payload: event(7, { end: true, duration: 4800 }) })), ...tick,
+    ...ticks(5), ...stream(2, { pt: PT.opus, payload: 1 }), ...ticks(2)],
+  // Opus with 60 ms periods, plain RTP, a jitter target of one period: 20 ms packets fill it by three.
+  'opus-60ms': [A.plain | A.latched, B.opus | B.ms60 | B.jitter1,
+    ...Array.from({ length: 6 }, (_, i) => dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x48, ...tone(30, i + 1)] }))).flat(), ...ticks(3),
+    ...dg(MODE.rtp, rtp({ pt: PT.opus, payload: [0x4b, 0x03, ...tone(60)] })), ...ticks(4)],
   // Send disabled, then enabled; the capture source running out; a deferred send key's deadline.
-  'send-side': [A.srtp32 | A.rekeying | A.dtmf, B.sendOff | B.deferSend,
+  'send-side': [A.srtp80Deferred | A.rekeying | A.dtmf, B.sendOff,
     ...ticks(3), ...update(7), ...dtmf(9, 200), ...ticks(30), ...time(2000000), ...ticks(2), ...report(), ...ticks(5)],
 };
 

@@ -8,16 +8,18 @@
  * One input is one call leg, set up as js_open/js_start (and js_rekey) would set it up, then a
  * sequence of records. Input format:
  *
- *   byte 0  configuration A                       byte 1  configuration B
- *     bits 0-1  0 plain RTP, 1 and 3 SRTP AES_CM_128_HMAC_SHA1_80, 2 _32
- *                                                   bit 0     PCMA (payload type 8), else PCMU (0)
- *     bit 2     no rtcp-mux (RTCP socket on port+1) bits 1-2  frame 160, 80, 240, 480 samples
- *     bit 3     telephone-event agreed (PT 101)     bits 3-4  jitter target 2, 1, 3, 8 frames
- *     bit 4     receive held (receive_enabled 0)    bit 5     send disabled
- *     bit 5     re-key in progress (SRTP: a         bit 6     with A bit 5: the new send key deferred;
- *               previous receive context)                     without: the echo canceller (with bit 7)
- *     bit 6     latched to the peer                 bit 7     the sound-card path without devices
- *     bit 7     two retired sources                           (speexdsp resamplers, no PortAudio)
+ *   byte 0  configuration A                       byte 1  configuration B (codecs as js_start makes
+ *                                                 them, but the Opus encoder at complexity 0, not 8)
+ *     bits 0-1  0 plain RTP; SRTP: 1 AES_CM_128_    bits 0-1  codec: 0 PCMU (PT 0), 1 PCMA (8),
+ *               HMAC_SHA1_80, 2 _32, 3 _80 with the           2 G.722 (9), 3 Opus (111, RFC 7587)
+ *               answerer's deferred send key (bit 5)
+ *     bit 2     no rtcp-mux (RTCP socket on port+1) bits 2-3  period 20, 10, 30, 60 ms
+ *     bit 3     telephone-event agreed (PT 101)     bits 4-5  jitter target 2, 1, 3, 8 periods
+ *     bit 4     receive held (receive_enabled 0)    bit 6     send disabled
+ *     bit 5     re-key in progress (SRTP: a         bit 7     the sound-card path without devices
+ *               previous receive context)                     (audio_open with neither capture nor
+ *     bit 6     latched to the peer                           playback: rings, resamplers, gains,
+ *     bit 7     two retired sources                           meters; no echo canceller)
  *
  *   then records, each an op byte: low nibble the kind, high nibble its argument.
  *     kinds 0-3   a datagram: 0 raw bytes; 1 "authentic": the bytes SRTP/SRTCP-protected by the
@@ -43,7 +45,8 @@
  *                 7 flags only; 1 byte: bit 0 send, bit 1 receive
  *     kind 15     js_rekey: argument & 7: 0 new receive key, 1 new send key, 2 both, 3 both with
  *                 deferSend, 4 null (back to plain RTP), 5 both keys AES_CM_128_HMAC_SHA1_80
- *                 (starts SRTP from plain), 6 the same with _32; 7 toggles the mute instead
+ *                 (starts SRTP from plain), 6 the same with _32; 7 instead: js_set_muted (toggles)
+ *                 and js_set_volume (the gains step through 0, +20 and -60 dB)
  *
  * After the setup and after every record the invariants are checked (check_invariants) and a
  * violation abort()s: each datagram in exactly one outcome counter, the jitter queue's count and
@@ -52,7 +55,7 @@
  * every napi_* function media_path.c references aborts), except the thread-safe function that
  * hands events to JS: napi_call_threadsafe_function is defined here and checks the event.
  *
- * Every input starts from a fresh leg (calloc'd, new SRTP contexts, time from the same origin):
+ * Every input starts from a fresh leg (cleared, new SRTP contexts and codecs, time from the same origin):
  * runs are deterministic except for what the kernel decides (loopback ICMP port-unreachable
  * errors after a send, kernel arrival times of the real datagrams of sources 6 and 7).
  * Sockets are per process (bound once on 127.0.0.1 by bind_sockets, disconnected, drained and
@@ -118,6 +121,7 @@ static struct {
   int16_t recording[RECORDING_CAP];
   leg_t leg;                 /* static storage, cleared per input: fresh heap pages per input cost more than the input */
   srtp_t keep_nss;           /* see process_init */
+  int pa_ready;
   int trace;
 } P;
 
@@ -132,6 +136,8 @@ static struct {
   uint16_t seq0, seq;        /* the shaped RTP's sequence numbers */
   uint32_t ts0;
   uint64_t events_dtmf, events_latched, events_audio;
+  uint64_t periods_played;   /* play_frame calls */
+  int volume_step;
   size_t record_index;
 } H;
 
@@ -242,6 +248,9 @@ static void process_init(void) {
      context kept for the whole process keeps NSS initialised. */
   uint8_t key[SRTP_MASTER_KEY_LEN] = {0};
   if (srtp_session(&P.keep_nss, suite_names[SUITE_80], key, 1, 128) != 0) die("srtp_session");
+  /* Likewise PortAudio: reference-counted, so audio_open's Pa_Initialize (and audio_free's
+     Pa_Terminate) cost nothing while this one holds it (the first one probes the host's devices). */
+  P.pa_ready = Pa_Initialize() == paNoError;
   P.ready = 1;
 }
 
@@ -312,31 +321,11 @@ static srtp_t sender_for(int previous) {
 
 /* ---- the leg ---- */
 
-/* The sound-card path as audio_open sets it up, without PortAudio (no devices, no streams); the
-   echo canceller (the slowest part of a period by far) only with `echo_cancellation`. */
-static void audio_without_devices(leg_t *l, int echo_cancellation) {
-  audio_t *a = &l->audio;
-  int err = 0, rate = 48000, sr = 8000;
-  memset(a, 0, sizeof *a);
-  a->rate = rate;
-  a->device_frame = rate / 50;
-  a->in_gain = 1.0f;
-  a->out_gain = 0.5f;
-  a->in_level_cdb = a->out_level_cdb = -9000;
-  a->cap = (ring_t *)calloc(1, sizeof(ring_t));
-  a->play = (ring_t *)calloc(1, sizeof(ring_t));
-  a->down = speex_resampler_init(1, (spx_uint32_t)rate, 8000, 5, &err);
-  a->up = speex_resampler_init(1, 8000, (spx_uint32_t)rate, 5, &err);
-  if (a->cap == NULL || a->play == NULL || a->down == NULL || a->up == NULL) die("audio");
-  if (echo_cancellation) {
-    a->aec = speex_echo_state_init(l->frame_samples, 8000 / 5);
-    a->pp = speex_preprocess_state_init(l->frame_samples, 8000);
-    if (a->aec == NULL || a->pp == NULL) die("echo canceller");
-    speex_echo_ctl(a->aec, SPEEX_ECHO_SET_SAMPLING_RATE, &sr);
-    speex_preprocess_ctl(a->pp, SPEEX_PREPROCESS_SET_ECHO_STATE, a->aec);
-  }
-  ring_write(a->play, NULL, (uint32_t)a->device_frame);
-  a->on = 1;
+/* js_start's audio: { noCapture: true, noPlayback: true, echoCancellation: false }, the device at
+   the codec's PCM rate: audio_open itself, opening no stream (PortAudio initialised, no device). */
+static void audio_without_devices(leg_t *l) {
+  char why[320];
+  if (!P.pa_ready || audio_open(l, NULL, NULL, 0, 0, pcm_rate(l), 0, why, sizeof why) != 0) die("audio_open");
 }
 
 static const address_t *source_address(int which) {
@@ -360,7 +349,8 @@ static void move_peer(leg_t *l, const address_t *rtp, const address_t *rtcp) {
 }
 
 static void leg_setup(uint8_t a, uint8_t b) {
-  static const int frames[4] = {160, 80, 240, 480};
+  static const int period_ms[4] = {20, 10, 30, 60};
+  static const int payload_types[4] = {0, 8, 9, 111};
   static const int jitter[4] = {2, 1, 3, 8};
   leg_t *l = &P.leg;
   memset(l, 0, sizeof *l);
@@ -372,14 +362,35 @@ static void leg_setup(uint8_t a, uint8_t b) {
   l->fd = mux ? P.fd_mux : P.fd_pair;
   l->rtcp_fd = mux ? -1 : P.rtcp_pair; /* js_start closes the RTCP socket when rtcp-mux is agreed */
   /* js_start */
-  l->alaw = b & 1;
-  l->payload_type = l->alaw ? 8 : 0;
-  l->frame_samples = frames[(b >> 1) & 3];
-  l->period_ns = l->frame_samples * 125000;
+  int codec = b & 3;
+  l->alaw = codec == 1;
+  l->g722 = codec == 2;
+  l->opus = codec == 3;
+  l->payload_type = payload_types[codec];
+  l->pcm_rate = codec >= 2 ? 16000 : 8000;
+  l->clock_rate = l->opus ? 48000 : 8000;
+  if (l->g722) {
+    l->g722_enc = g722_encode_init(NULL, 64000, 0);
+    l->g722_dec = g722_decode_init(NULL, 64000, 0);
+    if (l->g722_enc == NULL || l->g722_dec == NULL) die("g722_*_init");
+  }
+  if (l->opus) {
+    int e1 = 0, e2 = 0;
+    l->enc = opus_encoder_create(l->pcm_rate, 1, OPUS_APPLICATION_VOIP, &e1);
+    l->dec = opus_decoder_create(l->pcm_rate, 1, &e2);
+    if (l->enc == NULL || l->dec == NULL) die("opus_*_create");
+    opus_encoder_ctl(l->enc, OPUS_SET_BITRATE(32000));
+    opus_encoder_ctl(l->enc, OPUS_SET_COMPLEXITY(0)); /* js_start: 8. What we send is not under test; 0 halves the encoder's time */
+    opus_encoder_ctl(l->enc, OPUS_SET_INBAND_FEC(1));
+    opus_encoder_ctl(l->enc, OPUS_SET_PACKET_LOSS_PERC(5));
+    opus_encoder_ctl(l->enc, OPUS_SET_MAX_BANDWIDTH(OPUS_BANDWIDTH_WIDEBAND));
+  }
+  l->frame_samples = period_ms[(b >> 2) & 3] * l->pcm_rate / 1000;
+  l->period_ns = (int)((int64_t)l->frame_samples * 1000000000LL / pcm_rate(l));
   l->ssrc = LEG_SSRC;
   l->seq = 0x1000;
   l->timestamp = 0x20000000;
-  l->jitter_target = jitter[(b >> 3) & 3];
+  l->jitter_target = jitter[(b >> 4) & 3];
   l->dtmf_pt = (a & 8) ? DTMF_PT : -1;
   l->on_event = HARNESS_TSFN;
   H.suite = (a & 3) == 0 ? SUITE_PLAIN : (a & 3) == 2 ? SUITE_32 : SUITE_80;
@@ -394,7 +405,7 @@ static void leg_setup(uint8_t a, uint8_t b) {
       l->srtp_recv_prev = l->srtp_recv;
       l->srtp_recv = leg_context(H.suite, 1, 1);
       peer_new_key(H.suite, 1, 1);
-      if (b & 0x40) {
+      if ((a & 3) == 3) {
         l->srtp_send_pending = leg_context(H.suite, 1, 0);
         l->send_pending_deadline_us = T0_US + SEND_DEFER_MAX_US;
       }
@@ -404,7 +415,7 @@ static void leg_setup(uint8_t a, uint8_t b) {
   l->recording = P.recording;
   l->source_samples = SOURCE_SAMPLES;
   l->recording_cap = RECORDING_CAP;
-  if (b & 0x80) audio_without_devices(l, (b & 0x40) != 0 && (a & 0x20) == 0);
+  if (b & 0x80) audio_without_devices(l);
   l->now_us = T0_US;
   l->wall_offset_us = WALL0_US - T0_US;
   l->rtcp_mux = mux;
@@ -413,7 +424,7 @@ static void leg_setup(uint8_t a, uint8_t b) {
   snprintf(l->cname, sizeof l->cname, "%08x@softphone", LEG_SSRC);
   l->rng_state = 0x9e3779b9u ^ ((uint32_t)a << 8) ^ b;
   l->report_interval_us = 100000; /* js_start's smallest rtcpIntervalMs */
-  l->send_enabled = (b & 0x20) == 0;
+  l->send_enabled = (b & 0x40) == 0;
   l->receive_enabled = (a & 0x10) == 0;
   /* leg_thread's start */
   l->next_report_us = l->now_us + report_interval_us(l) / 2;
@@ -453,7 +464,16 @@ static void trace_counters(const leg_t *l) {
 static void leg_teardown(void) {
   leg_t *l = H.l;
   if (P.trace) trace_counters(l);
-  if (l->audio.on) audio_free(&l->audio);
+  /* leg_close, without its sockets (the process's) and its thread-safe function (the harness's) */
+  audio_free(&l->audio);
+  if (l->enc != NULL) opus_encoder_destroy(l->enc);
+  if (l->dec != NULL) opus_decoder_destroy(l->dec);
+  if (l->g722_enc != NULL) g722_encode_free(l->g722_enc);
+  if (l->g722_dec != NULL) g722_decode_free(l->g722_dec);
+  l->enc = NULL;
+  l->dec = NULL;
+  l->g722_enc = NULL;
+  l->g722_dec = NULL;
   dealloc_contexts(l);
   l->source = l->recording = NULL;
   struct sockaddr unspec;
@@ -495,15 +515,20 @@ static void check_invariants(void) {
   }
   REQUIRE(c->packets_received <= c->datagrams);
   int present = 0;
+  long samples = 0;
   for (int i = 0; i < JB_SLOTS; i++) {
     const jb_slot_t *s = &l->jb[i];
     if (!s->present) continue;
     present++;
+    samples += s->samples;
     REQUIRE((s->seq & (JB_SLOTS - 1)) == i);
-    REQUIRE(s->samples > 0 && s->samples <= FRAME_MAX_SAMPLES);
+    REQUIRE(s->samples > 0 && s->samples <= PACKET_SAMPLES_MAX);
+    REQUIRE(s->bytes > 0 && s->bytes <= PAYLOAD_MAX);
   }
   REQUIRE(l->jb_count >= 0 && l->jb_count <= JB_SLOTS);
   REQUIRE(l->jb_count == present);
+  REQUIRE(l->jb_samples == samples); /* the queue's depth in time is its packets' durations */
+  REQUIRE(l->pcm_len >= 0 && l->pcm_len <= PCM_FIFO);
   REQUIRE(l->dtmf_head - l->dtmf_tail <= DTMF_QUEUE);
   REQUIRE(l->dtmf_state >= 0 && l->dtmf_state <= 3);
   check_latch(&l->latch);
@@ -520,9 +545,12 @@ static void check_invariants(void) {
   REQUIRE(l->conceal_run >= 0 && l->conceal_run <= CONCEAL_FRAMES);
   REQUIRE(H.events_dtmf == c->dtmf_received && c->dtmf_received <= c->dtmf_packets);
   REQUIRE(H.events_latched == c->latches);
-  /* play_frame records every frame it plays, conceals or silences, until the cap refuses one */
-  uint64_t frames = c->frames_played + c->frames_concealed + c->frames_silent, fit = l->recording_cap / (size_t)l->frame_samples;
-  REQUIRE(l->recording_len == (frames < fit ? frames : fit) * (size_t)l->frame_samples);
+  /* play_frame records one period each call, until the cap refuses one */
+  uint64_t fit = l->recording_cap / (size_t)l->frame_samples;
+  if (l->recording_len != (H.periods_played < fit ? H.periods_played : fit) * (size_t)l->frame_samples) {
+    fprintf(stderr, "play_frame called %llu times, recording %zu of %zu, frame %d\n", (unsigned long long)H.periods_played, l->recording_len, l->recording_cap, l->frame_samples);
+    fail("every period played is in the recording (until the cap)");
+  }
 }
 
 /* ---- records ---- */
@@ -565,7 +593,7 @@ static void shape_rtp(const leg_t *l, uint8_t *b, int *n) {
     H.seq++;
     wr16(b + 2, seq);
   }
-  if (rd32be(b + 4) == 0) wr32be(b + 4, H.ts0 + (uint32_t)(uint16_t)(seq - H.seq0) * (uint32_t)l->frame_samples);
+  if (rd32be(b + 4) == 0) wr32be(b + 4, H.ts0 + (uint32_t)(uint16_t)(seq - H.seq0) * ts_step(l));
   if (rd32be(b + 8) == 0) wr32be(b + 8, PEER_SSRC);
 }
 
@@ -663,6 +691,7 @@ static void period(leg_t *l) {
   if (l->connected && l->now_us - l->latch.last_from_target_us > (l->srtp_on ? SRTP_RELATCH_AFTER_US : RELATCH_AFTER_US)) disconnect_socket(l);
   send_frame(l);
   play_frame(l);
+  H.periods_played++;
   if (l->now_us >= l->next_report_us) {
     send_report(l, 0, l->now_us + l->wall_offset_us);
     l->next_report_us = l->now_us + report_interval_us(l);
@@ -677,7 +706,7 @@ static void queue_dtmf(leg_t *l, uint8_t b) {
   uint32_t head = l->dtmf_head, tail = __atomic_load_n(&l->dtmf_tail, __ATOMIC_ACQUIRE);
   if (head - tail < DTMF_QUEUE) {
     l->dtmf_queue[head & (DTMF_QUEUE - 1)].event = (uint8_t)event;
-    l->dtmf_queue[head & (DTMF_QUEUE - 1)].ticks = (uint32_t)ms * 8;
+    l->dtmf_queue[head & (DTMF_QUEUE - 1)].ticks = (uint32_t)ms * (uint32_t)(clock_rate(l) / 1000);
     __atomic_store_n(&l->dtmf_head, head + 1, __ATOMIC_RELEASE);
   }
 }
@@ -698,8 +727,14 @@ static void update(leg_t *l, int arg, uint8_t flags) {
 
 /* js_rekey's locked part, with contexts made as it makes them. */
 static void rekey(leg_t *l, int kind) {
-  if (kind == 7) {
+  if (kind == 7) { /* js_set_muted, and js_set_volume's gains: 0, +20 (the most), -60 dB (the least) in turn */
+    static const double gains_db[3] = {0, 20, -60};
     l->muted = !l->muted;
+    pthread_mutex_lock(&l->lock);
+    H.volume_step = (H.volume_step + 1) % 3;
+    l->audio.in_gain = (float)pow(10.0, gains_db[H.volume_step] / 20.0);
+    l->audio.out_gain = (float)pow(10.0, gains_db[(H.volume_step + 1) % 3] / 20.0);
+    pthread_mutex_unlock(&l->lock);
     return;
   }
   pthread_mutex_lock(&l->lock);
@@ -763,6 +798,7 @@ static void one_record(leg_t *l, reader_t *r) {
   case 9:
     pthread_mutex_lock(&l->lock);
     play_frame(l);
+    H.periods_played++;
     pthread_mutex_unlock(&l->lock);
     break;
   case 10:

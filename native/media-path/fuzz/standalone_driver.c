@@ -34,6 +34,7 @@ void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak)
 typedef struct {
   uint8_t *data;
   size_t size;
+  char *name;
 } blob_t;
 
 static blob_t seeds[MAX_SEEDS];
@@ -58,8 +59,8 @@ static void report_input(void) {
   static volatile sig_atomic_t once = 0;
   if (once || current == NULL) return;
   once = 1;
-  char line[160];
-  snprintf(line, sizeof line, "\n*** standalone_driver: input %lld (%s, seed %llu, %zu octets) failed; hex: ", current_index, current_name ? current_name : "mutated",
+  char line[4400];
+  snprintf(line, sizeof line, "\n*** standalone_driver: input %lld (%s, seed %llu, %zu octets) failed; hex: ", current_index, current_name ? current_name : "mutated from the seeds",
            (unsigned long long)seed, current_size);
   put(line);
   static const char hex[] = "0123456789abcdef";
@@ -130,11 +131,12 @@ static void load_dir(const char *dir) {
     if (data != NULL && size > 0) {
       seeds[nseeds].data = data;
       seeds[nseeds].size = size;
+      seeds[nseeds].name = names[i];
       nseeds++;
     } else {
       free(data);
+      free(names[i]);
     }
-    free(names[i]);
   }
 }
 
@@ -306,6 +308,7 @@ int main(int argc, char **argv) {
     if ((size_t)i < nseeds) { /* the seeds first, as they are */
       size = seeds[i].size < max_len ? seeds[i].size : max_len;
       memcpy(buf, seeds[i].data, size);
+      current_name = seeds[i].name;
     } else {
       uint64_t s = seed ^ ((uint64_t)i * 0xd1b54a32d192ed03ull);
       const blob_t *base = &seeds[below(&s, nseeds)];
@@ -322,6 +325,9 @@ int main(int argc, char **argv) {
   }
   printf("{\"inputs\":%lld,\"ms\":%.0f,\"seed\":%llu,\"seeds\":%zu,\"maxLen\":%zu}\n", done, now_ms() - t0, (unsigned long long)seed, nseeds, max_len);
   free(buf);
-  for (size_t i = 0; i < nseeds; i++) free(seeds[i].data);
+  for (size_t i = 0; i < nseeds; i++) {
+    free(seeds[i].data);
+    free(seeds[i].name);
+  }
   return 0;
 }

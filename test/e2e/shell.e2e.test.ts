@@ -79,7 +79,9 @@ describe.skipIf(missing.length > 0)('app shell in Chromium through the WebSocket
     await page.click('[data-nav="settings"]');
     await page.check('[data-theme-option="dark"]');
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
-    expect(face.phone.settings.get().theme).toBe('dark');
+    // The page applies the theme at once; main has it when settings.update's round trip ends
+    // (a race the clean-clone CI hit on a loaded machine): wait for main, up to 5 s.
+    await expect.poll(() => face.phone.settings.get().theme, { timeout: 5000 }).toBe('dark');
   });
 
   it('receives the dialer.dialRequested event when main routes a sip: link', async () => {

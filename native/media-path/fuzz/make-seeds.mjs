@@ -262,6 +262,15 @@ const seeds = {
     ...dg(MODE.raw, tone(1500)), ...dg(MODE.raw, tone(1600)),
     ...dg(MODE.asIs, [0x80, 0]), ...dg(MODE.asIs, [0x81, 200, 0, 0]),
     ...ticks(3)],
+  // Junk on plain RTP: 8-11 octets that look like RTP (too short for its header: they cannot move
+  // the latch), short RTCP, a header extension or CSRCs running past the end.
+  'junk-plain': [A.plain, 0,
+    ...dg(MODE.raw, [0x80, 0, 0, 1, 0, 0, 0, 0]), ...dg(MODE.raw, [0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]),
+    ...dg(MODE.raw, [0x80, 0, 0, 1, 0, 0, 0, 0, 0x5e], { src: SRC.stranger }),
+    ...dg(MODE.raw, [0x80, 201, 0, 1, ...u32(PEER_SSRC)]), ...dg(MODE.raw, [0x80, 201, 0, 1, ...u32(PEER_SSRC)], { src: SRC.socketRtp }),
+    ...dg(MODE.raw, [0x91, 0, 0, 2, 0, 0, 0, 0, ...u32(PEER_SSRC), 0, 0, 0, 0, 0xbe, 0xde, 0, 9]),
+    ...dg(MODE.raw, [0x8f, 0, 0, 3, 0, 0, 0, 0, ...u32(PEER_SSRC), 1, 2, 3, 4]),
+    ...ticks(2)],
   // The sound-card path without devices (resamplers, gains, meters), 60 ms periods and a jitter
   // target of 3, until the recording is full.
   'audio-path': [A.plain | A.latched, B.audio | B.ms60 | B.jitter3,

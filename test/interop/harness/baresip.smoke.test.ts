@@ -44,6 +44,11 @@ describe.skipIf(!peers.available)('baresip harness: two real baresip 1.0 calling
 
   it('registers both instances to Kamailio over TLS with digest auth', async () => {
     await Promise.all([alice.waitForRegistration(), bob.waitForRegistration()]);
+    // baresip reports the 200 before Kamailio's sipdump has written the REGISTER it answered: wait
+    // for the log to hold Bob's authorized REGISTER, then check every REGISTER in it.
+    await kam.waitForSipMessage(
+      (e) => e.direction === 'in' && e.message.method === 'REGISTER' && (e.message.header('authorization')?.includes('username="bob"') ?? false),
+    );
     const registers = kam.readSipLog().filter((e) => e.direction === 'in' && e.message.method === 'REGISTER');
     expect(registers.every((e) => e.proto === 'tls')).toBe(true);
     expect(registers.some((e) => e.message.header('authorization')?.includes('username="bob"'))).toBe(true);

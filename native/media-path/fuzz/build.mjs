@@ -33,15 +33,21 @@ function which(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'pipe' }).status === 0;
 }
 
+const mediaPathDir = join(fuzzDir, '..');
+const gypBuild = join(mediaPathDir, 'build', 'Release');
+const speexdsp = join(repoRoot, 'native', 'speexdsp-aec');
+const notBuilt = 'the native media path is not built (its static libraries in build/Release come from npm ci: run npm rebuild @softphone/media-path)';
+
 /**
- * The libraries media_path.c needs beyond libc, libsrtp2 and Node-API, read from its #includes (it
- * grows: sound cards, Opus, G.722), with the flags and the Debian package of each (as ../index.mjs).
+ * The libraries media_path.c needs beyond libc and Node-API, read from its #includes, with the
+ * flags of each: the same vendored libsrtp2, libopus and speexdsp the addon is linked with (the
+ * static libraries node-gyp built from deps/, uninstrumented), and naudiodon's PortAudio.
  */
 const LIBRARIES = [
   { include: /#include\s*<portaudio\.h>/, cflags: [`-I${portAudioInclude}`], libs: [portAudioLib, `-Wl,-rpath,${dirname(portAudioLib)}`], files: [join(portAudioInclude, 'portaudio.h'), portAudioLib], missing: 'no PortAudio from naudiodon (node_modules/naudiodon: run npm ci)' },
-  { include: /#include\s*<speex\//, cflags: [], libs: ['-lspeexdsp'], files: ['/usr/include/speex/speex_resampler.h'], missing: 'no speexdsp headers (Debian package libspeexdsp-dev)' },
-  { include: /#include\s*<opus\/opus\.h>/, cflags: [], libs: ['-lopus'], files: ['/usr/include/opus/opus.h'], missing: 'no libopus headers (Debian package libopus-dev)' },
-  { include: /#include\s*<spandsp/, cflags: [], libs: ['-lspandsp'], files: ['/usr/include/spandsp/g722.h'], missing: 'no spandsp headers (Debian package libspandsp-dev)' },
+  { include: /#include\s*<srtp\.h>/, cflags: [`-I${join(mediaPathDir, 'deps', 'libsrtp2', 'include')}`], libs: [join(gypBuild, 'srtp2.a')], files: [join(gypBuild, 'srtp2.a')], missing: notBuilt },
+  { include: /#include\s*<speex\//, cflags: [`-I${join(speexdsp, 'deps', 'speexdsp', 'include')}`, `-I${join(speexdsp, 'src', 'config')}`], libs: [join(gypBuild, 'speexdsp.a')], files: [join(gypBuild, 'speexdsp.a')], missing: notBuilt },
+  { include: /#include\s*<opus\.h>/, cflags: [`-I${join(mediaPathDir, 'deps', 'opus', 'include')}`], libs: [join(gypBuild, 'opus.a')], files: [join(gypBuild, 'opus.a')], missing: notBuilt },
 ];
 
 function sourceNeeds() {
@@ -66,7 +72,7 @@ function flags(kind, selfCheck) {
       ...SANITIZE[kind].compile,
     ],
     link: SANITIZE[kind].link,
-    libs: ['-lsrtp2', ...needs.flatMap((l) => l.libs), '-lpthread', '-lm'],
+    libs: [...needs.flatMap((l) => l.libs), '-lpthread', '-lm'],
   };
 }
 
@@ -81,7 +87,6 @@ export function fuzzProblem(kind = 'standalone') {
   if (process.platform !== 'linux') return `the media path fuzzer builds on Linux only (this is ${process.platform})`;
   if (!which(cc)) return kind === 'libfuzzer' ? `no ${cc} (Debian package clang)` : `no C compiler (${cc}: Debian package gcc)`;
   if (!which('nm')) return 'no nm (Debian package binutils)';
-  if (!existsSync('/usr/include/srtp2/srtp.h')) return 'no libsrtp2 headers (Debian package libsrtp2-dev)';
   if (nodeHeaders() === undefined) return 'no Node headers (node_api.h beside node or in /usr/include/node)';
   for (const lib of sourceNeeds()) if (!lib.files.every((f) => existsSync(f))) return lib.missing;
   // The sanitizers' runtimes (libasan, libubsan; libFuzzer for clang) must link and run.
@@ -147,7 +152,7 @@ export function buildFuzzer({ kind = 'standalone', outDir, selfCheck = false }) 
   const stubsFile = join(outDir, `napi_stubs-${suffix}.c`);
   writeFileSync(stubsFile, stubs.text);
   const binary = join(outDir, kind === 'libfuzzer' ? `packet_fuzzer-${suffix}` : `standalone_driver${selfCheck ? '-selfcheck' : ''}`);
-  const sources = [join(srcDir, 'rtcp.c'), stubsFile, ...(kind === 'standalone' ? [join(fuzzDir, 'standalone_driver.c')] : [])];
+  const sources = [join(srcDir, 'rtcp.c'), join(srcDir, 'g722.c'), stubsFile, ...(kind === 'standalone' ? [join(fuzzDir, 'standalone_driver.c')] : [])];
   run(cc, [...f.cflags, ...f.link, '-o', binary, object, ...sources, ...f.libs]);
   return { binary, stubs: stubs.names };
 }

@@ -370,9 +370,8 @@ static void leg_setup(uint8_t a, uint8_t b) {
   l->pcm_rate = codec >= 2 ? 16000 : 8000;
   l->clock_rate = l->opus ? 48000 : 8000;
   if (l->g722) {
-    l->g722_enc = g722_encode_init(NULL, 64000, 0);
-    l->g722_dec = g722_decode_init(NULL, 64000, 0);
-    if (l->g722_enc == NULL || l->g722_dec == NULL) die("g722_*_init");
+    mp_g722_encoder_reset(&l->g722_enc);
+    mp_g722_decoder_reset(&l->g722_dec);
   }
   if (l->opus) {
     int e1 = 0, e2 = 0;
@@ -468,12 +467,8 @@ static void leg_teardown(void) {
   audio_free(&l->audio);
   if (l->enc != NULL) opus_encoder_destroy(l->enc);
   if (l->dec != NULL) opus_decoder_destroy(l->dec);
-  if (l->g722_enc != NULL) g722_encode_free(l->g722_enc);
-  if (l->g722_dec != NULL) g722_decode_free(l->g722_dec);
   l->enc = NULL;
   l->dec = NULL;
-  l->g722_enc = NULL;
-  l->g722_dec = NULL;
   dealloc_contexts(l);
   l->source = l->recording = NULL;
   struct sockaddr unspec;

@@ -45,16 +45,15 @@
 #include <unistd.h>
 
 #include <node_api.h>
-#include <srtp2/srtp.h>
+#include <srtp.h>
 
-#include <opus/opus.h>
-#include <spandsp/telephony.h>
-#include <spandsp/g722.h>
+#include <opus.h>
 #include <portaudio.h>
 #include <speex/speex_echo.h>
 #include <speex/speex_preprocess.h>
 #include <speex/speex_resampler.h>
 
+#include "g722.h"
 #include "rtcp.h"
 
 #define FRAME_MAX_SAMPLES 960 /* a period: 60 ms at 16 kHz (Opus), 120 ms of G.711 */
@@ -185,11 +184,11 @@ typedef struct {
   int opus;
   OpusEncoder *enc;
   OpusDecoder *dec;
-  /* G.722 (64 kbit/s, PCM at 16 kHz, RTP clock 8 kHz: RFC 3551 §4.5.2), spandsp's codec in this
-     prototype; a shipping build would port the TypeScript one (protocol/codec/g722.ts). */
+  /* G.722 (64 kbit/s, PCM at 16 kHz, RTP clock 8 kHz: RFC 3551 §4.5.2): g722.c, the port of the
+     TypeScript codec (protocol/codec/g722.ts), its state inside the leg (nothing to free). */
   int g722;
-  g722_encode_state_t *g722_enc;
-  g722_decode_state_t *g722_dec;
+  mp_g722_encoder_t g722_enc;
+  mp_g722_decoder_t g722_dec;
   int pcm_rate, clock_rate;
   int payload_type;
   int frame_samples;
@@ -1231,7 +1230,7 @@ static void play_frame(leg_t *l) {
       if (got < 0) got = opus_decode(l->dec, NULL, 0, l->pcm + l->pcm_len, s->samples, 0); /* corrupt behind a valid TOC: conceal its duration */
       l->pcm_len += got > 0 ? got : 0;
     } else if (l->g722) {
-      l->pcm_len += g722_decode(l->g722_dec, l->pcm + l->pcm_len, s->payload, s->bytes);
+      l->pcm_len += mp_g722_decode(&l->g722_dec, l->pcm + l->pcm_len, s->payload, s->bytes);
     } else {
       for (int i = 0; i < s->samples; i++) l->pcm[l->pcm_len + i] = l->alaw ? alaw_to_linear(s->payload[i]) : ulaw_to_linear(s->payload[i]);
       l->pcm_len += s->samples;
@@ -1374,7 +1373,7 @@ static void send_frame(leg_t *l) {
     }
     length = 12 + bytes;
   } else if (l->g722) {
-    length = 12 + g722_encode(l->g722_enc, packet + 12, pcm, n);
+    length = 12 + mp_g722_encode(&l->g722_enc, packet + 12, pcm, n);
   } else {
     for (int i = 0; i < n; i++) packet[12 + i] = l->alaw ? linear_to_alaw(pcm[i]) : linear_to_ulaw(pcm[i]);
   }
@@ -1596,10 +1595,6 @@ static void leg_close(leg_t *l) {
   if (l->dec != NULL) opus_decoder_destroy(l->dec);
   l->enc = NULL;
   l->dec = NULL;
-  if (l->g722_enc != NULL) g722_encode_free(l->g722_enc);
-  if (l->g722_dec != NULL) g722_decode_free(l->g722_dec);
-  l->g722_enc = NULL;
-  l->g722_dec = NULL;
   if (l->on_event != NULL) napi_release_threadsafe_function(l->on_event, napi_tsfn_abort);
   l->on_event = NULL;
   if (l->fd >= 0) close(l->fd);
@@ -1850,9 +1845,8 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   l->pcm_rate = rate_pcm;
   l->clock_rate = is_opus ? 48000 : 8000;
   if (is_g722) {
-    l->g722_enc = g722_encode_init(NULL, 64000, 0);
-    l->g722_dec = g722_decode_init(NULL, 64000, 0);
-    if (l->g722_enc == NULL || l->g722_dec == NULL) return throw_error(env, "MEDIA_PATH_CODEC", "spandsp could not create the G.722 encoder or decoder");
+    mp_g722_encoder_reset(&l->g722_enc);
+    mp_g722_decoder_reset(&l->g722_dec);
   }
   if (is_opus) {
     /* As the TypeScript OpusCodec: VoIP, 32 kbit/s, complexity 8, in-band FEC for 5 % loss; wideband. */

@@ -613,7 +613,7 @@ async function runNativeLegs(args: Args, dir: string, rate: number): Promise<voi
     emit({ impl: 'native-prototype', metric: 'resources', skipped: problem });
     return;
   }
-  loadMediaPath(); // build it here once, not in both children at the same time
+  loadMediaPath(); // fails here, once, rather than in both children
   const sources = writeSources(dir, rate, args.seconds, 1);
   const config = (side: 'a' | 'b'): NativeLegConfig => ({ codec: args.codec as NativeCodec, suite: args.suite as NativeSuite, playFile: join(dir, `${side}0.wav`), recordFile: join(dir, `${side}0-native-rec.wav`), recordSeconds: args.seconds + 5 });
   const a = new LegProcess('media-native-child.ts');

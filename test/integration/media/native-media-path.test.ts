@@ -3,8 +3,8 @@
  * which stays the reference implementation: a native leg and one of our CallMedia instances in
  * one call on 127.0.0.1 with real UDP sockets, SDES-SRTP negotiated by the TypeScript offer/answer
  * code, each hearing the other's tone; then a peer that sends junk, forged and replayed packets,
- * which the native leg must count and survive. The addon is built on first use (cc, Node's
- * headers, libsrtp2-dev: all installed by scripts/pretest.mjs).
+ * which the native leg must count and survive. The addon is the one `npm ci` builds with node-gyp
+ * from the vendored sources (native/media-path/README.md); mediaPathProblem() says why it is not there.
  */
 import { randomFillSync } from 'node:crypto';
 import dgram from 'node:dgram';

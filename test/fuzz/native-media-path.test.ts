@@ -18,7 +18,7 @@ import { buildFuzzer, corpusDir, fuzzProblem, runStandalone, type FuzzBuild } fr
 const problem = fuzzProblem('standalone');
 const ci = process.env.CI === 'true';
 if (problem !== undefined) process.stderr.write(`\n*** native media path fuzz tests SKIPPED: ${problem} ***\n\n`);
-// Skips only where the harness cannot be built (not Linux, no cc, no libsrtp2-dev or Node headers,
+// Skips only where the harness cannot be built (not Linux, no cc, no node-gyp build of the addon, no Node headers,
 // no ASan/UBSan runtime); never under CI=true, where a missing tool must fail the run.
 const maybe = problem === undefined || ci ? describe : describe.skip;
 

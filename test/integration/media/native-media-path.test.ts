@@ -23,7 +23,7 @@ import { AudioScratch, analyseRecording, createLeg, createTestEngine, expectLoop
 const problem = mediaPathProblem();
 const ci = process.env.CI === 'true';
 if (problem !== undefined) process.stderr.write(`\n*** native media path tests SKIPPED: ${problem} ***\n\n`);
-// Skips only where the addon cannot be built (not Linux, no cc, no libsrtp2-dev); never under CI=true.
+// Skips only where the addon is not there (not Linux, or npm ci did not build it: mediaPathProblem says which); never under CI=true.
 const maybe = problem === undefined || ci ? describe : describe.skip;
 
 const scratch = new AudioScratch();

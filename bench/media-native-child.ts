@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { CryptoRng } from '../src-main/base/rng.js';
 import { encodeWav, parseWav } from '../src-main/platform/audio/wav-format.js';
 import { CpuMeter, cpuPctSince } from './cpu-meter.js';
-import { NativeMediaLeg, type NativeCodec, type NativeSuite } from './native/native-media-leg.js';
+import { NativeMediaLeg, type NativeCodec, type NativeSuite } from '../src-main/media/native/native-media-leg.js';
+import { loadMediaPath } from '@softphone/media-path';
 
 export interface NativeLegConfig {
   readonly codec: NativeCodec;
@@ -38,7 +39,7 @@ process.on('message', (m: { type: string; leg?: NativeLegConfig; sdp?: string })
       config = m.leg!;
       const wav = parseWav(new Uint8Array(readFileSync(config.playFile)));
       if (!wav.ok || wav.value.sampleRate !== 8000) throw new Error('the source must be an 8 kHz WAV');
-      leg = new NativeMediaLeg({ address: '127.0.0.1', codec: config.codec, suite: config.suite, rng: new CryptoRng(), source: wav.value.samples, recordSeconds: config.recordSeconds });
+      leg = new NativeMediaLeg({ addon: loadMediaPath(), address: '127.0.0.1', codec: config.codec, suite: config.suite, rng: new CryptoRng(), source: wav.value.samples, recordSeconds: config.recordSeconds });
       send({ type: 'ready' });
     } else if (m.type === 'offer') send({ type: 'offer', sdp: leg!.createOffer() });
     else if (m.type === 'answer') send({ type: 'answer', sdp: leg!.answerOffer(m.sdp!) });

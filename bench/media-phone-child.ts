@@ -13,9 +13,7 @@
 import { CpuMeter, cpuPctSince } from './cpu-meter.js';
 import { performance } from 'node:perf_hooks';
 import { createHeadlessPhone } from '../src-main/cli/headless-phone.js';
-import { CryptoRng } from '../src-main/base/rng.js';
-import type { CallCodecName, CallMediaFactory } from '../src-main/media/call-media.js';
-import { nativeCallMediaFactory } from './native/native-call-media.js';
+import type { CallCodecName } from '../src-main/media/call-media.js';
 import type { AccountConfigInput } from '../src-shared/model/account.js';
 import { warmUp } from './media-leg.js';
 import { registerBenchAccount } from './bench-phone.js';
@@ -27,7 +25,7 @@ interface ChildArgs {
   readonly recordFile: string;
   /** Warm the media hot path after the phone's own pre-warm (what call-prewarm would add). */
   readonly warmUpCodec?: CallCodecName;
-  /** Calls on the native media path prototype (bench/native/native-call-media.ts) where it can. */
+  /** Calls on the native media path (SOFTPHONE_MEDIA_PATH=native), else on the TypeScript engine. */
   readonly native?: boolean;
 }
 
@@ -40,7 +38,7 @@ const headless = await createHeadlessPhone({
   io: { stdout: quiet, stderr: quiet, env: { SOFTPHONE_HOME: args.home }, cwd: process.cwd() },
   logLevel: 'error',
   callAudio: () => ({ playFile: args.playFile, recordFile: args.recordFile }),
-  ...(args.native === true ? { decorateMedia: (engine: CallMediaFactory) => nativeCallMediaFactory(engine, new CryptoRng()) } : {}),
+  mediaPath: args.native === true ? 'native' : 'typescript',
 });
 const { phone } = headless;
 let call: CpuMeter | undefined;

@@ -19,7 +19,8 @@ import { speexEchoCancellerFactory } from '../src-main/platform/audio/speex-echo
 import { NodeRtpSocketFactory } from '../src-main/platform/net/rtp-socket.js';
 import { LOOP_MICROPHONE, LOOP_SPEAKER } from '../test/support/pulse-loop.js';
 import { CpuMeter, cpuPctSince } from './cpu-meter.js';
-import { NativeMediaLeg } from './native/native-media-leg.js';
+import { NativeMediaLeg } from '../src-main/media/native/native-media-leg.js';
+import { loadMediaPath } from '@softphone/media-path';
 
 export type SoundCardMode = 'ts' | 'native';
 
@@ -71,7 +72,7 @@ async function tsLeg(): Promise<Leg> {
 }
 
 function nativeLeg(): Leg {
-  const leg = new NativeMediaLeg({ address: '127.0.0.1', codec: 'PCMU', suite: SUITE, rng: new CryptoRng(), audio: { capture: LOOP_MICROPHONE, playback: LOOP_SPEAKER, rate: 48000, echoCancellation: true } });
+  const leg = new NativeMediaLeg({ addon: loadMediaPath(), address: '127.0.0.1', codec: 'PCMU', suite: SUITE, rng: new CryptoRng(), audio: { capture: LOOP_MICROPHONE, playback: LOOP_SPEAKER, rate: 48000, echoCancellation: true } });
   return {
     offer: () => leg.createOffer(),
     apply: (sdp) => void leg.applyAnswer(sdp),

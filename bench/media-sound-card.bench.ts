@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../src-main/base/clock.js';
 import type { CallMediaSession } from '../src-main/media/call/index.js';
-import { mediaPathProblem } from '../native/media-path/index.mjs';
+import { mediaPathProblem } from '@softphone/media-path';
 import { checkPeers } from '../test/interop/harness/peers.js';
 import { encodeWav, readWav } from '../test/interop/harness/audio/wav.js';
 import { rms, speechLike } from '../test/support/echo-simulation.js';

@@ -70,8 +70,8 @@ import { HarnessScope } from '../test/interop/harness/harness-scope.js';
 import { checkPeers } from '../test/interop/harness/peers.js';
 import { benchEngine, createLeg, type LegConfig, type LegRequest, type LegResult, type Taps } from './media-leg.js';
 import type { NativeLegConfig } from './media-native-child.js';
-import type { NativeCodec, NativeSuite } from './native/native-media-leg.js';
-import { loadMediaPath, mediaPathProblem, type MediaPathStats } from '../native/media-path/index.mjs';
+import type { NativeCodec, NativeSuite } from '../src-main/media/native/native-media-leg.js';
+import { loadMediaPath, mediaPathProblem, type MediaPathStats } from '@softphone/media-path';
 
 const RATES: Record<CallCodecName, number> = { PCMU: 8000, PCMA: 8000, G722: 16000, opus: 48000 };
 

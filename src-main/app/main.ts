@@ -18,6 +18,8 @@ import { attachElectronCarrier, createSenderPolicy } from '../ipc/electron-carri
 import { PcmFifo } from '../media/audio/pcm-fifo.js';
 import { NaudiodonAudioPort } from '../platform/audio/naudiodon-audio-port.js';
 import { speexEchoCancellerFactory } from '../platform/audio/speex-echo-canceller.js';
+import { mediaPathChoice, openNativeMediaPath } from '../platform/audio/native-media-path.js';
+import type { NativeMediaPath } from '../media/native/media-path-port.js';
 import { NetworkMonitor } from '../platform/net/network-monitor.js';
 import { createSipPlatform } from '../platform/net/sip-platform.js';
 import { loadInstanceId } from '../platform/storage/instance-id.js';
@@ -248,6 +250,27 @@ function loginItemPort(): LoginItemPort {
  * Linux without a keyring (`basic_text`) they are not stored unless policy allows it, and the
  * person is told (platform/storage/safe-storage-secret-store.ts).
  */
+/**
+ * The native media path for sound-card calls where the addon loads (SOFTPHONE_MEDIA_PATH: auto by
+ * default, native, typescript); the app always starts: a native path that cannot load leaves
+ * every call on the TypeScript engine, with the reason in the log.
+ */
+function chooseMediaPath(): NativeMediaPath | undefined {
+  const choice = mediaPathChoice(process.env);
+  if (!choice.ok) logger.warn('unknown media path choice: auto', { why: choice.error });
+  const opened = openNativeMediaPath(choice.ok ? choice.value : 'auto');
+  if (!opened.ok) {
+    logger.error('the native media path was asked for but cannot load: calls on the TypeScript media path', { why: opened.error });
+    return undefined;
+  }
+  if (opened.value.kind === 'typescript') {
+    logger.info('calls on the TypeScript media path', { why: opened.value.why });
+    return undefined;
+  }
+  logger.info('calls on the native media path where they can be');
+  return opened.value.path;
+}
+
 async function buildPhone(): Promise<Phone> {
   const clock = new SystemClock();
   const rng = new CryptoRng();
@@ -282,7 +305,9 @@ async function buildPhone(): Promise<Phone> {
     logger.warn('passwords cannot be protected by the OS here', { backend: secrets.backend, status: secrets.status });
     notices.push(problem('password-not-stored', { account: 'your accounts', backend: secrets.backend }));
   }
+  const nativeMedia = chooseMediaPath();
   return createPhone({
+    ...(nativeMedia === undefined ? {} : { nativeMedia }),
     startupProblems: notices,
     provisioning,
     identity: {

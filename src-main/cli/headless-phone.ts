@@ -14,6 +14,7 @@ import { createResampler, resampleAll } from '../media/audio/resampler.js';
 import { fileAudioProvider } from '../media/call/index.js';
 import { FileAudioPort } from '../platform/audio/file-audio-port.js';
 import { NullAudioPort } from '../platform/audio/null-audio-port.js';
+import { mediaPathChoice, openNativeMediaPath, type MediaPathChoice } from '../platform/audio/native-media-path.js';
 import { NetworkMonitor } from '../platform/net/network-monitor.js';
 import { createSipPlatform } from '../platform/net/sip-platform.js';
 import { loadInstanceId } from '../platform/storage/instance-id.js';
@@ -23,7 +24,7 @@ import { RotatingFileSink } from '../platform/storage/rotating-file-sink.js';
 import { ZipBundleWriter } from '../platform/storage/bundle-writer.js';
 import { MemorySecretStore, PlaintextFileSecretStore } from '../platform/storage/secret-store.js';
 import type { CallAudioOptions } from '../media/call-media.js';
-import { createPhone, type Phone, type PhoneAdapters } from '../services/phone/create-phone.js';
+import { createPhone, type Phone } from '../services/phone/create-phone.js';
 import { platformOf } from '../services/app/app-service.js';
 import type { PhoneService } from '../services/phone/phone-service.js';
 import { ProvisioningService } from '../services/provisioning/provisioning-service.js';
@@ -51,8 +52,8 @@ export interface HeadlessPhoneOptions {
   readonly systemProvisioning?: boolean;
   /** The call pre-warm (default on; the call-setup bench switches it off for its cold reference). */
   readonly prewarm?: boolean;
-  /** Wraps the calls' media factory (PhoneAdapters.decorateMedia; the media bench's native prototype). */
-  readonly decorateMedia?: PhoneAdapters['decorateMedia'];
+  /** Which media path serves calls (default: SOFTPHONE_MEDIA_PATH from `io.env`, else auto; platform/audio/native-media-path.ts). */
+  readonly mediaPath?: MediaPathChoice;
 }
 
 export interface HeadlessPhone {
@@ -87,6 +88,12 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     level: 'debug',
     scope: 'softphone',
   });
+  // The native media path where it loads (file audio: --play/--record); the TypeScript engine otherwise.
+  const choice = options.mediaPath ?? mediaPathChoice(options.io.env);
+  if (typeof choice === 'object' && !choice.ok) throw new Error(choice.error);
+  const mediaPath = openNativeMediaPath(typeof choice === 'object' ? choice.value : choice);
+  if (!mediaPath.ok) throw new Error(`SOFTPHONE_MEDIA_PATH=native: ${mediaPath.error}`);
+  if (mediaPath.value.kind === 'typescript') logger.info('calls on the TypeScript media path', { why: mediaPath.value.why });
   const platform = createSipPlatform({ clock, rng, logger, ...(options.dnsServer === undefined ? {} : { dnsServers: [options.dnsServer] }) });
   const home = softphoneHome(options.io);
   // Re-register at once when an interface address appears or goes away (VPN, Wi-Fi switch).
@@ -142,7 +149,7 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     networkChanges: changes.event,
     ...(options.callAudio === undefined ? {} : { callAudio: options.callAudio }),
     ...(options.prewarm === undefined ? {} : { prewarm: options.prewarm }),
-    ...(options.decorateMedia === undefined ? {} : { decorateMedia: options.decorateMedia }),
+    ...(mediaPath.value.kind === 'native' ? { nativeMedia: mediaPath.value.path } : {}),
   });
   return {
     phone,

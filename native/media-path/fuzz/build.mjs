@@ -23,7 +23,7 @@ const repoRoot = join(fuzzDir, '..', '..', '..');
 const portAudioInclude = join(repoRoot, 'node_modules', 'naudiodon', 'portaudio', 'include');
 const portAudioLib = join(repoRoot, 'node_modules', 'naudiodon', 'build', 'Release', 'libportaudio.so.2');
 
-/** Node's headers: beside the running binary (official builds, nvm), else Debian's (as ../index.mjs). */
+/** Node's headers: beside the running binary (official builds, nvm), else Debian's (as ../index.js). */
 export function nodeHeaders() {
   const candidates = [join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node'];
   return candidates.find((d) => existsSync(join(d, 'node_api.h')));

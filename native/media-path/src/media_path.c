@@ -234,6 +234,7 @@ typedef struct {
   audio_t audio;
   int16_t *source;
   size_t source_samples, source_pos;
+  int loop_source; /* start over at the end of source (the TypeScript file port's default) */
   int16_t *recording;
   size_t recording_cap, recording_len;
   int jitter_target;
@@ -1343,13 +1344,17 @@ static void send_frame(leg_t *l) {
   if (!l->send_enabled) {
     /* Not sending (we hold, or the peer holds us): the microphone and the RTP clock run on, so
        the next packet shows the gap in its timestamp and carries the marker bit (RFC 3551 §4.1). */
-    l->source_pos = l->source_pos + (size_t)n < l->source_samples ? l->source_pos + (size_t)n : l->source_samples;
+    if (l->loop_source && l->source_samples > 0) l->source_pos = (l->source_pos + (size_t)n) % l->source_samples;
+    else l->source_pos = l->source_pos + (size_t)n < l->source_samples ? l->source_pos + (size_t)n : l->source_samples;
     l->timestamp += ts_step(l);
     l->marker_sent = 0;
     return;
   }
   if (!l->audio.on)
-    for (int i = 0; i < n; i++) pcm[i] = l->source_pos < l->source_samples ? l->source[l->source_pos++] : 0;
+    for (int i = 0; i < n; i++) {
+      if (l->loop_source && l->source_pos >= l->source_samples) l->source_pos = 0;
+      pcm[i] = l->source_pos < l->source_samples ? l->source[l->source_pos++] : 0;
+    }
   if (l->muted) memset(pcm, 0, sizeof(int16_t) * (size_t)n);
   packet[0] = 0x80;
   packet[1] = (uint8_t)(l->payload_type | (l->marker_sent ? 0 : 0x80));
@@ -1910,6 +1915,10 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
     if (l->source == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
     memcpy(l->source, source, source_bytes);
     l->source_samples = source_bytes / 2;
+    napi_value loop_v;
+    bool has_loop = false, loop = false;
+    if (napi_has_named_property(env, o, "loopSource", &has_loop) == napi_ok && has_loop && napi_get_named_property(env, o, "loopSource", &loop_v) == napi_ok) napi_get_value_bool(env, loop_v, &loop);
+    l->loop_source = loop ? 1 : 0;
   }
   napi_value audio_obj;
   bool has_audio = false;

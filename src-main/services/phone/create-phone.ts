@@ -18,7 +18,9 @@ import type { Result } from '../../base/result.js';
 import type { Rng } from '../../base/rng.js';
 import type { AudioDevicePort } from '../../media/audio/audio-port.js';
 import type { EchoCancellerFactory } from '../../media/audio/echo-canceller.js';
-import type { CallAudioOptions, CallMediaFactory } from '../../media/call-media.js';
+import type { CallAudioOptions } from '../../media/call-media.js';
+import { nativeCallMediaFactory } from '../../media/native/native-call-media.js';
+import type { NativeMediaPath } from '../../media/native/media-path-port.js';
 import { CallMediaEngine, RtpSocketPairPool, deviceAudioProvider, type CallAudioProvider, type FileAudioFactories, type RtpSocketFactory } from '../../media/call/index.js';
 import type { Problem } from '../../../src-shared/ipc/errors.js';
 import { problem } from '../problems/problem-catalog.js';
@@ -98,11 +100,11 @@ export interface PhoneAdapters {
   /** Warm up what a call needs and pre-bind RTP sockets once registered (call-prewarm.ts); default true. */
   readonly prewarm?: boolean;
   /**
-   * Wraps the calls' media factory (the TypeScript CallMediaEngine): the seam where another media
-   * path can take the calls it can do and hand the rest to the engine. Used by the media bench's
-   * native media path prototype (bench/native/native-call-media.ts); nothing in the app sets it.
+   * The native media path (media/native; platform/audio/native-media-path.ts loads it): it takes
+   * the calls it can do - sound cards when `audio.calls` is 'devices', or a file to play - and
+   * hands the rest to the TypeScript engine. Absent: every call on the TypeScript engine.
    */
-  readonly decorateMedia?: (engine: CallMediaFactory) => CallMediaFactory;
+  readonly nativeMedia?: NativeMediaPath;
 }
 
 export interface Phone extends Disposable {
@@ -197,7 +199,10 @@ export async function createPhone(adapters: PhoneAdapters): Promise<Phone> {
   const connections = tracingConnections(adapters.connections, trace);
   const phone = new PhoneService({
     connections,
-    media: adapters.decorateMedia === undefined ? media : adapters.decorateMedia(media),
+    media:
+      adapters.nativeMedia === undefined
+        ? media
+        : nativeCallMediaFactory(media, { path: adapters.nativeMedia, rng, logger: logger.child('media'), ...(adapters.audio.calls === 'devices' ? { devices: () => audio.selection } : {}) }),
     clock,
     rng,
     logger,

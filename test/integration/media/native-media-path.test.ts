@@ -9,9 +9,10 @@
 import { randomFillSync } from 'node:crypto';
 import dgram from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mediaPathProblem, type MediaPathStats } from '../../../native/media-path/index.mjs';
-import { NativeCallMedia, nativeCallMediaFactory } from '../../../bench/native/native-call-media.js';
-import { NativeMediaLeg, nativePcmRate, type NativeCodec, type NativeSuite } from '../../../bench/native/native-media-leg.js';
+import { loadMediaPath, mediaPathProblem, type MediaPathStats } from '@softphone/media-path';
+import { NativeCallMedia, nativeCallMediaFactory } from '../../../src-main/media/native/native-call-media.js';
+import { nativeMediaPath } from '../../../src-main/platform/audio/native-media-path.js';
+import { NativeMediaLeg, nativePcmRate, type NativeCodec, type NativeSuite } from '../../../src-main/media/native/native-media-leg.js';
 import type { MediaEvent } from '../../../src-main/media/call-media.js';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { SrtpFilter } from '../../../src-main/media/call/srtp-filter.js';
@@ -51,7 +52,7 @@ function asFloat(pcm: Int16Array): Float32Array {
 
 async function callWithTypeScriptLeg(codec: NativeCodec, suite: NativeSuite, nativeOffers: boolean): Promise<void> {
   const rate = nativePcmRate(codec);
-  const native = new NativeMediaLeg({ address: '127.0.0.1', codec, suite, rng, source: tone(440, 3, rate), recordSeconds: 5 });
+  const native = new NativeMediaLeg({ addon: loadMediaPath(), address: '127.0.0.1', codec, suite, rng, source: tone(440, 3, rate), recordSeconds: 5 });
   const tsRecording = scratch.file('ts.wav');
   const ts = await createLeg(engine, { callId: `ts-${codec}-${nativeOffers}`, codecs: [codec], srtpSuites: [suite], audio: { playFile: scratch.tone(1000, rate, 3), recordFile: tsRecording } });
   try {
@@ -122,7 +123,7 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
     const peerPort = peer.address().port;
     const suite = 'AES_CM_128_HMAC_SHA1_80';
-    const native = new NativeMediaLeg({ address: '127.0.0.1', codec: 'PCMU', suite, rng, recordSeconds: 10 });
+    const native = new NativeMediaLeg({ addon: loadMediaPath(), address: '127.0.0.1', codec: 'PCMU', suite, rng, recordSeconds: 10 });
     // The hostile peer is a TypeScript SRTP endpoint: it answers the native offer with its own key.
     const theirs = generateKey(suite, rng).params;
     const offer = native.createOffer();
@@ -209,7 +210,6 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     { ptimeMs: 20, peerMs: 60 },
   ]) {
     it(`packet durations: a ${ptimeMs} ms period sends ${ptimeMs} ms packets and plays a peer that sends ${peerMs} ms ones without a gap`, async () => {
-      const { loadMediaPath } = await import('../../../native/media-path/index.mjs');
       const addon = loadMediaPath();
       const peer = dgram.createSocket('udp4');
       const sizes: number[] = [];
@@ -256,7 +256,6 @@ maybe('the native media path prototype against the TypeScript engine (the refere
   }
 
   it('plain RTP: 20,000 random RTP-shaped datagrams (any CSRC count, extension, padding, sequence) reach the parser; every one is counted and the leg still plays the real stream', async () => {
-    const { loadMediaPath } = await import('../../../native/media-path/index.mjs');
     const addon = loadMediaPath();
     const peer = dgram.createSocket('udp4');
     await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
@@ -306,7 +305,7 @@ maybe('the native media path prototype against the TypeScript engine (the refere
   }, 60_000);
 
   it('behind the CallMedia port (the bench\'s in-phone factory): a G.711 call answers our TypeScript offer and plays both ways, is held by the peer, resumed and refreshed with the same keys, re-keys both ways without losing a packet to SRTP, exchanges RFC 4733 digits both ways, and leaves a call without audio to the TypeScript engine', async () => {
-    const factory = nativeCallMediaFactory(engine, rng);
+    const factory = nativeCallMediaFactory(engine, { path: nativeMediaPath(loadMediaPath()), rng });
     const recordFile = scratch.file('native-port.wav');
     const tsRecording = scratch.file('ts-port.wav');
     const options = { srtp: 'mandatory' as const, signalling: 'tls' as const, allowInsecureSdes: false, localAddress: '127.0.0.1' };
@@ -430,7 +429,7 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     await Promise.all([dead, flood].map((x) => new Promise<void>((r) => x.bind(0, '127.0.0.1', () => r()))));
     const suite = 'AES_CM_128_HMAC_SHA1_80';
     const latched: [string, number][] = [];
-    const native = new NativeMediaLeg({ address: '127.0.0.1', codec: 'PCMU', suite, rng, source: tone(440, 6), recordSeconds: 8, onLatched: (address, port) => latched.push([address, port]) });
+    const native = new NativeMediaLeg({ addon: loadMediaPath(), address: '127.0.0.1', codec: 'PCMU', suite, rng, source: tone(440, 6), recordSeconds: 8, onLatched: (address, port) => latched.push([address, port]) });
     const tsRecording = scratch.file('ts-nat.wav');
     const ts = await createLeg(engine, { callId: 'ts-nat', codecs: ['PCMU'], srtpSuites: [suite], audio: { playFile: scratch.tone(1000, 8000, 6), recordFile: tsRecording } });
     const floodFor = async (ms: number): Promise<number> => {
@@ -509,7 +508,7 @@ maybe('the native media path prototype against the TypeScript engine (the refere
   for (const mux of [true, false]) {
     it(`RTCP with the TypeScript engine${mux ? ' on the muxed port' : ' without rtcp-mux (port + 1 both ways)'}: each side takes the other's SR/RR (SRTCP), the TypeScript leg measures the round trip from our report blocks and we from its, no loss either way, and our BYE ends its stream`, async () => {
       const suite = 'AES_CM_128_HMAC_SHA1_80';
-      const native = new NativeMediaLeg({ address: '127.0.0.1', codec: 'PCMU', suite, rng, source: tone(440, 6), recordSeconds: 8, rtcpMux: mux, rtcpIntervalMs: 500 });
+      const native = new NativeMediaLeg({ addon: loadMediaPath(), address: '127.0.0.1', codec: 'PCMU', suite, rng, source: tone(440, 6), recordSeconds: 8, rtcpMux: mux, rtcpIntervalMs: 500 });
       const ts = await createLeg(engine, { callId: `ts-rtcp-${mux}`, codecs: ['PCMU'], srtpSuites: [suite], audio: { playFile: scratch.tone(1000, 8000, 6) } });
       try {
         const offer = native.createOffer();
@@ -549,7 +548,7 @@ maybe('the native media path prototype against the TypeScript engine (the refere
   }
 
   it('behind the port, the native leg offers all of the account\'s codecs in its order and starts with the one the peer picks: an Opus-first account (opus, G.722, PCMU) calls a PCMU-only peer and both hear each other, recorded at 8 kHz', async () => {
-    const factory = nativeCallMediaFactory(engine, rng);
+    const factory = nativeCallMediaFactory(engine, { path: nativeMediaPath(loadMediaPath()), rng });
     const recordFile = scratch.file('native-multi.wav');
     const tsRecording = scratch.file('ts-multi.wav');
     const made = await factory.create({ srtp: 'mandatory', signalling: 'tls', allowInsecureSdes: false, localAddress: '127.0.0.1', callId: 'multi', codecs: ['opus', 'G722', 'PCMU'], audio: { playFile: scratch.tone(440, 16000, 3), recordFile } });
@@ -577,7 +576,6 @@ maybe('the native media path prototype against the TypeScript engine (the refere
   }, 30_000);
 
   it('refuses bad options with a typed error instead of crashing', async () => {
-    const { loadMediaPath } = await import('../../../native/media-path/index.mjs');
     const addon = loadMediaPath();
     expect(() => addon.open({ address: 'not-an-address' })).toThrow(/numeric/);
     const leg = addon.open({ address: '127.0.0.1' });

@@ -17,10 +17,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativeCallMedia, nativeCallMediaFactory } from '../../../bench/native/native-call-media.js';
-import { NativeMediaLeg } from '../../../bench/native/native-media-leg.js';
+import { NativeCallMedia, nativeCallMediaFactory } from '../../../src-main/media/native/native-call-media.js';
+import { nativeMediaPath } from '../../../src-main/platform/audio/native-media-path.js';
+import { NativeMediaLeg } from '../../../src-main/media/native/native-media-leg.js';
 import type { MediaEvent } from '../../../src-main/media/call-media.js';
-import { mediaPathProblem, type MediaPathStats } from '../../../native/media-path/index.mjs';
+import { loadMediaPath, mediaPathProblem, type MediaPathStats } from '@softphone/media-path';
 import { CryptoRng } from '../../../src-main/base/rng.js';
 import { requirePeers } from '../../interop/harness/peers.js';
 import { encodeWav, readWav } from '../../interop/harness/audio/wav.js';
@@ -77,6 +78,7 @@ async function loopCall(echoCancellation: boolean, audio: Partial<NonNullable<Co
   writeFileSync(playFile, encodeWav(Float32Array.from(source), 8000));
   const suiteName = 'AES_CM_128_HMAC_SHA1_80';
   const native = new NativeMediaLeg({
+    addon: loadMediaPath(),
     address: '127.0.0.1',
     codec: 'PCMU',
     suite: suiteName,
@@ -154,7 +156,7 @@ suite('the native media path on sound cards (PortAudio → ALSA pulse → PulseA
 
   it('behind the CallMedia port with the phone\'s device selection (TypeScript port ids, hostApi:name): the devices event names the loop\'s devices, levels come every 100 ms, the speaker volume acts, and an unknown device is an error event while the call goes on', async () => {
     const engine = createTestEngine();
-    const factory = nativeCallMediaFactory(engine, rng, 0, () => ({ captureDeviceId: `ALSA:${LOOP_MICROPHONE}`, playbackDeviceId: `ALSA:${LOOP_SPEAKER}`, sampleRate: DEVICE_RATE, echoCancellation: false }));
+    const factory = nativeCallMediaFactory(engine, { path: nativeMediaPath(loadMediaPath()), rng, devices: () => ({ captureDeviceId: `ALSA:${LOOP_MICROPHONE}`, playbackDeviceId: `ALSA:${LOOP_SPEAKER}`, sampleRate: DEVICE_RATE, echoCancellation: false }) });
     const made = await factory.create({ callId: 'port', codecs: ['PCMU'], srtp: 'mandatory', signalling: 'tls', allowInsecureSdes: false, localAddress: '127.0.0.1' });
     if (!made.ok) throw new Error(made.error.message);
     const native = made.value;
@@ -202,7 +204,7 @@ suite('the native media path on sound cards (PortAudio → ALSA pulse → PulseA
     const engine = createTestEngine();
     const playFile = scratch.tone(700, 48000, SECONDS);
     const recordFile = join(loop!.home, 'opus-heard.wav');
-    const native = new NativeMediaLeg({ address: '127.0.0.1', codec: 'opus', suite: 'AES_CM_128_HMAC_SHA1_80', rng, audio: { capture: LOOP_MICROPHONE, playback: LOOP_SPEAKER, rate: DEVICE_RATE, echoCancellation: false } });
+    const native = new NativeMediaLeg({ addon: loadMediaPath(), address: '127.0.0.1', codec: 'opus', suite: 'AES_CM_128_HMAC_SHA1_80', rng, audio: { capture: LOOP_MICROPHONE, playback: LOOP_SPEAKER, rate: DEVICE_RATE, echoCancellation: false } });
     const ts = await createLeg(engine, { callId: 'ts-opus-loop', codecs: ['opus'], srtpSuites: ['AES_CM_128_HMAC_SHA1_80'], audio: { playFile, recordFile } });
     let stats: MediaPathStats;
     try {

@@ -1,4 +1,4 @@
-/** The native media path prototype (src/media_path.c). */
+/** The native media path (src/media_path.c). */
 
 /** An opened leg; closed by close() or when garbage-collected. */
 export type MediaPathLeg = { readonly __mediaPathLeg: unique symbol };
@@ -41,8 +41,10 @@ export interface MediaPathStream {
     readonly receiveKey: Uint8Array;
     readonly replayWindow?: number;
   };
-  /** Mono PCM at the codec's PCM rate (8 kHz G.711, 16 kHz G.722 and Opus) to send, once (then silence). */
+  /** Mono PCM at the codec's PCM rate (8 kHz G.711, 16 kHz G.722 and Opus) to send, once (then silence) or looped. */
   readonly source?: Int16Array;
+  /** Start `source` over at its end (as the TypeScript file port's --play); default false. */
+  readonly loopSource?: boolean;
   /** How much of what is played to keep (seconds, at most 3600). */
   readonly recordSeconds?: number;
   /** Frames buffered before playout starts (1-8). */

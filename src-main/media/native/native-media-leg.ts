@@ -1,25 +1,25 @@
 /**
- * One call leg on the native media path prototype (native/media-path; issue 16): the TypeScript
+ * One call leg on the native media path (native/media-path; issue 16): the TypeScript
  * engine's own offer/answer and SDES code (protocol/sdp) negotiates, then the negotiated stream -
  * the peer's address and port, the send payload type and ptime, our key and the peer's - goes to
  * the native thread, which does each period (the ptime) on one wake-up. JS is woken during the
  * call only for a received DTMF digit, a move of the symmetric-RTP latch or a stopped device.
  *
- * The prototype's scope (see the C file's comment): G.711, G.722 and Opus; SDES-SRTP with
+ * Its scope (see the C file's comment): G.711, G.722 and Opus; SDES-SRTP with
  * AES_CM_128_HMAC_SHA1_80/32 or plain RTP; 10-60 ms packets; file audio or sound cards (PortAudio,
  * speexdsp resampling and echo cancellation); RFC 4733 DTMF; hold, resume, refreshes, re-keying
  * (RFC 4568 §7.1.4, the previous receive key kept until the peer uses the new one); symmetric RTP
  * with latching; RTCP (RFC 3550). Anything else (a codec change mid-call) stays on the
  * TypeScript path, which remains the reference implementation the tests hold this one to.
  */
-import { loadMediaPath, type MediaPathAddon, type MediaPathLeg, type MediaPathStats, type MediaPathStream } from '../../native/media-path/index.mjs';
-import type { Rng } from '../../src-main/base/rng.js';
-import { applyAnswer, createAnswer, createOffer, type CodecSpec, type Direction, type LocalMediaConfig, type NegotiatedMedia, type NegotiatedSession, type PendingOffer } from '../../src-main/protocol/sdp/index.js';
-import { TELEPHONE_EVENT, TELEPHONE_EVENT_48K, mediaFlow, sendPtimeMs } from '../../src-main/media/call/local-media-config.js';
-import { OPUS_DESCRIPTOR } from '../../src-main/media/codecs/opus-codec.js';
-import { dtmfEventCode, dtmfKey } from '../../src-main/protocol/rtp/telephone-event.js';
-import type { SdesConfig } from '../../src-main/protocol/sdes/index.js';
-import type { SrtpSuiteName } from '../../src-main/protocol/srtp/index.js';
+import type { Rng } from '../../base/rng.js';
+import { applyAnswer, createAnswer, createOffer, type CodecSpec, type Direction, type LocalMediaConfig, type NegotiatedMedia, type NegotiatedSession, type PendingOffer } from '../../protocol/sdp/index.js';
+import { TELEPHONE_EVENT, TELEPHONE_EVENT_48K, mediaFlow, sendPtimeMs } from '../call/local-media-config.js';
+import { OPUS_DESCRIPTOR } from '../codecs/opus-codec.js';
+import { dtmfEventCode, dtmfKey } from '../../protocol/rtp/telephone-event.js';
+import type { SdesConfig } from '../../protocol/sdes/index.js';
+import type { SrtpSuiteName } from '../../protocol/srtp/index.js';
+import type { MediaPathAddon, MediaPathLeg, MediaPathStats, MediaPathStream } from './media-path-port.js';
 
 export type NativeCodec = 'PCMU' | 'PCMA' | 'G722' | 'opus';
 
@@ -30,6 +30,8 @@ export function nativePcmRate(codec: NativeCodec): number {
 export type NativeSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
 
 export interface NativeLegOptions {
+  /** The addon (platform/audio/native-media-path.ts loads it; tests may hand in a fake). */
+  readonly addon: MediaPathAddon;
   readonly address: string;
   /** The codec offered and accepted, or the first of `codecs`. */
   readonly codec: NativeCodec;
@@ -48,6 +50,8 @@ export interface NativeLegOptions {
   readonly rng: Rng;
   /** Mono PCM at nativePcmRate(codec), sent once. */
   readonly source?: Int16Array;
+  /** Start the source over at its end (the port's playFile loops, as the TypeScript file port); default false. */
+  readonly loopSource?: boolean;
   /** The same by PCM rate (8000, 16000), for `codecs` of both rates: the negotiated codec's is sent. */
   readonly sources?: Readonly<Partial<Record<number, Int16Array>>>;
   /** Sound cards (PortAudio device names; see the addon's devices()) instead of `source`. */
@@ -102,7 +106,7 @@ export class NativeMediaLeg {
   private chosen: NativeCodec | undefined;
 
   constructor(private readonly options: NativeLegOptions) {
-    this.addon = loadMediaPath();
+    this.addon = options.addon;
     this.codecs = options.codecs !== undefined && options.codecs.length > 0 ? options.codecs : [options.codec];
     const specs = this.codecs.map((c) => CODECS[c]);
     // The socket is bound now, so the offer/answer names its port; the stream comes with start().
@@ -165,14 +169,14 @@ export class NativeMediaLeg {
     const name = m.sendCodec.encodingName.toLowerCase();
     const codec = this.codecs.find((c) => c.toLowerCase() === name);
     if (codec === undefined) throw new NativeLegRefusal(`native leg: negotiated ${m.sendCodec.encodingName}, not one of ${this.codecs.join(', ')}`, 488);
-    if (m.srtp !== undefined && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_80' && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_32') throw new NativeLegRefusal(`native leg: ${m.srtp.suite} is not in the prototype`, 488);
+    if (m.srtp !== undefined && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_80' && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_32') throw new NativeLegRefusal(`native leg: ${m.srtp.suite} is not on the native path`, 488);
     if (this.streamSetUp === undefined) {
       this.start(m, codec);
       this.addon.update(this.leg, mediaFlow(m.direction, localDirection)); // an offer may start on hold
     } else {
       // A re-negotiation: hold, resume, refresh, the peer moving, new keys.
       const was = this.streamSetUp;
-      if (m.sendCodec.payloadType !== was.payloadType) throw new NativeLegRefusal('native leg: a codec change is not in the prototype', 488);
+      if (m.sendCodec.payloadType !== was.payloadType) throw new NativeLegRefusal('native leg: a codec change mid-call is not on the native path', 488);
       this.rekey(m, was.plain, session.role === 'answerer');
       const moved = m.remoteAddress !== was.remoteAddress || m.remotePort !== was.remotePort;
       this.addon.update(this.leg, {
@@ -255,7 +259,7 @@ export class NativeMediaLeg {
       sequence: rng.uint32() & 0xffff,
       timestamp: rng.uint32(),
       ...(srtp === undefined ? {} : { srtp }),
-      ...(source === undefined ? {} : { source }),
+      ...(source === undefined ? {} : { source, loopSource: this.options.loopSource === true }),
       ...(this.options.audio === undefined ? {} : { audio: this.options.audio }),
       recordSeconds: this.options.recordSeconds ?? 0,
       jitterFrames: this.options.jitterFrames ?? 1,

@@ -2,12 +2,14 @@
 // package's install script runs node-gyp on binding.gyp, which compiles the addon and the
 // libraries it needs from the vendored sources in deps/ (no system library, no -dev package).
 // Node-API 8 keeps the binary ABI-stable: the same build loads in Node and in Electron.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// CommonJS, so that every loader can require it: the app's main bundle, the CLI's ESM bundle
+// (createRequire), tsx in tests and benches.
+'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS loader of a native addon: require() is its whole point */
+const { existsSync, readdirSync, statSync } = require('node:fs');
+const { join } = require('node:path');
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = __dirname;
 const binary = join(here, 'build', 'Release', 'media_path.node');
 const rebuild = 'npm rebuild @softphone/media-path';
 
@@ -21,7 +23,7 @@ function newestSource() {
 }
 
 /** Why the addon cannot be loaded here, or undefined. */
-export function mediaPathProblem() {
+function mediaPathProblem() {
   if (process.platform !== 'linux') return `the native media path builds on Linux only so far (this is ${process.platform}): the TypeScript media path serves calls here`;
   if (!existsSync(binary)) return `the native media path is not built (${binary} is missing): run ${rebuild}`;
   // A stale binary is never loaded: after an edit of src/, the build must be redone.
@@ -32,10 +34,12 @@ export function mediaPathProblem() {
 let loaded;
 
 /** The addon; throws with the reason when it cannot be loaded here. */
-export function loadMediaPath() {
+function loadMediaPath() {
   if (loaded !== undefined) return loaded;
   const problem = mediaPathProblem();
   if (problem !== undefined) throw new Error(`native media path: ${problem}`);
-  loaded = createRequire(import.meta.url)(binary);
+  loaded = require(binary);
   return loaded;
 }
+
+module.exports = { mediaPathProblem, loadMediaPath };

@@ -1,8 +1,10 @@
 /**
- * The native media path prototype behind the CallMedia port (issue 16), for the media bench's
- * in-phone figure: a CallMediaFactory that takes the calls the prototype can do - the account's
- * first codec PCMU, PCMA, G.722 or Opus (its other codecs of these offered too); file audio (the headless phone's --play/--record) or sound cards
- * - and hands every other call to the TypeScript engine it wraps (PhoneAdapters.decorateMedia).
+ * The native media path behind the CallMedia port (issue 16): a CallMediaFactory that takes the
+ * calls the native path can do - the account's first codec PCMU, PCMA, G.722 or Opus (its other
+ * codecs of these offered too); sound cards (the app) or file audio (the headless faces'
+ * --play/--record) - and hands every other call to the TypeScript engine it wraps, which stays
+ * the reference implementation the tests hold this one to. createPhone composes it when the
+ * face hands in PhoneAdapters.nativeMedia (the app and the CLI do wherever the addon loads).
  *
  * What a call on it cannot do, and how it says so through the port:
  *  - hold, resume, session refreshes and a peer moving are re-negotiated with the same keys (the
@@ -22,19 +24,17 @@
  *    RFC 3550's reception statistics; the `stats` event comes every 5 s from them, with the
  *    TypeScript E-model's MOS (as CallMediaSession.statsFrom).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { Emitter } from '../../src-main/base/event.js';
-import { err, ok, type Result } from '../../src-main/base/result.js';
-import type { Rng } from '../../src-main/base/rng.js';
-import { resampleAll } from '../../src-main/media/audio/resampler.js';
-import { codecName } from '../../src-main/media/call/local-media-config.js';
-import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptions, CallVolume, MediaEvent, MediaFailure, MediaState, MediaStats, OfferOptions } from '../../src-main/media/call-media.js';
-import { encodeWav, parseWav } from '../../src-main/platform/audio/wav-format.js';
-import { estimateMos, estimateOneWayDelayMs } from '../../src-main/protocol/rtp/index.js';
-import type { Direction, NegotiatedSession } from '../../src-main/protocol/sdp/index.js';
-import { loadMediaPath, type MediaPathStats } from '../../native/media-path/index.mjs';
-import type { DeviceSelection } from '../../src-main/media/call/index.js';
-import { stableDeviceIds } from '../../src-main/platform/audio/device-list.js';
+import { Emitter } from '../../base/event.js';
+import type { Logger } from '../../base/logger.js';
+import { err, ok, type Result } from '../../base/result.js';
+import type { Rng } from '../../base/rng.js';
+import { resampleAll } from '../audio/resampler.js';
+import { codecName } from '../call/local-media-config.js';
+import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptions, CallVolume, MediaEvent, MediaFailure, MediaState, MediaStats, OfferOptions } from '../call-media.js';
+import { estimateMos, estimateOneWayDelayMs } from '../../protocol/rtp/index.js';
+import type { Direction, NegotiatedSession } from '../../protocol/sdp/index.js';
+import type { DeviceSelection } from '../call/call-audio.js';
+import type { MediaPathStats, NativeMediaPath } from './media-path-port.js';
 import { NativeLegRefusal, NativeMediaLeg, nativePcmRate, type NativeCodec } from './native-media-leg.js';
 
 const STATS_EVERY_MS = 5000;
@@ -106,7 +106,7 @@ export class NativeCallMedia implements CallMedia {
 
   constructor(
     private readonly leg: NativeMediaLeg,
-    private readonly recordFile: string | undefined,
+    private readonly record: { readonly file: string; readonly write: NativeMediaPath['writeAudioFile'] } | undefined,
     private devices?: NativeDevices,
   ) {}
 
@@ -241,46 +241,73 @@ export class NativeCallMedia implements CallMedia {
     if (this.levelsTimer !== undefined) clearInterval(this.levelsTimer);
     const { recording } = this.leg.stop();
     this.leg.close();
-    if (this.recordFile !== undefined) writeFileSync(this.recordFile, encodeWav(this.leg.pcmRate, recording));
+    if (this.record !== undefined) {
+      try {
+        this.record.write(this.record.file, this.leg.pcmRate, recording);
+      } catch (e) {
+        this.events.fire({ kind: 'error', source: 'speaker', cause: 'audio-write-failed', message: `the call's recording could not be written: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
     this.events.dispose();
   }
 }
 
-/** A device id of the TypeScript port (`hostApi:name`, `#2`… for duplicates) to PortAudio's name, over the native device list. */
-export function nativeDeviceResolver(): (id: string) => string | undefined {
-  const list = loadMediaPath().devices();
-  const ids = stableDeviceIds(list);
-  return (id) => {
-    const i = ids.indexOf(id);
-    return i < 0 ? undefined : list[i]!.name;
-  };
+export interface NativeCallMediaOptions {
+  readonly path: NativeMediaPath;
+  readonly rng: Rng;
+  readonly logger?: Logger;
+  /** The phone's sound-card selection (the app); absent: only file-audio calls go native. */
+  readonly devices?: () => DeviceSelection;
+  /** The most a `--record` file keeps, seconds (the native side holds it in memory; default 600). */
+  readonly recordSeconds?: number;
 }
 
+/** Why a call stays on the TypeScript engine, or undefined when the native path takes it. */
+export function typeScriptReason(options: CallMediaOptions, soundCards: boolean): string | undefined {
+  const first = options.codecs[0];
+  if (first === undefined || !isNativeCodec(first)) return `the account's first codec (${first ?? 'none'}) is not on the native path`;
+  if (options.audio?.playFile === undefined && options.audio?.recordFile === undefined && !soundCards) return 'no sound card and no audio file';
+  if (options.audio?.playFile === undefined && options.audio?.recordFile !== undefined) return 'a recording without a file to play';
+  if (options.srtp !== 'off' && nativeSuites(options).length === 0) return 'no SRTP suite of the native path is allowed';
+  return undefined;
+}
+
+const isNativeCodec = (c: string): c is NativeCodec => c === 'PCMU' || c === 'PCMA' || c === 'G722' || c === 'opus';
+type NativeSuiteName = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
+const nativeSuites = (options: CallMediaOptions): NativeSuiteName[] =>
+  (options.srtpSuites ?? ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']).filter((s): s is NativeSuiteName => s === 'AES_CM_128_HMAC_SHA1_80' || s === 'AES_CM_128_HMAC_SHA1_32');
+
 /**
- * Takes the calls the prototype can do - a G.711 codec in the account, and file audio, or sound
- * cards when `devices` gives the phone's selection - and hands everything else to `fallback`
- * (the TypeScript engine).
+ * Takes the calls the native path can do - an account whose first codec is one of its own, with
+ * sound cards when `devices` gives the phone's selection, or a file to play - and hands everything
+ * else to `fallback` (the TypeScript engine), saying why at debug level.
  */
-export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, recordSeconds = 600, devices?: () => DeviceSelection): CallMediaFactory {
+export function nativeCallMediaFactory(fallback: CallMediaFactory, config: NativeCallMediaOptions): CallMediaFactory {
+  const { path, rng, devices } = config;
+  const recordSeconds = config.recordSeconds ?? 600;
   return {
     async create(options: CallMediaOptions): Promise<Result<CallMedia, MediaFailure>> {
-      // The account's first codec must be one of ours; the leg offers all of the account's that are, in its order.
-      const isNative = (c: string): c is NativeCodec => c === 'PCMU' || c === 'PCMA' || c === 'G722' || c === 'opus';
-      const codecs = options.codecs.filter(isNative);
-      const codec = options.codecs[0] !== undefined && isNative(options.codecs[0]) ? options.codecs[0] : undefined;
-      const suites = (options.srtpSuites ?? ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']).filter((s) => s === 'AES_CM_128_HMAC_SHA1_80' || s === 'AES_CM_128_HMAC_SHA1_32');
+      const why = typeScriptReason(options, devices !== undefined);
+      if (why !== undefined) {
+        config.logger?.debug('call media on the TypeScript path', { callId: options.callId, why });
+        return fallback.create(options);
+      }
+      // The account's first codec is one of ours; the leg offers all of the account's that are, in its order.
+      const codecs = options.codecs.filter(isNativeCodec);
+      const codec = codecs[0]!;
+      const suites = nativeSuites(options);
       const playFile = options.audio?.playFile;
-      const soundCards = playFile === undefined && options.audio?.recordFile === undefined ? devices?.() : undefined;
-      if (codec === undefined || (playFile === undefined && soundCards === undefined) || (options.srtp !== 'off' && suites.length === 0)) return fallback.create(options);
+      const recordFile = options.audio?.recordFile;
+      const soundCards = playFile === undefined ? devices?.() : undefined;
       const sources: Record<number, Int16Array> = {};
       let audio: NativeDevices | undefined;
       if (playFile !== undefined) {
-        const wav = parseWav(new Uint8Array(readFileSync(playFile)));
-        if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error.message}` });
+        const wav = path.readAudioFile(playFile);
+        if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error}` });
         // The file at each PCM rate the offered codecs need (the negotiated one's is sent).
         for (const rate of new Set(codecs.map(nativePcmRate))) sources[rate] = wav.value.sampleRate === rate ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, rate);
       } else if (soundCards !== undefined) {
-        const resolve = nativeDeviceResolver();
+        const resolve = path.deviceResolver();
         const capture = soundCards.captureDeviceId === undefined ? undefined : resolve(soundCards.captureDeviceId);
         const playback = soundCards.playbackDeviceId === undefined ? undefined : resolve(soundCards.playbackDeviceId);
         audio = {
@@ -298,18 +325,21 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, rng: Rng, rec
           onDtmf: (digit, ms) => late.media?.digit(digit, ms),
           onLatched: (address, port) => late.media?.latched(address, port),
           onAudioError: (which) => late.media?.audioError(which),
+          addon: path.addon,
           address: options.localAddress,
           codec,
           codecs,
           rng,
           sources,
+          loopSource: true, // the port's playFile loops, as the TypeScript file port
           ...(audio === undefined
             ? {}
             : { audio: { ...(audio.capture === undefined ? {} : { capture: audio.capture }), ...(audio.playback === undefined ? {} : { playback: audio.playback }), rate: soundCards?.sampleRate ?? 48000, echoCancellation: audio.echoCancellation } }),
-          recordSeconds: playFile === undefined ? 0 : recordSeconds,
+          recordSeconds: recordFile === undefined ? 0 : recordSeconds,
           sdes: { policy: options.srtp, transport: options.signalling, allowInsecureTransport: options.allowInsecureSdes, suites },
         });
-        late.media = new NativeCallMedia(leg, options.audio?.recordFile, audio);
+        late.media = new NativeCallMedia(leg, recordFile === undefined ? undefined : { file: recordFile, write: (f, rate, pcm) => path.writeAudioFile(f, rate, pcm) }, audio);
+        config.logger?.debug('call media on the native path', { callId: options.callId, codecs: codecs.join(' '), audio: audio === undefined ? 'file' : 'sound cards' });
         if (soundCards !== undefined && (soundCards.inputGainDb !== undefined || soundCards.outputGainDb !== undefined)) late.media.setVolume({ ...(soundCards.inputGainDb === undefined ? {} : { inputGainDb: soundCards.inputGainDb }), ...(soundCards.outputGainDb === undefined ? {} : { outputGainDb: soundCards.outputGainDb }) });
         return ok(late.media);
       } catch (e) {

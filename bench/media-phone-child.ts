@@ -33,6 +33,7 @@ const args = JSON.parse(process.argv[2] ?? '{}') as ChildArgs;
 const send = (m: object): void => void process.send?.(m);
 const quiet = { write: (): void => undefined };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(() => r(), ms));
+const SETTLE_MS = 10_000;
 
 const headless = await createHeadlessPhone({
   io: { stdout: quiet, stderr: quiet, env: { SOFTPHONE_HOME: args.home }, cwd: process.cwd() },
@@ -58,6 +59,9 @@ phone.calls.onCallsChanged(({ calls }) => {
 await registerBenchAccount(phone, args.account, send);
 await phone.prewarm.settled();
 const warmed = args.warmUpCodec === undefined ? undefined : await warmUp(args.warmUpCodec);
+// The phone has run a while before a call comes: V8's compiler threads and the GC finish what the
+// pre-warm left them (seconds of background CPU) before the idle figure starts.
+await sleep(SETTLE_MS);
 send({ type: 'ready', warmUp: warmed });
 
 process.on('message', (m: { type: string; ms?: number }) => {

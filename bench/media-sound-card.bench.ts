@@ -109,7 +109,7 @@ async function leg(mode: SoundCardMode, loop: PulseLoop, seconds: number): Promi
       const sent = rms(source, from, to);
       const back = rms(heard, from, to);
       emit({
-        impl: mode === 'ts' ? 'ours-typescript' : 'native-prototype',
+        impl: mode === 'ts' ? 'ours-typescript' : 'native',
         metric: 'sound-card-call',
         seconds,
         devices: 'PulseAudio null sink + its monitor (ALSA pulse PCMs), 48 kHz mono, echo cancellation on',
@@ -144,7 +144,7 @@ export default async function run(argv: string[]): Promise<void> {
   }
   const nativeProblem = mediaPathProblem();
   const modes: SoundCardMode[] = only !== undefined ? [only] : nativeProblem === undefined ? ['ts', 'native'] : ['ts'];
-  if (nativeProblem !== undefined) emit({ impl: 'native-prototype', metric: 'sound-card-call', skipped: nativeProblem });
+  if (nativeProblem !== undefined) emit({ impl: 'native', metric: 'sound-card-call', skipped: nativeProblem });
   const loop = await PulseLoop.start(RATE);
   try {
     const results = new Map<SoundCardMode, number>();

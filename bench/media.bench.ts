@@ -38,15 +38,17 @@
  * process (bench/media-phone-child.ts), registered through Kamailio, pre-warmed, measured idle and
  * then over one call from baresip: the CPU one call adds to a process running the phone anyway.
  *
- * Native prototype, in the same run (two-process mode, G.711; skip with `--no-native`): the same
+ * Native media path, in the same run (two-process mode, G.711; skip with `--no-native`): the same
  * call on native/media-path (bench/media-native-child.ts), negotiated by our offer/answer code and
  * run on the addon's thread: CPU per process, over the process idle, and the delay; and a second
  * in-phone run with the phone's calls on the native path behind the CallMedia port
- * (bench/native/native-call-media.ts). Both in-phone runs print what the phone heard.
+ * (media/native/native-call-media.ts; SOFTPHONE_MEDIA_PATH=native, where the first in-phone run
+ * forces typescript). Both in-phone runs print what the phone heard.
  *
  * Last line (`metric: 'summary'`): the run's figures side by side with their ratios to the floor
  * and to baresip, and the targets (ours per leg ≤ 1.3× the floor; the in-phone added CPU ≤
- * baresip's per leg).
+ * baresip's per leg), checked for the media path the app uses on this machine (`shipped`: native
+ * where the addon loads, else typescript).
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -417,7 +419,7 @@ async function nodeFloor(seconds: number): Promise<{ cpuPct: number; cpuPctBy10s
  * what the Electron main process, awake for the phone anyway, pays for one call.
  */
 async function inPhone(args: Args, dir: string, rate: number, native = false): Promise<void> {
-  const impl = native ? 'native-prototype' : 'softphone';
+  const impl = native ? 'native' : 'softphone';
   const check = checkPeers(['kamailio', 'baresip', 'sox']);
   if (!check.available) {
     emit({ impl, metric: 'in-phone', skipped: `peers not installed: ${check.missing.join('; ')}` });
@@ -601,16 +603,16 @@ interface NativeLegResult {
  */
 async function runNativeLegs(args: Args, dir: string, rate: number): Promise<void> {
   if (args.codec !== 'PCMU' && args.codec !== 'PCMA') {
-    emit({ impl: 'native-prototype', metric: 'resources', skipped: `the native prototype does G.711 only, not ${args.codec}` });
+    emit({ impl: 'native', metric: 'resources', skipped: `the native two-process rows play G.711 sources only, not ${args.codec}` });
     return;
   }
   if (args.suite !== 'AES_CM_128_HMAC_SHA1_80' && args.suite !== 'AES_CM_128_HMAC_SHA1_32') {
-    emit({ impl: 'native-prototype', metric: 'resources', skipped: `the native prototype does AES_CM_128_HMAC_SHA1_80/32 only, not ${args.suite}` });
+    emit({ impl: 'native', metric: 'resources', skipped: `the native media path does AES_CM_128_HMAC_SHA1_80/32 only, not ${args.suite}` });
     return;
   }
   const problem = mediaPathProblem();
   if (problem !== undefined) {
-    emit({ impl: 'native-prototype', metric: 'resources', skipped: problem });
+    emit({ impl: 'native', metric: 'resources', skipped: problem });
     return;
   }
   loadMediaPath(); // fails here, once, rather than in both children
@@ -626,7 +628,7 @@ async function runNativeLegs(args: Args, dir: string, rate: number): Promise<voi
     summary.nativePerLeg = +perLeg.toFixed(2);
     summary.nativeAddedOverIdleProcess = +(perLeg - idle).toFixed(2);
     emit({
-      impl: 'native-prototype',
+      impl: 'native',
       metric: 'resources',
       codec: args.codec,
       suite: args.suite,
@@ -649,7 +651,7 @@ async function runNativeLegs(args: Args, dir: string, rate: number): Promise<voi
       const st = legs[to].stats;
       const d = measureDelay(sources.get(`${from}0`)!, rec.value.samples, rate, legs[from].stats.captureStartEpochMs, st.playbackStartEpochMs, 20);
       emit({
-        impl: 'native-prototype',
+        impl: 'native',
         metric: 'delay',
         direction: `${from}->${to}`,
         ...d,
@@ -768,6 +770,24 @@ async function runInProcess(args: Args, dir: string, rate: number): Promise<void
   }
 }
 
+/**
+ * The targets for the media path the app and the CLI use here (SOFTPHONE_MEDIA_PATH=auto): the
+ * native one where the addon loads and this run measured it, else the TypeScript one.
+ */
+function shippedFigures(s: Summary): Record<string, unknown> {
+  const native = mediaPathProblem() === undefined && s.nativePerLeg !== undefined;
+  const perLeg = native ? s.nativePerLeg : s.oursPerLegEachProcess;
+  const added = native ? s.inPhoneNativeAddedPerCall : s.inPhoneAddedPerCall;
+  const toFloor = ratio(perLeg, s.nodeFloorPerProcess);
+  const addedToBaresip = ratio(added, s.baresipPerLeg);
+  return {
+    mediaPath: native ? 'native' : 'typescript',
+    perLegToFloor: toFloor,
+    inPhoneAddedToBaresip: addedToBaresip,
+    met: { perLegToFloor: toFloor === undefined ? undefined : toFloor <= 1.3, inPhoneAddedToBaresip: addedToBaresip === undefined ? undefined : addedToBaresip <= 1 },
+  };
+}
+
 export default async function run(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   const rate = RATES[args.codec];
@@ -797,8 +817,8 @@ export default async function run(argv: string[]): Promise<void> {
       inPhoneIdle: s.inPhoneIdle,
       nodeFloorPerProcess: s.nodeFloorPerProcess,
       baresipPerLeg: s.baresipPerLeg,
-      nativePrototypePerLeg: s.nativePerLeg,
-      nativePrototypeAddedOverIdleProcess: s.nativeAddedOverIdleProcess,
+      nativePerLeg: s.nativePerLeg,
+      nativeAddedOverIdleProcess: s.nativeAddedOverIdleProcess,
       inPhoneNativePrototypeAddedPerCall: s.inPhoneNativeAddedPerCall,
     },
     ratios: {
@@ -807,11 +827,12 @@ export default async function run(argv: string[]): Promise<void> {
       inPhoneAddedToBaresip: ratio(s.inPhoneAddedPerCall, s.baresipPerLeg),
       inPhoneAddedToFloor: ratio(s.inPhoneAddedPerCall, s.nodeFloorPerProcess),
       oursInProcessToBaresip: ratio(s.oursPerLegInProcess, s.baresipPerLeg),
-      nativePrototypeToFloor: ratio(s.nativePerLeg, s.nodeFloorPerProcess),
-      nativePrototypeToBaresip: ratio(s.nativePerLeg, s.baresipPerLeg),
-      nativePrototypeAddedToBaresip: ratio(s.nativeAddedOverIdleProcess, s.baresipPerLeg),
+      nativeToFloor: ratio(s.nativePerLeg, s.nodeFloorPerProcess),
+      nativeToBaresip: ratio(s.nativePerLeg, s.baresipPerLeg),
+      nativeAddedToBaresip: ratio(s.nativeAddedOverIdleProcess, s.baresipPerLeg),
       inPhoneNativePrototypeAddedToBaresip: ratio(s.inPhoneNativeAddedPerCall, s.baresipPerLeg),
     },
     targets: { oursPerLegToFloor: 1.3, inPhoneAddedToBaresip: 1 },
+    shipped: shippedFigures(s),
   });
 }

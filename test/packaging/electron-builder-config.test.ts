@@ -136,6 +136,7 @@ describe('electron-builder.yml', () => {
         '**/node_modules/naudiodon/**',
         '**/node_modules/@discordjs/opus/**',
         '**/node_modules/@softphone/speexdsp-aec/**',
+        '**/node_modules/@softphone/media-path/**',
         '**/node_modules/segfault-handler/**',
       ]),
     );

@@ -50,11 +50,13 @@ function rpathOf(file: string): string {
  * What each native addon the main bundle requires loads, relative to its package folder, as its
  * own loader finds it: naudiodon's index.js → bindings('naudiodon.node') → build/Release (and the
  * RUNPATH there → libportaudio.so.2); @softphone/speexdsp-aec's index.js → build/Release;
+ * @softphone/media-path's index.js → build/Release (its RUNPATH, $ORIGIN → its own libportaudio.so.2);
  * @discordjs/opus's lib/index.js → node-pre-gyp find(package.json) → binary.module_path.
  */
 const NATIVE_ADDONS = {
   naudiodon: ['build/Release/naudiodon.node', 'build/Release/libportaudio.so.2'],
   '@softphone/speexdsp-aec': ['build/Release/speexdsp_aec.node'],
+  '@softphone/media-path': ['build/Release/media_path.node', 'build/Release/libportaudio.so.2'],
   '@discordjs/opus': ['<module_path>/opus.node'],
 } as const;
 
@@ -168,6 +170,7 @@ describe('electron-builder --dir --linux with a stub Electron, offline', () => {
     const addons = walk(unpacked).filter((f) => f.endsWith('.node'));
     expect(addons.map((f) => relative(unpacked, f)).sort()).toEqual([
       'node_modules/@discordjs/opus/' + posix.join(opusPkg.binary.module_path, 'opus.node'),
+      'node_modules/@softphone/media-path/build/Release/media_path.node',
       'node_modules/@softphone/speexdsp-aec/build/Release/speexdsp_aec.node',
       'node_modules/naudiodon/build/Release/naudiodon.node',
     ]);
@@ -186,6 +189,13 @@ describe('electron-builder --dir --linux with a stub Electron, offline', () => {
     const ldd = spawnSync('ldd', [addon], { encoding: 'utf8' });
     const line = ldd.stdout.split('\n').find((l) => l.includes('libportaudio.so.2'));
     expect(line).toContain(`=> ${join(dirname(addon), 'libportaudio.so.2')}`);
+    // The native media path is linked with $ORIGIN already and carries its own copy beside it.
+    const mediaPath = join(unpacked, 'node_modules/@softphone/media-path/build/Release/media_path.node');
+    expect(rpathOf(mediaPath)).toBe('$ORIGIN');
+    const mediaLdd = spawnSync('ldd', [mediaPath], { encoding: 'utf8' });
+    expect(mediaLdd.stdout.split('\n').find((l) => l.includes('libportaudio.so.2'))).toContain(`=> ${join(dirname(mediaPath), 'libportaudio.so.2')}`);
+    // No vendored source, static library or object file of it is packaged.
+    expect(walk(join(unpacked, 'node_modules/@softphone/media-path')).map((f) => relative(join(unpacked, 'node_modules/@softphone/media-path'), f)).filter((f) => /^(deps|src|fuzz)\/|\.(a|o)$/.test(f))).toEqual([]);
     const absolute = walk(unpacked)
       .filter(isElf)
       .map((f) => [relative(unpacked, f), rpathOf(f)] as const)
@@ -207,22 +217,25 @@ describe('electron-builder --dir --linux with a stub Electron, offline', () => {
       const naudiodon = req('naudiodon');
       const opus = req('@discordjs/opus');
       const aec = req('@softphone/speexdsp-aec');
+      const mediaPath = req('@softphone/media-path');
       const { find } = req(req.resolve('@discordjs/node-pre-gyp', { paths: [req.resolve('@discordjs/opus')] }));
       console.log(JSON.stringify({
         naudiodon: typeof naudiodon.getDevices,
         opus: typeof opus.OpusEncoder,
         aec: typeof aec.create,
+        mediaPathProblem: mediaPath.mediaPathProblem() ?? null,
+        mediaPath: typeof mediaPath.loadMediaPath().open,
         opusBinary: find(req.resolve('@discordjs/opus/package.json')),
         loaded: Object.keys(require.cache).filter((p) => p.endsWith('.node')),
       }));`;
     const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { ...process.env, LD_LIBRARY_PATH: '' } });
     expect(r.status, r.stderr).toBe(0);
-    const seen = JSON.parse(r.stdout.trim().split('\n').pop()!) as { naudiodon: string; opus: string; aec: string; opusBinary: string; loaded: string[] };
-    expect(seen).toMatchObject({ naudiodon: 'function', opus: 'function', aec: 'function' });
+    const seen = JSON.parse(r.stdout.trim().split('\n').pop()!) as { naudiodon: string; opus: string; aec: string; mediaPath: string; mediaPathProblem: string | null; opusBinary: string; loaded: string[] };
+    expect(seen).toMatchObject({ naudiodon: 'function', opus: 'function', aec: 'function', mediaPath: 'function', mediaPathProblem: null });
     expect(seen.opusBinary.startsWith(join(extracted, 'node_modules/@discordjs/opus/prebuild/'))).toBe(true);
     expect(statSync(seen.opusBinary).isFile()).toBe(true);
     expect(seen.loaded.every((p) => p.startsWith(extracted))).toBe(true);
-    expect(seen.loaded).toHaveLength(3);
+    expect(seen.loaded).toHaveLength(4);
   });
 
   it('flips the fuses in the packaged executable', async () => {

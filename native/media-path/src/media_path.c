@@ -50,6 +50,8 @@
 #include <opus.h>
 #include <portaudio.h>
 #include <speex/speex_echo.h>
+/* The speaker reference kept for the echo canceller: about 1 s at 16 kHz (a power of two). */
+#define FAR_HIST 16384
 #include <speex/speex_preprocess.h>
 #include <speex/speex_resampler.h>
 
@@ -116,8 +118,18 @@ typedef struct {
   SpeexResamplerState *down, *up;
   SpeexEchoState *aec;
   SpeexPreprocessState *pp;
-  int16_t far[FRAME_MAX_SAMPLES];
-  int have_far;
+  /* The echo canceller's speaker reference: what went into the speaker's ring (its silence
+     cushions included), at the PCM rate, indexed by far_queued; and the microphone's device
+     samples consumed (read or dropped). Each microphone frame is paired with the far samples the
+     speaker was given when that frame was captured, by an offset fixed once both streams run:
+     a dropped or skipped period on either side then moves both indexes alike, and the echo
+     path the canceller learned stays where it is. The speaker's underruns (silence it played
+     instead of the ring) delay what follows, so they shift the pairing by as much. */
+  int16_t far_hist[FAR_HIST];
+  uint64_t far_queued, near_consumed;
+  int paired;
+  int64_t pair_offset;
+  uint64_t pair_underruns;
   float in_gain, out_gain;
   double in_sum, out_sum;
   int in_peak, out_peak, level_frames;
@@ -903,6 +915,49 @@ static void meter(audio_t *a, const int16_t *frame, int n, int input) {
   }
 }
 
+/* Appends to the speaker reference what went into the speaker's ring (NULL: silence). */
+static void far_append(audio_t *a, const int16_t *pcm, int n) {
+  for (int i = 0; i < n; i++) a->far_hist[(a->far_queued + (uint64_t)i) & (FAR_HIST - 1)] = pcm == NULL ? 0 : pcm[i];
+  a->far_queued += (uint64_t)n;
+}
+
+/* Starts the reference over (a new echo path: the streams (re)opened with two periods of silence queued). */
+static void far_reset(audio_t *a, int n) {
+  a->far_queued = a->near_consumed = 0;
+  a->paired = 0;
+  far_append(a, NULL, 2 * n);
+}
+
+/*
+ * The speaker reference for the microphone frame whose first sample is the `near_dev`th the
+ * device delivered, `cap_fill_dev` samples having waited in the ring before it was read. The
+ * first time both streams run, the offset is fixed from the two rings' fills (the far sample
+ * the speaker was given when the frame was captured); device latencies and bursty delivery
+ * only make the reference lead the echo, which the canceller's 200 ms tail absorbs. Samples
+ * not in the reference (not queued yet, too old) are silence. 0: no pairing yet.
+ */
+static int far_for(leg_t *l, audio_t *a, uint64_t near_dev, uint32_t cap_fill_dev, int16_t *far, int n) {
+  int64_t pr = pcm_rate(l);
+  int64_t near_pcm = (int64_t)near_dev * pr / a->rate;
+  uint64_t under = get(&a->playback_underrun_samples);
+  if (!a->paired) {
+    if (a->out == NULL || !__atomic_load_n(&a->play_running, __ATOMIC_ACQUIRE)) return 0;
+    int64_t play_fill = (int64_t)ring_fill(a->play) * pr / a->rate;
+    int64_t cap_fill = (int64_t)cap_fill_dev * pr / a->rate;
+    int64_t far_at = (int64_t)a->far_queued - play_fill - cap_fill;
+    if (far_at > (int64_t)a->far_queued - n) far_at = (int64_t)a->far_queued - n; /* never ahead of what was queued */
+    a->pair_offset = near_pcm - far_at;
+    a->pair_underruns = under;
+    a->paired = 1;
+  }
+  int64_t idx = near_pcm - a->pair_offset - (int64_t)(under - a->pair_underruns) * pr / a->rate;
+  for (int i = 0; i < n; i++) {
+    int64_t j = idx + i;
+    far[i] = j >= 0 && j < (int64_t)a->far_queued && (int64_t)a->far_queued - j <= FAR_HIST ? a->far_hist[(uint64_t)j & (FAR_HIST - 1)] : 0;
+  }
+  return 1;
+}
+
 /* The period's 20 ms of microphone, at 8 kHz, echo-cancelled, gained (before the mute: meters show a muted microphone). */
 static void capture_frame(leg_t *l, int16_t *frame, int n) {
   audio_t *a = &l->audio;
@@ -915,11 +970,15 @@ static void capture_frame(leg_t *l, int16_t *frame, int n) {
   if (!a->primed && fill >= (uint32_t)a->cushion * want) a->primed = 1;
   if (fill < a->cap_min) a->cap_min = fill;
   if (fill > (uint32_t)a->cushion * want + (uint32_t)(a->rate / 1000) * QUEUE_CAP_MS) { /* a stall, or a burst after one: back to the cushion at once */
-    ring_read(a->cap, NULL, fill - (uint32_t)a->cushion * want);
+    a->near_consumed += ring_read(a->cap, NULL, fill - (uint32_t)a->cushion * want);
     add(&a->capture_dropped, 1);
   }
-  if (a->primed && ring_fill(a->cap) >= want) {
-    ring_read(a->cap, device, want);
+  uint64_t near_at = a->near_consumed;
+  uint32_t waited = ring_fill(a->cap);
+  int captured = 0;
+  if (a->primed && waited >= want) {
+    a->near_consumed += ring_read(a->cap, device, want);
+    captured = 1;
   } else {
     memset(device, 0, sizeof(int16_t) * want);
     if (a->primed && a->in != NULL) {
@@ -931,9 +990,10 @@ static void capture_frame(leg_t *l, int16_t *frame, int n) {
   spx_uint32_t in_len = want, out_len = (spx_uint32_t)n;
   speex_resampler_process_int(a->down, 0, device, &in_len, frame, &out_len);
   for (int i = (int)out_len; i < n; i++) frame[i] = 0;
-  if (a->aec != NULL && a->have_far) {
+  int16_t far[FRAME_MAX_SAMPLES];
+  if (a->aec != NULL && captured && far_for(l, a, near_at, waited, far, n)) {
     int16_t cleaned[FRAME_MAX_SAMPLES];
-    speex_echo_cancellation(a->aec, frame, a->far, cleaned);
+    speex_echo_cancellation(a->aec, frame, far, cleaned);
     speex_preprocess_run(a->pp, cleaned);
     memcpy(frame, cleaned, sizeof(int16_t) * (size_t)n);
   }
@@ -946,8 +1006,6 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
   audio_t *a = &l->audio;
   for (int i = 0; i < n; i++) frame[i] = gained(frame[i], a->out_gain);
   meter(a, frame, n, 0);
-  memcpy(a->far, frame, sizeof(int16_t) * (size_t)n);
-  a->have_far = 1;
   int per_ms = pcm_rate(l) / 1000;
   int level_frames = LEVEL_MS * per_ms / n > 0 ? LEVEL_MS * per_ms / n : 1;
   if (++a->level_frames >= level_frames) {
@@ -995,6 +1053,7 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
     return;
   }
   ring_write(a->play, device, out_len);
+  far_append(a, frame, n); /* what the speaker will play: the echo canceller's reference */
 }
 
 /* Closes the streams (callbacks stop before Pa_CloseStream returns). */
@@ -1096,6 +1155,7 @@ static int audio_open(leg_t *l, const char *capture, const char *playback, int u
   }
   a->pa_ready = 1;
   ring_write(a->play, NULL, 2 * (uint32_t)a->device_frame); /* two periods of silence: a cushion for the speaker's chunks */
+  far_reset(a, l->frame_samples);
   if ((use_capture && open_stream(a, &a->in, capture, 1, why, why_size) != paNoError) || (use_playback && open_stream(a, &a->out, playback, 0, why, why_size) != paNoError)) {
     audio_free(a);
     return -1;
@@ -1126,7 +1186,7 @@ static int audio_switch(leg_t *l, const char *capture, const char *playback, int
   a->cap_min = a->play_min = UINT32_MAX;
   a->drift_ticks = a->windows = a->play_skip = 0;
   a->play_running = 0;
-  a->have_far = 0;
+  far_reset(a, l->frame_samples);
   a->error_posted = 0;
   if (a->aec != NULL) speex_echo_state_reset(a->aec);
   PaError e = paNoError;

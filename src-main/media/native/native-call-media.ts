@@ -262,11 +262,15 @@ export interface NativeCallMediaOptions {
   readonly recordSeconds?: number;
 }
 
-/** Why a call stays on the TypeScript engine, or undefined when the native path takes it. */
-export function typeScriptReason(options: CallMediaOptions, soundCards: boolean): string | undefined {
+/**
+ * Why a call stays on the TypeScript engine, or undefined when the native path takes it.
+ * `soundCards`: the phone's device selection now (undefined: no sound cards in this face).
+ */
+export function typeScriptReason(options: CallMediaOptions, soundCards: DeviceSelection | undefined): string | undefined {
   const first = options.codecs[0];
   if (first === undefined || !isNativeCodec(first)) return `the account's first codec (${first ?? 'none'}) is not on the native path`;
-  if (options.audio?.playFile === undefined && options.audio?.recordFile === undefined && !soundCards) return 'no sound card and no audio file';
+  const files = options.audio?.playFile !== undefined || options.audio?.recordFile !== undefined;
+  if (!files && soundCards === undefined) return 'no sound card and no audio file';
   if (options.audio?.playFile === undefined && options.audio?.recordFile !== undefined) return 'a recording without a file to play';
   if (options.srtp !== 'off' && nativeSuites(options).length === 0) return 'no SRTP suite of the native path is allowed';
   return undefined;
@@ -287,7 +291,8 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, config: Nativ
   const recordSeconds = config.recordSeconds ?? 600;
   return {
     async create(options: CallMediaOptions): Promise<Result<CallMedia, MediaFailure>> {
-      const why = typeScriptReason(options, devices !== undefined);
+      const selection = options.audio?.playFile === undefined && options.audio?.recordFile === undefined ? devices?.() : undefined;
+      const why = typeScriptReason(options, selection);
       if (why !== undefined) {
         config.logger?.debug('call media on the TypeScript path', { callId: options.callId, why });
         return fallback.create(options);
@@ -298,7 +303,7 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, config: Nativ
       const suites = nativeSuites(options);
       const playFile = options.audio?.playFile;
       const recordFile = options.audio?.recordFile;
-      const soundCards = playFile === undefined ? devices?.() : undefined;
+      const soundCards = selection;
       const sources: Record<number, Int16Array> = {};
       let audio: NativeDevices | undefined;
       if (playFile !== undefined) {

@@ -13,6 +13,9 @@ export interface MediaPathOpenOptions {
 }
 
 /** The negotiated stream. */
+/** The SDES suites the native path runs (libsrtp2's own AES-ICM and HMAC-SHA1; no AEAD-GCM without a crypto library). */
+export type MediaPathSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32' | 'AES_256_CM_HMAC_SHA1_80' | 'AES_256_CM_HMAC_SHA1_32';
+
 export interface MediaPathStream {
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -34,17 +37,19 @@ export interface MediaPathStream {
   readonly ssrc: number;
   readonly sequence: number;
   readonly timestamp: number;
-  /** Absent: plain RTP. Keys are the SDES inline key-salt (30 octets), ours and the peer's. */
+  /** Absent: plain RTP. Keys are the SDES inline key-salt (30 octets; 46 for AES-256), ours and the peer's. */
   readonly srtp?: {
-    readonly suite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
+    readonly suite: MediaPathSuite;
     readonly sendKey: Uint8Array;
     readonly receiveKey: Uint8Array;
     readonly replayWindow?: number;
   };
-  /** Mono PCM at the codec's PCM rate (8 kHz G.711, 16 kHz G.722 and Opus) to send, once (then silence) or looped. */
+  /** Mono PCM to send (at `sourceRate`, default the codec's PCM rate: 8 kHz G.711, 16 kHz G.722 and Opus), once (then silence) or looped. */
   readonly source?: Int16Array;
   /** Start `source` over at its end (as the TypeScript file port's --play); default false. */
   readonly loopSource?: boolean;
+  /** The rate of `source` (8000-96000; default the codec's PCM rate): converted a period at a time on the media thread. */
+  readonly sourceRate?: number;
   /** How much of what is played to keep (seconds, at most 3600). */
   readonly recordSeconds?: number;
   /** Frames buffered before playout starts (1-8). */
@@ -146,15 +151,16 @@ export interface MediaPathStats {
   /** The PCM rate of the leg (8000 G.711, 16000 G.722 and Opus). */
   readonly pcmRate: number;
   readonly rtcpMux: number;
-  /** 1 with sound cards; then the device figures below (levels over the last 100 ms, dBFS RMS; -90 silence). */
+  /** 1 with sound cards; then the device figures from deviceRate on. */
   readonly audio: number;
-  readonly deviceRate?: number;
+  /** The meters, with sound cards and file audio alike: levels over the last 100 ms, dBFS RMS (-90 silence). */
   readonly microphoneLevelDb?: number;
   readonly speakerLevelDb?: number;
   readonly microphonePeakDb?: number;
   readonly speakerPeakDb?: number;
   /** 1 when a microphone sample hit full scale in the last 100 ms. */
   readonly microphoneClipped?: number;
+  readonly deviceRate?: number;
   /** Periods the microphone had less than 20 ms ready (filled with silence), periods it was more than 80 ms ahead (cut to 40), samples its ring refused. */
   readonly captureUnderruns?: number;
   readonly captureDropped?: number;
@@ -188,7 +194,7 @@ export interface MediaPathAddon {
    */
   rekey(
     leg: MediaPathLeg,
-    keys: { readonly suite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32'; readonly sendKey?: Uint8Array; readonly receiveKey?: Uint8Array; readonly replayWindow?: number; readonly deferSend?: boolean } | null,
+    keys: { readonly suite: MediaPathSuite; readonly sendKey?: Uint8Array; readonly receiveKey?: Uint8Array; readonly replayWindow?: number; readonly deferSend?: boolean } | null,
   ): void;
   setMuted(leg: MediaPathLeg, muted: boolean): void;
   /** Microphone and speaker gain in dB (-60..+20). */

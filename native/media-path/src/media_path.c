@@ -247,6 +247,10 @@ typedef struct {
   int16_t *source;
   size_t source_samples, source_pos;
   int loop_source; /* start over at the end of source (the TypeScript file port's default) */
+  /* A source at another rate than the codec's PCM rate (a 48 kHz WAV file): converted a period at
+     a time (speexdsp's resampler), so a long file costs nothing at call set-up. */
+  int source_rate;
+  SpeexResamplerState *source_rs;
   int16_t *recording;
   size_t recording_cap, recording_len;
   int jitter_target;
@@ -915,6 +919,21 @@ static void meter(audio_t *a, const int16_t *frame, int n, int input) {
   }
 }
 
+/* Once a played frame: every 100 ms, the meters' figures for stats() (centi-dBFS, atomics). */
+static void levels_tick(leg_t *l, audio_t *a, int n) {
+  int per_ms = pcm_rate(l) / 1000;
+  int level_frames = LEVEL_MS * per_ms / n > 0 ? LEVEL_MS * per_ms / n : 1;
+  if (++a->level_frames < level_frames) return;
+  __atomic_store_n(&a->in_level_cdb, level_cdb(a->in_sum, level_frames * n), __ATOMIC_RELAXED);
+  __atomic_store_n(&a->out_level_cdb, level_cdb(a->out_sum, level_frames * n), __ATOMIC_RELAXED);
+  __atomic_store_n(&a->in_peak_cdb, level_cdb((double)a->in_peak * a->in_peak, 1), __ATOMIC_RELAXED);
+  __atomic_store_n(&a->out_peak_cdb, level_cdb((double)a->out_peak * a->out_peak, 1), __ATOMIC_RELAXED);
+  __atomic_store_n(&a->in_clipped, a->in_peak >= 32767, __ATOMIC_RELAXED);
+  a->in_sum = a->out_sum = 0;
+  a->in_peak = a->out_peak = 0;
+  a->level_frames = 0;
+}
+
 /* Appends to the speaker reference what went into the speaker's ring (NULL: silence). */
 static void far_append(audio_t *a, const int16_t *pcm, int n) {
   for (int i = 0; i < n; i++) a->far_hist[(a->far_queued + (uint64_t)i) & (FAR_HIST - 1)] = pcm == NULL ? 0 : pcm[i];
@@ -1007,17 +1026,7 @@ static void playback_frame(leg_t *l, int16_t *frame, int n) {
   for (int i = 0; i < n; i++) frame[i] = gained(frame[i], a->out_gain);
   meter(a, frame, n, 0);
   int per_ms = pcm_rate(l) / 1000;
-  int level_frames = LEVEL_MS * per_ms / n > 0 ? LEVEL_MS * per_ms / n : 1;
-  if (++a->level_frames >= level_frames) {
-    __atomic_store_n(&a->in_level_cdb, level_cdb(a->in_sum, level_frames * n), __ATOMIC_RELAXED);
-    __atomic_store_n(&a->out_level_cdb, level_cdb(a->out_sum, level_frames * n), __ATOMIC_RELAXED);
-    __atomic_store_n(&a->in_peak_cdb, level_cdb((double)a->in_peak * a->in_peak, 1), __ATOMIC_RELAXED);
-    __atomic_store_n(&a->out_peak_cdb, level_cdb((double)a->out_peak * a->out_peak, 1), __ATOMIC_RELAXED);
-    __atomic_store_n(&a->in_clipped, a->in_peak >= 32767, __ATOMIC_RELAXED);
-    a->in_sum = a->out_sum = 0;
-    a->in_peak = a->out_peak = 0;
-    a->level_frames = 0;
-  }
+  levels_tick(l, a, n);
   uint32_t want = (uint32_t)a->device_frame;
   /* Windows of 2 s; the first ends after 0.5 s, so what the devices' start-up left queued (a
      PulseAudio stream pre-buffers before it plays) is cut before the echo canceller converges. */
@@ -1216,6 +1225,11 @@ static void audio_check(leg_t *l) {
 static void output(leg_t *l, int16_t *frame, int n) {
   record(l, frame, n);
   if (l->audio.on) playback_frame(l, frame, n);
+  else {
+    /* File audio: the same meters (what the call's screen shows), on what is played. */
+    meter(&l->audio, frame, n, 0);
+    levels_tick(l, &l->audio, n);
+  }
 }
 
 /*
@@ -1396,6 +1410,32 @@ static int dtmf_packet(leg_t *l, uint8_t *packet, int *length) {
   return 1;
 }
 
+/* `n` samples of the file source at the PCM rate (looped, or silence after its end). */
+static void source_frame(leg_t *l, int16_t *pcm, int n) {
+  if (l->source_rs == NULL) {
+    for (int i = 0; i < n; i++) {
+      if (l->loop_source && l->source_pos >= l->source_samples) l->source_pos = 0;
+      pcm[i] = l->source_pos < l->source_samples ? l->source[l->source_pos++] : 0;
+    }
+    return;
+  }
+  static const int16_t silence[FRAME_MAX_SAMPLES * 6];
+  int done = 0;
+  for (int guard = 0; done < n && guard < 8; guard++) {
+    if (l->loop_source && l->source_pos >= l->source_samples) l->source_pos = 0;
+    size_t left = l->source_samples - (l->source_pos < l->source_samples ? l->source_pos : l->source_samples);
+    /* Enough input for what is missing (and one more), from the file or silence after its end. */
+    spx_uint32_t want_in = (spx_uint32_t)(((int64_t)(n - done) * l->source_rate + pcm_rate(l) - 1) / pcm_rate(l)) + 1;
+    const int16_t *in = left > 0 ? l->source + l->source_pos : silence;
+    spx_uint32_t in_len = left > 0 ? (want_in < left ? want_in : (spx_uint32_t)left) : (want_in < sizeof silence / 2 ? want_in : (spx_uint32_t)(sizeof silence / 2));
+    spx_uint32_t out_len = (spx_uint32_t)(n - done);
+    speex_resampler_process_int(l->source_rs, 0, in, &in_len, pcm + done, &out_len);
+    if (left > 0) l->source_pos += in_len;
+    done += (int)out_len;
+  }
+  for (int i = done; i < n; i++) pcm[i] = 0;
+}
+
 static void send_frame(leg_t *l) {
   uint8_t packet[12 + PAYLOAD_MAX + SRTP_MAX_TRAILER_LEN];
   int n = l->frame_samples;
@@ -1404,17 +1444,17 @@ static void send_frame(leg_t *l) {
   if (!l->send_enabled) {
     /* Not sending (we hold, or the peer holds us): the microphone and the RTP clock run on, so
        the next packet shows the gap in its timestamp and carries the marker bit (RFC 3551 §4.1). */
-    if (l->loop_source && l->source_samples > 0) l->source_pos = (l->source_pos + (size_t)n) % l->source_samples;
-    else l->source_pos = l->source_pos + (size_t)n < l->source_samples ? l->source_pos + (size_t)n : l->source_samples;
+    size_t step = l->source_rs == NULL ? (size_t)n : (size_t)((int64_t)n * l->source_rate / pcm_rate(l)); /* in the source's own samples */
+    if (l->loop_source && l->source_samples > 0) l->source_pos = (l->source_pos + step) % l->source_samples;
+    else l->source_pos = l->source_pos + step < l->source_samples ? l->source_pos + step : l->source_samples;
     l->timestamp += ts_step(l);
     l->marker_sent = 0;
     return;
   }
-  if (!l->audio.on)
-    for (int i = 0; i < n; i++) {
-      if (l->loop_source && l->source_pos >= l->source_samples) l->source_pos = 0;
-      pcm[i] = l->source_pos < l->source_samples ? l->source[l->source_pos++] : 0;
-    }
+  if (!l->audio.on) {
+    source_frame(l, pcm, n);
+    meter(&l->audio, pcm, n, 1); /* before the mute, as the microphone's */
+  }
   if (l->muted) memset(pcm, 0, sizeof(int16_t) * (size_t)n);
   packet[0] = 0x80;
   packet[1] = (uint8_t)(l->payload_type | (l->marker_sent ? 0 : 0x80));
@@ -1668,6 +1708,8 @@ static void leg_close(leg_t *l) {
   dealloc_contexts(l);
   free(l->source);
   l->source = NULL;
+  if (l->source_rs != NULL) speex_resampler_destroy(l->source_rs);
+  l->source_rs = NULL;
   free(l->recording);
   l->recording = NULL;
 }
@@ -1702,10 +1744,23 @@ static int srtp_library_ready(void) {
   return srtp_ready;
 }
 
+/* The SDES inline key-salt length of a suite (RFC 4568 §6.2, RFC 6188 §7): 0 for one we do not run. */
+static size_t suite_key_len(const char *suite) {
+  if (strcmp(suite, "AES_CM_128_HMAC_SHA1_80") == 0 || strcmp(suite, "AES_CM_128_HMAC_SHA1_32") == 0) return SRTP_MASTER_KEY_LEN;
+  if (strcmp(suite, "AES_256_CM_HMAC_SHA1_80") == 0 || strcmp(suite, "AES_256_CM_HMAC_SHA1_32") == 0) return 46; /* 32-octet key, 14-octet salt */
+  return 0;
+}
+
 static int srtp_session(srtp_t *out, const char *suite, const uint8_t *key, int inbound, unsigned long window) {
   srtp_policy_t p;
   memset(&p, 0, sizeof p);
-  if (strcmp(suite, "AES_CM_128_HMAC_SHA1_80") == 0) {
+  if (strcmp(suite, "AES_256_CM_HMAC_SHA1_80") == 0) { /* RFC 6188: libsrtp2's own AES-256-ICM */
+    srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&p.rtp);
+    srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&p.rtcp);
+  } else if (strcmp(suite, "AES_256_CM_HMAC_SHA1_32") == 0) {
+    srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32(&p.rtp);
+    srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&p.rtcp); /* SRTCP keeps the 80-bit tag */
+  } else if (strcmp(suite, "AES_CM_128_HMAC_SHA1_80") == 0) {
     srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtp);
     srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtcp);
   } else if (strcmp(suite, "AES_CM_128_HMAC_SHA1_32") == 0) {
@@ -1955,8 +2010,8 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
     void *send_key = NULL, *recv_key = NULL;
     size_t send_len = 0, recv_len = 0;
     if (!get_string(env, srtp_obj, "suite", suite, sizeof suite) || !get_bytes(env, srtp_obj, "sendKey", &send_key, &send_len) || !get_bytes(env, srtp_obj, "receiveKey", &recv_key, &recv_len) ||
-        send_len != SRTP_MASTER_KEY_LEN || recv_len != SRTP_MASTER_KEY_LEN)
-      return throw_error(env, "MEDIA_PATH_ARGS", "srtp: suite, sendKey and receiveKey (30 octets: master key then salt)");
+        suite_key_len(suite) == 0 || send_len != suite_key_len(suite) || recv_len != suite_key_len(suite))
+      return throw_error(env, "MEDIA_PATH_ARGS", "srtp: suite (AES_CM_128_HMAC_SHA1_80/32, AES_256_CM_HMAC_SHA1_80/32), sendKey and receiveKey (master key then salt: 30 octets, 46 for AES-256)");
     get_int(env, srtp_obj, "replayWindow", &window);
     if (!srtp_library_ready() || srtp_session(&l->srtp_send, suite, (const uint8_t *)send_key, 0, (unsigned long)window) != 0 ||
         srtp_session(&l->srtp_recv, suite, (const uint8_t *)recv_key, 1, (unsigned long)window) != 0) {
@@ -1979,6 +2034,16 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
     bool has_loop = false, loop = false;
     if (napi_has_named_property(env, o, "loopSource", &has_loop) == napi_ok && has_loop && napi_get_named_property(env, o, "loopSource", &loop_v) == napi_ok) napi_get_value_bool(env, loop_v, &loop);
     l->loop_source = loop ? 1 : 0;
+    int64_t source_rate = pcm_rate(l);
+    get_int(env, o, "sourceRate", &source_rate);
+    if (source_rate < 8000 || source_rate > 96000) return throw_error(env, "MEDIA_PATH_ARGS", "sourceRate: 8000-96000 Hz");
+    l->source_rate = (int)source_rate;
+    if (source_rate != pcm_rate(l)) {
+      int rs_err = 0;
+      l->source_rs = speex_resampler_init(1, (spx_uint32_t)source_rate, (spx_uint32_t)pcm_rate(l), 5, &rs_err);
+      if (l->source_rs == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
+      speex_resampler_skip_zeros(l->source_rs);
+    }
   }
   napi_value audio_obj;
   bool has_audio = false;
@@ -1999,6 +2064,8 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
     get_int(env, audio_obj, "rate", &rate);
     if (rate < 8000 || rate > 96000 || rate % 100 != 0) return throw_error(env, "MEDIA_PATH_ARGS", "audio.rate: 8000-96000 Hz, a multiple of 100 (whole samples in 10 ms)");
     if (audio_open(l, have_capture ? capture : NULL, have_playback ? playback : NULL, !no_capture, !no_playback, (int)rate, aec, why, sizeof why) != 0) return throw_error(env, "MEDIA_PATH_AUDIO", why);
+  } else {
+    l->audio.in_level_cdb = l->audio.out_level_cdb = l->audio.in_peak_cdb = l->audio.out_peak_cdb = -9000; /* silence until the first 100 ms */
   }
   l->recording_cap = (size_t)record_s * (size_t)pcm_rate(l);
   if (l->recording_cap > 0 && (l->recording = (int16_t *)malloc(l->recording_cap * 2)) == NULL) return throw_error(env, "MEDIA_PATH_MEMORY", "out of memory");
@@ -2147,8 +2214,8 @@ static napi_value js_rekey(napi_env env, napi_callback_info info) {
   if (!get_string(env, argv[1], "suite", suite, sizeof suite)) return throw_error(env, "MEDIA_PATH_ARGS", "rekey: suite");
   int have_send = get_bytes(env, argv[1], "sendKey", &send_key, &send_len);
   int have_recv = get_bytes(env, argv[1], "receiveKey", &recv_key, &recv_len);
-  if ((have_send && send_len != SRTP_MASTER_KEY_LEN) || (have_recv && recv_len != SRTP_MASTER_KEY_LEN) || (!have_send && !have_recv))
-    return throw_error(env, "MEDIA_PATH_ARGS", "rekey: sendKey and/or receiveKey (30 octets: master key then salt)");
+  if (suite_key_len(suite) == 0 || (have_send && send_len != suite_key_len(suite)) || (have_recv && recv_len != suite_key_len(suite)) || (!have_send && !have_recv))
+    return throw_error(env, "MEDIA_PATH_ARGS", "rekey: a suite of ours and sendKey and/or receiveKey (master key then salt: 30 octets, 46 for AES-256)");
   get_int(env, argv[1], "replayWindow", &window);
   if (napi_has_named_property(env, argv[1], "deferSend", &has) == napi_ok && has && napi_get_named_property(env, argv[1], "deferSend", &v) == napi_ok) napi_get_value_bool(env, v, &defer);
   if (!l->srtp_on && (!have_send || !have_recv)) return throw_error(env, "MEDIA_PATH_ARGS", "rekey: starting SRTP needs both keys");
@@ -2333,13 +2400,14 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   set_number(env, out, "rtcpMux", l->rtcp_mux);
   const audio_t *a = &l->audio;
   set_number(env, out, "audio", a->on);
+  /* The meters, with sound cards and with file audio alike. */
+  set_number(env, out, "microphoneLevelDb", (double)__atomic_load_n(&a->in_level_cdb, __ATOMIC_RELAXED) / 100.0);
+  set_number(env, out, "speakerLevelDb", (double)__atomic_load_n(&a->out_level_cdb, __ATOMIC_RELAXED) / 100.0);
+  set_number(env, out, "microphonePeakDb", (double)__atomic_load_n(&a->in_peak_cdb, __ATOMIC_RELAXED) / 100.0);
+  set_number(env, out, "speakerPeakDb", (double)__atomic_load_n(&a->out_peak_cdb, __ATOMIC_RELAXED) / 100.0);
+  set_number(env, out, "microphoneClipped", __atomic_load_n(&a->in_clipped, __ATOMIC_RELAXED));
   if (a->on) {
     set_number(env, out, "deviceRate", a->rate);
-    set_number(env, out, "microphoneLevelDb", (double)__atomic_load_n(&a->in_level_cdb, __ATOMIC_RELAXED) / 100.0);
-    set_number(env, out, "speakerLevelDb", (double)__atomic_load_n(&a->out_level_cdb, __ATOMIC_RELAXED) / 100.0);
-    set_number(env, out, "microphonePeakDb", (double)__atomic_load_n(&a->in_peak_cdb, __ATOMIC_RELAXED) / 100.0);
-    set_number(env, out, "speakerPeakDb", (double)__atomic_load_n(&a->out_peak_cdb, __ATOMIC_RELAXED) / 100.0);
-    set_number(env, out, "microphoneClipped", __atomic_load_n(&a->in_clipped, __ATOMIC_RELAXED));
     set_number(env, out, "captureUnderruns", (double)get(&a->capture_underruns));
     set_number(env, out, "captureDropped", (double)get(&a->capture_dropped));
     set_number(env, out, "captureOverflow", (double)get(&a->capture_overflow));

@@ -9,7 +9,7 @@
  */
 import type { Result } from '../../base/result.js';
 
-export type { MediaPathAddon, MediaPathLeg, MediaPathStats, MediaPathStream } from '@softphone/media-path';
+export type { MediaPathAddon, MediaPathLeg, MediaPathStats, MediaPathStream, MediaPathSuite } from '@softphone/media-path';
 import type { MediaPathAddon } from '@softphone/media-path';
 
 /** Mono PCM from a file (a WAV at any rate; the factory resamples). */

@@ -57,13 +57,13 @@ async function nativeCall(r: ReturnType<typeof rig>, options: CallMediaOptions =
 }
 
 describe('which calls the native media path takes', () => {
-  it('leaves to the TypeScript engine a call with neither a sound card nor a file, a recording without a file to play, no codec, or only suites it lacks', async () => {
+  it('leaves to the TypeScript engine a call with neither a sound card nor a file, a recording without a file to play, no codec, or AEAD-GCM as the account\'s first suite', async () => {
     const r = rig();
     for (const options of [
       { ...base, audio: {} },
       { ...base, audio: { recordFile: '/calls/heard.wav' } },
       { ...base, codecs: [] },
-      { ...base, srtpSuites: ['AES_256_CM_HMAC_SHA1_80' as const] },
+      { ...base, srtpSuites: ['AEAD_AES_128_GCM' as const, 'AES_CM_128_HMAC_SHA1_80' as const] },
     ]) {
       const made = await r.factory.create(options);
       expect(!made.ok && made.error.message, JSON.stringify(options)).toBe('the TypeScript engine');
@@ -76,7 +76,7 @@ describe('which calls the native media path takes', () => {
   it('takes a file call, plain RTP too (no suite needed), and a sound-card call when the phone has devices; the TypeScript engine sees none of them', async () => {
     const r = rig(() => ({}));
     await nativeCall(r);
-    await nativeCall(r, { ...base, srtp: 'off', srtpSuites: ['AES_256_CM_HMAC_SHA1_80'] });
+    await nativeCall(r, { ...base, srtp: 'off', srtpSuites: ['AEAD_AES_256_GCM'] });
     await nativeCall(r, { ...base, audio: undefined });
     expect(r.fallback.handed).toHaveLength(0);
     expect(r.addon.legs.map((l) => l.address)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
@@ -109,6 +109,7 @@ describe('a native call through offer/answer', () => {
     const leg = r.addon.legs[0]!;
     expect(leg.stream).toMatchObject({ remoteAddress: '127.0.0.2', remotePort: 50000, codec: 'PCMU', payloadType: 0, frameSamples: 160, dtmfPayloadType: 101, rtcpMux: true, loopSource: true });
     expect(leg.stream?.source?.length, 'the file at 8 kHz').toBe(800);
+    expect(leg.stream?.sourceRate).toBe(8000);
     const theirs = answered.value.session.media[0]!.srtp!;
     expect(Buffer.from(leg.keys!.receive).toString('hex'), 'we receive under the key the peer sends with').toBe(Buffer.from([...theirs.send.masterKey, ...theirs.send.masterSalt]).toString('hex'));
     expect(Buffer.from(leg.keys!.send).toString('hex'), 'the peer receives under the key we send with').toBe(Buffer.from([...theirs.receive[0]!.masterKey, ...theirs.receive[0]!.masterSalt]).toString('hex'));
@@ -118,6 +119,22 @@ describe('a native call through offer/answer', () => {
     expect(leg.dtmf).toEqual([{ event: 5, durationMs: 120 }]);
     media.dispose();
     expect(leg.stopped && leg.closed).toBe(true);
+  });
+
+  it('AES-256 (RFC 6188): offered after the 128-bit suites of the default list (AEAD-GCM is not), and an AES_256_CM_HMAC_SHA1_80 answer hands 46-octet keys to the native thread', async () => {
+    const r = rig();
+    const media = await nativeCall(r, { ...base, srtpSuites: undefined });
+    const offer = media.createOffer();
+    const text = offer.ok ? offer.value : '';
+    expect([...text.matchAll(/^a=crypto:\d+ (\S+)/gm)].map((m) => m[1])).toEqual(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AES_256_CM_HMAC_SHA1_80', 'AES_256_CM_HMAC_SHA1_32']);
+    const answered = createAnswer(text, peer({ srtp: { policy: 'mandatory', transport: 'tls', suites: ['AES_256_CM_HMAC_SHA1_80'] } }), { rng: new FakeRng(11) });
+    if (!answered.ok) throw new Error(answered.error.message);
+    const state = media.applyAnswer(answered.value.text);
+    expect(state.ok && state.value.suite).toBe('AES_256_CM_HMAC_SHA1_80');
+    const leg = r.addon.legs[0]!;
+    expect(leg.stream?.srtp?.suite).toBe('AES_256_CM_HMAC_SHA1_80');
+    expect([leg.keys!.send.length, leg.keys!.receive.length]).toEqual([46, 46]);
+    media.dispose();
   });
 
   it('the peer offers G.722 and PCMU to an account of G.722 then PCMU: the 16 kHz resampled file and G.722 are used; no telephone-event, so DTMF goes by SIP INFO', async () => {
@@ -130,7 +147,8 @@ describe('a native call through offer/answer', () => {
     expect(answer.ok && answer.value.state.codec).toBe('G722/8000');
     const leg = r.addon.legs[0]!;
     expect(leg.stream).toMatchObject({ codec: 'G722', payloadType: 9, frameSamples: 320 });
-    expect(leg.stream?.source?.length, 'the 8 kHz file resampled to 16 kHz').toBe(1600);
+    expect(leg.stream?.source?.length, 'the 8 kHz file as it is: the native thread converts it to 16 kHz').toBe(800);
+    expect(leg.stream?.sourceRate).toBe(8000);
     expect(leg.stream?.dtmfPayloadType).toBeUndefined();
     expect(media.sendDtmf('1')).toBe(false);
     if (answer.ok) expect(applyAnswer(offer.value, answer.value.sdp).ok).toBe(true);

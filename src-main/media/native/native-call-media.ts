@@ -28,14 +28,14 @@ import { Emitter } from '../../base/event.js';
 import type { Logger } from '../../base/logger.js';
 import { err, ok, type Result } from '../../base/result.js';
 import type { Rng } from '../../base/rng.js';
-import { resampleAll } from '../audio/resampler.js';
 import { codecName } from '../call/local-media-config.js';
 import type { CallAudioDeviceChoice, CallMedia, CallMediaFactory, CallMediaOptions, CallVolume, MediaEvent, MediaFailure, MediaState, MediaStats, OfferOptions } from '../call-media.js';
 import { estimateMos, estimateOneWayDelayMs } from '../../protocol/rtp/index.js';
 import type { Direction, NegotiatedSession } from '../../protocol/sdp/index.js';
 import type { DeviceSelection } from '../call/call-audio.js';
 import type { MediaPathStats, NativeMediaPath } from './media-path-port.js';
-import { NativeLegRefusal, NativeMediaLeg, nativePcmRate, type NativeCodec } from './native-media-leg.js';
+import { NativeLegRefusal, NativeMediaLeg, isNativeSuite, type NativeCodec, type NativeSuite } from './native-media-leg.js';
+import { DEFAULT_SDES_SUITES } from '../../protocol/sdes/index.js';
 
 const STATS_EVERY_MS = 5000;
 
@@ -144,7 +144,8 @@ export class NativeCallMedia implements CallMedia {
     this.current = state;
     this.events.fire({ kind: 'negotiated', state });
     this.statsTimer ??= setInterval(() => this.fireStats(), STATS_EVERY_MS);
-    if (this.devices !== undefined && this.levelsTimer === undefined) {
+    if (this.levelsTimer === undefined) {
+      // The meters, with sound cards and with file audio alike (the call screen shows them).
       this.levelsTimer = setInterval(() => this.fireLevels(), LEVELS_EVERY_MS);
       this.fireDevices();
     }
@@ -153,7 +154,7 @@ export class NativeCallMedia implements CallMedia {
 
   private fireLevels(): void {
     const s = this.leg.stats();
-    if (s === undefined || s.audio !== 1) return;
+    if (s?.microphoneLevelDb === undefined) return;
     this.events.fire({
       kind: 'levels',
       levels: { inputRmsDbfs: dbfs(s.microphoneLevelDb), inputPeakDbfs: dbfs(s.microphonePeakDb), outputRmsDbfs: dbfs(s.speakerLevelDb), outputPeakDbfs: dbfs(s.speakerPeakDb), inputClipped: s.microphoneClipped === 1 },
@@ -272,14 +273,17 @@ export function typeScriptReason(options: CallMediaOptions, soundCards: DeviceSe
   const files = options.audio?.playFile !== undefined || options.audio?.recordFile !== undefined;
   if (!files && soundCards === undefined) return 'no sound card and no audio file';
   if (options.audio?.playFile === undefined && options.audio?.recordFile !== undefined) return 'a recording without a file to play';
-  if (options.srtp !== 'off' && nativeSuites(options).length === 0) return 'no SRTP suite of the native path is allowed';
+  if (options.srtp !== 'off') {
+    // The account's first suite must be one the native path runs (AEAD-GCM first: the TypeScript path).
+    const first = (options.srtpSuites ?? DEFAULT_SDES_SUITES)[0];
+    if (first === undefined || !isNativeSuite(first)) return `the account's first SRTP suite (${first ?? 'none'}) is not on the native path`;
+  }
   return undefined;
 }
 
 const isNativeCodec = (c: string): c is NativeCodec => c === 'PCMU' || c === 'PCMA' || c === 'G722' || c === 'opus';
-type NativeSuiteName = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
-const nativeSuites = (options: CallMediaOptions): NativeSuiteName[] =>
-  (options.srtpSuites ?? ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']).filter((s): s is NativeSuiteName => s === 'AES_CM_128_HMAC_SHA1_80' || s === 'AES_CM_128_HMAC_SHA1_32');
+/** The account's suites (default the SDES negotiator's list) that the native path runs, in the account's order. */
+const nativeSuites = (options: CallMediaOptions): NativeSuite[] => (options.srtpSuites ?? DEFAULT_SDES_SUITES).filter(isNativeSuite);
 
 /**
  * Takes the calls the native path can do - an account whose first codec is one of its own, with
@@ -304,13 +308,13 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, config: Nativ
       const playFile = options.audio?.playFile;
       const recordFile = options.audio?.recordFile;
       const soundCards = selection;
-      const sources: Record<number, Int16Array> = {};
+      let source: { readonly samples: Int16Array; readonly rate: number } | undefined;
       let audio: NativeDevices | undefined;
       if (playFile !== undefined) {
         const wav = path.readAudioFile(playFile);
         if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error}` });
-        // The file at each PCM rate the offered codecs need (the negotiated one's is sent).
-        for (const rate of new Set(codecs.map(nativePcmRate))) sources[rate] = wav.value.sampleRate === rate ? wav.value.samples : await resampleAll(wav.value.samples, wav.value.sampleRate, rate);
+        // At its own rate: the native thread converts it a period at a time to the negotiated codec's.
+        source = { samples: wav.value.samples, rate: wav.value.sampleRate };
       } else if (soundCards !== undefined) {
         const resolve = path.deviceResolver();
         const capture = soundCards.captureDeviceId === undefined ? undefined : resolve(soundCards.captureDeviceId);
@@ -335,7 +339,7 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, config: Nativ
           codec,
           codecs,
           rng,
-          sources,
+          ...(source === undefined ? {} : { source: source.samples, sourceRate: source.rate }),
           loopSource: true, // the port's playFile loops, as the TypeScript file port
           ...(audio === undefined
             ? {}

@@ -19,7 +19,7 @@ import { OPUS_DESCRIPTOR } from '../codecs/opus-codec.js';
 import { dtmfEventCode, dtmfKey } from '../../protocol/rtp/telephone-event.js';
 import type { SdesConfig } from '../../protocol/sdes/index.js';
 import type { SrtpSuiteName } from '../../protocol/srtp/index.js';
-import type { MediaPathAddon, MediaPathLeg, MediaPathStats, MediaPathStream } from './media-path-port.js';
+import type { MediaPathAddon, MediaPathLeg, MediaPathStats, MediaPathStream, MediaPathSuite } from './media-path-port.js';
 
 export type NativeCodec = 'PCMU' | 'PCMA' | 'G722' | 'opus';
 
@@ -27,7 +27,11 @@ export type NativeCodec = 'PCMU' | 'PCMA' | 'G722' | 'opus';
 export function nativePcmRate(codec: NativeCodec): number {
   return codec === 'opus' || codec === 'G722' ? 16000 : 8000;
 }
-export type NativeSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
+export type NativeSuite = MediaPathSuite;
+
+/** The SDES suites the native path runs (libsrtp2's own crypto: AES-ICM 128 and 256 with HMAC-SHA1; AEAD-GCM stays on the TypeScript path). */
+export const NATIVE_SUITES: readonly NativeSuite[] = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AES_256_CM_HMAC_SHA1_80', 'AES_256_CM_HMAC_SHA1_32'];
+export const isNativeSuite = (s: string): s is NativeSuite => (NATIVE_SUITES as readonly string[]).includes(s);
 
 export interface NativeLegOptions {
   /** The addon (platform/audio/native-media-path.ts loads it; tests may hand in a fake). */
@@ -48,12 +52,12 @@ export interface NativeLegOptions {
   /** The SDES policy and signalling hop when the leg answers for a phone (default: from `suite`, over TLS). */
   readonly sdes?: SdesConfig;
   readonly rng: Rng;
-  /** Mono PCM at nativePcmRate(codec), sent once. */
+  /** Mono PCM to send, at `sourceRate` (default nativePcmRate of the negotiated codec); once, or looped. */
   readonly source?: Int16Array;
+  /** The rate of `source` when it is not the codec's PCM rate (a 48 kHz file): converted on the native thread. */
+  readonly sourceRate?: number;
   /** Start the source over at its end (the port's playFile loops, as the TypeScript file port); default false. */
   readonly loopSource?: boolean;
-  /** The same by PCM rate (8000, 16000), for `codecs` of both rates: the negotiated codec's is sent. */
-  readonly sources?: Readonly<Partial<Record<number, Int16Array>>>;
   /** Sound cards (PortAudio device names; see the addon's devices()) instead of `source`. */
   readonly audio?: MediaPathStream['audio'];
   readonly recordSeconds?: number;
@@ -71,7 +75,7 @@ const CODECS: Record<NativeCodec, CodecSpec> = {
   PCMA: { payloadType: 8, encodingName: 'PCMA', clockRate: 8000 },
 };
 
-/** The 30 octets libsrtp2 takes: master key then master salt (the SDES inline key-salt). */
+/** What libsrtp2 takes: master key then master salt (the SDES inline key-salt; 30 octets, 46 for AES-256). */
 function keySalt(k: { readonly masterKey: Uint8Array; readonly masterSalt: Uint8Array }): Uint8Array {
   const out = new Uint8Array(k.masterKey.length + k.masterSalt.length);
   out.set(k.masterKey, 0);
@@ -169,7 +173,7 @@ export class NativeMediaLeg {
     const name = m.sendCodec.encodingName.toLowerCase();
     const codec = this.codecs.find((c) => c.toLowerCase() === name);
     if (codec === undefined) throw new NativeLegRefusal(`native leg: negotiated ${m.sendCodec.encodingName}, not one of ${this.codecs.join(', ')}`, 488);
-    if (m.srtp !== undefined && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_80' && m.srtp.suite !== 'AES_CM_128_HMAC_SHA1_32') throw new NativeLegRefusal(`native leg: ${m.srtp.suite} is not on the native path`, 488);
+    if (m.srtp !== undefined && !isNativeSuite(m.srtp.suite)) throw new NativeLegRefusal(`native leg: ${m.srtp.suite} is not on the native path`, 488);
     if (this.streamSetUp === undefined) {
       this.start(m, codec);
       this.addon.update(this.leg, mediaFlow(m.direction, localDirection)); // an offer may start on hold
@@ -226,7 +230,7 @@ export class NativeMediaLeg {
   /** Hands the negotiated stream to the native thread. */
   private start(m: NegotiatedMedia, codec: NativeCodec): void {
     this.chosen = codec;
-    const source = this.options.sources?.[nativePcmRate(codec)] ?? this.options.source;
+    const source = this.options.source;
     const send = m.sendCodec!;
     const srtp =
       m.srtp === undefined
@@ -259,7 +263,7 @@ export class NativeMediaLeg {
       sequence: rng.uint32() & 0xffff,
       timestamp: rng.uint32(),
       ...(srtp === undefined ? {} : { srtp }),
-      ...(source === undefined ? {} : { source, loopSource: this.options.loopSource === true }),
+      ...(source === undefined ? {} : { source, loopSource: this.options.loopSource === true, ...(this.options.sourceRate === undefined ? {} : { sourceRate: this.options.sourceRate }) }),
       ...(this.options.audio === undefined ? {} : { audio: this.options.audio }),
       recordSeconds: this.options.recordSeconds ?? 0,
       jitterFrames: this.options.jitterFrames ?? 1,

@@ -50,9 +50,11 @@ function asFloat(pcm: Int16Array): Float32Array {
   return f;
 }
 
-async function callWithTypeScriptLeg(codec: NativeCodec, suite: NativeSuite, nativeOffers: boolean): Promise<void> {
+async function callWithTypeScriptLeg(codec: NativeCodec, suite: NativeSuite, nativeOffers: boolean, sourceRate?: number): Promise<void> {
   const rate = nativePcmRate(codec);
-  const native = new NativeMediaLeg({ addon: loadMediaPath(), address: '127.0.0.1', codec, suite, rng, source: tone(440, 3, rate), recordSeconds: 5 });
+  // The source at the codec's PCM rate, or at another one (a 48 kHz file) that the native thread converts a period at a time.
+  const source = sourceRate === undefined ? { source: tone(440, 3, rate) } : { source: tone(440, 3, sourceRate), sourceRate, loopSource: true };
+  const native = new NativeMediaLeg({ addon: loadMediaPath(), address: '127.0.0.1', codec, suite, rng, ...source, recordSeconds: 5 });
   const tsRecording = scratch.file('ts.wav');
   const ts = await createLeg(engine, { callId: `ts-${codec}-${nativeOffers}`, codecs: [codec], srtpSuites: [suite], audio: { playFile: scratch.tone(1000, rate, 3), recordFile: tsRecording } });
   try {
@@ -108,6 +110,11 @@ maybe('the native media path prototype against the TypeScript engine (the refere
     await callWithTypeScriptLeg('PCMA', 'AES_CM_128_HMAC_SHA1_32', false);
   }, 30_000);
 
+  it('AES-256 (RFC 6188, libsrtp2\'s own AES-256-ICM): native offers AES_256_CM_HMAC_SHA1_80, then answers _32; both hear each other against the TypeScript SRTP', async () => {
+    await callWithTypeScriptLeg('PCMU', 'AES_256_CM_HMAC_SHA1_80', true);
+    await callWithTypeScriptLeg('PCMA', 'AES_256_CM_HMAC_SHA1_32', false);
+  }, 30_000);
+
   it('G.722 (16 kHz audio on an 8 kHz RTP clock): native offers, then answers; each side hears the other against our TypeScript G.722', async () => {
     await callWithTypeScriptLeg('G722', 'AES_CM_128_HMAC_SHA1_80', true);
     await callWithTypeScriptLeg('G722', 'AES_CM_128_HMAC_SHA1_32', false);
@@ -116,6 +123,11 @@ maybe('the native media path prototype against the TypeScript engine (the refere
   it('Opus (RFC 7587, libopus on the native thread at 16 kHz): native offers, then answers; the TypeScript leg (@discordjs/opus) hears 440 Hz and the native leg 1 kHz, zero SRTP failures', async () => {
     await callWithTypeScriptLeg('opus', 'AES_CM_128_HMAC_SHA1_80', true);
     await callWithTypeScriptLeg('opus', 'AES_CM_128_HMAC_SHA1_80', false);
+  }, 30_000);
+
+  it('a 48 kHz file (the headless faces\' --play): the native thread converts it to 8 kHz for PCMU and to 16 kHz for Opus; the TypeScript leg hears 440 Hz either way', async () => {
+    await callWithTypeScriptLeg('PCMU', 'AES_CM_128_HMAC_SHA1_80', true, 48000);
+    await callWithTypeScriptLeg('opus', 'AES_CM_128_HMAC_SHA1_80', false, 44100);
   }, 30_000);
 
   it('a hostile peer: junk, truncated and absurd headers, forged tags and replays are counted, the leg keeps playing the authentic packets and never crashes', async () => {

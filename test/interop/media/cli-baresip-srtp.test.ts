@@ -15,6 +15,7 @@ import { isLoopbackBind } from '../harness/process-sockets.js';
 import { useHarnessScope } from '../harness/vitest-scope.js';
 import { OUR_TONE_HZ, PEER_TONE_HZ, baresipCallsCli, cliCallsBaresip, startRig, type CallOutcome, type Rig } from './support/interop-call.js';
 import { audioCodecs, cryptoSuites, expectFarEndTone, expectSdp, expectTlsAndLoopbackSdp, offerAndAnswer } from './support/expectations.js';
+import { mediaPathProblem } from '@softphone/media-path';
 
 const peers = requirePeers(['kamailio', 'baresip', 'sox']);
 
@@ -82,8 +83,11 @@ describe.skipIf(!peers.available)('SDES-SRTP calls between our CLI and baresip 1
       expect(o.cli.of('ended').at(-1)?.reason).toBe('hangup-local');
     });
 
-    it('the SDP on the wire is RTP/SAVP with a=crypto both ways (our default suite list offered, _80 answered), over TLS, loopback only', () => {
-      expectSrtpOnTheWire(o, 'AES_CM_128_HMAC_SHA1_80', ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AES_256_CM_HMAC_SHA1_80', 'AES_256_CM_HMAC_SHA1_32', 'AEAD_AES_128_GCM', 'AEAD_AES_256_GCM'], 'PCMU', 'out-80');
+    it('the SDP on the wire is RTP/SAVP with a=crypto both ways (our default suite list offered - without AEAD-GCM on the native media path, which runs the rest - _80 answered), over TLS, loopback only', () => {
+      // The CLI's --play call runs on the native media path where it is built (SOFTPHONE_MEDIA_PATH=auto): libsrtp2's own crypto has no AEAD-GCM.
+      const all = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AES_256_CM_HMAC_SHA1_80', 'AES_256_CM_HMAC_SHA1_32', 'AEAD_AES_128_GCM', 'AEAD_AES_256_GCM'];
+      const native = mediaPathProblem() === undefined && (process.env['SOFTPHONE_MEDIA_PATH'] ?? '').toLowerCase() !== 'typescript';
+      expectSrtpOnTheWire(o, 'AES_CM_128_HMAC_SHA1_80', native ? all.filter((x) => !x.startsWith('AEAD_')) : all, 'PCMU', 'out-80');
     });
   });
 

@@ -470,7 +470,10 @@ async function inPhone(args: Args, dir: string, rate: number, native = false): P
         c.on('message', on);
       });
     const ready = await next('ready', 60_000);
-    const idleSeconds = Math.min(30, Math.max(10, args.seconds / 3));
+    // As long as the call (at least 10 s): the idle phone's own periodic work (keep-alives, the
+    // registration refresh, the pre-warm's pool) then weighs the same in both windows, so the
+    // difference is the call's; a third of it let that work fall in one window and not the other.
+    const idleSeconds = Math.max(10, args.seconds);
     const idleReply = next('idle', (idleSeconds + 30) * 1000);
     c.send({ type: 'idle', ms: idleSeconds * 1000 });
     const idle = (await idleReply).cpuPct as number;

@@ -205,6 +205,16 @@ describe('sound cards and the end of a call', () => {
 
     await media.setAudioDevices({ playbackDeviceId: 'ALSA:Speakers' });
     expect(leg.devices.at(-1)).toEqual({ capture: 'USB Headset', playback: 'Speakers' });
+
+    // The headset is unplugged: the microphone's stream stops; the call goes on with the default microphone.
+    const before = events.length;
+    leg.stream!.onEvent!('audio-error', 0, 0, 'microphone');
+    expect(events.slice(before).map((e) => e.kind)).toEqual(['error', 'audio-devices']);
+    expect(events[before]).toMatchObject({ kind: 'error', source: 'microphone', cause: 'audio-device-lost' });
+    expect(leg.devices.at(-1), 'the default microphone, the speaker kept').toEqual({ playback: 'Speakers' });
+    const moved = events.at(-1);
+    expect(moved?.kind === 'audio-devices' && moved.devices).toMatchObject({ wantedCapture: 'ALSA:USB Headset', playback: 'Speakers' });
+    expect(moved?.kind === 'audio-devices' && moved.devices.capture, 'no named microphone: the default').toBeUndefined();
     media.setVolume({ outputGainDb: -6 });
     expect(leg.volume, 'the microphone keeps its gain').toEqual([3, -6]);
     media.setMuted(true);

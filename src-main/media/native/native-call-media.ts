@@ -179,7 +179,22 @@ export class NativeCallMedia implements CallMedia {
 
   /** For the leg's onAudioError: a sound-card stream stopped (unplugged); the call goes on. */
   audioError(which: string): void {
-    if (!this.disposed) this.events.fire({ kind: 'error', source: which === 'microphone' ? 'microphone' : 'speaker', cause: 'audio-device-lost', message: `the ${which} stopped` });
+    if (this.disposed) return;
+    const microphone = which === 'microphone';
+    this.events.fire({ kind: 'error', source: microphone ? 'microphone' : 'speaker', cause: 'audio-device-lost', message: `the ${which} stopped` });
+    // As the TypeScript path: the call goes on with the system default for the side that was
+    // lost (the user's choice stays the wanted one, shown as such), the other side unchanged.
+    const d = this.devices;
+    if (d === undefined) return;
+    const capture = microphone ? undefined : d.capture;
+    const playback = microphone ? d.playback : undefined;
+    try {
+      this.leg.setDevices({ ...(capture === undefined ? {} : { capture }), ...(playback === undefined ? {} : { playback }) });
+    } catch (e) {
+      this.events.fire({ kind: 'error', source: microphone ? 'microphone' : 'speaker', cause: 'audio-open-failed', message: e instanceof Error ? e.message : String(e) });
+    }
+    this.devices = { ...d, ...(microphone ? { capture: undefined } : { playback: undefined }) };
+    this.fireDevices();
   }
 
   private fireStats(): void {

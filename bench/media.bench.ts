@@ -600,7 +600,7 @@ interface NativeLegResult {
 }
 
 /**
- * The same call on the native media path prototype (bench/media-native-child.ts): two Node
+ * The same call on the native media path (bench/media-native-child.ts): two Node
  * processes whose main threads only negotiated (the TypeScript offer/answer and SDES), each
  * running the call on the addon's thread. G.711 only.
  */
@@ -822,7 +822,7 @@ export default async function run(argv: string[]): Promise<void> {
       baresipPerLeg: s.baresipPerLeg,
       nativePerLeg: s.nativePerLeg,
       nativeAddedOverIdleProcess: s.nativeAddedOverIdleProcess,
-      inPhoneNativePrototypeAddedPerCall: s.inPhoneNativeAddedPerCall,
+      inPhoneNativeAddedPerCall: s.inPhoneNativeAddedPerCall,
     },
     ratios: {
       oursPerLegToFloor: ratio(s.oursPerLegEachProcess, s.nodeFloorPerProcess),
@@ -833,7 +833,7 @@ export default async function run(argv: string[]): Promise<void> {
       nativeToFloor: ratio(s.nativePerLeg, s.nodeFloorPerProcess),
       nativeToBaresip: ratio(s.nativePerLeg, s.baresipPerLeg),
       nativeAddedToBaresip: ratio(s.nativeAddedOverIdleProcess, s.baresipPerLeg),
-      inPhoneNativePrototypeAddedToBaresip: ratio(s.inPhoneNativeAddedPerCall, s.baresipPerLeg),
+      inPhoneNativeAddedToBaresip: ratio(s.inPhoneNativeAddedPerCall, s.baresipPerLeg),
     },
     targets: { oursPerLegToFloor: 1.3, inPhoneAddedToBaresip: 1 },
     shipped: shippedFigures(s),

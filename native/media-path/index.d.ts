@@ -206,6 +206,8 @@ export interface MediaPathAddon {
   /** Queues an RFC 4733 digit (event 0-15); false when telephone-event was not agreed or 32 are queued. */
   sendDtmf(leg: MediaPathLeg, event: number, durationMs: number): boolean;
   stats(leg: MediaPathLeg): MediaPathStats;
+  /** The meters only, into `out`: microphone RMS and peak, speaker RMS and peak (dBFS, last 100 ms; -90 silence), microphone clipped (0/1). */
+  levels(leg: MediaPathLeg, out: Float64Array): void;
   /** Joins the media thread; returns what was played. */
   stop(leg: MediaPathLeg): Int16Array;
   close(leg: MediaPathLeg): void;

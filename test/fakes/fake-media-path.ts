@@ -87,7 +87,12 @@ export class FakeMediaPathAddon implements MediaPathAddon {
   stats(handle: MediaPathLeg): MediaPathStats {
     return { ...ZERO_STATS, pcmRate: this.leg(handle).stream?.codec === 'G722' || this.leg(handle).stream?.codec === 'opus' ? 16000 : 8000, ...this.stats_ };
   }
-  stop(handle: MediaPathLeg): Int16Array {
+  /** What levels() reports: microphone RMS, peak, speaker RMS, peak (dBFS), clipped. */
+  meters: [number, number, number, number, number] = [-90, -90, -90, -90, 0];
+  levels(_handle: MediaPathLeg, out: Float64Array): void {
+    out.set(this.meters);
+  }
+    stop(handle: MediaPathLeg): Int16Array {
     this.leg(handle).stopped = true;
     return this.recording;
   }

@@ -2338,6 +2338,33 @@ static napi_value js_set_muted(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * levels(leg, out: Float64Array(5)): the meters only - microphone RMS and peak, speaker RMS and
+ * peak (dBFS over the last 100 ms; -90 silence), microphone clipped (0/1) - written into the
+ * caller's array: read ten times a second during a call, so no object is built for it.
+ */
+static napi_value js_levels(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  leg_t *l = argc < 2 ? NULL : get_leg(env, argv[0]);
+  if (l == NULL) return NULL;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  bool is_typed = false;
+  if (napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed || napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float64_array || length < 5)
+    return throw_error(env, "MEDIA_PATH_ARGS", "levels: a Float64Array of 5");
+  const audio_t *a = &l->audio;
+  double *out = (double *)data;
+  out[0] = (double)__atomic_load_n(&a->in_level_cdb, __ATOMIC_RELAXED) / 100.0;
+  out[1] = (double)__atomic_load_n(&a->in_peak_cdb, __ATOMIC_RELAXED) / 100.0;
+  out[2] = (double)__atomic_load_n(&a->out_level_cdb, __ATOMIC_RELAXED) / 100.0;
+  out[3] = (double)__atomic_load_n(&a->out_peak_cdb, __ATOMIC_RELAXED) / 100.0;
+  out[4] = (double)__atomic_load_n(&a->in_clipped, __ATOMIC_RELAXED);
+  return NULL;
+}
+
 static napi_value js_stats(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], out;
@@ -2463,6 +2490,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setDevices", NULL, js_set_devices, NULL, NULL, NULL, napi_enumerable, NULL},
       {"devices", NULL, js_devices, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"levels", NULL, js_levels, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, js_stop, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };

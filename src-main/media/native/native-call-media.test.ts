@@ -82,6 +82,14 @@ describe('which calls the native media path takes', () => {
     expect(r.addon.legs.map((l) => l.address)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
   });
 
+  it('leaves a file at a rate the native converter does not take (below 8 kHz) to the TypeScript engine', async () => {
+    const r = rig();
+    r.path.files.set('/calls/low.wav', { sampleRate: 6000, samples: new Int16Array(600) });
+    const made = await r.factory.create({ ...base, audio: { playFile: '/calls/low.wav' } });
+    expect(!made.ok && made.error.message).toBe('the TypeScript engine');
+    expect(r.addon.legs).toHaveLength(0);
+  });
+
   it('refuses, as the user would want it said, a file that cannot be read', async () => {
     const r = rig();
     const made = await r.factory.create({ ...base, audio: { playFile: '/calls/missing.wav' } });
@@ -221,6 +229,23 @@ describe('sound cards and the end of a call', () => {
     expect(leg.muted).toBe(true);
     media.dispose();
     expect(r.path.written, 'no recording without a record file').toHaveLength(0);
+  });
+
+  it('meters every 100 ms from the native counters, file audio too: dBFS, -90 as silence (-Infinity), clipping', async () => {
+    const r = rig();
+    const media = await nativeCall(r);
+    const levels: MediaEvent[] = [];
+    media.onEvent((e) => e.kind === 'levels' && levels.push(e));
+    const offer = media.createOffer();
+    const answered = createAnswer(offer.ok ? offer.value : '', peer(), { rng: new FakeRng(6) });
+    if (!answered.ok) throw new Error(answered.error.message);
+    media.applyAnswer(answered.value.text);
+    r.addon.meters = [-12.5, -3, -90, -90, 1];
+    await new Promise((done) => setTimeout(done, 250));
+    media.dispose();
+    expect(levels.length, 'about ten a second').toBeGreaterThanOrEqual(1);
+    expect(levels.length).toBeLessThanOrEqual(3);
+    expect(levels.at(-1)).toEqual({ kind: 'levels', levels: { inputRmsDbfs: -12.5, inputPeakDbfs: -3, outputRmsDbfs: -Infinity, outputPeakDbfs: -Infinity, inputClipped: true } });
   });
 
   it('writes what the call played to the record file at the stream rate when the call ends', async () => {

@@ -152,13 +152,12 @@ export class NativeCallMedia implements CallMedia {
     return state;
   }
 
+  private readonly meters = new Float64Array(5);
+
   private fireLevels(): void {
-    const s = this.leg.stats();
-    if (s?.microphoneLevelDb === undefined) return;
-    this.events.fire({
-      kind: 'levels',
-      levels: { inputRmsDbfs: dbfs(s.microphoneLevelDb), inputPeakDbfs: dbfs(s.microphonePeakDb), outputRmsDbfs: dbfs(s.speakerLevelDb), outputPeakDbfs: dbfs(s.speakerPeakDb), inputClipped: s.microphoneClipped === 1 },
-    });
+    const m = this.meters;
+    if (!this.leg.levels(m)) return;
+    this.events.fire({ kind: 'levels', levels: { inputRmsDbfs: dbfs(m[0]), inputPeakDbfs: dbfs(m[1]), outputRmsDbfs: dbfs(m[2]), outputPeakDbfs: dbfs(m[3]), inputClipped: m[4] === 1 } });
   }
 
   private fireDevices(): void {
@@ -328,6 +327,10 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, config: Nativ
       if (playFile !== undefined) {
         const wav = path.readAudioFile(playFile);
         if (!wav.ok) return err({ code: 'bad-config', message: `the call's audio file: ${wav.error}` });
+        if (wav.value.sampleRate < 8000 || wav.value.sampleRate > 96000) {
+          config.logger?.debug('call media on the TypeScript path', { callId: options.callId, why: `the file's rate (${wav.value.sampleRate} Hz) is outside the native path's 8-96 kHz` });
+          return fallback.create(options);
+        }
         // At its own rate: the native thread converts it a period at a time to the negotiated codec's.
         source = { samples: wav.value.samples, rate: wav.value.sampleRate };
       } else if (soundCards !== undefined) {

@@ -277,6 +277,13 @@ export class NativeMediaLeg {
     return this.closed ? undefined : this.addon.stats(this.leg);
   }
 
+  /** The meters into `out` (see the addon's levels()); false once closed. */
+  levels(out: Float64Array): boolean {
+    if (this.closed) return false;
+    this.addon.levels(this.leg, out);
+    return true;
+  }
+
   /** Queues RFC 4733 digits; false when telephone-event was not agreed (use SIP INFO) or a key is not a DTMF key. */
   sendDtmf(keys: string, durationMs = 100): boolean {
     if (!this.dtmf || this.closed || keys.length === 0) return false;

@@ -72,7 +72,7 @@ import { HarnessScope } from '../test/interop/harness/harness-scope.js';
 import { checkPeers } from '../test/interop/harness/peers.js';
 import { benchEngine, createLeg, type LegConfig, type LegRequest, type LegResult, type Taps } from './media-leg.js';
 import type { NativeLegConfig } from './media-native-child.js';
-import type { NativeCodec, NativeSuite } from '../src-main/media/native/native-media-leg.js';
+import { NATIVE_SUITES, isNativeSuite, type NativeCodec } from '../src-main/media/native/native-media-leg.js';
 import { loadMediaPath, mediaPathProblem, type MediaPathStats } from '@softphone/media-path';
 
 const RATES: Record<CallCodecName, number> = { PCMU: 8000, PCMA: 8000, G722: 16000, opus: 48000 };
@@ -609,8 +609,9 @@ async function runNativeLegs(args: Args, dir: string, rate: number): Promise<voi
     emit({ impl: 'native', metric: 'resources', skipped: `the native two-process rows play G.711 sources only, not ${args.codec}` });
     return;
   }
-  if (args.suite !== 'AES_CM_128_HMAC_SHA1_80' && args.suite !== 'AES_CM_128_HMAC_SHA1_32') {
-    emit({ impl: 'native', metric: 'resources', skipped: `the native media path does AES_CM_128_HMAC_SHA1_80/32 only, not ${args.suite}` });
+  const suite = args.suite;
+  if (!isNativeSuite(suite)) {
+    emit({ impl: 'native', metric: 'resources', skipped: `the native media path does ${NATIVE_SUITES.join(', ')}, not ${args.suite}` });
     return;
   }
   const problem = mediaPathProblem();
@@ -620,7 +621,7 @@ async function runNativeLegs(args: Args, dir: string, rate: number): Promise<voi
   }
   loadMediaPath(); // fails here, once, rather than in both children
   const sources = writeSources(dir, rate, args.seconds, 1);
-  const config = (side: 'a' | 'b'): NativeLegConfig => ({ codec: args.codec as NativeCodec, suite: args.suite as NativeSuite, playFile: join(dir, `${side}0.wav`), recordFile: join(dir, `${side}0-native-rec.wav`), recordSeconds: args.seconds + 5 });
+  const config = (side: 'a' | 'b'): NativeLegConfig => ({ codec: args.codec as NativeCodec, suite, playFile: join(dir, `${side}0.wav`), recordFile: join(dir, `${side}0-native-rec.wav`), recordSeconds: args.seconds + 5 });
   const a = new LegProcess('media-native-child.ts');
   const b = new LegProcess('media-native-child.ts');
   try {

@@ -240,17 +240,6 @@ function loginItemPort(): LoginItemPort {
 }
 
 /**
- * The phone with real adapters: TLS/TCP/UDP and DNS, RTP sockets, the sound card through
- * PortAudio (loaded on first use) with speexdsp echo cancellation and the user's device choice,
- * locally generated ringtone and call-progress tones, accounts, settings, secrets and call
- * history in the user-data folder. A network change or a resume from sleep re-registers every
- * account at once. Built by createPhone, the one composition shared with the CLI and web face.
- *
- * Secrets: encrypted by the OS through Electron safeStorage (Keychain / DPAPI / libsecret); on
- * Linux without a keyring (`basic_text`) they are not stored unless policy allows it, and the
- * person is told (platform/storage/safe-storage-secret-store.ts).
- */
-/**
  * The native media path for sound-card calls where the addon loads (SOFTPHONE_MEDIA_PATH: auto by
  * default, native, typescript); the app always starts: a native path that cannot load leaves
  * every call on the TypeScript engine, with the reason in the log.
@@ -271,6 +260,17 @@ function chooseMediaPath(): NativeMediaPath | undefined {
   return opened.value.path;
 }
 
+/**
+ * The phone with real adapters: TLS/TCP/UDP and DNS, RTP sockets, the sound card through
+ * PortAudio (loaded on first use) with speexdsp echo cancellation and the user's device choice,
+ * locally generated ringtone and call-progress tones, accounts, settings, secrets and call
+ * history in the user-data folder. A network change or a resume from sleep re-registers every
+ * account at once. Built by createPhone, the one composition shared with the CLI and web face.
+ *
+ * Secrets: encrypted by the OS through Electron safeStorage (Keychain / DPAPI / libsecret); on
+ * Linux without a keyring (`basic_text`) they are not stored unless policy allows it, and the
+ * person is told (platform/storage/safe-storage-secret-store.ts).
+ */
 async function buildPhone(): Promise<Phone> {
   const clock = new SystemClock();
   const rng = new CryptoRng();

@@ -9,6 +9,7 @@ import pkg from '../../package.json';
 import { SystemClock } from '../base/clock.js';
 import { Emitter } from '../base/event.js';
 import { createLogger, JsonLinesSink, type LogLevel, type Logger, type LogSink } from '../base/logger.js';
+import { ok } from '../base/result.js';
 import { CryptoRng } from '../base/rng.js';
 import { createResampler, resampleAll } from '../media/audio/resampler.js';
 import { fileAudioProvider } from '../media/call/index.js';
@@ -89,9 +90,9 @@ export async function createHeadlessPhone(options: HeadlessPhoneOptions): Promis
     scope: 'softphone',
   });
   // The native media path where it loads (file audio: --play/--record); the TypeScript engine otherwise.
-  const choice = options.mediaPath ?? mediaPathChoice(options.io.env);
-  if (typeof choice === 'object' && !choice.ok) throw new Error(choice.error);
-  const mediaPath = openNativeMediaPath(typeof choice === 'object' ? choice.value : choice);
+  const choice = options.mediaPath === undefined ? mediaPathChoice(options.io.env) : ok(options.mediaPath);
+  if (!choice.ok) throw new Error(choice.error);
+  const mediaPath = openNativeMediaPath(choice.value);
   if (!mediaPath.ok) throw new Error(`SOFTPHONE_MEDIA_PATH=native: ${mediaPath.error}`);
   if (mediaPath.value.kind === 'typescript') logger.info('calls on the TypeScript media path', { why: mediaPath.value.why });
   const platform = createSipPlatform({ clock, rng, logger, ...(options.dnsServer === undefined ? {} : { dnsServers: [options.dnsServer] }) });

@@ -50,14 +50,14 @@
 #include <opus.h>
 #include <portaudio.h>
 #include <speex/speex_echo.h>
-/* The speaker reference kept for the echo canceller: about 1 s at 16 kHz (a power of two). */
-#define FAR_HIST 16384
 #include <speex/speex_preprocess.h>
 #include <speex/speex_resampler.h>
 
 #include "g722.h"
 #include "rtcp.h"
 
+/* The speaker reference kept for the echo canceller: about 1 s at 16 kHz (a power of two). */
+#define FAR_HIST 16384
 #define FRAME_MAX_SAMPLES 960 /* a period: 60 ms at 16 kHz (Opus), 120 ms of G.711 */
 #define PAYLOAD_MAX 1275      /* the largest Opus packet (RFC 6716 §3.4); G.711 up to FRAME_MAX_SAMPLES */
 #define PACKET_SAMPLES_MAX 1920 /* the longest packet played: 120 ms at 16 kHz */
@@ -2338,6 +2338,15 @@ static napi_value js_set_muted(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The meters (written by levels_tick): microphone RMS and peak, speaker RMS and peak (dBFS), microphone clipped (0/1). */
+static void read_levels(const audio_t *a, double out[5]) {
+  out[0] = (double)__atomic_load_n(&a->in_level_cdb, __ATOMIC_RELAXED) / 100.0;
+  out[1] = (double)__atomic_load_n(&a->in_peak_cdb, __ATOMIC_RELAXED) / 100.0;
+  out[2] = (double)__atomic_load_n(&a->out_level_cdb, __ATOMIC_RELAXED) / 100.0;
+  out[3] = (double)__atomic_load_n(&a->out_peak_cdb, __ATOMIC_RELAXED) / 100.0;
+  out[4] = (double)__atomic_load_n(&a->in_clipped, __ATOMIC_RELAXED);
+}
+
 /*
  * levels(leg, out: Float64Array(5)): the meters only - microphone RMS and peak, speaker RMS and
  * peak (dBFS over the last 100 ms; -90 silence), microphone clipped (0/1) - written into the
@@ -2355,13 +2364,7 @@ static napi_value js_levels(napi_env env, napi_callback_info info) {
   bool is_typed = false;
   if (napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed || napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float64_array || length < 5)
     return throw_error(env, "MEDIA_PATH_ARGS", "levels: a Float64Array of 5");
-  const audio_t *a = &l->audio;
-  double *out = (double *)data;
-  out[0] = (double)__atomic_load_n(&a->in_level_cdb, __ATOMIC_RELAXED) / 100.0;
-  out[1] = (double)__atomic_load_n(&a->in_peak_cdb, __ATOMIC_RELAXED) / 100.0;
-  out[2] = (double)__atomic_load_n(&a->out_level_cdb, __ATOMIC_RELAXED) / 100.0;
-  out[3] = (double)__atomic_load_n(&a->out_peak_cdb, __ATOMIC_RELAXED) / 100.0;
-  out[4] = (double)__atomic_load_n(&a->in_clipped, __ATOMIC_RELAXED);
+  read_levels(&l->audio, (double *)data);
   return NULL;
 }
 
@@ -2428,11 +2431,13 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   const audio_t *a = &l->audio;
   set_number(env, out, "audio", a->on);
   /* The meters, with sound cards and with file audio alike. */
-  set_number(env, out, "microphoneLevelDb", (double)__atomic_load_n(&a->in_level_cdb, __ATOMIC_RELAXED) / 100.0);
-  set_number(env, out, "speakerLevelDb", (double)__atomic_load_n(&a->out_level_cdb, __ATOMIC_RELAXED) / 100.0);
-  set_number(env, out, "microphonePeakDb", (double)__atomic_load_n(&a->in_peak_cdb, __ATOMIC_RELAXED) / 100.0);
-  set_number(env, out, "speakerPeakDb", (double)__atomic_load_n(&a->out_peak_cdb, __ATOMIC_RELAXED) / 100.0);
-  set_number(env, out, "microphoneClipped", __atomic_load_n(&a->in_clipped, __ATOMIC_RELAXED));
+  double levels[5];
+  read_levels(a, levels);
+  set_number(env, out, "microphoneLevelDb", levels[0]);
+  set_number(env, out, "microphonePeakDb", levels[1]);
+  set_number(env, out, "speakerLevelDb", levels[2]);
+  set_number(env, out, "speakerPeakDb", levels[3]);
+  set_number(env, out, "microphoneClipped", levels[4]);
   if (a->on) {
     set_number(env, out, "deviceRate", a->rate);
     set_number(env, out, "captureUnderruns", (double)get(&a->capture_underruns));

@@ -12,7 +12,7 @@ import type { Result } from '../../base/result.js';
 export type { MediaPathAddon, MediaPathLeg, MediaPathStats, MediaPathStream, MediaPathSuite } from '@softphone/media-path';
 import type { MediaPathAddon } from '@softphone/media-path';
 
-/** Mono PCM from a file (a WAV at any rate; the factory resamples). */
+/** Mono PCM from a file (a WAV at any rate; the native thread converts it to the codec's). */
 export interface PcmFile {
   readonly sampleRate: number;
   readonly samples: Int16Array;

@@ -145,7 +145,7 @@ describe('a native call through offer/answer', () => {
     media.dispose();
   });
 
-  it('the peer offers G.722 and PCMU to an account of G.722 then PCMU: the 16 kHz resampled file and G.722 are used; no telephone-event, so DTMF goes by SIP INFO', async () => {
+  it('the peer offers G.722 and PCMU to an account of G.722 then PCMU: the file (converted to 16 kHz on the native thread) and G.722 are used; no telephone-event, so DTMF goes by SIP INFO', async () => {
     const r = rig();
     const media = await nativeCall(r, { ...base, codecs: ['G722', 'PCMU'] });
     const config = peer({ codecs: [{ payloadType: 9, encodingName: 'G722', clockRate: 8000 }, { payloadType: 0, encodingName: 'PCMU', clockRate: 8000 }] });

@@ -185,14 +185,17 @@ export class NativeCallMedia implements CallMedia {
     // lost (the user's choice stays the wanted one, shown as such), the other side unchanged.
     const d = this.devices;
     if (d === undefined) return;
-    const capture = microphone ? undefined : d.capture;
-    const playback = microphone ? d.playback : undefined;
+    this.moveTo({ ...d, ...(microphone ? { capture: undefined } : { playback: undefined }) }, microphone ? 'microphone' : 'speaker');
+  }
+
+  /** Reopens the sound cards as `next` names them (absent: the system default) and reports what the call uses. */
+  private moveTo(next: NativeDevices, source: 'microphone' | 'speaker'): void {
     try {
-      this.leg.setDevices({ ...(capture === undefined ? {} : { capture }), ...(playback === undefined ? {} : { playback }) });
+      this.leg.setDevices({ ...(next.capture === undefined ? {} : { capture: next.capture }), ...(next.playback === undefined ? {} : { playback: next.playback }) });
     } catch (e) {
-      this.events.fire({ kind: 'error', source: microphone ? 'microphone' : 'speaker', cause: 'audio-open-failed', message: e instanceof Error ? e.message : String(e) });
+      this.events.fire({ kind: 'error', source, cause: 'audio-open-failed', message: e instanceof Error ? e.message : String(e) });
     }
-    this.devices = { ...d, ...(microphone ? { capture: undefined } : { playback: undefined }) };
+    this.devices = next;
     this.fireDevices();
   }
 
@@ -232,13 +235,7 @@ export class NativeCallMedia implements CallMedia {
     const wantedPlayback = choice.playbackDeviceId === undefined ? d.wantedPlayback : (choice.playbackDeviceId ?? undefined);
     const capture = wantedCapture === undefined ? undefined : d.resolve(wantedCapture);
     const playback = wantedPlayback === undefined ? undefined : d.resolve(wantedPlayback);
-    try {
-      this.leg.setDevices({ ...(capture === undefined ? {} : { capture }), ...(playback === undefined ? {} : { playback }) });
-    } catch (e) {
-      this.events.fire({ kind: 'error', source: 'microphone', cause: 'audio-open-failed', message: e instanceof Error ? e.message : String(e) });
-    }
-    this.devices = { ...d, capture, playback, wantedCapture, wantedPlayback };
-    this.fireDevices();
+    this.moveTo({ ...d, capture, playback, wantedCapture, wantedPlayback }, 'microphone');
     return Promise.resolve();
   }
 
@@ -273,9 +270,10 @@ export interface NativeCallMediaOptions {
   readonly logger?: Logger;
   /** The phone's sound-card selection (the app); absent: only file-audio calls go native. */
   readonly devices?: () => DeviceSelection;
-  /** The most a `--record` file keeps, seconds (the native side holds it in memory; default 600). */
-  readonly recordSeconds?: number;
 }
+
+/** The most a `--record` file keeps, seconds (the native side holds the recording in memory). */
+const RECORD_SECONDS = 600;
 
 /**
  * Why a call stays on the TypeScript engine, or undefined when the native path takes it.
@@ -306,7 +304,6 @@ const nativeSuites = (options: CallMediaOptions): NativeSuite[] => (options.srtp
  */
 export function nativeCallMediaFactory(fallback: CallMediaFactory, config: NativeCallMediaOptions): CallMediaFactory {
   const { path, rng, devices } = config;
-  const recordSeconds = config.recordSeconds ?? 600;
   return {
     async create(options: CallMediaOptions): Promise<Result<CallMedia, MediaFailure>> {
       const selection = options.audio?.playFile === undefined && options.audio?.recordFile === undefined ? devices?.() : undefined;
@@ -362,7 +359,7 @@ export function nativeCallMediaFactory(fallback: CallMediaFactory, config: Nativ
           ...(audio === undefined
             ? {}
             : { audio: { ...(audio.capture === undefined ? {} : { capture: audio.capture }), ...(audio.playback === undefined ? {} : { playback: audio.playback }), rate: soundCards?.sampleRate ?? 48000, echoCancellation: audio.echoCancellation } }),
-          recordSeconds: recordFile === undefined ? 0 : recordSeconds,
+          recordSeconds: recordFile === undefined ? 0 : RECORD_SECONDS,
           sdes: { policy: options.srtp, transport: options.signalling, allowInsecureTransport: options.allowInsecureSdes, suites },
         });
         late.media = new NativeCallMedia(leg, recordFile === undefined ? undefined : { file: recordFile, write: (f, rate, pcm) => path.writeAudioFile(f, rate, pcm) }, audio);

@@ -13,17 +13,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { err, ok, type Result } from '../../base/result.js';
+import type * as MediaPathModule from '@softphone/media-path';
 import type { MediaPathAddon, NativeMediaPath, PcmFile } from '../../media/native/media-path-port.js';
 import { stableDeviceIds } from './device-list.js';
 import { encodeWav, parseWav } from './wav-format.js';
 
 export type MediaPathChoice = 'auto' | 'native' | 'typescript';
 
-/** The loader of the addon package (tests hand in another). */
-export interface MediaPathPackage {
-  mediaPathProblem(): string | undefined;
-  loadMediaPath(): MediaPathAddon;
-}
+/** The loader of the addon package, as its index.d.ts declares it (tests hand in another). */
+export type MediaPathPackage = Pick<typeof MediaPathModule, 'mediaPathProblem' | 'loadMediaPath'>;
 
 /** require('@softphone/media-path') from here (works from the sources and from the bundles in out/). */
 export const loadMediaPathPackage = (): MediaPathPackage => createRequire(import.meta.url)('@softphone/media-path') as MediaPathPackage;
